@@ -1,0 +1,29 @@
+# Quickstart targets. Everything installs into .venv from the package registries.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup run demo test clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# Crawl the live site into data/pmkz.db.
+run: setup
+	$(BIN)/pmkz crawl
+
+# No internet? Crawl the offline replica instead: data/demo.db and data/demo-images/.
+demo: setup
+	$(BIN)/python -m pmkz.demo
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) data build *.egg-info

@@ -1,0 +1,1 @@
+"""pmkz: archive and monitor the press pages of primeminister.kz."""

@@ -1,0 +1,27 @@
+"""Settings that come from the environment, with their defaults, in one place."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+LIVE_BASE_URL = "https://primeminister.kz"
+LANGUAGES = ("ru", "kk", "en")
+# The site's path prefix for each ISO language code: Kazakh lives under /kz/.
+LANG_PREFIX = {"ru": "ru", "kk": "kz", "en": "en"}
+
+
+@dataclass(frozen=True)
+class Config:
+    db_path: Path
+    images_dir: Path
+    base_url: str
+
+
+def from_env(env: os._Environ | dict | None = None) -> Config:
+    env = os.environ if env is None else env
+    return Config(
+        db_path=Path(env.get("PMKZ_DB", "data/pmkz.db")),
+        images_dir=Path(env.get("PMKZ_IMAGES_DIR", "data/images")),
+        base_url=env.get("PMKZ_BASE_URL", LIVE_BASE_URL).rstrip("/"),
+    )
