@@ -1,1 +1,1 @@
-"""crawler/pipelines."""
+"""Item pipelines: images to disk first, then the record to SQLite."""

@@ -1,1 +1,1 @@
-"""crawler/spiders."""
+"""Spiders of the pmkz Scrapy project."""

@@ -1,0 +1,56 @@
+"""What the news spider yields: one item type per outcome of fetching an article page."""
+from __future__ import annotations
+
+import scrapy
+
+RECORD_FIELDS = (
+    "url", "site_id", "lang", "kind", "category", "title", "published_date",
+    "published_at", "summary", "body", "image_urls",
+)
+
+
+class ArticleItem(scrapy.Item):
+    """A parsed article page: the record of ARCHITECTURE.md plus fetch details."""
+
+    url = scrapy.Field()
+    site_id = scrapy.Field()
+    lang = scrapy.Field()
+    kind = scrapy.Field()
+    category = scrapy.Field()
+    title = scrapy.Field()
+    published_date = scrapy.Field()
+    published_at = scrapy.Field()
+    summary = scrapy.Field()
+    body = scrapy.Field()
+    image_urls = scrapy.Field()
+    # HTTP validators, kept so the next visit can be a conditional GET.
+    etag = scrapy.Field()
+    last_modified = scrapy.Field()
+    # Filled by the images pipeline: stored originals, and images that failed.
+    images = scrapy.Field()
+    image_failures = scrapy.Field()
+
+    def record(self) -> dict:
+        return {name: self.get(name) for name in RECORD_FIELDS}
+
+
+class PageUnchanged(scrapy.Item):
+    """The site answered 304 Not Modified to a conditional GET."""
+
+    url = scrapy.Field()
+
+
+class PageGone(scrapy.Item):
+    """A known page now answers 404/410 or redirects away from the article."""
+
+    url = scrapy.Field()
+    reason = scrapy.Field()
+
+
+class PageFailed(scrapy.Item):
+    """A page that could not be fetched or parsed; recorded, never dropped."""
+
+    url = scrapy.Field()
+    kind = scrapy.Field()  # "fetch" or "parse"
+    error = scrapy.Field()
+    raw_html = scrapy.Field()

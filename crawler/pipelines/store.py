@@ -1,0 +1,86 @@
+"""Writes every spider outcome to SQLite through storage.Store and keeps the run's tally.
+
+The pipeline owns the database for the whole crawl: it opens the Store, publishes it
+as `crawler.pmkz_store` (the spider reads conditional-GET validators from it), writes
+the `crawl_runs` row at start and finishes it at close.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from scrapy import signals
+
+from crawler.items import ArticleItem, PageFailed, PageGone, PageUnchanged
+from storage import Store
+
+# How Scrapy's close reason maps onto crawl_runs.status.
+RUN_STATUS = {"finished": "ok", "shutdown": "interrupted"}
+
+
+class StorePipeline:
+    def __init__(self, crawler):
+        settings = crawler.settings
+        self.crawler = crawler
+        self.store = Store(settings["PMKZ_DB"])
+        self.raw_dir = Path(settings["PMKZ_DB"]).resolve().parent / "failed-pages"
+        self.mode = settings.get("PMKZ_MODE", "incremental")
+        self.counts = Counter(new=0, changed=0, unchanged=0, gone=0, failed=0)
+        self.run_id = None
+        crawler.pmkz_store = self.store
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def open_spider(self):
+        self.run_id = self.store.start_run(self.crawler.spider.base_url, self.mode)
+        self.crawler.stats.set_value("pmkz/run_id", self.run_id)
+
+    def process_item(self, item):
+        if isinstance(item, ArticleItem):
+            self._save_article(item)
+        elif isinstance(item, PageUnchanged):
+            self.store.touch_item(item["url"])
+            self.store.clear_failure(item["url"])
+            self.counts["unchanged"] += 1
+        elif isinstance(item, PageGone):
+            if self.store.mark_gone(item["url"]):
+                self.counts["gone"] += 1
+        elif isinstance(item, PageFailed):
+            self.store.record_failure(
+                item["url"], item["kind"], item["error"], run_id=self.run_id,
+                raw_html=item.get("raw_html"), raw_dir=self.raw_dir,
+            )
+            self.counts["failed"] += 1
+        return item
+
+    def _save_article(self, item):
+        url = item["url"]
+        outcome = self.store.save_item(item.record(), etag=item.get("etag"), last_modified=item.get("last_modified"))
+        self.counts[outcome] += 1
+        self.store.save_images(url, item.get("images") or [])
+        self.store.clear_failure(url)
+        for failed in item.get("image_failures") or []:
+            self.store.record_failure(failed["url"], "image", failed["error"], run_id=self.run_id)
+
+    def spider_closed(self, spider, reason):
+        stats = self.crawler.stats
+        for name, value in self.counts.items():
+            stats.set_value(f"pmkz/{name}", value)
+        status, error = self._verdict(reason)
+        stats.set_value("pmkz/status", status)
+        stats.set_value("pmkz/error", error)
+        self.store.finish_run(
+            self.run_id, status, dict(self.counts),
+            requests=stats.get_value("downloader/request_count", 0), error=error,
+        )
+        self.store.close()
+
+    def _verdict(self, reason):
+        stats = self.crawler.stats
+        if not stats.get_value("pmkz/list_pages", 0):
+            error = stats.get_value("pmkz/first_list_error") or "no answer"
+            return "failed", f"cannot read the news list at {self.crawler.spider.base_url}: {error}"
+        return RUN_STATUS.get(reason, "failed"), None if reason in RUN_STATUS else reason

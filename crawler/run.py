@@ -1,0 +1,130 @@
+"""Runs one crawl in this process and returns its summary (what `pmkz crawl` prints).
+
+A Twisted reactor cannot be restarted, so one process runs one crawl; the daemon
+starts a fresh process per crawl.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from crawler.politeness import rate_settings
+from crawler.spiders.news import NewsSpider, _parse_langs
+from crawler.window import DateWindow
+from storage import Store, StorageError
+
+
+class CrawlError(Exception):
+    """A crawl that could not start or could not reach the site; one-line message."""
+
+
+@dataclass
+class CrawlOptions:
+    base_url: str
+    db_path: Path
+    images_dir: Path
+    langs: list[str] = field(default_factory=lambda: ["ru", "kk", "en"])
+    full: bool = False
+    since: str | None = None
+    until: str | None = None
+    images: bool = True
+    log_file: Path | None = None  # None: Scrapy's log goes to stderr
+    log_level: str = "INFO"
+    extra_settings: dict = field(default_factory=dict)
+
+
+@dataclass
+class CrawlSummary:
+    run_id: int | None
+    status: str
+    new: int
+    changed: int
+    unchanged: int
+    gone: int
+    failed: int
+    requests: int
+    error: str | None
+
+    def line(self) -> str:
+        return (
+            f"{self.status}: new {self.new}, changed {self.changed}, unchanged {self.unchanged}, "
+            f"gone {self.gone}, failed {self.failed} ({self.requests} requests)"
+        )
+
+
+def check_options(options: CrawlOptions) -> None:
+    """Fail fast, before Scrapy starts, on anything that would break the crawl later."""
+    try:
+        _parse_langs(options.langs)
+        DateWindow.from_strings(options.since, options.until)
+    except ValueError as error:
+        raise CrawlError(str(error)) from None
+    if not options.base_url.startswith(("http://", "https://")):
+        raise CrawlError(f"--base-url must start with http:// or https://, not {options.base_url!r}")
+    try:
+        Store(options.db_path).close()
+    except StorageError as error:
+        raise CrawlError(str(error)) from None
+    if options.images:
+        _check_writable_dir(options.images_dir, "images dir")
+    if options.log_file:
+        _check_writable_dir(options.log_file.parent, "log dir")
+
+
+def _check_writable_dir(path: Path, what: str) -> None:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise CrawlError(f"cannot create {what} {path}: {error.strerror}") from None
+    if not os.access(path, os.W_OK):
+        raise CrawlError(f"{what} {path} is not writable")
+
+
+def crawl_settings(options: CrawlOptions) -> Settings:
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    overrides = {
+        **rate_settings(options.base_url),
+        "PMKZ_BASE_URL": options.base_url,
+        "PMKZ_DB": str(options.db_path),
+        "PMKZ_LANGS": list(options.langs),
+        "PMKZ_MODE": "full" if options.full else "incremental",
+        "FILES_STORE": str(options.images_dir),
+        "LOG_LEVEL": options.log_level,
+        "LOG_FILE": str(options.log_file) if options.log_file else None,
+        "LOG_FILE_APPEND": True,
+        **options.extra_settings,
+    }
+    if not options.images:
+        overrides["ITEM_PIPELINES"] = {
+            k: v for k, v in settings.getdict("ITEM_PIPELINES").items() if "images" not in k
+        }
+    settings.setdict(overrides, priority="cmdline")
+    return settings
+
+
+def run_crawl(options: CrawlOptions) -> CrawlSummary:
+    check_options(options)
+    process = CrawlerProcess(crawl_settings(options))
+    crawler = process.create_crawler(NewsSpider)
+    process.crawl(
+        crawler, base_url=options.base_url, langs=",".join(options.langs),
+        since=options.since, until=options.until,
+    )
+    process.start()
+    stats = crawler.stats.get_stats()
+    return CrawlSummary(
+        run_id=stats.get("pmkz/run_id"),
+        status=stats.get("pmkz/status", "failed"),
+        new=stats.get("pmkz/new", 0),
+        changed=stats.get("pmkz/changed", 0),
+        unchanged=stats.get("pmkz/unchanged", 0),
+        gone=stats.get("pmkz/gone", 0),
+        failed=stats.get("pmkz/failed", 0),
+        requests=stats.get("downloader/request_count", 0),
+        error=stats.get("pmkz/error") if "pmkz/status" in stats else "the crawl stopped before it began; see the log",
+    )

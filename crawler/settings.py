@@ -1,0 +1,46 @@
+"""Scrapy settings for pmkz. Paths and target come from the environment (pmkz.config).
+
+`scrapy crawl news` reads this module through scrapy.cfg; `pmkz crawl` loads it and
+overrides the target, paths and log destination from its options.
+"""
+from pmkz import config
+from crawler.politeness import rate_settings
+
+_env = config.from_env()
+
+BOT_NAME = "pmkz"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+PMKZ_BASE_URL = _env.base_url
+PMKZ_DB = str(_env.db_path)
+PMKZ_LANGS = list(config.LANGUAGES)
+
+# An honest User-Agent: who we are and what we do, so the site's admins can tell.
+USER_AGENT = "pmkz/0.1 (press-release archiver; +https://pypi.org/project/pmkz/)"
+locals().update(rate_settings(PMKZ_BASE_URL))
+
+DOWNLOAD_TIMEOUT = 30
+# Press pages are tens of KB; anything this large is not a press page.
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+REDIRECT_MAX_TIMES = 5
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+ITEM_PIPELINES = {
+    "crawler.pipelines.images.OriginalImagesPipeline": 100,
+    "crawler.pipelines.store.StorePipeline": 300,
+}
+# Images are archived as the original bytes the site served (FilesPipeline, not
+# ImagesPipeline, which re-encodes). An archived original never expires.
+FILES_STORE = str(_env.images_dir)
+FILES_URLS_FIELD = "image_urls"
+FILES_RESULT_FIELD = "images"
+FILES_EXPIRES = 365 * 100
+MEDIA_ALLOW_REDIRECTS = True
+
+LOG_LEVEL = "INFO"

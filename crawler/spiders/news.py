@@ -1,0 +1,138 @@
+"""The news spider: each language's press list, newest first, to every article page.
+
+Run as `pmkz crawl` or `scrapy crawl news -a base_url=... -a langs=ru,en`.
+"""
+from __future__ import annotations
+
+from scrapy import Request, Spider
+from scrapy.http import TextResponse
+
+from crawler.items import ArticleItem, PageFailed, PageGone, PageUnchanged
+from crawler.parsing import NotAnArticle, parse_article, parse_listing
+from crawler.parsing.urls import canonical_url, is_article_url
+from crawler.window import DateWindow
+from pmkz.config import LANG_PREFIX, LANGUAGES
+
+# Answers the article callback handles itself instead of Scrapy dropping them.
+ARTICLE_STATUSES = [304, 404, 410]
+
+
+class NewsSpider(Spider):
+    name = "news"
+
+    def __init__(self, base_url=None, langs=None, since=None, until=None, **kwargs):
+        super().__init__(**kwargs)
+        self.base_url = base_url
+        self.langs = _parse_langs(langs)
+        self.window = DateWindow.from_strings(since, until)
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.base_url = (spider.base_url or crawler.settings["PMKZ_BASE_URL"]).rstrip("/")
+        if spider.langs is None:
+            spider.langs = list(crawler.settings.getlist("PMKZ_LANGS") or LANGUAGES)
+        return spider
+
+    @property
+    def store(self):
+        # Opened by the store pipeline, which owns the database for the whole crawl.
+        return self.crawler.pmkz_store
+
+    async def start(self):
+        for lang in self.langs:
+            url = f"{self.base_url}/{LANG_PREFIX[lang]}/news"
+            yield Request(url, callback=self.parse_list, errback=self.list_failed, cb_kwargs={"lang": lang})
+
+    def parse_list(self, response, lang):
+        self.crawler.stats.inc_value("pmkz/list_pages")
+        listing = parse_listing(response.body, response.url)
+        for url in listing.article_urls:
+            if self.window.excludes(listing.list_dates.get(url)):
+                continue
+            yield self.article_request(url, teaser=listing.teasers.get(url))
+        dates = [d for d in listing.list_dates.values() if d]
+        if listing.next_url and listing.article_urls and not self.window.all_older(dates):
+            yield Request(listing.next_url, callback=self.parse_list, errback=self.list_failed, cb_kwargs={"lang": lang})
+
+    def article_request(self, url, teaser=None):
+        headers = {}
+        known = self.store.validators(url)
+        if known:
+            etag, last_modified = known
+            if etag:
+                headers["If-None-Match"] = etag
+            if last_modified:
+                headers["If-Modified-Since"] = last_modified
+        return Request(
+            url, headers=headers, callback=self.parse_article, errback=self.article_failed,
+            meta={"handle_httpstatus_list": ARTICLE_STATUSES, "teaser": teaser},
+        )
+
+    def parse_article(self, response):
+        requested = canonical_url(response.request.meta.get("redirect_urls", [response.url])[0])
+        if response.status == 304:
+            yield PageUnchanged(url=requested)
+            return
+        if response.status in (404, 410):
+            yield PageGone(url=requested, reason=f"HTTP {response.status}")
+            return
+        if canonical_url(response.url) != requested:
+            yield PageGone(url=requested, reason=f"redirects to {response.url}")
+            if not is_article_url(response.url):
+                return
+        yield from self.article_item(response)
+
+    def article_item(self, response):
+        url = canonical_url(response.url)
+        if not isinstance(response, TextResponse):
+            yield PageFailed(url=url, kind="parse", error="not an HTML page", raw_html=response.body)
+            return
+        try:
+            record = parse_article(response.body, url, encoding=response.encoding)
+        except NotAnArticle as error:
+            yield PageFailed(url=url, kind="parse", error=str(error), raw_html=response.body)
+            return
+        if self.window.excludes(record["published_date"]):
+            return
+        if record["summary"] is None and response.meta.get("teaser"):
+            record["summary"] = response.meta["teaser"]
+        item = ArticleItem(**record)
+        item["etag"] = _header(response, b"ETag")
+        item["last_modified"] = _header(response, b"Last-Modified")
+        yield item
+
+    def article_failed(self, failure):
+        request = failure.request
+        url = canonical_url(request.meta.get("redirect_urls", [request.url])[0])
+        yield PageFailed(url=url, kind="fetch", error=_one_line(failure), raw_html=None)
+
+    def list_failed(self, failure):
+        error = _one_line(failure)
+        if not self.crawler.stats.get_value("pmkz/first_list_error"):
+            self.crawler.stats.set_value("pmkz/first_list_error", error)
+        yield PageFailed(url=canonical_url(failure.request.url), kind="fetch", error=error, raw_html=None)
+
+
+def _parse_langs(langs):
+    if langs is None:
+        return None
+    chosen = [part.strip() for part in (langs.split(",") if isinstance(langs, str) else langs) if part.strip()]
+    unknown = [lang for lang in chosen if lang not in LANGUAGES]
+    if unknown or not chosen:
+        raise ValueError(f"unknown language {', '.join(unknown) or '(none)'}: choose from {', '.join(LANGUAGES)}")
+    return chosen
+
+
+def _header(response, name):
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def _one_line(failure) -> str:
+    value = failure.value
+    response = getattr(value, "response", None)
+    if response is not None:
+        return f"HTTP {response.status}"
+    text = str(value).strip() or type(value).__name__
+    return f"{type(value).__name__}: {text.splitlines()[0]}"[:300]

@@ -1,0 +1,50 @@
+"""`pmkz crawl`: one crawl run into SQLite, ending with a one-line summary."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from pmkz import config
+
+
+@click.command(name="crawl")
+@click.option("--base-url", envvar="PMKZ_BASE_URL", default=config.LIVE_BASE_URL, show_default=True,
+              help="Site to crawl: the live site, or a replica's URL.")
+@click.option("--db", "db_path", envvar="PMKZ_DB", default="data/pmkz.db", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="SQLite database to write.")
+@click.option("--images-dir", envvar="PMKZ_IMAGES_DIR", default="data/images", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Where image originals go.")
+@click.option("--lang", "langs", default="ru,kk,en", show_default=True, help="Languages, comma-separated.")
+@click.option("--full", is_flag=True, help="Re-check every known page, not just what is new.")
+@click.option("--since", help="Only items published on or after this date (YYYY-MM-DD).")
+@click.option("--until", help="Only items published on or before this date (YYYY-MM-DD).")
+@click.option("--no-images", is_flag=True, help="Record image URLs but do not download images.")
+@click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Scrapy's log (default: logs/crawl.log beside the database).")
+@click.option("-v", "--verbose", is_flag=True, help="Send Scrapy's log to stderr instead of the log file.")
+def command(base_url, db_path, images_dir, langs, full, since, until, no_images, log_file, verbose):
+    """Crawl the site once into the database.
+
+    \b
+    Example:
+      pmkz crawl --base-url http://127.0.0.1:8123 --db data/demo.db --lang en
+    """
+    from crawler.run import CrawlError, CrawlOptions, run_crawl
+
+    options = CrawlOptions(
+        base_url=base_url.rstrip("/"), db_path=db_path, images_dir=images_dir,
+        langs=[part.strip() for part in langs.split(",") if part.strip()],
+        full=full, since=since, until=until, images=not no_images,
+        log_file=None if verbose else (log_file or db_path.parent / "logs" / "crawl.log"),
+    )
+    try:
+        summary = run_crawl(options)
+    except CrawlError as error:
+        click.echo(f"pmkz crawl: error: {error}", err=True)
+        sys.exit(1)
+    click.echo(summary.line())
+    if summary.status == "failed":
+        click.echo(f"pmkz crawl: error: {summary.error}", err=True)
+        sys.exit(1)
