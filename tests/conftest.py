@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from pmkz.replica_process import ReplicaProcess
+
 FILES = Path(__file__).parent / "files"
 
 
@@ -27,34 +29,12 @@ def pmkz(*args: str, timeout: float = 600, check: bool = True) -> subprocess.Com
     return result
 
 
-class Replica:
-    """`pmkz replica --port 0 ...` running until stopped."""
-
-    def __init__(self, *options: str):
-        self.options = options
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "pmkz", "replica", "--port", "0", *options],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )
-        line = self.process.stdout.readline().strip()
-        if not line.startswith("http"):
-            self.stop()
-            raise RuntimeError(f"replica did not start: {line!r} {self.process.stderr.read()}")
-        self.url = line
+class Replica(ReplicaProcess):
+    """A replica whose truth the test can ask for."""
 
     def truth(self) -> list[dict]:
         out = pmkz("replica", "--dump-truth", *self.options).stdout
         return [json.loads(line) for line in out.splitlines() if line.strip()]
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-        for stream in (self.process.stdout, self.process.stderr):
-            stream.close()
 
 
 @pytest.fixture
