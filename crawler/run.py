@@ -92,7 +92,6 @@ def crawl_settings(options: CrawlOptions) -> Settings:
         "PMKZ_BASE_URL": options.base_url,
         "PMKZ_DB": str(options.db_path),
         "PMKZ_LANGS": list(options.langs),
-        "PMKZ_MODE": "full" if options.full else "incremental",
         "FILES_STORE": str(options.images_dir),
         "LOG_LEVEL": options.log_level,
         "LOG_FILE": str(options.log_file) if options.log_file else None,
@@ -113,7 +112,7 @@ def run_crawl(options: CrawlOptions) -> CrawlSummary:
     crawler = process.create_crawler(NewsSpider)
     process.crawl(
         crawler, base_url=options.base_url, langs=",".join(options.langs),
-        since=options.since, until=options.until,
+        since=options.since, until=options.until, full=options.full,
     )
     process.start()
     stats = crawler.stats.get_stats()

@@ -24,7 +24,6 @@ class StorePipeline:
         self.crawler = crawler
         self.store = Store(settings["PMKZ_DB"])
         self.raw_dir = Path(settings["PMKZ_DB"]).resolve().parent / "failed-pages"
-        self.mode = settings.get("PMKZ_MODE", "incremental")
         self.counts = Counter(new=0, changed=0, unchanged=0, gone=0, failed=0)
         self.run_id = None
         crawler.pmkz_store = self.store
@@ -35,7 +34,8 @@ class StorePipeline:
         return cls(crawler)
 
     def open_spider(self):
-        self.run_id = self.store.start_run(self.crawler.spider.base_url, self.mode)
+        spider = self.crawler.spider
+        self.run_id = self.store.start_run(spider.base_url, "full" if spider.full else "incremental")
         self.crawler.stats.set_value("pmkz/run_id", self.run_id)
 
     def process_item(self, item):
@@ -70,6 +70,11 @@ class StorePipeline:
         for name, value in self.counts.items():
             stats.set_value(f"pmkz/{name}", value)
         status, error = self._verdict(reason)
+        if status == "ok":
+            # Only a completed run proves everything down the list was fetched; from
+            # then on incremental runs may stop at the first page with nothing new.
+            for lang in spider.list_ends_reached:
+                self.store.mark_list_walked(lang)
         stats.set_value("pmkz/status", status)
         stats.set_value("pmkz/error", error)
         self.store.finish_run(

@@ -1,6 +1,12 @@
 """The news spider: each language's press list, newest first, to every article page.
 
-Run as `pmkz crawl` or `scrapy crawl news -a base_url=... -a langs=ru,en`.
+Incremental by default: a language whose list was once walked to its end is walked only
+until a list page holds nothing new, and the newest known items are re-checked with
+conditional GETs (edits come soon after publication), so an idle run costs a constant
+handful of requests however large the archive. `full` re-checks every known page.
+Pages that failed in earlier runs are tried again.
+
+Run as `pmkz crawl` or `scrapy crawl news -a base_url=... -a langs=ru,en -a full=1`.
 """
 from __future__ import annotations
 
@@ -9,7 +15,7 @@ from scrapy.http import TextResponse
 
 from crawler.items import ArticleItem, PageFailed, PageGone, PageUnchanged
 from crawler.parsing import NotAnArticle, parse_article, parse_listing
-from crawler.parsing.urls import canonical_url, is_article_url
+from crawler.parsing.urls import canonical_url, is_article_url, lang_of
 from crawler.window import DateWindow
 from pmkz.config import LANG_PREFIX, LANGUAGES
 
@@ -20,11 +26,15 @@ ARTICLE_STATUSES = [304, 404, 410]
 class NewsSpider(Spider):
     name = "news"
 
-    def __init__(self, base_url=None, langs=None, since=None, until=None, **kwargs):
+    def __init__(self, base_url=None, langs=None, since=None, until=None, full=False, **kwargs):
         super().__init__(**kwargs)
         self.base_url = base_url
         self.langs = _parse_langs(langs)
         self.window = DateWindow.from_strings(since, until)
+        self.full = full not in (False, None, "", "0", "false", "no")
+        self.known = {}  # lang -> URLs stored before this run
+        self.walk_whole_list = {}  # lang -> page through to the end, new items or not
+        self.list_ends_reached = set()
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -40,9 +50,20 @@ class NewsSpider(Spider):
         return self.crawler.pmkz_store
 
     async def start(self):
+        recheck = self.settings.getint("PMKZ_RECHECK_NEWEST", 20)
         for lang in self.langs:
+            self.known[lang] = self.store.known_urls(lang)
+            self.walk_whole_list[lang] = bool(
+                self.full or self.window.since or self.window.until or not self.store.list_walked(lang)
+            )
             url = f"{self.base_url}/{LANG_PREFIX[lang]}/news"
             yield Request(url, callback=self.parse_list, errback=self.list_failed, cb_kwargs={"lang": lang})
+            newest = None if self.full else recheck
+            for known_url in self.store.urls_to_recheck(lang, newest=newest, since=self.window.since, until=self.window.until):
+                yield self.article_request(known_url)
+        for failed_url in self.store.failed_urls(("fetch", "parse")):
+            if is_article_url(failed_url) and lang_of(failed_url) in self.langs:
+                yield self.article_request(failed_url)
 
     def parse_list(self, response, lang):
         self.crawler.stats.inc_value("pmkz/list_pages")
@@ -51,9 +72,14 @@ class NewsSpider(Spider):
             if self.window.excludes(listing.list_dates.get(url)):
                 continue
             yield self.article_request(url, teaser=listing.teasers.get(url))
+        if not listing.next_url or not listing.article_urls:
+            self.list_ends_reached.add(lang)
+            return
         dates = [d for d in listing.list_dates.values() if d]
-        if listing.next_url and listing.article_urls and not self.window.all_older(dates):
-            yield Request(listing.next_url, callback=self.parse_list, errback=self.list_failed, cb_kwargs={"lang": lang})
+        something_new = any(url not in self.known[lang] for url in listing.article_urls)
+        if self.window.all_older(dates) or not (self.walk_whole_list[lang] or something_new):
+            return
+        yield Request(listing.next_url, callback=self.parse_list, errback=self.list_failed, cb_kwargs={"lang": lang})
 
     def article_request(self, url, teaser=None):
         headers = {}
