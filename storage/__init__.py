@@ -1,1 +1,11 @@
-"""storage."""
+"""SQLite storage for pmkz: the schema, every write (through sqlite-utils) and exports.
+
+    from storage import Store
+    with Store("data/pmkz.db") as store:
+        store.save_item(record)   # 'new', 'changed' or 'unchanged'
+"""
+from .connect import StorageError
+from .hashing import content_hash
+from .store import Store
+
+__all__ = ["Store", "StorageError", "content_hash"]

@@ -85,23 +85,24 @@ def test_every_image_is_stored_byte_for_byte(archive):
 
 def test_second_crawl_changes_nothing_and_downloads_no_image(archive):
     before, after = archive["before"], archive["after"]
-    assert archive["second"].stdout.startswith("ok: new 0, changed 0, unchanged 900, gone 0, failed 0")
+    # Incremental: page 1 of each list holds nothing new, and the newest 20 known items
+    # per language are re-checked with conditional GETs.
+    assert archive["second"].stdout.startswith("ok: new 0, changed 0, unchanged 60, gone 0, failed 0")
     volatile = {"last_seen"}
     for url, row in before["items"].items():
         assert {k: v for k, v in after["items"][url].items() if k not in volatile} == \
                {k: v for k, v in row.items() if k not in volatile}
     assert after["images"] == before["images"]
     assert after["files"] == before["files"]
-    # Every request of the second run was a list page, robots.txt or a 304'd article.
-    second_run = after["runs"][-1]
-    list_pages = sum(-(-300 // 20) for _ in range(3))
-    assert second_run["requests"] <= list_pages + 900 + 1
+    # robots.txt, the first list page per language and 60 conditional GETs: no image.
+    assert after["runs"][-1]["requests"] == 1 + 3 + 60
 
 
 def test_runs_are_recorded(archive):
     runs = archive["after"]["runs"]
     assert [r["status"] for r in runs] == ["ok", "ok"]
-    assert (runs[0]["new"], runs[1]["unchanged"]) == (900, 900)
+    assert [r["mode"] for r in runs] == ["incremental", "incremental"]
+    assert (runs[0]["new"], runs[1]["unchanged"]) == (900, 60)
 
 
 SEED = Path(__file__).parent / "files" / "seed-record.txt"
