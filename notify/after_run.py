@@ -1,0 +1,56 @@
+"""After a crawl run: rewrite the Atom feeds and send the run's webhook message.
+
+A webhook message that cannot be delivered after its retries waits in an outbox folder
+and goes out, in order, before the next run's message: a receiver that was down for an
+hour still hears about every run.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+from notify.feeds import ENTRIES, write_feeds
+from notify.webhook import post_json
+from storage import Store
+
+log = logging.getLogger(__name__)
+
+
+def run_message(run: dict, events: list[dict]) -> dict:
+    def items(kind):
+        return [
+            {key: event.get(key) for key in ("url", "lang", "title", "published_date", "summary")}
+            for event in events if event["event"] == kind
+        ]
+
+    return {
+        "run": {key: run.get(key) for key in ("id", "started", "ended", "status", "mode", "base_url")},
+        "new": items("new"), "changed": items("changed"), "gone": items("gone"),
+    }
+
+
+def notify_after_run(db_path: Path, run_id: int, *, feeds_dir: Path, site_url: str,
+                     langs: list[str], webhook_url: str | None = None) -> None:
+    with Store(db_path) as store:
+        run = store.run(run_id)
+        events = store.run_events(run_id)
+        recent = {lang: store.recent_events(lang, ENTRIES, ("new", "changed")) for lang in langs}
+    write_feeds(recent, feeds_dir, site_url)
+    if webhook_url and events:
+        outbox = feeds_dir.parent / "webhook-outbox"
+        _queue(outbox, run_id, run_message(run, events))
+        _flush(outbox, webhook_url)
+
+
+def _queue(outbox: Path, run_id: int, message: dict) -> None:
+    outbox.mkdir(parents=True, exist_ok=True)
+    (outbox / f"run-{run_id:09d}.json").write_text(json.dumps(message, ensure_ascii=False), encoding="utf-8")
+
+
+def _flush(outbox: Path, webhook_url: str) -> None:
+    for path in sorted(outbox.glob("run-*.json")):
+        if not post_json(webhook_url, json.loads(path.read_text(encoding="utf-8"))):
+            log.error("webhook unreachable; %s waits for the next run", path.name)
+            return
+        path.unlink()

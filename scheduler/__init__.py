@@ -1,0 +1,1 @@
+"""The monitoring daemon: APScheduler jobs that run each crawl in its own process."""

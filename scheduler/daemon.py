@@ -1,0 +1,90 @@
+"""The daemon: a frequent incremental crawl and a daily full re-check, never two at once.
+
+Job ids come from the job's configuration, so a restart never duplicates a job; jobs
+coalesce, run one instance at a time and get a generous misfire grace. The jobs live
+in memory (rebuilt from the config at every start): the daemon keeps no state in the
+data database. SIGTERM or SIGINT stops it: the running crawl is asked to finish its run
+row, and killed if it does not within the grace time.
+"""
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from scheduler.config import DaemonConfig
+from scheduler.crawl_process import CrawlProcess
+
+log = logging.getLogger("pmkz.daemon")
+
+
+class Daemon:
+    def __init__(self, config: DaemonConfig):
+        self.config = config
+        # One crawl at a time across both jobs: they write the same archive.
+        self.crawl_lock = threading.Lock()
+        self.current: CrawlProcess | None = None
+        self.scheduler = BlockingScheduler(
+            timezone=ZoneInfo(config.timezone),
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
+        )
+        self.scheduler.add_listener(self._on_event, EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES | EVENT_JOB_ERROR)
+        every = config.incremental_every_minutes
+        self.scheduler.add_job(
+            self.crawl, IntervalTrigger(seconds=every * 60), args=["incremental"],
+            id=f"incremental-every-{every:g}m", name="incremental crawl",
+            next_run_time=datetime.now(ZoneInfo(config.timezone)), replace_existing=True,
+        )
+        hour, minute = config.full_hour_minute
+        self.scheduler.add_job(
+            self.crawl, CronTrigger(hour=hour, minute=minute), args=["full"],
+            id=f"full-daily-{hour:02d}{minute:02d}", name="full re-check", replace_existing=True,
+        )
+
+    def crawl(self, mode: str) -> None:
+        # A full re-check waits for a running incremental crawl; an incremental crawl
+        # due while a full one runs is skipped, as the full one covers it.
+        if not self.crawl_lock.acquire(blocking=(mode == "full")):
+            log.info("incremental crawl skipped: another crawl is still running")
+            return
+        try:
+            limit = self.config.full_time_limit_minutes if mode == "full" else self.config.incremental_time_limit_minutes
+            self.current = CrawlProcess(self.config, mode)
+            self.current.run(limit * 60)
+        finally:
+            self.current = None
+            self.crawl_lock.release()
+
+    def run(self) -> None:
+        signal.signal(signal.SIGTERM, self._on_signal)
+        signal.signal(signal.SIGINT, self._on_signal)
+        log.info("daemon started: %s", ", ".join(job.id for job in self.scheduler.get_jobs()))
+        self.scheduler.start()
+        log.info("daemon stopped")
+
+    def _on_signal(self, signum, frame) -> None:
+        log.info("received %s: stopping", signal.Signals(signum).name)
+        running = self.current
+        if running:
+            running.stop()
+        # Waits for the running job, whose child crawl is now closing its run.
+        threading.Thread(target=self._shutdown, daemon=True).start()
+
+    def _shutdown(self) -> None:
+        self.scheduler.shutdown(wait=True)
+
+    def _on_event(self, event) -> None:
+        if event.code == EVENT_JOB_MISSED:
+            log.warning("job %s missed its time %s; it runs at the next one", event.job_id, event.scheduled_run_time)
+        elif event.code == EVENT_JOB_MAX_INSTANCES:
+            log.warning("job %s is still running; this run is skipped", event.job_id)
+        else:
+            log.error("job %s failed: %s", event.job_id, event.exception)
+
