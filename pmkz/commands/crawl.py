@@ -1,6 +1,7 @@
 """`pmkz crawl`: one crawl run into SQLite, ending with a one-line summary."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -23,8 +24,10 @@ from pmkz import config
 @click.option("--no-images", is_flag=True, help="Record image URLs but do not download images.")
 @click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path),
               help="Scrapy's log (default: logs/crawl.log beside the database).")
+@click.option("--feeds-dir", envvar="PMKZ_FEEDS_DIR", type=click.Path(file_okay=False, path_type=Path),
+              help="Where the Atom feeds go (default: feeds/ beside the database).")
 @click.option("-v", "--verbose", is_flag=True, help="Send Scrapy's log to stderr instead of the log file.")
-def command(base_url, db_path, images_dir, langs, full, since, until, no_images, log_file, verbose):
+def command(base_url, db_path, images_dir, langs, full, since, until, no_images, log_file, feeds_dir, verbose):
     """Crawl the site once into the database.
 
     \b
@@ -45,6 +48,19 @@ def command(base_url, db_path, images_dir, langs, full, since, until, no_images,
         click.echo(f"pmkz crawl: error: {error}", err=True)
         sys.exit(1)
     click.echo(summary.line())
+    if summary.run_id is not None:
+        _notify(db_path, summary.run_id, feeds_dir or db_path.parent / "feeds", base_url, options.langs)
     if summary.status == "failed":
         click.echo(f"pmkz crawl: error: {summary.error}", err=True)
         sys.exit(1)
+
+
+def _notify(db_path, run_id, feeds_dir, base_url, langs):
+    """Feeds and webhook; their failure is reported but never fails the stored crawl."""
+    from notify import notify_after_run
+
+    try:
+        notify_after_run(db_path, run_id, feeds_dir=feeds_dir, site_url=base_url.rstrip("/"),
+                         langs=langs, webhook_url=os.environ.get("PMKZ_WEBHOOK_URL"))
+    except OSError as error:
+        click.echo(f"pmkz crawl: warning: notifications not written: {error}", err=True)
