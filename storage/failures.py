@@ -1,0 +1,45 @@
+"""The `failures` table: pages and images that could not be fetched or parsed.
+
+One row per URL, kept until a later success clears it, so the next crawl knows what to
+retry and `pmkz status` can show what is waiting.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from .files import atomic_open
+from .hashing import url_digest
+from .schema import FAILURE_KINDS
+
+
+def record(db: Database, url: str, kind: str, error: str, *, run_id: int | None,
+           raw_path: str | None, now: str) -> None:
+    """Upsert the failure of `url`: first_failed is kept, attempts counts up."""
+    if kind not in FAILURE_KINDS:
+        raise ValueError(f"failure kind must be one of {', '.join(FAILURE_KINDS)}, not {kind!r}")
+    # A later attempt without a saved page keeps the page saved earlier.
+    db.execute(
+        "INSERT INTO failures (url, kind, error, first_failed, last_failed, attempts,"
+        " run_id, raw_html_path) VALUES (?, ?, ?, ?, ?, 1, ?, ?)"
+        " ON CONFLICT(url) DO UPDATE SET kind = excluded.kind, error = excluded.error,"
+        " last_failed = excluded.last_failed, attempts = attempts + 1,"
+        " run_id = excluded.run_id,"
+        " raw_html_path = coalesce(excluded.raw_html_path, raw_html_path)",
+        [url, kind, error, now, now, run_id, raw_path],
+    )
+
+
+def save_raw_html(url: str, raw_html: bytes, raw_dir: Path) -> str:
+    """Keep the page that failed to parse, named from the URL's hash (never the page's)."""
+    raw_dir.mkdir(parents=True, exist_ok=True)
+    path = raw_dir / f"{url_digest(url)}.html"
+    with atomic_open(path, "wb") as handle:
+        handle.write(raw_html)
+    return str(path)
+
+
+def clear(db: Database, url: str) -> bool:
+    """Forget the failure of `url` after a success; True if there was one."""
+    return db.execute("DELETE FROM failures WHERE url = ?", [url]).rowcount > 0

@@ -1,0 +1,129 @@
+"""Writes and look-ups on `items`, `item_versions` and `images`.
+
+Functions take an open `Database` and a UTC time stamp; the `Store` facade owns
+transactions and the clock. What counts as a change is the content hash (title, summary,
+body): other fields (image URLs, time, category...) are kept current in place on every
+save, without a new version, so that `changed` in the crawl summary means the text moved.
+"""
+from __future__ import annotations
+
+import json
+
+from sqlite_utils import Database
+
+from .hashing import content_hash
+from .schema import RECORD_COLUMNS, VERSIONED_COLUMNS
+
+_REQUIRED = ("url", "lang", "title", "published_date", "body")
+# Fields rewritten on every save, content unchanged or not.
+_METADATA = [c for c in RECORD_COLUMNS if c not in ("url", "title", "summary", "body")]
+
+
+def save(db: Database, record: dict, *, etag: str | None, last_modified: str | None,
+         now: str) -> str:
+    """Insert or update one record; returns 'new', 'changed' or 'unchanged'."""
+    row = _row(record)
+    row.update(last_seen=now, status="live", etag=etag, http_last_modified=last_modified)
+    old = db.execute(
+        f"SELECT first_seen, last_changed, {', '.join(VERSIONED_COLUMNS)}"
+        " FROM items WHERE url = ?", [row["url"]],
+    ).fetchone()
+    if old is None:
+        row.update(first_seen=now, last_changed=now)
+        _insert(db, "items", row)
+        return "new"
+    first_seen, last_changed, *rest = old
+    previous = dict(zip(VERSIONED_COLUMNS, rest))
+    if previous["content_hash"] == row["content_hash"]:
+        _update(db, row, _METADATA + ["last_seen", "status", "etag", "http_last_modified"])
+        return "unchanged"
+    (version,) = db.execute(
+        "SELECT coalesce(max(version), 0) + 1 FROM item_versions WHERE item_url = ?",
+        [row["url"]],
+    ).fetchone()
+    _insert(db, "item_versions", {
+        "item_url": row["url"],
+        "version": version,
+        **previous,
+        "valid_from": last_changed or first_seen,
+        "replaced_at": now,
+    })
+    row["last_changed"] = now
+    _update(db, row, [c for c in row if c != "url"])
+    return "changed"
+
+
+def touch(db: Database, url: str, now: str) -> bool:
+    """Record that the page answered 304 Not Modified: it is there, and unchanged.
+
+    A 304 proves the page exists, so an item marked gone comes back to live.
+    """
+    cursor = db.execute(
+        "UPDATE items SET last_seen = ?, status = 'live' WHERE url = ?", [now, url])
+    return cursor.rowcount > 0
+
+
+def mark_gone(db: Database, url: str) -> bool:
+    """Mark a live item gone (rows are never deleted); True if it was live."""
+    cursor = db.execute(
+        "UPDATE items SET status = 'gone' WHERE url = ? AND status = 'live'", [url])
+    return cursor.rowcount > 0
+
+
+def validators(db: Database, url: str) -> tuple[str | None, str | None] | None:
+    """The stored (etag, last_modified), or None when there is nothing to send."""
+    row = db.execute(
+        "SELECT etag, http_last_modified FROM items WHERE url = ?", [url]).fetchone()
+    if row is None or row == (None, None):
+        return None
+    return row
+
+
+def known_urls(db: Database, lang: str | None = None, status: str | None = None) -> set[str]:
+    """URLs of stored items, optionally of one language and/or status."""
+    where, params = [], []
+    for column, value in (("lang", lang), ("status", status)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    sql = "SELECT url FROM items" + (" WHERE " + " AND ".join(where) if where else "")
+    return {url for (url,) in db.execute(sql, params)}
+
+
+def save_images(db: Database, item_url: str, rows: list[dict]) -> None:
+    """Upsert the downloaded images of one item (url, path relative to images dir, sha1)."""
+    db["images"].upsert_all(
+        ({"item_url": item_url, "url": r["url"], "path": r["path"], "sha1": r["sha1"]}
+         for r in rows),
+        pk=("item_url", "url"),
+    )
+
+
+def image_row(db: Database, url: str) -> dict | None:
+    """Any stored download of this image URL, whichever item it came with."""
+    rows = list(db["images"].rows_where("url = ?", [url], limit=1))
+    return rows[0] if rows else None
+
+
+def _row(record: dict) -> dict:
+    missing = [key for key in _REQUIRED if not record.get(key)]
+    if missing:
+        raise ValueError(f"record {record.get('url', '?')} lacks {', '.join(missing)}")
+    row = {column: record.get(column) for column in RECORD_COLUMNS}
+    row["image_urls"] = json.dumps(list(record.get("image_urls") or []), ensure_ascii=False)
+    row["content_hash"] = content_hash(record)
+    return row
+
+
+def _insert(db: Database, table: str, row: dict) -> None:
+    # Plain SQL rather than Table.insert(): this is the crawler's hot path, and
+    # Table.insert() re-inspects the table and re-builds its SQL on every call.
+    db.execute(f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+               list(row.values()))
+
+
+def _update(db: Database, row: dict, columns: list[str]) -> None:
+    # Only the listed columns appear in SET: the FTS trigger fires on title/summary/body.
+    assignments = ", ".join(f"{c} = ?" for c in columns)
+    db.execute(f"UPDATE items SET {assignments} WHERE url = ?",
+               [row[c] for c in columns] + [row["url"]])

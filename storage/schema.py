@@ -1,0 +1,109 @@
+"""The database schema (table and column names are a contract: see CONTRACT.md).
+
+`ensure_schema` is idempotent: it creates what is missing and leaves existing tables,
+indexes and the full-text index alone, so every `Store` can call it on open.
+"""
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+ITEM_STATUSES = ("live", "gone")
+RUN_STATUSES = ("running", "ok", "failed", "interrupted")
+FAILURE_KINDS = ("fetch", "parse", "image")
+RUN_COUNTS = ("new", "changed", "unchanged", "gone", "failed")
+
+# The record's own fields, in contract order; `items` adds bookkeeping after them.
+RECORD_COLUMNS = {
+    "url": str,
+    "site_id": int,
+    "lang": str,
+    "kind": str,
+    "category": str,
+    "title": str,
+    "published_date": str,
+    "published_at": str,
+    "summary": str,
+    "body": str,
+    "image_urls": str,  # JSON array text
+}
+ITEM_COLUMNS = {
+    **RECORD_COLUMNS,
+    "first_seen": str,
+    "last_seen": str,
+    "last_changed": str,
+    "content_hash": str,
+    "status": str,
+    # Internal: the validators of the last 200 response, for conditional GET.
+    "etag": str,
+    "http_last_modified": str,
+}
+# The columns a user sees in exports; the HTTP validators are crawler plumbing.
+EXPORT_COLUMNS = [c for c in ITEM_COLUMNS if c not in ("etag", "http_last_modified")]
+# What an item_versions row keeps of an earlier state.
+VERSIONED_COLUMNS = ("title", "summary", "body", "image_urls", "published_at", "content_hash")
+
+FTS_COLUMNS = ["title", "summary", "body"]
+
+
+def ensure_schema(db: Database) -> None:
+    """Create the tables, indexes and full-text search that are not there yet."""
+    with db.atomic():
+        db["items"].create(
+            ITEM_COLUMNS,
+            pk="url",
+            not_null=["lang", "title", "published_date", "body", "image_urls",
+                      "first_seen", "last_seen", "last_changed", "content_hash", "status"],
+            defaults={"status": "live", "image_urls": "[]"},
+            if_not_exists=True,
+        )
+        for column in ("published_date", "lang", "status"):
+            db["items"].create_index([column], if_not_exists=True)
+        db["item_versions"].create(
+            {"item_url": str, "version": int,
+             **{c: (ITEM_COLUMNS[c]) for c in VERSIONED_COLUMNS},
+             "valid_from": str, "replaced_at": str},
+            pk=("item_url", "version"),
+            if_not_exists=True,
+        )
+        db["images"].create(
+            {"item_url": str, "url": str, "path": str, "sha1": str},
+            pk=("item_url", "url"),
+            if_not_exists=True,
+        )
+        # image_row() looks images up by URL alone, across items.
+        db["images"].create_index(["url"], if_not_exists=True)
+        db["crawl_runs"].create(
+            {"id": int, "started": str, "ended": str, "status": str, "base_url": str,
+             "mode": str, "requests": int, **{c: int for c in RUN_COUNTS}, "error": str},
+            pk="id",
+            not_null=["started", "status"],
+            if_not_exists=True,
+        )
+        db["failures"].create(
+            {"url": str, "kind": str, "error": str, "first_failed": str,
+             "last_failed": str, "attempts": int, "run_id": int, "raw_html_path": str},
+            pk="url",
+            not_null=["kind", "first_failed", "last_failed", "attempts"],
+            if_not_exists=True,
+        )
+    if not db["items_fts"].exists():
+        _enable_fts(db)
+
+
+def _enable_fts(db: Database) -> None:
+    # The default unicode61 tokenizer folds case for Cyrillic too, so `премьер` finds
+    # `Премьер` and `наурыз` finds `Наурыз`.
+    with db.atomic():
+        db["items"].enable_fts(FTS_COLUMNS, create_triggers=True)
+        # sqlite-utils' update trigger fires on every UPDATE; limit it to the indexed
+        # columns so that bumping last_seen on thousands of unchanged pages per crawl
+        # does not rewrite their full-text entries.
+        db.execute("DROP TRIGGER items_au")
+        db.execute(
+            "CREATE TRIGGER items_au AFTER UPDATE OF title, summary, body ON items BEGIN\n"
+            "  INSERT INTO items_fts (items_fts, rowid, title, summary, body)"
+            " VALUES('delete', old.rowid, old.title, old.summary, old.body);\n"
+            "  INSERT INTO items_fts (rowid, title, summary, body)"
+            " VALUES (new.rowid, new.title, new.summary, new.body);\n"
+            "END"
+        )

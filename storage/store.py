@@ -1,0 +1,121 @@
+"""`Store`: the one object the crawler writes through.
+
+It owns the connection, the transactions and the clock; the SQL lives in items.py,
+runs.py and failures.py. Each call is its own transaction unless it runs inside
+`with store.batch():`, which commits (or rolls back) everything in it at once.
+"""
+from __future__ import annotations
+
+import contextlib
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+from . import failures, items, runs
+from .connect import open_for_writing
+from .schema import ensure_schema
+
+Stamp = datetime | str | None
+
+
+def utc_stamp(now: Stamp = None) -> str:
+    """UTC ISO 8601 with seconds, like `2026-11-29T18:10:00+00:00`.
+
+    `now` (a timezone-aware datetime or ISO string) is for tests; None means the clock.
+    """
+    if now is None:
+        moment = datetime.now(timezone.utc)
+    else:
+        moment = datetime.fromisoformat(now) if isinstance(now, str) else now
+        if moment.tzinfo is None:
+            raise ValueError(f"time {now!r} has no UTC offset")
+    return moment.astimezone(timezone.utc).replace(microsecond=0).isoformat()
+
+
+class Store:
+    """The pmkz database at `path`, created with its schema if missing."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.db = open_for_writing(self.path, ensure_schema)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator["Store"]:
+        """One transaction for every call inside: far fewer fsyncs for bulk saves."""
+        with self.db.atomic():
+            yield self
+
+    # Items -----------------------------------------------------------------------
+
+    def save_item(self, record: dict, *, etag: str | None = None,
+                  last_modified: str | None = None, now: Stamp = None) -> str:
+        """Store a parsed record; returns 'new', 'changed' or 'unchanged'.
+
+        `etag` and `last_modified` are the response's validators (None if it sent none).
+        """
+        with self.db.atomic():
+            return items.save(self.db, record, etag=etag, last_modified=last_modified,
+                              now=utc_stamp(now))
+
+    def touch_item(self, url: str, *, now: Stamp = None) -> bool:
+        """The page answered 304: bump last_seen (and it is live). False if unknown."""
+        return items.touch(self.db, url, utc_stamp(now))
+
+    def mark_gone(self, url: str, *, now: Stamp = None) -> bool:
+        """Mark the item gone; True if it was live. `now` is accepted for symmetry:
+        the table keeps no time of disappearance (last_seen says when it was last there).
+        """
+        return items.mark_gone(self.db, url)
+
+    def validators(self, url: str) -> tuple[str | None, str | None] | None:
+        """(etag, last_modified) for a conditional GET, or None if there are none."""
+        return items.validators(self.db, url)
+
+    def known_urls(self, lang: str | None = None, status: str | None = None) -> set[str]:
+        return items.known_urls(self.db, lang, status)
+
+    # Images ----------------------------------------------------------------------
+
+    def save_images(self, item_url: str, rows: list[dict]) -> None:
+        """Rows of `url`, `path` (relative to the images dir) and `sha1`."""
+        with self.db.atomic():
+            items.save_images(self.db, item_url, rows)
+
+    def image_row(self, url: str) -> dict | None:
+        return items.image_row(self.db, url)
+
+    # Failures --------------------------------------------------------------------
+
+    def record_failure(self, url: str, kind: str, error: str, *, run_id: int | None,
+                       raw_html: bytes | None = None, raw_dir: Path | None = None,
+                       now: Stamp = None) -> None:
+        """Upsert a failure ('fetch', 'parse' or 'image'); keeps raw_html under raw_dir."""
+        raw_path = None
+        if raw_html is not None and raw_dir is not None:
+            raw_path = failures.save_raw_html(url, raw_html, Path(raw_dir))
+        failures.record(self.db, url, kind, error, run_id=run_id, raw_path=raw_path,
+                        now=utc_stamp(now))
+
+    def clear_failure(self, url: str) -> bool:
+        return failures.clear(self.db, url)
+
+    # Runs ------------------------------------------------------------------------
+
+    def start_run(self, base_url: str, mode: str, *, now: Stamp = None) -> int:
+        return runs.start(self.db, base_url, mode, utc_stamp(now))
+
+    def finish_run(self, run_id: int, status: str, counts: dict, requests: int,
+                   error: str | None = None, *, now: Stamp = None) -> None:
+        runs.finish(self.db, run_id, status, counts, requests, error, utc_stamp(now))
+
+    def last_runs(self, n: int) -> list[dict]:
+        return runs.last(self.db, n)
