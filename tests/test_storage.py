@@ -1,0 +1,187 @@
+"""Store: item transitions, versions, validators, images, failures and runs."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from storage import Store, content_hash
+
+T0, T1, T2, T3 = (f"2026-11-29T1{h}:00:00+00:00" for h in range(4))
+
+
+def record(n: int = 1, **changes) -> dict:
+    base = {
+        "url": f"http://127.0.0.1:8123/ru/news/reviews/slug-{n}",
+        "site_id": n, "lang": "ru", "kind": "news", "category": "reviews",
+        "title": "Премьер-Министр провёл совещание",
+        "published_date": "2024-03-09", "published_at": "2024-03-09T14:35:00+05:00",
+        "summary": "Лид.", "body": "Первый абзац.\n\nВторой абзац.",
+        "image_urls": ["http://127.0.0.1:8123/img/1.jpg"],
+    }
+    return {**base, **changes}
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store(tmp_path / "pmkz.db") as opened:
+        yield opened
+
+
+def item(store, url):
+    return store.db["items"].get(url)
+
+
+def test_new_item_is_inserted_live_with_its_times(store):
+    assert store.save_item(record(), etag='"e1"', last_modified="Sat, 09 Mar 2024", now=T0) == "new"
+    row = item(store, record()["url"])
+    assert (row["first_seen"], row["last_seen"], row["last_changed"]) == (T0, T0, T0)
+    assert row["status"] == "live"
+    assert json.loads(row["image_urls"]) == record()["image_urls"]
+    assert row["content_hash"] == content_hash(record())
+    assert store.validators(row["url"]) == ('"e1"', "Sat, 09 Mar 2024")
+
+
+def test_resaving_the_same_record_is_unchanged_and_idempotent(store):
+    store.save_item(record(), now=T0)
+    before = item(store, record()["url"])
+    assert store.save_item(record(), now=T1) == "unchanged"
+    assert store.save_item(record(), now=T1) == "unchanged"
+    after = item(store, record()["url"])
+    assert after == {**before, "last_seen": T1}
+    assert store.db["item_versions"].count == 0
+
+
+def test_unchanged_content_keeps_metadata_current_without_a_version(store):
+    store.save_item(record(), now=T0)
+    moved = record(image_urls=["http://cdn/1.jpg"], published_at="2024-03-09T15:00:00+05:00")
+    assert store.save_item(moved, etag='"e2"', now=T1) == "unchanged"
+    row = item(store, moved["url"])
+    assert json.loads(row["image_urls"]) == ["http://cdn/1.jpg"]
+    assert row["published_at"] == "2024-03-09T15:00:00+05:00"
+    assert (row["last_changed"], row["etag"]) == (T0, '"e2"')
+    assert store.db["item_versions"].count == 0
+
+
+def test_changed_content_keeps_the_earlier_state_as_a_version(store):
+    first = record()
+    store.save_item(first, now=T0)
+    assert store.save_item(record(title="Новый заголовок"), now=T1) == "changed"
+    assert store.save_item(record(title="Новый заголовок", body="Третий."), now=T2) == "changed"
+    row = item(store, first["url"])
+    assert (row["title"], row["body"], row["first_seen"], row["last_changed"]) == (
+        "Новый заголовок", "Третий.", T0, T2)
+    versions = list(store.db["item_versions"].rows_where(order_by="version"))
+    assert [(v["version"], v["title"], v["valid_from"], v["replaced_at"]) for v in versions] == [
+        (1, first["title"], T0, T1), (2, "Новый заголовок", T1, T2)]
+    assert versions[0]["body"] == first["body"]
+    assert versions[0]["content_hash"] == content_hash(first)
+    assert json.loads(versions[0]["image_urls"]) == first["image_urls"]
+
+
+def test_gone_items_are_kept_and_come_back_live(store):
+    store.save_item(record(), now=T0)
+    url = record()["url"]
+    assert store.mark_gone(url, now=T1) is True
+    assert store.mark_gone(url, now=T1) is False
+    assert item(store, url)["status"] == "gone"
+    assert store.known_urls(status="live") == set()
+    assert store.save_item(record(), now=T2) == "unchanged"
+    assert item(store, url)["status"] == "live"
+    assert store.mark_gone("http://unknown/") is False
+
+
+def test_touch_moves_last_seen_only(store):
+    store.save_item(record(), now=T0)
+    assert store.touch_item(record()["url"], now=T1) is True
+    row = item(store, record()["url"])
+    assert (row["last_seen"], row["last_changed"]) == (T1, T0)
+    assert store.touch_item("http://unknown/", now=T1) is False
+
+
+def test_validators_and_known_urls(store):
+    store.save_item(record(1), now=T0)
+    store.save_item(record(2, lang="kk", url="http://h/kz/news/x-2"), etag='"x"', now=T0)
+    assert store.validators(record(1)["url"]) is None
+    assert store.validators("http://h/kz/news/x-2") == ('"x"', None)
+    assert store.validators("http://unknown/") is None
+    assert store.known_urls() == {record(1)["url"], "http://h/kz/news/x-2"}
+    assert store.known_urls("kk") == {"http://h/kz/news/x-2"}
+
+
+def test_a_record_without_its_required_fields_is_refused(store):
+    with pytest.raises(ValueError, match="lacks title"):
+        store.save_item(record(title=""))
+    assert store.db["items"].count == 0
+
+
+def test_batch_commits_once_and_rolls_back_on_error(store, tmp_path):
+    with store.batch():
+        store.save_item(record(1))
+        with Store(tmp_path / "pmkz.db") as reader:
+            assert reader.db["items"].count == 0  # not committed yet
+    assert store.db["items"].count == 1
+    with pytest.raises(RuntimeError):
+        with store.batch():
+            store.save_item(record(2))
+            raise RuntimeError("crawl died")
+    assert store.known_urls() == {record(1)["url"]}
+
+
+def test_images_are_upserted_and_found_by_url_from_any_item(store):
+    rows = [{"url": "http://h/a.jpg", "path": "ab/abc.jpg", "sha1": "abc"}]
+    store.save_images("http://h/item-1", rows)
+    store.save_images("http://h/item-1", rows)
+    assert store.db["images"].count == 1
+    assert store.image_row("http://h/a.jpg") == {"item_url": "http://h/item-1", **rows[0]}
+    assert store.image_row("http://h/none.jpg") is None
+
+
+def test_failures_count_attempts_and_keep_raw_html_named_by_url_hash(store, tmp_path):
+    raw = tmp_path / "raw"
+    url = "http://h/ru/news/../../etc/passwd"
+    store.record_failure(url, "parse", "no headline", run_id=1, raw_html=b"<html>", raw_dir=raw, now=T0)
+    store.record_failure(url, "fetch", "HTTP 500", run_id=2, now=T1)
+    row = store.db["failures"].get(url)
+    assert (row["kind"], row["error"], row["attempts"], row["run_id"]) == ("fetch", "HTTP 500", 2, 2)
+    assert (row["first_failed"], row["last_failed"]) == (T0, T1)
+    saved = [p for p in raw.iterdir()]
+    assert [p.name for p in saved] == [saved[0].stem + ".html"] and len(saved[0].stem) == 16
+    assert row["raw_html_path"] == str(saved[0]) and saved[0].read_bytes() == b"<html>"
+    assert store.clear_failure(url) is True
+    assert store.clear_failure(url) is False
+    with pytest.raises(ValueError):
+        store.record_failure(url, "dns", "x", run_id=None)
+
+
+def test_runs_start_running_and_finish_with_counts(store):
+    first = store.start_run("http://h", "full", now=T0)
+    second = store.start_run("http://h", "incremental", now=T1)
+    store.finish_run(first, "ok", {"new": 3, "unchanged": 2}, 12, now=T2)
+    store.finish_run(second, "failed", {}, 1, error="cannot read the news list", now=T3)
+    newest, oldest = store.last_runs(2)
+    assert (newest["id"], newest["status"], newest["error"], newest["ended"]) == (
+        second, "failed", "cannot read the news list", T3)
+    assert {k: oldest[k] for k in ("requests", "new", "changed", "unchanged", "gone", "failed")} == {
+        "requests": 12, "new": 3, "changed": 0, "unchanged": 2, "gone": 0, "failed": 0}
+    assert (oldest["started"], oldest["mode"], oldest["base_url"]) == (T0, "full", "http://h")
+    with pytest.raises(ValueError):
+        store.finish_run(first, "running", {}, 0)
+    with pytest.raises(ValueError):
+        store.finish_run(first, "ok", {"weird": 1}, 0)
+
+
+def test_content_hash_covers_title_summary_body_only():
+    assert content_hash(record()) == content_hash(record(image_urls=[], site_id=9))
+    assert content_hash(record()) != content_hash(record(summary="Другой лид."))
+    # The separator keeps a word moving between fields from hashing the same.
+    assert content_hash(record(title="a", summary="bc")) != content_hash(record(title="ab", summary="c"))
+    assert content_hash(record(summary=None)) == content_hash(record(summary=""))
+    assert len(content_hash(record())) == 64
+
+
+def test_times_are_utc_with_seconds(store):
+    store.save_item(record(), now="2024-03-09T14:35:07.123+05:00")
+    assert item(store, record()["url"])["first_seen"] == "2024-03-09T09:35:07+00:00"
+    with pytest.raises(ValueError):
+        store.save_item(record(2), now="2024-03-09T14:35:07")
