@@ -1,0 +1,36 @@
+"""The records a perfect crawl of the replica must produce, from its source data.
+
+Never from the crawler's parser: this is what that parser is measured against.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from replica.clock import iso_local
+from replica.model import Article, Site
+
+
+def record(article: Article, base_url: str) -> dict:
+    """One article as the record of ARCHITECTURE.md."""
+    facts = article.facts
+    return {
+        "url": base_url + article.path,
+        "site_id": article.site_id,
+        "lang": article.lang,
+        "kind": facts.kind,
+        "category": facts.category,
+        "title": article.headline,
+        "published_date": article.published.date().isoformat(),
+        "published_at": iso_local(article.published) if facts.shows_time else None,
+        "summary": facts.summary,
+        "body": "\n\n".join(article.paragraphs),
+        "image_urls": [f"{base_url}/assets/media/{name}" for name in facts.images],
+    }
+
+
+def truth_records(site: Site, base_url: str) -> Iterator[dict]:
+    """Every live article's record, by language (en, kk, ru), newest first."""
+    base_url = base_url.rstrip("/")
+    for lang in sorted(site.live):
+        for article in site.live[lang]:
+            yield record(article, base_url)
