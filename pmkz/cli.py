@@ -12,6 +12,7 @@ COMMANDS = {
     "replica": "replica",
     "parse": "parse",
     "export": "export",
+    "status": "status",
 }
 
 

@@ -1,0 +1,75 @@
+"""`pmkz export`: write stored items as JSON lines, CSV, or one text file per item.
+
+Also home of the one-line error convention shared by the read-only commands:
+`pmkz <command>: error: <message>` on stderr and a non-zero exit, never a traceback.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from pmkz.config import from_env
+from storage import StorageError
+from storage.export import export_items
+
+
+class CommandError(click.ClickException):
+    """Printed as one line, `pmkz <command>: error: <message>`."""
+
+    def __init__(self, command: str, message: str, exit_code: int = 1):
+        super().__init__(message)
+        self.command = command
+        self.exit_code = exit_code
+
+    def show(self, file=None) -> None:
+        click.echo(f"pmkz {self.command}: error: {self.message}", err=True)
+
+
+class OneLineErrors(click.Command):
+    """A command whose usage errors are one line too, not click's usage block."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:
+            raise CommandError(self.name, exc.format_message(), exc.exit_code) from None
+
+
+def db_option(func):
+    """`--db PATH`, defaulting to $PMKZ_DB or data/pmkz.db (pmkz/config.py)."""
+    return click.option(
+        "--db", envvar="PMKZ_DB", show_envvar=True, metavar="PATH",
+        default=lambda: str(from_env().db_path),
+        help="The database (default data/pmkz.db).",
+    )(func)
+
+
+@click.command(cls=OneLineErrors, name="export")
+@click.option("--format", "fmt", required=True, metavar="jsonl|csv|txt",
+              help="jsonl: one object per line; csv: with a header; txt: a file per item.")
+@db_option
+@click.option("--out", metavar="PATH",
+              help="Output file (jsonl, csv; default stdout) or directory (txt).")
+@click.option("--lang", metavar="L", help="Only this language: ru, kk or en.")
+@click.option("--since", metavar="DATE", help="Only items published on or after YYYY-MM-DD.")
+def command(fmt, db, out, lang, since):
+    """Write stored items, newest first.
+
+    \b
+    Example:
+      pmkz export --format jsonl --lang ru --since 2024-03-01 > ru.jsonl
+      pmkz export --format txt --out export/    # export/ru/2024-03-09-30371.txt ...
+    """
+    try:
+        count = export_items(db, fmt, out, lang=lang, since=since)
+    except BrokenPipeError:
+        # The reader (`| head`) went away: stop quietly, and keep Python's exit-time
+        # flush of stdout from printing its own traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+    except StorageError as exc:
+        raise CommandError("export", str(exc)) from None
+    if out not in (None, "-"):
+        click.echo(f"{count} items written to {out}")

@@ -1,0 +1,64 @@
+"""`pmkz status`: the last crawl runs, what the archive holds, what waits for retry."""
+from __future__ import annotations
+
+import click
+
+from pmkz.commands.export import CommandError, OneLineErrors, db_option
+from storage import StorageError
+from storage.report import age, status_report
+
+RUN_COLUMNS = ("started", "ended", "status", "requests",
+               "new", "changed", "unchanged", "gone", "failed")
+
+
+@click.command(cls=OneLineErrors, name="status")
+@db_option
+def command(db):
+    """Show the last crawl runs and what they found.
+
+    \b
+    Example:
+      pmkz status --db data/demo.db
+    """
+    try:
+        report = status_report(db)
+    except StorageError as exc:
+        raise CommandError("status", str(exc)) from None
+    for line in render(report):
+        click.echo(line)
+
+
+def render(report: dict, now=None) -> list[str]:
+    """The report as lines of text; `now` (an aware datetime) is for tests."""
+    lines = ["Last runs (newest first):"]
+    if report["runs"]:
+        rows = [[_cell(run[c]) for c in RUN_COLUMNS] for run in report["runs"]]
+        lines += _table(RUN_COLUMNS, rows)
+        lines += [f"  run {run['id']} error: {run['error']}"
+                  for run in report["runs"] if run["error"]]
+    else:
+        lines.append("  none yet")
+    lines.append("Items:")
+    for lang, counts in report["items"].items():
+        lines.append(f"  {lang}: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+    if not report["items"]:
+        lines.append("  none yet")
+    if report["newest"]:
+        published_date, published_at = report["newest"]
+        lines.append(f"Newest published item: {published_at or published_date}"
+                     f" ({age(published_date, published_at, now)} ago)")
+    lines.append(f"Failures waiting for retry: {report['failure_count']}")
+    for failure in report["oldest_failures"]:
+        lines.append(f"  since {failure['first_failed']}  {failure['kind']}"
+                     f"  {failure['attempts']}x  {failure['url']}  {failure['error']}")
+    return lines
+
+
+def _cell(value) -> str:
+    return "-" if value is None else str(value)
+
+
+def _table(headers, rows) -> list[str]:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    return ["  " + "  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip()
+            for line in [list(headers), *rows]]

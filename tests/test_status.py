@@ -1,0 +1,97 @@
+"""`pmkz status` and the report behind it."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+from click.testing import CliRunner
+
+from pmkz.cli import cli
+from pmkz.commands.status import render
+from storage import Store
+from storage.report import age, status_report
+
+NOW = datetime(2024, 3, 12, 12, 0, tzinfo=timezone.utc)
+
+
+def record(n: int, lang: str, day: str, at: str | None = None) -> dict:
+    return {"url": f"http://h/{lang}/news/x-{n}", "site_id": n, "lang": lang, "kind": "news",
+            "category": None, "title": f"T{n}", "published_date": day, "published_at": at,
+            "summary": None, "body": "B.", "image_urls": []}
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    path = tmp_path / "pmkz.db"
+    with Store(path) as store:
+        run = store.start_run("http://h", "full", now="2024-03-12T10:00:00+00:00")
+        store.save_item(record(1, "ru", "2024-03-09", "2024-03-09T14:35:00+05:00"))
+        store.save_item(record(2, "ru", "2024-03-01"))
+        store.save_item(record(3, "kk", "2024-03-05"))
+        store.mark_gone("http://h/ru/news/x-2")
+        store.record_failure("http://h/en/news/bad-9", "parse", "no headline", run_id=run,
+                             now="2024-03-12T10:01:00+00:00")
+        store.finish_run(run, "ok", {"new": 3, "gone": 1, "failed": 1}, 42,
+                         now="2024-03-12T10:05:00+00:00")
+        store.start_run("http://h", "incremental", now="2024-03-12T11:00:00+00:00")
+    return path
+
+
+def test_report_collects_runs_items_newest_and_failures(db_path):
+    report = status_report(db_path)
+    assert [run["status"] for run in report["runs"]] == ["running", "ok"]
+    assert report["items"] == {"kk": {"live": 1}, "ru": {"gone": 1, "live": 1}}
+    assert report["newest"] == ("2024-03-09", "2024-03-09T14:35:00+05:00")
+    assert report["failure_count"] == 1
+    assert report["oldest_failures"][0]["url"] == "http://h/en/news/bad-9"
+
+
+def test_rendered_report(db_path):
+    lines = render(status_report(db_path), now=NOW)
+    text = "\n".join(lines)
+    assert lines[1].split() == ["started", "ended", "status", "requests",
+                                "new", "changed", "unchanged", "gone", "failed"]
+    assert lines[3].split() == ["2024-03-12T10:00:00+00:00", "2024-03-12T10:05:00+00:00",
+                                "ok", "42", "3", "0", "0", "1", "1"]
+    assert "  kk: 1 live" in lines and "  ru: 1 gone, 1 live" in lines
+    assert "Newest published item: 2024-03-09T14:35:00+05:00 (3 days 2 hours ago)" in text
+    assert "Failures waiting for retry: 1" in text
+    assert "parse  1x  http://h/en/news/bad-9  no headline" in text
+
+
+def test_age():
+    assert age("2024-03-10", None, NOW) == "2 days"
+    assert age("2024-03-12", "2024-03-12T16:59:00+05:00", NOW) == "1 minute"
+    assert age("2024-03-12", "2024-03-12T14:00:00+05:00", NOW) == "3 hours 0 minutes"
+
+
+def test_status_command(db_path):
+    result = CliRunner().invoke(cli, ["status", "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Last runs (newest first):\n")
+    assert "Failures waiting for retry: 1" in result.stdout
+
+
+def test_status_of_an_empty_database(tmp_path):
+    Store(tmp_path / "empty.db").close()
+    result = CliRunner().invoke(cli, ["status", "--db", str(tmp_path / "empty.db")])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("none yet") == 2
+    assert "Failures waiting for retry: 0" in result.stdout
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda tmp: tmp / "missing.db", "no database at "),
+    (lambda tmp: tmp, "is not a database file"),
+    (lambda tmp: (tmp / "t.db").write_text("words " * 50) and tmp / "t.db",
+     "is not an SQLite database"),
+    (lambda tmp: (tmp / "empty.db").touch() or tmp / "empty.db", "not a pmkz database"),
+])
+def test_bad_databases_give_one_line_and_create_nothing(tmp_path, make, message):
+    path = make(tmp_path)
+    before = sorted(tmp_path.iterdir())
+    result = CliRunner().invoke(cli, ["status", "--db", str(path)])
+    assert result.exit_code != 0
+    assert result.stderr.startswith("pmkz status: error: ") and message in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert sorted(tmp_path.iterdir()) == before
