@@ -60,7 +60,7 @@ def ensure_schema(db: Database) -> None:
             db["items"].create_index([column], if_not_exists=True)
         db["item_versions"].create(
             {"item_url": str, "version": int,
-             **{c: (ITEM_COLUMNS[c]) for c in VERSIONED_COLUMNS},
+             **{c: ITEM_COLUMNS[c] for c in VERSIONED_COLUMNS},
              "valid_from": str, "replaced_at": str},
             pk=("item_url", "version"),
             if_not_exists=True,
