@@ -1,0 +1,89 @@
+"""parse_article: one article page -> one record (ARCHITECTURE.md, "The record").
+
+Each field is found in layers: the page's metadata, then the known selectors
+(selectors.py), then the page's structure, so that a markup never seen before still
+parses. The page is parsed once with lxml; every extractor walks that one tree.
+"""
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+from crawler.parsing.container import find_container, looks_like_list
+from crawler.parsing.decoding import decode_html
+from crawler.parsing.dom import common_ancestor, contains, parse_document, prepare
+from crawler.parsing.errors import NotAnArticle
+from crawler.parsing.headline import find_headline
+from crawler.parsing.images import collect_images
+from crawler.parsing.lead import find_lead, find_summary
+from crawler.parsing.metadata import read_metadata
+from crawler.parsing.paragraphs import extract_paragraphs
+from crawler.parsing.published import find_published
+from crawler.parsing.selectors import KNOWN, Selectors
+from crawler.parsing.text import GALLERY_TITLES, normalize_text, strip_site_suffix
+from crawler.parsing.urls import canonical_url, category_of, lang_of, non_article_reason, site_id_of
+
+_GALLERY_SLUG = re.compile(r"^(?:fotootchet|foto|photo)")
+_GALLERY_LINKED_IMAGES = 4  # a grid of this many linked originals is a photo report
+
+
+def _is_gallery(url: str, meta, linked_images: int) -> bool:
+    names = (meta.og_title, meta.html_title and strip_site_suffix(meta.html_title))
+    if any(name and normalize_text(name).casefold() in GALLERY_TITLES for name in names):
+        return True
+    slug = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
+    return bool(_GALLERY_SLUG.match(slug)) or linked_images >= _GALLERY_LINKED_IMAGES
+
+
+def parse_article(html: str | bytes, url: str, encoding: str | None = None, *,
+                  selectors: Selectors = KNOWN) -> dict:
+    """The record of one article page; NotAnArticle when the page is not one.
+
+    `encoding` is what the transport declared (HTTP Content-Type), for bytes input.
+    """
+    lang = lang_of(url)
+    if lang is None:
+        raise ValueError(f"bad URL: no /ru/, /kz/ or /en/ section in {url}")
+    reason = non_article_reason(url)
+    if reason:
+        raise NotAnArticle(f"no article: {urlsplit(url).path} is {reason}")
+    root = parse_document(decode_html(html, encoding))
+    if root is None:
+        raise NotAnArticle("no headline: the page is empty")
+    meta = read_metadata(root)
+    prepare(root)
+
+    container = find_container(root)
+    if container is not None and looks_like_list(container):
+        container = None
+    title, headline = find_headline(root, container, meta, selectors)
+    if not title:
+        raise NotAnArticle("no headline")
+    region = common_ancestor(headline, container) if headline is not None and container is not None else container
+    published, date_element = find_published(meta, headline, region, lang, selectors)
+    if published is None:
+        raise NotAnArticle("no publication date")
+    if container is None:
+        raise NotAnArticle("no body")
+
+    lead, lead_element = find_lead(region, headline, container)
+    start = headline if headline is not None and contains(container, headline) else None
+    skip = [e for e in (headline, date_element, lead_element) if e is not None]
+    paragraphs = extract_paragraphs(container, skip, start)
+    if not paragraphs:
+        raise NotAnArticle("no body")
+    base = urljoin(url, meta.base_href) if meta.base_href else url
+    image_urls, linked = collect_images(region, base)
+    return {
+        "url": canonical_url(url),
+        "site_id": site_id_of(url),
+        "lang": lang,
+        "kind": "gallery" if _is_gallery(url, meta, linked) else "news",
+        "category": category_of(url),
+        "title": title,
+        "published_date": published.date,
+        "published_at": published.at,
+        "summary": find_summary(meta, lead),
+        "body": "\n\n".join(paragraphs),
+        "image_urls": image_urls,
+    }

@@ -1,0 +1,58 @@
+"""The summary: the page's own description unless it is the site's generic one, else a
+lead paragraph printed between the headline and the body."""
+from __future__ import annotations
+
+from lxml import etree
+
+from crawler.parsing.dates import parse_fast
+from crawler.parsing.dom import contains, in_noise_or_link, is_block, lineage, text_of
+from crawler.parsing.selectors import LEAD_WORDS, class_words
+from crawler.parsing.text import is_boilerplate, is_site_description, normalize_text
+
+_MIN_LEAD = 40  # shorter texts between headline and body are bylines, dates, captions
+_WINDOW = 40
+# A cheap pre-filter in C; class_words then checks whole words.
+_LEAD_CANDIDATES = etree.XPath(
+    "descendant::*[" + " or ".join(f"contains(@class, '{w}') or contains(@id, '{w}')" for w in sorted(LEAD_WORDS)) + "]"
+)
+_FIGURE = ("figure", "figcaption")
+
+
+def _lead_text(element) -> str | None:
+    text = normalize_text(text_of(element))
+    if not text or is_boilerplate(text) or parse_fast(text) and len(text) < _MIN_LEAD:
+        return None
+    links = sum(len(normalize_text(text_of(a))) for a in element.iter("a"))
+    return text if links * 2 < len(text) else None
+
+
+def find_lead(region, headline, container):
+    """(lead text, element) or (None, None). A block with a lead/intro class in the
+    article region; else, when the headline is outside the body, the first prose block
+    between them."""
+    stop = lineage(region)
+    for element in _LEAD_CANDIDATES(region):
+        if (element is not headline and not class_words(element).isdisjoint(LEAD_WORDS)
+                and not in_noise_or_link(element, stop)):
+            text = _lead_text(element)
+            if text:
+                return text, element
+    if headline is None or contains(container, headline):
+        return None, None
+    for element in headline.xpath(f"following::*[position() <= {_WINDOW}]"):
+        if contains(element, container):
+            break
+        if any(is_block(c) for c in element) or any(a.tag in _FIGURE for a in (element, *element.iterancestors())):
+            continue
+        if in_noise_or_link(element, stop):
+            continue
+        text = _lead_text(element)
+        if text and len(text) >= _MIN_LEAD:
+            return text, element
+    return None, None
+
+
+def find_summary(meta, lead: str | None) -> str | None:
+    if meta.description and not is_site_description(meta.description):
+        return meta.description
+    return lead

@@ -1,0 +1,93 @@
+"""What a page says about itself: meta tags, JSON-LD, `<title>`, canonical link.
+
+Read before anything is stripped from the tree (JSON-LD lives in `<script>`).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from crawler.parsing.text import normalize_text
+
+_PUBLISHED_META = ("article:published_time", "og:article:published_time", "datepublished",
+                   "pubdate", "publishdate", "dc.date.issued", "dc.date", "date")
+
+
+@dataclass
+class Metadata:
+    html_title: str | None = None
+    og_title: str | None = None
+    twitter_title: str | None = None
+    ld_headline: str | None = None
+    description: str | None = None  # og:description, else description, else JSON-LD
+    published: str | None = None  # as written: ISO from meta/JSON-LD, or printed text
+    canonical: str | None = None
+    og_url: str | None = None
+    base_href: str | None = None
+
+
+def _json_ld_objects(data):
+    """Every dict in a JSON-LD document, @graph and nested lists included."""
+    if isinstance(data, list):
+        for item in data:
+            yield from _json_ld_objects(item)
+    elif isinstance(data, dict):
+        yield data
+        for value in data.values():
+            if isinstance(value, (list, dict)):
+                yield from _json_ld_objects(value)
+
+
+def _read_json_ld(script_text: str, meta: Metadata, descriptions: dict) -> None:
+    try:
+        data = json.loads(script_text)
+    except ValueError:
+        return
+    for obj in _json_ld_objects(data):
+        if isinstance(obj.get("headline"), str) and not meta.ld_headline:
+            meta.ld_headline = normalize_text(obj["headline"])
+        if isinstance(obj.get("datePublished"), str) and not meta.published:
+            meta.published = obj["datePublished"]
+        if isinstance(obj.get("description"), str) and obj.get("headline"):
+            descriptions.setdefault("ld", obj["description"])
+
+
+def read_metadata(root) -> Metadata:
+    meta = Metadata()
+    descriptions: dict[str, str] = {}
+    for element in root.iter("meta", "link", "title", "base", "script"):
+        tag = element.tag
+        if tag == "meta":
+            key = (element.get("property") or element.get("name") or element.get("itemprop") or "").lower()
+            content = element.get("content")
+            if not key or content is None:
+                continue
+            if key == "og:title":
+                meta.og_title = meta.og_title or normalize_text(content)
+            elif key == "twitter:title":
+                meta.twitter_title = meta.twitter_title or normalize_text(content)
+            elif key in ("og:description", "description", "twitter:description"):
+                descriptions.setdefault(key, content)
+            elif key == "og:url":
+                meta.og_url = meta.og_url or content.strip()
+            elif key in _PUBLISHED_META and not meta.published:
+                meta.published = content
+        elif tag == "link" and "canonical" in (element.get("rel") or "").lower().split():
+            meta.canonical = meta.canonical or (element.get("href") or "").strip() or None
+        elif tag == "title" and meta.html_title is None:
+            meta.html_title = normalize_text("".join(element.itertext()))
+        elif tag == "base" and element.get("href"):
+            meta.base_href = meta.base_href or element.get("href").strip()
+        elif tag == "script" and (element.get("type") or "").lower() == "application/ld+json":
+            _read_json_ld(element.text or "", meta, descriptions)
+    if not meta.published:
+        # Microdata on the page body: <time itemprop="datePublished" datetime="...">.
+        for element in root.iterfind(".//*[@itemprop='datePublished']"):
+            printed = " ".join(element.itertext())
+            meta.published = element.get("datetime") or element.get("content") or printed or None
+            break
+    for key in ("og:description", "description", "twitter:description", "ld"):
+        if normalize_text(descriptions.get(key) or ""):
+            meta.description = normalize_text(descriptions[key])
+            break
+    return meta

@@ -1,0 +1,87 @@
+"""The article text as paragraphs in normal form, read from its container.
+
+Block elements (p, div, li, headings, ...) end a paragraph; inline elements and `<br>`
+do not, so a quote mark in its own `<span>` stays glued to its sentence. Dropped:
+furniture (by tag, role or class word), figures and their captions, the headline,
+date and lead (passed in `skip`), paragraphs that are nearly all link text (share
+rows, lists of other articles), a "read also" marker with the links after it, and
+the site's boilerplate lines (text.BOILERPLATE).
+"""
+from __future__ import annotations
+
+from crawler.parsing.dom import BLOCK_TAGS, is_noise
+from crawler.parsing.text import READ_ALSO, is_boilerplate, normalize_text
+
+_SKIP_TAGS = frozenset(("figure", "figcaption", "h1", "img", "picture"))
+# Table cells are read row by row, cells apart.
+_CELL_TAGS = frozenset(("td", "th"))
+_LINK_SHARE = 0.9  # a paragraph this much link text is navigation, not prose
+_LINK_SHARE_AFTER_READ_ALSO = 0.5
+
+
+class _Reader:
+    def __init__(self, skip, start):
+        self.skip = skip
+        self.start = start
+        self.started = start is None
+        self.parts: list[str] = []
+        self.link_parts: list[str] = []
+        self.paragraphs: list[str] = []
+        self.after_read_also = False
+
+    def flush(self) -> None:
+        text = normalize_text("".join(self.parts))
+        links = normalize_text("".join(self.link_parts))
+        self.parts.clear()
+        self.link_parts.clear()
+        if not text or not self.started:
+            return
+        if READ_ALSO.search(text):
+            self.after_read_also = True
+            return
+        limit = _LINK_SHARE_AFTER_READ_ALSO if self.after_read_also else _LINK_SHARE
+        if len(links) >= limit * len(text):
+            return
+        self.after_read_also = False
+        if not is_boilerplate(text):
+            self.paragraphs.append(text)
+
+    def visit(self, element) -> None:
+        if element.text:
+            self.parts.append(element.text)
+        for child in element:
+            tag = child.tag
+            if not isinstance(tag, str):
+                pass
+            elif child is self.start:
+                self.flush()
+                self.started = True
+            elif tag in _SKIP_TAGS or child in self.skip or is_noise(child):
+                if tag in BLOCK_TAGS:
+                    self.flush()
+            elif tag in BLOCK_TAGS:
+                self.flush()
+                self.visit(child)
+                self.flush()
+            elif tag == "a":
+                mark = len(self.parts)
+                self.visit(child)
+                self.link_parts.append("".join(self.parts[mark:]))
+            elif tag in _CELL_TAGS:
+                self.parts.append(" ")
+                self.visit(child)
+                self.parts.append(" ")
+            else:
+                self.visit(child)
+            if child.tail:
+                self.parts.append(child.tail)
+
+
+def extract_paragraphs(container, skip=(), start=None) -> list[str]:
+    """Paragraphs of `container` in page order. `skip`: elements that are not body
+    (headline, date, lead); `start`: the headline when it sits inside the container,
+    so that breadcrumbs and such before it are not read as text."""
+    reader = _Reader(set(skip), start)
+    reader.visit(container)
+    reader.flush()
+    return reader.paragraphs

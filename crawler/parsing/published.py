@@ -1,0 +1,83 @@
+"""The publication date of an article page.
+
+Layers: the page's metadata (article:published_time, JSON-LD, microdata); then the
+date printed in the article header: elements after the headline, closest first, those
+whose class says "date" or "time" before the others, then the few elements just before
+the headline. Dates in links, sidebars, "read also" blocks and footers are never read,
+and the header scan ends where a "read also" block starts. Every candidate goes through
+the fast patterns first; dateparser only sees them if none matched.
+"""
+from __future__ import annotations
+
+from crawler.parsing.dates import ParsedDate, parse_fast, parse_iso, parse_site_date, parse_with_dateparser
+from crawler.parsing.dom import in_noise_or_link, lineage, spaced_text_of
+from crawler.parsing.selectors import DATE_WORDS, class_words
+from crawler.parsing.text import READ_ALSO, normalize_text
+
+_FOLLOWING = 80  # elements after the headline: its header, and some way into the body
+_PRECEDING = 15  # a date printed above the headline
+_MAX_DATE_TEXT = 100  # longer texts are prose that mentions a date, not a dateline
+
+
+def _header_elements(headline, region, selectors):
+    """Elements that may hold the printed date, most likely first."""
+    if region is not None:
+        yield from selectors.find("date", region)
+    if headline is None:
+        return
+    following = headline.xpath(f"following::*[position() <= {_FOLLOWING}]")
+    for index, element in enumerate(following):
+        if READ_ALSO.search((element.text or "").strip()):
+            following = following[:index]
+            break
+    yield from (e for e in following if not class_words(e).isdisjoint(DATE_WORDS))
+    yield from following
+    # Above the headline, only within its own header block.
+    parent = headline.getparent()
+    scope = parent.getparent() if parent is not None else None
+    preceding = headline.xpath(f"preceding::*[position() <= {_PRECEDING}]")
+    yield from (e for e in reversed(preceding) if scope is None or scope in e.iterancestors())
+
+
+def _texts(headline, region, selectors):
+    """(text, element) of every candidate, skipping links and furniture."""
+    stop = lineage(headline) if headline is not None else lineage(region) if region is not None else None
+    seen = set()
+    for element in _header_elements(headline, region, selectors):
+        if element in seen or in_noise_or_link(element, stop):
+            continue
+        seen.add(element)
+        if element.tag == "time" and element.get("datetime"):
+            yield element.get("datetime"), element
+        text = normalize_text(spaced_text_of(element))
+        if text and len(text) <= _MAX_DATE_TEXT:
+            yield text, element
+
+
+def find_printed_date(headline, region, lang, selectors):
+    """(ParsedDate, element) of the date printed near the headline, or (None, None)."""
+    tried = []
+    for text, element in _texts(headline, region, selectors):
+        found = parse_fast(text)
+        if found:
+            return found, element
+        tried.append((text, element))
+    for text, element in tried:
+        found = parse_with_dateparser(text, lang)
+        if found:
+            return found, element
+    return None, None
+
+
+def find_published(meta, headline, region, lang, selectors) -> tuple[ParsedDate | None, object]:
+    """(publication date, the element that printed it or None)."""
+    if meta.published:
+        declared = parse_iso(meta.published) or parse_site_date(meta.published, lang)
+        if declared:
+            if declared.at is None:
+                # Metadata with a bare date: the page may still print the time.
+                printed, element = find_printed_date(headline, region, lang, selectors)
+                if printed and printed.date == declared.date:
+                    return printed, element
+            return declared, None
+    return find_printed_date(headline, region, lang, selectors)

@@ -1,0 +1,68 @@
+"""Known markup of primeminister.kz, kept as data in one place.
+
+Selectors are the first guess of the extractors, never the only one: every field has
+a structural fallback (see article.py), because the live markup is not known for sure.
+SITE.md describes two markups (2019 and, unverified, 2026); their selectors are here.
+To adapt to a new markup, pass another `Selectors` to parse_article / parse_listing.
+
+A selector is `tag.class`, `.class` or `tag`: enough for the markups seen, and it
+compiles to one XPath each, so no CSS library is needed.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+
+def _xpath(selector: str) -> etree.XPath:
+    tag, _, cls = selector.partition(".")
+    test = f"[contains(concat(' ', normalize-space(@class), ' '), ' {cls} ')]" if cls else ""
+    return etree.XPath(f"descendant-or-self::{tag or '*'}{test}")
+
+
+@dataclass(frozen=True)
+class Selectors:
+    title: tuple[str, ...] = ("h1.main-news-item__head", ".article__title", ".main-news-item__head")
+    date: tuple[str, ...] = (".article__date", "div.date", ".main-news-item__date")
+    list_item: tuple[str, ...] = ("a.item", ".main__article")
+    list_heading: tuple[str, ...] = (".main__article-heading",)
+    list_teaser: tuple[str, ...] = (".main__article-text",)
+    list_date: tuple[str, ...] = (".main__article-date", ".article__date", ".date")
+    _compiled: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def find(self, field_name: str, root) -> list:
+        """Elements under `root` matching the selectors of one field, in selector order."""
+        found = []
+        for selector in getattr(self, field_name):
+            if selector not in self._compiled:
+                self._compiled[selector] = _xpath(selector)
+            found.extend(self._compiled[selector](root))
+        return found
+
+
+KNOWN = Selectors()
+
+# Class and id words that mark page furniture, never content. Matched against the
+# words of a class attribute split on spaces, `-` and `_` ("news-share__item" -> share).
+NOISE_WORDS = frozenset((
+    "share", "sharing", "social", "socials", "breadcrumb", "breadcrumbs", "navi",
+    "nav", "navbar", "menu", "related", "readmore", "also", "tags", "banner",
+    "subscribe", "print", "comments", "sidebar", "pagination", "pager", "footer",
+    "badge", "badges", "ads", "advert", "logo", "widget", "counter", "views", "apps",
+))
+# Elements that are furniture by their tag, and ARIA roles that say the same.
+NOISE_TAGS = frozenset(("nav", "aside", "footer", "form", "button", "menu"))
+NOISE_ROLES = frozenset(("navigation", "banner", "contentinfo", "complementary", "menu"))
+# Words of a class that mark a lead/teaser block, and a printed date.
+LEAD_WORDS = frozenset(("lead", "intro", "annotation", "anons", "subtitle", "excerpt", "summary", "teaser"))
+DATE_WORDS = frozenset(("date", "time", "published", "pubdate", "datetime"))
+
+_WORD_SPLIT = re.compile(r"[\s_-]+")
+
+
+def class_words(element) -> frozenset[str]:
+    """The words of an element's class and id attributes, lower-cased."""
+    value = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+    return frozenset(_WORD_SPLIT.split(value)) if value.strip() else frozenset()

@@ -1,0 +1,95 @@
+"""Text normal form and the site's boilerplate phrases.
+
+`normalize_text` gives one paragraph in the project's normal form (CONTRACT.md). The
+patterns here recognise text that is never content: photo credits, subscribe lines,
+app adverts, "read also" markers, share labels, the site's generic description and the
+generic page names that galleries use instead of a headline.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Zero-width characters are not white space to Python's `\s`, but editors scatter them
+# between words exactly where a space belongs.
+_SPACE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
+
+_CREDIT = r"(?:photo|photos|фото|фотография|сурет|суреттер|фотосурет|фото и видео|photo and video)"
+_TELEGRAM = r"(?:telegram|телеграм)"
+
+# Whole-paragraph boilerplate, matched against normalised text (case-insensitive).
+BOILERPLATE = tuple(re.compile(p, re.IGNORECASE) for p in (
+    # Photo credits: "Photo: Официальный сайт Премьер-Министра РК".
+    rf"^{_CREDIT}\s*(?::|—|–|-|by)\s*.{{0,120}}$",
+    # The subscribe line, in whichever order its words come; a news paragraph that merely
+    # mentions a Telegram channel has no call to subscribe.
+    rf"^(?=.*{_TELEGRAM})(?=.*(?:subscrib|follow|stay updated|подпис|следите|жазыл)).{{0,400}}$",
+    r"^(?:download|скачайте|скачать|загрузите|жүктеп|қосымшаны)\b.{0,80}(?:app|приложени|қосымша|android|ios|google play|app store)",
+    r"^(?:share|поделиться|бөлісу|print|печать|басып шығару)\s*:?$",
+))
+
+# A "read also" block starts with one of these; the links after it go with it.
+READ_ALSO = re.compile(
+    r"^(?:read also|читайте также|смотрите также|также читайте|"
+    r"читайте еще|сондай-ақ оқыңыз|сондай-ақ қараңыз|оқи отырыңыз|тағы оқыңыз)\b",
+    re.IGNORECASE,
+)
+
+# The page names of photo reports: such a page is a gallery.
+GALLERY_TITLES = frozenset((
+    "images", "image", "photos", "photo", "photo report", "photo gallery", "gallery", "фото",
+    "фотографии", "фотоотчет", "фотоотчёт", "фотогалерея", "галерея", "суреттер", "сурет",
+    "фотосуреттер", "фотогалереялар",
+))
+# Page names that galleries and section pages carry instead of a headline.
+GENERIC_TITLES = GALLERY_TITLES | frozenset((
+    "video", "videos", "news", "видео", "новости", "бейне", "бейнелер", "жаңалықтар",
+))
+
+# Names of the site, as in <title> suffixes and the generic meta description.
+SITE_NAME = re.compile(
+    r"primeminister\.kz|official information (?:source|resource) of the prime minister"
+    r"|официальный информационный ресурс премьер-министра"
+    r"|премьер-министрінің ресми ақпараттық ресурсы"
+    r"|^(?:the )?prime minister of (?:the republic of )?kazakhstan$"
+    r"|^премьер-министр(?:а)? (?:республики казахстан|рк)$"
+    r"|^қр премьер-министрі$",
+    re.IGNORECASE,
+)
+_TITLE_SEPARATOR = re.compile(r"\s+[|—–-]\s+")
+
+
+def normalize_text(text: str) -> str:
+    """One paragraph in normal form: NFC, every white space run one space, stripped."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def is_boilerplate(paragraph: str) -> bool:
+    """True for a normalised paragraph that is site furniture, not article text."""
+    return any(p.search(paragraph) for p in BOILERPLATE) or bool(READ_ALSO.search(paragraph))
+
+
+def is_generic_title(title: str) -> bool:
+    """True when a would-be headline is a page name ("Images") or the site's name."""
+    bare = title.strip(" .:|-—").casefold()
+    return not bare or bare in GENERIC_TITLES or bool(SITE_NAME.search(bare))
+
+
+def is_site_description(text: str) -> bool:
+    """True for the description the site puts on every page, which summarises nothing."""
+    return bool(SITE_NAME.search(text)) and len(text) < 200
+
+
+def strip_site_suffix(title: str) -> str:
+    """`Headline | primeminister.kz` -> `Headline`; the site name goes, the rest stays."""
+    while True:
+        separators = list(_TITLE_SEPARATOR.finditer(title))
+        if not separators:
+            return title
+        last, first = separators[-1], separators[0]
+        if SITE_NAME.search(title[last.end():]):
+            title = title[:last.start()]
+        elif SITE_NAME.search(title[:first.start()]):
+            title = title[first.end():]
+        else:
+            return title

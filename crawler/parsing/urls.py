@@ -1,0 +1,73 @@
+"""URL rules of primeminister.kz: canonical form, language section, id and category.
+
+Article URLs look like `/<p>/news/<slug>-<id>` or `/<p>/news/<category>/<slug>-<id>`,
+<p> being the site's language prefix (`ru`, `kz`, `en`; `kk` accepted as well).
+"""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+# Site prefix -> ISO 639-1 code used in records.
+LANG_OF_PREFIX = {"ru": "ru", "kz": "kk", "kk": "kk", "en": "en"}
+
+_ARTICLE_PATH = re.compile(
+    r"^/(?P<prefix>ru|kz|kk|en)/news/(?:(?P<category>[^/]+)/)?(?P<slug>[^/]+-\d+)/?$"
+)
+_SITE_ID = re.compile(r"-(\d+)/?$")
+# Pages that are never articles, whatever they contain: news lists and decisions.
+_NEWS_LIST_PATH = re.compile(r"^/(?:ru|kz|kk|en)/news(?:(?:/[^/]+)?/page/\d+)?/?$")
+_DECISION_PATH = re.compile(r"^/(?:ru|kz|kk|en)/decisions(?:/|$)")
+
+
+def canonical_url(url: str) -> str:
+    """The URL without query and fragment: the key an article is stored under."""
+    parts = urlsplit(url.strip())
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+
+
+def _path(url: str) -> str:
+    return urlsplit(url.strip()).path
+
+
+def lang_of(url: str) -> str | None:
+    """'ru', 'kk' or 'en' from the URL's first path segment, else None."""
+    first = _path(url).lstrip("/").split("/", 1)[0].lower()
+    return LANG_OF_PREFIX.get(first)
+
+
+def prefix_of(url: str) -> str | None:
+    """The site's language prefix as written in the URL ('ru', 'kz', 'kk', 'en')."""
+    first = _path(url).lstrip("/").split("/", 1)[0].lower()
+    return first if first in LANG_OF_PREFIX else None
+
+
+def site_id_of(url: str) -> int | None:
+    """The number that ends the URL's slug (`...-31656` -> 31656), else None."""
+    match = _SITE_ID.search(_path(url))
+    return int(match.group(1)) if match else None
+
+
+def category_of(url: str) -> str | None:
+    """The segment between `news/` and the slug (`reviews`, ...), else None."""
+    match = _ARTICLE_PATH.match(_path(url))
+    return match.group("category") if match else None
+
+
+def is_article_url(url: str) -> bool:
+    """True for news article URLs; list pages (`/news/page/3`) and decisions are not."""
+    return _ARTICLE_PATH.match(_path(url)) is not None
+
+
+def non_article_reason(url: str) -> str | None:
+    """Why a URL can never be an article page (decisions, news lists), else None.
+
+    Only these known forms are refused up front: an article whose URL lacks the usual
+    trailing id is still parsed on its content.
+    """
+    path = _path(url)
+    if _DECISION_PATH.match(path):
+        return "a decisions page, not a news article"
+    if _NEWS_LIST_PATH.match(path):
+        return "a news list page, not an article"
+    return None
