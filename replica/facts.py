@@ -6,7 +6,6 @@ asks for the article.
 """
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 from datetime import datetime
 

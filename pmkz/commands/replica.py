@@ -1,0 +1,83 @@
+"""`pmkz replica`: serve the offline replica of primeminister.kz, or print its truth."""
+from __future__ import annotations
+
+import json
+import signal
+import sys
+import threading
+
+import click
+
+from replica import build_site, truth_records
+from replica.corpus import MAX_ARTICLES
+from replica.render import skins
+from replica.server import ReplicaServer
+
+
+def fail(ctx: click.Context, message: str):
+    click.echo(f"pmkz replica: error: {message}", err=True)
+    ctx.exit(2)
+
+
+class OneLineErrors(click.Command):
+    """Usage errors as one line on stderr, like every error of this command."""
+
+    def parse_args(self, ctx, args):
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as error:
+            fail(ctx, error.format_message())
+
+
+def serve(server: ReplicaServer) -> None:
+    """Serve until SIGTERM or SIGINT, then close the socket and return."""
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    stop.wait()
+    server.shutdown()
+    server.server_close()
+
+
+@click.command(cls=OneLineErrors)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=int, default=8123, show_default=True, help="Port; 0 picks a free one.")
+@click.option("--articles", type=int, default=300, show_default=True, help="Articles per language.")
+@click.option("--epoch", type=int, default=0, show_default=True, help="Days of history after the first: each publishes 3, edits 2, removes 1 per language.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Another seed, another site.")
+@click.option("--skin", default="modern", show_default=True, help=f"Page markup: {', '.join(skins())}.")
+@click.option("--dump-truth", is_flag=True, help="Print the records the replica holds as JSON lines and exit.")
+@click.pass_context
+def command(ctx, host, port, articles, epoch, seed, skin, dump_truth):
+    """Serve a deterministic offline replica of primeminister.kz on loopback.
+
+    The first line on stdout is the base URL; it serves until stopped (SIGTERM, Ctrl-C).
+
+    \b
+    Example:
+      pmkz replica --port 0 --articles 50 --epoch 2
+      pmkz replica --dump-truth --articles 50 | head -1
+    """
+    if not 0 <= articles <= MAX_ARTICLES:
+        fail(ctx, f"--articles must be between 0 and {MAX_ARTICLES}, not {articles}")
+    if epoch < 0:
+        fail(ctx, f"--epoch must be 0 or more, not {epoch}")
+    if skin not in skins():
+        fail(ctx, f"unknown --skin {skin!r} (known: {', '.join(skins())})")
+    if not 0 <= port <= 65535:
+        fail(ctx, f"--port must be between 0 and 65535, not {port}")
+    site = build_site(articles, epoch, seed)
+    if dump_truth:
+        out = sys.stdout.buffer
+        for record in truth_records(site, f"http://{host}:{port}"):
+            out.write(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
+        out.flush()
+        return
+    try:
+        server = ReplicaServer(host, port, site, skin)
+    except OSError as error:
+        fail(ctx, f"cannot listen on {host}:{port}: {error.strerror or error}")
+    click.echo(server.base_url)
+    sys.stdout.flush()
+    serve(server)
