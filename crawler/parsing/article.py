@@ -23,6 +23,8 @@ from crawler.parsing.selectors import KNOWN, Selectors
 from crawler.parsing.text import GALLERY_TITLES, normalize_text, strip_site_suffix
 from crawler.parsing.urls import canonical_url, category_of, lang_of, non_article_reason, site_id_of
 
+# Any of these near the start says the text is HTML at all (not an image, PDF or JSON).
+_MARKUP = re.compile(r"<(?:!doctype|html|head|body|div|p|h1|meta|title|article|main)\b", re.IGNORECASE)
 _GALLERY_SLUG = re.compile(r"^(?:fotootchet|foto|photo)")
 _GALLERY_LINKED_IMAGES = 4  # a grid of this many linked originals is a photo report
 
@@ -47,7 +49,10 @@ def parse_article(html: str | bytes, url: str, encoding: str | None = None, *,
     reason = non_article_reason(url)
     if reason:
         raise NotAnArticle(f"no article: {urlsplit(url).path} is {reason}")
-    root = parse_document(decode_html(html, encoding))
+    text = decode_html(html, encoding)
+    if not _MARKUP.search(text[:65536]):
+        raise NotAnArticle("no headline: not an HTML page")
+    root = parse_document(text)
     if root is None:
         raise NotAnArticle("no headline: the page is empty")
     meta = read_metadata(root)

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+from crawler.parsing.decoding import decode_html
+from crawler.parsing.dom import parse_document
 from crawler.parsing.text import normalize_text
 
 _PUBLISHED_META = ("article:published_time", "og:article:published_time", "datepublished",
@@ -91,3 +94,15 @@ def read_metadata(root) -> Metadata:
             meta.description = normalize_text(descriptions[key])
             break
     return meta
+
+
+def page_url(html: str | bytes, encoding: str | None = None) -> str | None:
+    """The absolute URL a saved page declares for itself (canonical link, og:url)."""
+    root = parse_document(decode_html(html, encoding))
+    if root is None:
+        return None
+    meta = read_metadata(root)
+    for url in (meta.canonical, meta.og_url):
+        if url and urlsplit(url).scheme in ("http", "https") and urlsplit(url).netloc:
+            return url
+    return None

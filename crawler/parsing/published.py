@@ -13,6 +13,7 @@ from crawler.parsing.dates import ParsedDate, parse_fast, parse_iso, parse_site_
 from crawler.parsing.dom import in_noise_or_link, lineage, spaced_text_of
 from crawler.parsing.selectors import DATE_WORDS, class_words
 from crawler.parsing.text import READ_ALSO, normalize_text
+from crawler.parsing.urls import is_article_url
 
 _FOLLOWING = 80  # elements after the headline: its header, and some way into the body
 _PRECEDING = 15  # a date printed above the headline
@@ -39,12 +40,17 @@ def _header_elements(headline, region, selectors):
     yield from (e for e in reversed(preceding) if scope is None or scope in e.iterancestors())
 
 
+def _links_an_article(element) -> bool:
+    """A block that links another article is an item of a list, its date that item's."""
+    return any(is_article_url(a.get("href") or "") for a in element.iter("a"))
+
+
 def _texts(headline, region, selectors):
     """(text, element) of every candidate, skipping links and furniture."""
     stop = lineage(headline) if headline is not None else lineage(region) if region is not None else None
     seen = set()
     for element in _header_elements(headline, region, selectors):
-        if element in seen or in_noise_or_link(element, stop):
+        if element in seen or in_noise_or_link(element, stop) or _links_an_article(element):
             continue
         seen.add(element)
         if element.tag == "time" and element.get("datetime"):

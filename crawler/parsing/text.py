@@ -28,10 +28,13 @@ BOILERPLATE = tuple(re.compile(p, re.IGNORECASE) for p in (
     r"^(?:share|поделиться|бөлісу|print|печать|басып шығару)\s*:?$",
 ))
 
-# A "read also" block starts with one of these; the links after it go with it.
+# A "read also" block starts with one of these (or is headed by a list title alone);
+# the links after it go with it.
 READ_ALSO = re.compile(
-    r"^(?:read also|читайте также|смотрите также|также читайте|"
-    r"читайте еще|сондай-ақ оқыңыз|сондай-ақ қараңыз|оқи отырыңыз|тағы оқыңыз)\b",
+    r"^(?:(?:read also|читайте также|смотрите также|также читайте|читайте еще|"
+    r"сондай-ақ оқыңыз|сондай-ақ қараңыз|оқи отырыңыз|тағы оқыңыз)\b"
+    r"|(?:latest news|other news|последние новости|другие новости|популярное|"
+    r"соңғы жаңалықтар|басқа жаңалықтар)\s*:?$)",
     re.IGNORECASE,
 )
 

@@ -1,7 +1,8 @@
 """URL rules of primeminister.kz: canonical form, language section, id and category.
 
 Article URLs look like `/<p>/news/<slug>-<id>` or `/<p>/news/<category>/<slug>-<id>`,
-<p> being the site's language prefix (`ru`, `kz`, `en`; `kk` accepted as well).
+<p> being the site's language prefix (`ru`, `kz`, `en`; `kk` accepted as well). A slug
+has letters: `/news/archive/2023-11-03` is a calendar page, not an article.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 LANG_OF_PREFIX = {"ru": "ru", "kz": "kk", "kk": "kk", "en": "en"}
 
 _ARTICLE_PATH = re.compile(
-    r"^/(?P<prefix>ru|kz|kk|en)/news/(?:(?P<category>[^/]+)/)?(?P<slug>[^/]+-\d+)/?$"
+    r"^/(?P<prefix>ru|kz|kk|en)/news/(?:(?P<category>[^/]+)/)?(?P<slug>[^/]*[^\W\d_][^/]*-\d+)/?$"
 )
 _SITE_ID = re.compile(r"-(\d+)/?$")
 # Pages that are never articles, whatever they contain: news lists and decisions.
