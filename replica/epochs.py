@@ -34,8 +34,8 @@ def advance(seed: int, epoch: int, lang: str, live: list[Article], ever: dict[in
     """The live list (newest first) after `epoch`; `ever` gains the new articles."""
     r = rng(seed, "epoch", epoch, lang)
     day = clock.epoch_day(epoch)
-    candidates = [a for a in live if not a.is_seed]
-    recent, older = candidates[:RECENT], candidates[RECENT:]
+    recent = [a for a in live[:RECENT] if not a.is_seed]
+    older = [a for a in live[RECENT:] if not a.is_seed]
     removed = r.choice(recent) if recent else None
     recent = [a for a in recent if a is not removed]
     retitled = r.choice(recent) if recent else None

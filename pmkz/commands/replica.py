@@ -30,11 +30,14 @@ class OneLineErrors(click.Command):
 
 
 def serve(server: ReplicaServer) -> None:
-    """Serve until SIGTERM or SIGINT, then close the socket and return."""
+    """Announce the base URL, serve until SIGTERM or SIGINT, then close the socket."""
     stop = threading.Event()
+    # Handlers first: whoever reads the URL may stop the server the next instant.
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    click.echo(server.base_url)
+    sys.stdout.flush()
     stop.wait()
     server.shutdown()
     server.server_close()
@@ -78,6 +81,4 @@ def command(ctx, host, port, articles, epoch, seed, skin, dump_truth):
         server = ReplicaServer(host, port, site, skin)
     except OSError as error:
         fail(ctx, f"cannot listen on {host}:{port}: {error.strerror or error}")
-    click.echo(server.base_url)
-    sys.stdout.flush()
     serve(server)
