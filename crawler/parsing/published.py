@@ -20,13 +20,14 @@ _PRECEDING = 15  # a date printed above the headline
 _MAX_DATE_TEXT = 100  # longer texts are prose that mentions a date, not a dateline
 
 
-def _header_elements(headline, region, selectors):
-    """Elements that may hold the printed date, most likely first."""
+def _header_elements(anchor, region, selectors):
+    """Elements that may hold the printed date, most likely first. `anchor` is the
+    headline, or the body container when the headline came from metadata."""
     if region is not None:
         yield from selectors.find("date", region)
-    if headline is None:
+    if anchor is None:
         return
-    following = headline.xpath(f"following::*[position() <= {_FOLLOWING}]")
+    following = anchor.xpath(f"following::*[position() <= {_FOLLOWING}]")
     for index, element in enumerate(following):
         if READ_ALSO.search((element.text or "").strip()):
             following = following[:index]
@@ -34,9 +35,9 @@ def _header_elements(headline, region, selectors):
     yield from (e for e in following if not class_words(e).isdisjoint(DATE_WORDS))
     yield from following
     # Above the headline, only within its own header block.
-    parent = headline.getparent()
+    parent = anchor.getparent()
     scope = parent.getparent() if parent is not None else None
-    preceding = headline.xpath(f"preceding::*[position() <= {_PRECEDING}]")
+    preceding = anchor.xpath(f"preceding::*[position() <= {_PRECEDING}]")
     yield from (e for e in reversed(preceding) if scope is None or scope in e.iterancestors())
 
 
@@ -45,11 +46,11 @@ def _links_an_article(element) -> bool:
     return any(is_article_url(a.get("href") or "") for a in element.iter("a"))
 
 
-def _texts(headline, region, selectors):
+def _texts(anchor, region, selectors):
     """(text, element) of every candidate, skipping links and furniture."""
-    stop = lineage(headline) if headline is not None else lineage(region) if region is not None else None
+    stop = lineage(anchor) if anchor is not None else None
     seen = set()
-    for element in _header_elements(headline, region, selectors):
+    for element in _header_elements(anchor, region, selectors):
         if element in seen or in_noise_or_link(element, stop) or _links_an_article(element):
             continue
         seen.add(element)
@@ -63,7 +64,7 @@ def _texts(headline, region, selectors):
 def find_printed_date(headline, region, lang, selectors):
     """(ParsedDate, element) of the date printed near the headline, or (None, None)."""
     tried = []
-    for text, element in _texts(headline, region, selectors):
+    for text, element in _texts(headline if headline is not None else region, region, selectors):
         found = parse_fast(text)
         if found:
             return found, element

@@ -1,0 +1,110 @@
+"""Structure over class names: small hand-written pages that vary one thing each."""
+import pytest
+
+from crawler.parsing import parse_article
+
+URL = "https://primeminister.kz/en/news/government-meeting-on-spring-field-work-30001"
+PROSE = ("The Government considered the progress of preparations for the spring field work, "
+         "the supply of seeds, fuel and fertilisers to agricultural producers.")
+
+
+def page(body: str, head: str = "") -> str:
+    return f"<!DOCTYPE html><html><head><meta charset='utf-8'>{head}</head><body>{body}</body></html>"
+
+
+def article(header: str = "<h1>Spring field work discussed</h1><div>12 March 2024, 10:05</div>",
+            text: str = f"<p>{PROSE}</p><p>Second paragraph of the article text.</p>", around: str = "") -> str:
+    return page(f"{around}<div>{header}<div>{text}</div></div>")
+
+
+def test_logo_h1_is_not_the_headline():
+    html = page("<div><h1><a href='/en'><img src='/logo.svg'></a></h1></div>"
+                "<div><h1>Spring field work discussed</h1><div>12 March 2024</div><div><p>" + PROSE + "</p></div></div>")
+    assert parse_article(html, URL)["title"] == "Spring field work discussed"
+
+
+def test_no_h1_title_from_metadata_minus_site_name():
+    html = page(f"<div><div>12 March 2024</div><div><p>{PROSE}</p></div></div>",
+                head="<title>Spring field work discussed | primeminister.kz</title>")
+    assert parse_article(html, URL)["title"] == "Spring field work discussed"
+
+
+def test_generic_og_title_is_never_the_title():
+    html = page(f"<div><div>12 March 2024</div><div><p>{PROSE}</p></div></div>",
+                head="<meta property='og:title' content='Images'><title>Images | primeminister.kz</title>")
+    with pytest.raises(ValueError, match="no headline"):
+        parse_article(html, URL)
+
+
+@pytest.mark.parametrize("header, date, at", [
+    ("<div>12 March 2024</div><h1>Spring field work discussed</h1>", "2024-03-12", None),
+    ("<h1>Spring field work discussed</h1><div><span>12 March 2024</span><span>10:05</span></div>",
+     "2024-03-12", "2024-03-12T10:05:00+05:00"),
+    ("<h1>Spring field work discussed</h1><time datetime='2024-03-12T05:05:00Z'>12 March</time>",
+     "2024-03-12", "2024-03-12T10:05:00+05:00"),
+    ("<h1>Spring field work discussed</h1><div>Views: 120</div><div>Astana, 12.03.2024</div>", "2024-03-12", None),
+    ("<h1>Spring field work discussed</h1><div>29 February 2024, 10:05</div>", "2024-02-29", "2024-02-29T10:05:00+06:00"),
+])
+def test_printed_date_near_the_headline(header, date, at):
+    record = parse_article(article(header=header), URL)
+    assert (record["published_date"], record["published_at"]) == (date, at)
+
+
+def test_metadata_date_comes_first():
+    head = ('<script type="application/ld+json">{"@graph": [{"@type": "NewsArticle", '
+            '"datePublished": "2024-03-11T18:00:00+06:00"}]}</script>')
+    html = page(f"<div><h1>Spring field work discussed</h1><div>12 March 2024</div><div><p>{PROSE}</p></div></div>", head)
+    assert parse_article(html, URL)["published_at"] == "2024-03-11T17:00:00+05:00"
+
+
+def test_sidebar_and_footer_dates_are_never_read():
+    html = page("<div class='sidebar'><div>1 January 2024</div><a href='/en/news/other-1'>Other</a></div>"
+                f"<div><h1>Spring field work discussed</h1><div><p>{PROSE}</p></div></div>"
+                "<div><a href='/en/news/old-news-2'>Old news</a> 2 February 2024</div><footer>© 2024</footer>")
+    with pytest.raises(ValueError, match="no publication date"):
+        parse_article(html, URL)
+
+
+def test_one_wrapper_per_paragraph():
+    text = "".join(f"<div class='row'><p>Paragraph {n}: {PROSE}</p></div>" for n in range(1, 4))
+    record = parse_article(article(text=text), URL)
+    assert record["body"].split("\n\n") == [f"Paragraph {n}: {PROSE}" for n in range(1, 4)]
+
+
+def test_quotes_in_their_own_elements_are_kept():
+    text = '<p><span>"</span>It is necessary to act<em>,"</em> he said.</p><p>' + PROSE + "</p>"
+    assert parse_article(article(text=text), URL)["body"].startswith('"It is necessary to act," he said.')
+
+
+def test_share_rows_and_read_also_are_dropped():
+    text = (f"<p>{PROSE}</p><div><a href='https://facebook.com/sharer'>Facebook</a> <a href='https://x.com/share'>X</a></div>"
+            "<p>Read also:</p><p><a href='/en/news/other-1'>Other article</a></p>"
+            "<ul><li><a href='/en/news/other-2'>Another article</a></li></ul>")
+    assert parse_article(article(text=text), URL)["body"] == PROSE
+
+
+def test_lazy_images():
+    text = (f"<p>{PROSE}</p><img src='data:image/gif;base64,R0lGOD' data-original='/assets/media/a.jpg'>"
+            "<img srcset='/assets/media/b-480.jpg 480w, /assets/media/b-1200.jpg 1200w'>"
+            "<img src='/assets/img/icon-print.svg'><img src='/assets/media/c.jpg' width='16'>")
+    assert parse_article(article(text=text), URL)["image_urls"] == [
+        "https://primeminister.kz/assets/media/a.jpg", "https://primeminister.kz/assets/media/b-1200.jpg"]
+
+
+def test_gallery_by_grid_of_linked_images():
+    grid = "".join(f"<a href='/assets/media/{n}.jpg'><img src='/assets/media/t/{n}.jpg'></a>" for n in range(4))
+    record = parse_article(article(text=f"<p>{PROSE}</p><div>{grid}</div>"), URL)
+    assert record["kind"] == "gallery"
+    assert record["image_urls"] == [f"https://primeminister.kz/assets/media/{n}.jpg" for n in range(4)]
+
+
+def test_gallery_by_slug():
+    assert parse_article(article(), "https://primeminister.kz/ru/news/fotootchet-rabochaya-poezdka-12793")["kind"] == "gallery"
+
+
+def test_broken_markup():
+    html = ("<html><body><div class=article><h1>Spring field work discussed</h1></span><div>12 March 2024</div>"
+            f"<div><p>{PROSE}<p>Second <b>paragraph</div></i><div><p>unclosed sidebar <a href=/en/news/x-1>link</a>")
+    record = parse_article(html, URL)
+    assert record["body"] == f"{PROSE}\n\nSecond paragraph"
+    assert record["published_date"] == "2024-03-12"
