@@ -1,0 +1,70 @@
+"""The Datasette instance that `pmkz serve` runs, built from the files in browse/.
+
+The archive is always attached under the name `pmkz`, whatever its file is called, so
+that the metadata (keyed by database name), the per-table templates and every URL a
+reader bookmarks (`/pmkz/items?...`) stay the same for data/pmkz.db and data/demo.db.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+from datasette.app import Datasette
+from datasette.database import Database
+
+BROWSE_DIR = Path(__file__).parent
+DATABASE_NAME = "pmkz"
+PLUGIN_NAME = "pmkz"
+METADATA_FILE = BROWSE_DIR / "metadata.yaml"
+SETTINGS_FILE = BROWSE_DIR / "settings.json"
+TEMPLATES_DIR = BROWSE_DIR / "templates"
+PLUGINS_DIR = BROWSE_DIR / "plugins"
+STATIC_DIR = BROWSE_DIR / "static"
+STATIC_MOUNT = "pmkz-static"
+
+
+def load_metadata(images_dir: Path | None = None) -> dict:
+    """metadata.yaml, with the images dir the plugin serves copies from."""
+    metadata = yaml.safe_load(METADATA_FILE.read_text(encoding="utf-8"))
+    if images_dir is not None:
+        plugins = metadata.setdefault("plugins", {})
+        plugins.setdefault(PLUGIN_NAME, {})["images_dir"] = str(Path(images_dir).resolve())
+    return metadata
+
+
+def load_settings() -> dict:
+    return json.loads(SETTINGS_FILE.read_text(encoding="utf-8"))
+
+
+def build_datasette(db_path: Path, images_dir: Path) -> Datasette:
+    """Datasette on the archive at `db_path` (which must exist), read-only and mutable.
+
+    Mutable, never immutable: the crawler keeps writing while people read (WAL), and an
+    immutable connection would neither see new rows nor be safe against them.
+    """
+    ds = Datasette(
+        files=[],
+        metadata=load_metadata(images_dir),
+        template_dir=str(TEMPLATES_DIR),
+        plugins_dir=str(PLUGINS_DIR),
+        static_mounts=[(STATIC_MOUNT, str(STATIC_DIR))],
+        settings=load_settings(),
+    )
+    # Datasette adds an empty in-memory database when given no files: it would only
+    # clutter the front page.
+    ds.remove_database("_memory")
+    ds.add_database(Database(ds, path=str(Path(db_path).resolve()), is_mutable=True),
+                    name=DATABASE_NAME)
+    return ds
+
+
+def datasette_cli_args(db_path: Path) -> list[str]:
+    """Arguments for `datasette serve` with the same configuration (the file must be
+    called pmkz.db for the metadata to apply; images come from PMKZ_IMAGES_DIR)."""
+    args = [str(db_path), "--metadata", str(METADATA_FILE),
+            "--template-dir", str(TEMPLATES_DIR), "--plugins-dir", str(PLUGINS_DIR),
+            "--static", f"{STATIC_MOUNT}:{STATIC_DIR}"]
+    for key, value in load_settings().items():
+        args += ["--setting", key, str(value)]
+    return args

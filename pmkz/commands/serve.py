@@ -1,0 +1,77 @@
+"""`pmkz serve`: Datasette on the archive, with the project's configuration (browse/)."""
+from __future__ import annotations
+
+import asyncio
+import socket
+import sys
+from pathlib import Path
+
+import click
+
+
+@click.command(name="serve")
+@click.option("--db", "db_path", envvar="PMKZ_DB", default="data/pmkz.db", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="SQLite database to browse.")
+@click.option("--images-dir", envvar="PMKZ_IMAGES_DIR", default="data/images", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Where the crawler keeps image copies; pages show them from here.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 for every interface).")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on; 0 picks a free one.")
+def command(db_path, images_dir, host, port):
+    """Browse and search the archive in Datasette until stopped (Ctrl-C).
+
+    The first line on stdout is the server's URL. Safe while a crawl writes: the
+    database is opened read-only, never in immutable mode.
+
+    \b
+    Example:
+      pmkz serve --db data/demo.db --images-dir data/demo-images --port 8001
+    """
+    from storage import StorageError
+    from storage.connect import open_for_reading
+
+    try:
+        open_for_reading(db_path).close()
+    except StorageError as error:
+        fail(str(error))
+    try:
+        sock = listen(host, port)
+    except OSError as error:
+        fail(f"cannot listen on {host}:{port}: {error.strerror or error}")
+    run(db_path, images_dir, sock)
+
+
+def fail(message: str) -> None:
+    click.echo(f"pmkz serve: error: {message}", err=True)
+    sys.exit(1)
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A bound socket, so that port 0 resolves to a real port before the URL is printed."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
+
+
+def run(db_path: Path, images_dir: Path, sock: socket.socket) -> None:
+    import uvicorn
+
+    from browse.app import build_datasette
+
+    ds = build_datasette(db_path, images_dir)
+    asyncio.run(ds.invoke_startup())
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"http://{shown}:{port}/", nl=True)
+    sys.stdout.flush()
+    config = uvicorn.Config(ds.app(), log_level="warning", lifespan="on")
+    uvicorn.Server(config).run(sockets=[sock])

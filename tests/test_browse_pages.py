@@ -1,0 +1,331 @@
+"""The Datasette configuration in browse/: every configured page and query answers, on
+an archive built through storage.Store from a few dozen ru/kk/en records.
+
+`build_archive` is also what the browser test serves.
+"""
+from __future__ import annotations
+
+import io
+import json
+import re
+import urllib.parse
+from collections import Counter
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from datasette.cli import cli as datasette_cli
+from datasette.utils import tilde_encode
+from datasette.utils.testing import TestClient as DatasetteClient
+from PIL import Image
+
+from browse.app import build_datasette, datasette_cli_args
+from storage import Store
+
+SITE = "https://primeminister.kz"
+PREFIX = {"ru": "ru", "kk": "kz", "en": "en"}
+OLD = "2024-05-01T10:00:00+00:00"
+
+# (lang, published_date, kind, category, title, paragraphs)
+ARTICLES = [
+    ("ru", "2024-01-10", "news", "reviews", "Премьер-министр провёл заседание Правительства",
+     ["Премьер-министр Олжас Бектенов провёл заседание Правительства.",
+      "Рассмотрены вопросы развития экономики и исполнения бюджета."]),
+    ("ru", "2024-01-18", "news", "reviews", "Правительство обсудило развитие туризма",
+     ["Обсуждены меры поддержки внутреннего туризма.", "Глава Правительства поручил ускорить работу."]),
+    ("ru", "2024-02-02", "news", "press-releases", "О подготовке к весенне-полевым работам",
+     ["Аграрии готовятся к посевной кампании.", "Запасы семян сформированы полностью."]),
+    ("ru", "2024-02-14", "gallery", None, "Фоторепортаж: рабочая поездка в Актобе",
+     ["Рабочая поездка в Актюбинскую область.", "Осмотрены новые производства."]),
+    ("ru", "2024-03-01", "news", "reviews", "Поздравление с праздником Наурыз",
+     ["Праздник Наурыз символизирует обновление и единство.", "Желаем мира и благополучия каждой семье."]),
+    ("ru", "2024-03-05", "news", "reviews", "Итоги социально-экономического развития",
+     ["Рост ВВП составил 5,1 процента.", "Инфляция замедлилась до 9,5 процента."]),
+    ("ru", "2024-03-20", "news", "press-releases", "Совещание по паводковой ситуации",
+     ["Проведено совещание по паводкам.", "Выделены дополнительные средства регионам."]),
+    ("ru", "2024-04-03", "news", "reviews", "Цифровизация государственных услуг",
+     ["Доля электронных услуг достигла 90 процентов.", "ПРЕМЬЕР отметил важность цифровизации."]),
+    ("ru", "2024-04-11", "news", None, "Развитие транспортной инфраструктуры",
+     ["Строятся новые дороги республиканского значения.", "Ремонт завершат к осени."]),
+    ("ru", "2024-04-22", "gallery", None, "Фоторепортаж: встреча с инвесторами",
+     ["Встреча с иностранными инвесторами.", "Подписаны соглашения."]),
+    ("kk", "2024-01-12", "news", "reviews", "Үкімет отырысы өтті",
+     ["Премьер-министр Үкімет отырысын өткізді.", "Экономиканы дамыту мәселелері қаралды."]),
+    ("kk", "2024-02-05", "news", "reviews", "Көктемгі егіс жұмыстарына дайындық",
+     ["Диқандар егіс науқанына дайындалуда.", "Тұқым қоры толық жасақталды."]),
+    ("kk", "2024-02-20", "gallery", None, "Фотосурет: Ақтөбеге жұмыс сапары",
+     ["Ақтөбе облысына жұмыс сапары.", "Жаңа өндірістер аралады."]),
+    ("kk", "2024-03-14", "news", "reviews", "Наурыз мейрамы құтты болсын",
+     ["Наурыз – жаңару мен бірліктің мерекесі.", "Әр отбасына бақ пен береке тілейміз."]),
+    ("kk", "2024-03-21", "news", "press-releases", "Су тасқыны бойынша кеңес",
+     ["Су тасқыны бойынша кеңес өтті.", "Өңірлерге қосымша қаражат бөлінді."]),
+    ("kk", "2024-04-04", "news", "reviews", "Мемлекеттік қызметтерді цифрландыру",
+     ["Электрондық қызметтер үлесі 90 пайызға жетті.", "Цифрландыру жалғасады."]),
+    ("kk", "2024-04-15", "news", None, "Көлік инфрақұрылымын дамыту",
+     ["Жаңа жолдар салынуда.", "Жөндеу күзге дейін аяқталады."]),
+    ("kk", "2024-04-25", "news", "reviews", "Инвесторлармен кездесу",
+     ["Шетелдік инвесторлармен кездесу өтті.", "Келісімдерге қол қойылды."]),
+    ("en", "2024-01-15", "news", "reviews", "Prime Minister holds Government meeting",
+     ["Prime Minister Olzhas Bektenov held a Government meeting.", "Economic development was discussed."]),
+    ("en", "2024-02-08", "news", "reviews", "Preparations for the sowing campaign",
+     ["Farmers are preparing for the sowing season.", "Seed stocks are complete."]),
+    ("en", "2024-03-13", "news", "reviews", "Nauryz greetings",
+     ["Nauryz is a holiday of renewal and unity.", "We wish peace to every family."]),
+    ("en", "2024-03-22", "news", "press-releases", "Meeting on the flood situation",
+     ["A meeting on floods took place.", "Regions receive additional funds."]),
+    ("en", "2024-04-05", "gallery", None, "Photo report: meeting with investors",
+     ["Meeting with foreign investors.", "Agreements were signed."]),
+    ("en", "2024-04-16", "news", "reviews", "Markup stays text",
+     ["Tags like <script>alert('pmkz')</script> and <b>bold</b> are shown as text.",
+      "An ampersand & a quote \" stay as printed."]),
+]
+# Index into ARTICLES -> image files (as (kind, colour)); None: listed but not downloaded.
+IMAGES = {0: [("png", "red"), ("jpeg", "blue")], 3: [("png", "green")], 13: [("png", "orange")],
+          22: [("jpeg", "purple"), None]}
+EDITED = 1  # edited twice: once long ago, once this week
+GONE = 21
+TODAY = (5, 15)  # first found today
+
+
+def record(index: int) -> dict:
+    lang, day, kind, category, title, paragraphs = ARTICLES[index]
+    segment = f"{category}/" if category else ""
+    url = f"{SITE}/{PREFIX[lang]}/news/{segment}article-{index}-{30000 + index}"
+    return {
+        "url": url, "site_id": 30000 + index, "lang": lang, "kind": kind, "category": category,
+        "title": title, "published_date": day, "published_at": f"{day}T10:{index:02d}:00+05:00",
+        "summary": paragraphs[0], "body": "\n\n".join(paragraphs),
+        "image_urls": [f"{SITE}/uploads/{index}-{n}.jpg" for n in range(len(IMAGES.get(index, [])))],
+    }
+
+
+def write_image(images_dir: Path, name: str, kind: str, colour: str) -> str:
+    path = f"{name[:2]}/{name}.{'jpg' if kind == 'jpeg' else 'png'}"
+    buffer = io.BytesIO()
+    Image.new("RGB", (48, 32), colour).save(buffer, kind.upper())
+    (images_dir / path).parent.mkdir(parents=True, exist_ok=True)
+    (images_dir / path).write_bytes(buffer.getvalue())
+    return path
+
+
+def build_archive(root: Path) -> tuple[Path, Path, list[dict]]:
+    """An archive at root/pmkz.db with images in root/images; returns the final records."""
+    db_path, images_dir = root / "pmkz.db", root / "images"
+    images_dir.mkdir(parents=True, exist_ok=True)
+    now = datetime.now(timezone.utc)
+    records = [record(i) for i in range(len(ARTICLES))]
+    with Store(db_path) as store:
+        for i, rec in enumerate(records):
+            store.save_item(rec, now=None if i in TODAY else OLD)
+            rows = []
+            for n, image in enumerate(IMAGES.get(i, [])):
+                if image is not None:
+                    path = write_image(images_dir, f"ab{i:02d}{n:02d}", *image)
+                    rows.append({"url": rec["image_urls"][n], "path": path, "sha1": "0" * 40})
+            if rows:
+                store.save_images(rec["url"], rows)
+        edited = records[EDITED]
+        edited = {**edited, "body": edited["body"] + "\n\nДобавлен новый абзац."}
+        store.save_item(edited, now="2024-05-10T08:00:00+00:00")
+        edited = {**edited, "title": "Правительство обсудило развитие внутреннего туризма",
+                  "body": edited["body"].replace("ускорить", "завершить")}
+        store.save_item(edited, now=now - timedelta(days=2))
+        records[EDITED] = edited
+        store.mark_gone(records[GONE]["url"])
+    return db_path, images_dir, records
+
+
+def words(text: str | None) -> set[str]:
+    return set(re.findall(r"\w+", (text or "").casefold()))
+
+
+def item_path(url: str) -> str:
+    return f"/pmkz/items/{tilde_encode(url)}"
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    db_path, images_dir, records = build_archive(tmp_path_factory.mktemp("archive"))
+    return db_path, images_dir, records
+
+
+@pytest.fixture(scope="module")
+def client(archive):
+    db_path, images_dir, _ = archive
+    ds = build_datasette(db_path, images_dir)
+    yield DatasetteClient(ds)
+    for database in ds.databases.values():
+        database.close()
+
+
+def get(client, path: str, status: int = 200):
+    response = client.get(path)
+    assert response.status == status, f"{path}: {response.status}\n{response.text[:2000]}"
+    return response
+
+
+SMOKE_PATHS = [
+    "/", "/pmkz", "/pmkz/items", "/pmkz/items.json", "/pmkz/items?_search=%D0%BD%D0%B0%D1%83%D1%80%D1%8B%D0%B7",
+    "/pmkz/items?published_date__startswith=2024-03", "/pmkz/item_versions", "/pmkz/images",
+    "/pmkz/crawl_runs", "/pmkz/failures", "/pmkz/new_today", "/pmkz/new_today?day=2024-05-01",
+    "/pmkz/changed_this_week", "/pmkz/gone", "/pmkz/items_per_week", "/pmkz/-/volume",
+    "/pmkz/-/volume?by=week", "/pmkz/-/volume?by=year", "/pmkz-static/pmkz.css",
+]
+
+
+@pytest.mark.parametrize("path", SMOKE_PATHS + ["item", "version"])
+def test_datasette_cli_serves_every_configured_page(archive, monkeypatch, path):
+    """`datasette pmkz.db -m browse/metadata.yaml ... --get PATH` answers 200 (images are
+    binary, which --get cannot print: the item page test fetches them)."""
+    db_path, images_dir, records = archive
+    path = {"item": item_path(records[0]["url"]),
+            "version": f"/pmkz/item_versions/{tilde_encode(records[EDITED]['url'])},1"}.get(path, path)
+    monkeypatch.setenv("PMKZ_IMAGES_DIR", str(images_dir))
+    result = CliRunner().invoke(datasette_cli, ["serve", *datasette_cli_args(db_path), "--get", path])
+    assert result.exit_code == 0, f"{path}:\n{result.output[:2000]}"
+
+
+def test_items_are_sorted_newest_first(client, archive):
+    rows = get(client, "/pmkz/items.json?_shape=objects&_size=max").json["rows"]
+    dates = [row["published_date"] for row in rows]
+    assert len(rows) == len(archive[2]) and dates == sorted(dates, reverse=True)
+
+
+@pytest.mark.parametrize("word", ["наурыз", "НАУРЫЗ", "премьер", "үкімет", "nauryz"])
+def test_search_finds_words_in_any_case(client, archive, word):
+    expected = {r["url"] for r in archive[2]
+                if word.casefold() in words(r["title"]) | words(r["summary"]) | words(r["body"])}
+    assert expected, "the test data should contain the word"
+    rows = get(client, f"/pmkz/items.json?_shape=objects&_size=max&_search={word}").json["rows"]
+    assert {row["url"] for row in rows} == expected
+
+
+def test_search_for_premier_finds_the_capitalised_headline(client):
+    html = get(client, "/pmkz/items?_search=премьер").text
+    assert "Премьер-министр провёл заседание Правительства" in html
+
+
+def test_facets_count_right(client, archive):
+    records = archive[2]
+    facets = get(client, "/pmkz/items.json?_size=0").json["facet_results"]
+    counts = {name: {r["value"]: r["count"] for r in facet["results"]}
+              for name, facet in facets.items()}
+    assert counts["lang"] == Counter(r["lang"] for r in records)
+    assert counts["kind"] == Counter(r["kind"] for r in records)
+    assert counts["category"] == Counter(r["category"] for r in records if r["category"])
+    assert counts["status"] == {"live": len(records) - 1, "gone": 1}
+    assert facets["published_date"]["type"] == "month"
+    assert counts["published_date"] == Counter(r["published_date"][:7] for r in records)
+
+
+def test_month_facet_filters_to_its_month(client, archive):
+    facet = get(client, "/pmkz/items.json?_shape=objects").json["facet_results"]["published_date"]
+    march = next(v for v in facet["results"] if v["value"] == "2024-03")
+    query = urllib.parse.urlsplit(march["toggle_url"]).query
+    assert urllib.parse.parse_qs(query)["published_date__startswith"] == ["2024-03"]
+    rows = get(client, f"/pmkz/items.json?{query}").json["rows"]
+    assert len(rows) == march["count"] and all(r["published_date"].startswith("2024-03") for r in rows)
+
+
+def test_internal_columns_are_hidden_from_the_html_table_only(client):
+    html = get(client, "/pmkz/items").text
+    headers = re.findall(r'<th [^>]*data-column="([^"]+)"', html)
+    assert headers[0] == "title"
+    assert not {"etag", "http_last_modified", "content_hash"} & set(headers)
+    assert "etag" in get(client, "/pmkz/items.json?_size=1").json["columns"]
+
+
+def test_headlines_link_to_the_item_page(client, archive):
+    html = get(client, "/pmkz/items").text
+    assert f'<a href="{item_path(archive[2][0]["url"])}">{archive[2][0]["title"]}</a>' in html
+
+
+def test_item_page_reads_as_an_article(client, archive):
+    rec = archive[2][0]
+    html = get(client, item_path(rec["url"])).text
+    assert f"<h1>{rec['title']}</h1>" in html
+    assert "2024-01-10 10:00 (UTC+05:00)" in html and "Русский" in html
+    for paragraph in rec["body"].split("\n\n"):
+        assert f"<p>{paragraph}</p>" in html
+    assert f'href="{rec["url"]}"' in html
+    sources = re.findall(r'<img src="([^"]+)"', html)
+    assert len(sources) == 2 and all(s.startswith("/pmkz/-/images/") for s in sources)
+    assert "primeminister.kz/uploads" not in " ".join(sources)
+    image = get(client, sources[0])
+    assert image.headers["content-type"] == "image/png"
+    assert image.body == (archive[1] / sources[0].removeprefix("/pmkz/-/images/")).read_bytes()
+    assert get(client, sources[1]).headers["content-type"] == "image/jpeg"
+
+
+def test_image_that_was_not_downloaded_is_said_so(client, archive):
+    html = get(client, item_path(archive[2][22]["url"])).text
+    assert len(re.findall(r"<img src=", html)) == 1 and "was not downloaded" in html
+
+
+def test_item_page_never_renders_markup_from_the_site(client, archive):
+    html = get(client, item_path(archive[2][23]["url"])).text
+    assert "&lt;script&gt;alert(&#39;pmkz&#39;)&lt;/script&gt;" in html
+    assert "<script>alert" not in html and "<b>bold" not in html
+
+
+def test_edited_item_links_its_versions(client, archive):
+    url = archive[2][EDITED]["url"]
+    html = get(client, item_path(url)).text
+    versions = re.findall(r'<a href="(/pmkz/item_versions/[^"]+)">Version (\d)</a>', html)
+    assert [v for _, v in versions] == ["2", "1"]
+    page = get(client, versions[0][0]).text
+    assert "<h1>Правительство обсудило развитие туризма</h1>" in page
+    assert "<del>Глава Правительства поручил ускорить работу.</del>" in page
+    assert "<ins>Глава Правительства поручил завершить работу.</ins>" in page
+    assert "Правительство обсудило развитие внутреннего туризма" in page
+
+
+def query_rows(client, name: str, args: str = "") -> list[dict]:
+    return get(client, f"/pmkz/{name}.json?_shape=objects{args}").json["rows"]
+
+
+def test_new_today(client, archive):
+    assert {r["url"] for r in query_rows(client, "new_today")} == {archive[2][i]["url"] for i in TODAY}
+    assert len(query_rows(client, "new_today", "&day=2024-05-01")) == len(archive[2]) - len(TODAY)
+
+
+def test_changed_this_week_shows_before_and_after(client, archive):
+    [row] = query_rows(client, "changed_this_week")
+    assert row["url"] == archive[2][EDITED]["url"] and row["version"] == 2
+    assert row["title_before"] == "Правительство обсудило развитие туризма"
+    assert row["title_after"] == "Правительство обсудило развитие внутреннего туризма"
+    assert row["body_changes"] == ("- Глава Правительства поручил ускорить работу.\n\n"
+                                   "+ Глава Правительства поручил завершить работу.")
+    older = query_rows(client, "changed_this_week", "&since=2024-01-01")
+    assert [r["version"] for r in older] == [2, 1]
+    assert older[1]["body_changes"] == "+ Добавлен новый абзац."
+
+
+def test_gone_pages(client, archive):
+    assert [r["url"] for r in query_rows(client, "gone")] == [archive[2][GONE]["url"]]
+
+
+def test_items_per_week_per_language(client, archive):
+    rows = query_rows(client, "items_per_week", "&_size=max")
+    records = archive[2]
+    for lang in ("ru", "kk", "en"):
+        assert sum(r[lang] for r in rows) == sum(rec["lang"] == lang for rec in records)
+    assert all(datetime.fromisoformat(r["week"]).weekday() == 0 for r in rows)
+    assert sum(r["total"] for r in rows) == len(records)
+
+
+def test_volume_chart_draws_a_line_per_language(client, archive):
+    html = get(client, "/pmkz/-/volume").text
+    assert html.count("<polyline ") == 3 and "<svg" in html
+    for lang, total in Counter(r["lang"] for r in archive[2]).items():
+        assert f"{lang}: {total} items" in html
+    assert "http://" not in html.split("<svg", 1)[1].split("</svg>")[0].replace(
+        "http://www.w3.org/2000/svg", "")
+    get(client, "/pmkz/-/volume?by=decade", status=400)
+
+
+def test_archive_is_served_mutable_and_read_only(client):
+    database = client.ds.databases["pmkz"]
+    assert database.is_mutable and not database.is_memory
+    assert list(client.ds.databases) == ["_internal", "pmkz"]
