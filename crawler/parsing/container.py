@@ -1,18 +1,25 @@
 """Where the article text is, found by structure rather than by class names.
 
 Every paragraph-like element (p, h2-h4, blockquote, list items, pre, and divs holding
-only inline content) gives its non-link text to its parent; the parent with the most
-is the body container. Link text does not count, so menus, "read also" lists and
+only inline content) gives its non-link text to its parent (a list's or a quote's to
+the element holding the list or quote); the parent with the most is the body container. Link text does not count, so menus, "read also" lists and
 sidebars of headlines lose to prose. When the text is split over sibling wrappers
 (one `<div>` per paragraph, or text interrupted by a figure block), the container
 grows to their common parent.
 """
 from __future__ import annotations
 
-from crawler.parsing.dom import is_block, is_noise, text_of
+from lxml import etree
+
+from crawler.parsing.dom import BLOCK_TAGS, is_block, is_noise
 from crawler.parsing.urls import canonical_url, is_article_url
 
-_PARAGRAPH_TAGS = ("p", "h2", "h3", "h4", "blockquote", "li", "pre", "div")
+_PARAGRAPH_TAGS = frozenset(("p", "h2", "h3", "h4", "blockquote", "li", "pre"))
+# Lists and quotes hand their text on to the element that holds them.
+_PASS_UP_TAGS = frozenset(("blockquote", "li", "ul", "ol"))
+# Every text outside links, found in C; menus (most of a page's elements, all links)
+# never reach Python.
+_PROSE_TEXTS = etree.XPath("//body//text()[not(ancestor::a)][normalize-space()]")
 # Furniture by tag only: a class word on a page wrapper must not hide the article.
 _FURNITURE_TAGS = frozenset(("footer", "nav", "aside", "header", "form"))
 # A sibling wrapper joins the container only with a paragraph's worth of text, and
@@ -21,27 +28,38 @@ _MIN_SIBLING = 40
 _SIBLING_SHARE = 0.3
 
 
-def _prose_length(element) -> int:
-    text = len(text_of(element).strip())
-    if not text:
-        return 0
-    return text - sum(len(text_of(a).strip()) for a in element.iter("a"))
+def _paragraph_of(element):
+    """The paragraph-like element holding inline content at `element`, or None when
+    the text sits loose in a block that is no paragraph."""
+    while element is not None:
+        tag = element.tag
+        if tag in _PARAGRAPH_TAGS:
+            return element
+        if tag == "div":
+            return None if any(is_block(child) for child in element) else element
+        if tag in BLOCK_TAGS:
+            return None
+        element = element.getparent()
+    return None
 
 
 def paragraph_scores(root) -> dict:
-    """Element -> non-link text of its paragraph-like children."""
+    """Element -> length of the non-link text of its paragraph-like children."""
     scores: dict = {}
-    for element in root.iter(*_PARAGRAPH_TAGS):
-        if element.tag == "div" and any(is_block(child) for child in element):
-            continue
-        parent = element.getparent()
-        if element.tag == "li" and parent is not None and parent.tag in ("ul", "ol"):
-            parent = parent.getparent()
-        if parent is None:
-            continue
-        length = _prose_length(element)
-        if length > 0:
-            scores[parent] = scores.get(parent, 0) + length
+    paragraphs: dict = {}  # holder of a text -> its paragraph's parent, or None
+    for text in _PROSE_TEXTS(root):
+        holder = text.getparent()
+        if text.is_tail:
+            holder = holder.getparent()
+        if holder not in paragraphs:
+            paragraph = _paragraph_of(holder)
+            parent = paragraph.getparent() if paragraph is not None else None
+            while parent is not None and parent.tag in _PASS_UP_TAGS:
+                parent = parent.getparent()
+            paragraphs[holder] = parent
+        parent = paragraphs[holder]
+        if parent is not None:
+            scores[parent] = scores.get(parent, 0) + len(text.strip())
     return scores
 
 

@@ -53,8 +53,11 @@ def decode_html(data: bytes | str, encoding: str | None = None) -> str:
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return data.decode(codec, errors="replace")
-    candidates = [_codec(encoding), _codec(declared_encoding(data)), "utf-8", _legacy_guess(data)]
-    for codec in candidates:
+    # Lazily: the legacy guess scans the whole page, and most pages are UTF-8.
+    candidates = (lambda: _codec(encoding), lambda: _codec(declared_encoding(data)),
+                  lambda: "utf-8", lambda: _legacy_guess(data))
+    for candidate in candidates:
+        codec = candidate()
         if codec is None:
             continue
         try:

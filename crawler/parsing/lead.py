@@ -2,8 +2,6 @@
 lead paragraph printed between the headline and the body."""
 from __future__ import annotations
 
-from lxml import etree
-
 from crawler.parsing.dates import parse_fast
 from crawler.parsing.dom import contains, in_noise_or_link, is_block, lineage, text_of
 from crawler.parsing.selectors import LEAD_WORDS, class_words
@@ -11,10 +9,6 @@ from crawler.parsing.text import is_boilerplate, is_site_description, normalize_
 
 _MIN_LEAD = 40  # shorter texts between headline and body are bylines, dates, captions
 _WINDOW = 40
-# A cheap pre-filter in C; class_words then checks whole words.
-_LEAD_CANDIDATES = etree.XPath(
-    "descendant::*[" + " or ".join(f"contains(@class, '{w}') or contains(@id, '{w}')" for w in sorted(LEAD_WORDS)) + "]"
-)
 _FIGURE = ("figure", "figcaption")
 
 
@@ -27,19 +21,22 @@ def _lead_text(element) -> str | None:
 
 
 def find_lead(region, headline, container):
-    """(lead text, element) or (None, None). A block with a lead/intro class in the
-    article region; else, when the headline is outside the body, the first prose block
-    between them."""
+    """(lead text, element) or (None, None): a block with a lead/intro class near the
+    top of the article; else, when the headline is outside the body, the first prose
+    block between them."""
+    if headline is not None:
+        window = headline.xpath(f"following::*[position() <= {_WINDOW}]")
+    else:
+        window = [e for _, e in zip(range(_WINDOW), region.iter())]
     stop = lineage(region)
-    for element in _LEAD_CANDIDATES(region):
-        if (element is not headline and not class_words(element).isdisjoint(LEAD_WORDS)
-                and not in_noise_or_link(element, stop)):
+    for element in window:
+        if (not class_words(element).isdisjoint(LEAD_WORDS) and not in_noise_or_link(element, stop)):
             text = _lead_text(element)
             if text:
                 return text, element
     if headline is None or contains(container, headline):
         return None, None
-    for element in headline.xpath(f"following::*[position() <= {_WINDOW}]"):
+    for element in window:
         if contains(element, container):
             break
         if any(is_block(c) for c in element) or any(a.tag in _FIGURE for a in (element, *element.iterancestors())):
