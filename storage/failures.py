@@ -43,3 +43,10 @@ def save_raw_html(url: str, raw_html: bytes, raw_dir: Path) -> str:
 def clear(db: Database, url: str) -> bool:
     """Forget the failure of `url` after a success; True if there was one."""
     return db.execute("DELETE FROM failures WHERE url = ?", [url]).rowcount > 0
+
+
+def urls(db: Database, kinds: tuple[str, ...]) -> list[str]:
+    """URLs waiting for a retry, oldest failure first."""
+    marks = ", ".join("?" for _ in kinds)
+    return [url for (url,) in db.execute(
+        f"SELECT url FROM failures WHERE kind IN ({marks}) ORDER BY first_failed", list(kinds))]

@@ -127,3 +127,23 @@ def _update(db: Database, row: dict, columns: list[str]) -> None:
     assignments = ", ".join(f"{c} = ?" for c in columns)
     db.execute(f"UPDATE items SET {assignments} WHERE url = ?",
                [row[c] for c in columns] + [row["url"]])
+
+
+def urls_to_recheck(db: Database, lang: str, newest: int | None,
+                    since: str | None, until: str | None) -> list[str]:
+    """Known URLs of one language, newest first: the `newest` live ones, or all of them."""
+    where, params = ["lang = ?"], [lang]
+    if newest is not None:
+        where.append("status = 'live'")
+    if since:
+        where.append("published_date >= ?")
+        params.append(since)
+    if until:
+        where.append("published_date <= ?")
+        params.append(until)
+    sql = (f"SELECT url FROM items WHERE {' AND '.join(where)}"
+           " ORDER BY published_date DESC, coalesce(published_at, '') DESC")
+    if newest is not None:
+        sql += " LIMIT ?"
+        params.append(newest)
+    return [url for (url,) in db.execute(sql, params)]

@@ -1,18 +1,50 @@
 """The `crawl_runs` log: one row per crawl, opened as 'running' and closed with counts."""
 from __future__ import annotations
 
+import os
+
 from sqlite_utils import Database
 
 from .schema import RUN_COUNTS, RUN_STATUSES
 
 
 def start(db: Database, base_url: str, mode: str, now: str) -> int:
-    """Open a run row; its counts stay 0 until `finish`."""
+    """Open a run row; its counts stay 0 until `finish`.
+
+    A row still 'running' whose process is gone was killed mid-crawl: it is closed as
+    'interrupted' here, so every run row ends with a final status.
+    """
+    for run_id, pid in db.execute("SELECT id, pid FROM crawl_runs WHERE status = 'running'").fetchall():
+        if not _alive(pid):
+            db["crawl_runs"].update(run_id, {"status": "interrupted", "error": "the crawl process died"})
     table = db["crawl_runs"].insert({
         "started": now, "status": "running", "base_url": base_url, "mode": mode,
-        "requests": 0, **{name: 0 for name in RUN_COUNTS},
+        "requests": 0, **{name: 0 for name in RUN_COUNTS}, "pid": os.getpid(),
     })
     return table.last_pk
+
+
+def fail_started_since(db: Database, started: str, error: str) -> None:
+    """Mark runs begun at or after `started` that did not end well as failed (time limit)."""
+    db.execute(
+        "UPDATE crawl_runs SET status = 'failed', error = ? WHERE started >= ?"
+        " AND status IN ('running', 'interrupted')", [error, started])
+
+
+def get(db: Database, run_id: int) -> dict:
+    return db["crawl_runs"].get(run_id)
+
+
+def _alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def finish(db: Database, run_id: int, status: str, counts: dict, requests: int,

@@ -10,6 +10,7 @@ from sqlite_utils import Database
 ITEM_STATUSES = ("live", "gone")
 RUN_STATUSES = ("running", "ok", "failed", "interrupted")
 FAILURE_KINDS = ("fetch", "parse", "image")
+EVENTS = ("new", "changed", "gone")
 RUN_COUNTS = ("new", "changed", "unchanged", "gone", "failed")
 
 # The record's own fields, in contract order; `items` adds bookkeeping after them.
@@ -74,11 +75,23 @@ def ensure_schema(db: Database) -> None:
         db["images"].create_index(["url"], if_not_exists=True)
         db["crawl_runs"].create(
             {"id": int, "started": str, "ended": str, "status": str, "base_url": str,
-             "mode": str, "requests": int, **{c: int for c in RUN_COUNTS}, "error": str},
+             "mode": str, "requests": int, **{c: int for c in RUN_COUNTS}, "error": str,
+             "pid": int},
             pk="id",
             not_null=["started", "status"],
             if_not_exists=True,
         )
+        # What each run found, one row per new, changed or gone item: feeds, webhooks
+        # and "what happened" queries read this instead of diffing time stamps.
+        db["item_events"].create(
+            {"id": int, "run_id": int, "url": str, "event": str, "at": str},
+            pk="id", not_null=["url", "event", "at"], if_not_exists=True,
+        )
+        db["item_events"].create_index(["run_id"], if_not_exists=True)
+        db["item_events"].create_index(["url"], if_not_exists=True)
+        # Languages whose news list a completed run walked to its end: from then on an
+        # incremental run may stop paging at the first list page with nothing new.
+        db["list_walks"].create({"lang": str, "completed": str}, pk="lang", if_not_exists=True)
         db["failures"].create(
             {"url": str, "kind": str, "error": str, "first_failed": str,
              "last_failed": str, "attempts": int, "run_id": int, "raw_html_path": str},

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from . import failures, items, runs
+from . import events, failures, items, runs
 from .connect import open_for_writing
 from .schema import ensure_schema
 
@@ -57,24 +57,31 @@ class Store:
     # Items -----------------------------------------------------------------------
 
     def save_item(self, record: dict, *, etag: str | None = None,
-                  last_modified: str | None = None, now: Stamp = None) -> str:
+                  last_modified: str | None = None, run_id: int | None = None,
+                  now: Stamp = None) -> str:
         """Store a parsed record; returns 'new', 'changed' or 'unchanged'.
 
         `etag` and `last_modified` are the response's validators (None if it sent none).
+        A new or changed item is also an event of run `run_id`.
         """
+        stamp = utc_stamp(now)
         with self.db.atomic():
-            return items.save(self.db, record, etag=etag, last_modified=last_modified,
-                              now=utc_stamp(now))
+            outcome = items.save(self.db, record, etag=etag, last_modified=last_modified, now=stamp)
+            if outcome != "unchanged":
+                events.record(self.db, run_id, record["url"], outcome, stamp)
+            return outcome
 
     def touch_item(self, url: str, *, now: Stamp = None) -> bool:
         """The page answered 304: bump last_seen (and it is live). False if unknown."""
         return items.touch(self.db, url, utc_stamp(now))
 
-    def mark_gone(self, url: str, *, now: Stamp = None) -> bool:
-        """Mark the item gone; True if it was live. `now` is accepted for symmetry:
-        the table keeps no time of disappearance (last_seen says when it was last there).
-        """
-        return items.mark_gone(self.db, url)
+    def mark_gone(self, url: str, *, run_id: int | None = None, now: Stamp = None) -> bool:
+        """Mark the item gone; True if it was live (then also an event of run `run_id`)."""
+        with self.db.atomic():
+            gone = items.mark_gone(self.db, url)
+            if gone:
+                events.record(self.db, run_id, url, "gone", utc_stamp(now))
+            return gone
 
     def validators(self, url: str) -> tuple[str | None, str | None] | None:
         """(etag, last_modified) for a conditional GET, or None if there are none."""
@@ -82,6 +89,26 @@ class Store:
 
     def known_urls(self, lang: str | None = None, status: str | None = None) -> set[str]:
         return items.known_urls(self.db, lang, status)
+
+    def urls_to_recheck(self, lang: str, *, newest: int | None, since: str | None = None,
+                        until: str | None = None) -> list[str]:
+        """The newest `newest` live URLs of `lang`, or every known one when None."""
+        return items.urls_to_recheck(self.db, lang, newest, since, until)
+
+    # Events and list walks -------------------------------------------------------
+
+    def run_events(self, run_id: int) -> list[dict]:
+        return events.of_run(self.db, run_id)
+
+    def recent_events(self, lang: str, limit: int, kinds: tuple[str, ...]) -> list[dict]:
+        return events.recent(self.db, lang, limit, kinds)
+
+    def list_walked(self, lang: str) -> bool:
+        return events.list_walked(self.db, lang)
+
+    def mark_list_walked(self, lang: str, *, now: Stamp = None) -> None:
+        with self.db.atomic():
+            events.mark_list_walked(self.db, lang, utc_stamp(now))
 
     # Images ----------------------------------------------------------------------
 
@@ -108,10 +135,14 @@ class Store:
     def clear_failure(self, url: str) -> bool:
         return failures.clear(self.db, url)
 
+    def failed_urls(self, kinds: tuple[str, ...]) -> list[str]:
+        return failures.urls(self.db, kinds)
+
     # Runs ------------------------------------------------------------------------
 
     def start_run(self, base_url: str, mode: str, *, now: Stamp = None) -> int:
-        return runs.start(self.db, base_url, mode, utc_stamp(now))
+        with self.db.atomic():
+            return runs.start(self.db, base_url, mode, utc_stamp(now))
 
     def finish_run(self, run_id: int, status: str, counts: dict, requests: int,
                    error: str | None = None, *, now: Stamp = None) -> None:
@@ -119,3 +150,10 @@ class Store:
 
     def last_runs(self, n: int) -> list[dict]:
         return runs.last(self.db, n)
+
+    def run(self, run_id: int) -> dict:
+        return runs.get(self.db, run_id)
+
+    def fail_runs_started_since(self, started: Stamp, error: str) -> None:
+        with self.db.atomic():
+            runs.fail_started_since(self.db, utc_stamp(started), error)

@@ -46,7 +46,7 @@ class StorePipeline:
             self.store.clear_failure(item["url"])
             self.counts["unchanged"] += 1
         elif isinstance(item, PageGone):
-            if self.store.mark_gone(item["url"]):
+            if self.store.mark_gone(item["url"], run_id=self.run_id):
                 self.counts["gone"] += 1
         elif isinstance(item, PageFailed):
             self.store.record_failure(
@@ -58,7 +58,9 @@ class StorePipeline:
 
     def _save_article(self, item):
         url = item["url"]
-        outcome = self.store.save_item(item.record(), etag=item.get("etag"), last_modified=item.get("last_modified"))
+        outcome = self.store.save_item(
+            item.record(), etag=item.get("etag"), last_modified=item.get("last_modified"), run_id=self.run_id,
+        )
         self.counts[outcome] += 1
         self.store.save_images(url, item.get("images") or [])
         self.store.clear_failure(url)

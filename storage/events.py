@@ -1,0 +1,43 @@
+"""`item_events` (what each run found) and `list_walks` (which lists were walked to the end)."""
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from .schema import EVENTS
+
+_EVENT_COLUMNS = (
+    "e.run_id, e.url, e.event, e.at, i.lang, i.title, i.summary, i.body,"
+    " i.published_date, i.published_at, i.content_hash"
+)
+
+
+def record(db: Database, run_id: int | None, url: str, event: str, now: str) -> None:
+    if event not in EVENTS:
+        raise ValueError(f"event must be one of {', '.join(EVENTS)}, not {event!r}")
+    db["item_events"].insert({"run_id": run_id, "url": url, "event": event, "at": now})
+
+
+def of_run(db: Database, run_id: int) -> list[dict]:
+    return _rows(db, f"SELECT {_EVENT_COLUMNS} FROM item_events e JOIN items i ON i.url = e.url"
+                     " WHERE e.run_id = ? ORDER BY e.id", [run_id])
+
+
+def recent(db: Database, lang: str, limit: int, kinds: tuple[str, ...]) -> list[dict]:
+    marks = ", ".join("?" for _ in kinds)
+    return _rows(db, f"SELECT {_EVENT_COLUMNS} FROM item_events e JOIN items i ON i.url = e.url"
+                     f" WHERE i.lang = ? AND e.event IN ({marks}) ORDER BY e.id DESC LIMIT ?",
+                 [lang, *kinds, limit])
+
+
+def list_walked(db: Database, lang: str) -> bool:
+    return db.execute("SELECT 1 FROM list_walks WHERE lang = ?", [lang]).fetchone() is not None
+
+
+def mark_list_walked(db: Database, lang: str, now: str) -> None:
+    db["list_walks"].upsert({"lang": lang, "completed": now}, pk="lang")
+
+
+def _rows(db: Database, sql: str, params: list) -> list[dict]:
+    cursor = db.execute(sql, params)
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]

@@ -1,0 +1,75 @@
+"""Store: run events, list walks, what to re-check, and runs whose process died."""
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from storage import Store
+from test_storage import T0, T1, T2, record
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store(tmp_path / "pmkz.db") as opened:
+        yield opened
+
+
+def test_new_changed_and_gone_are_events_of_their_run(store):
+    run = store.start_run("http://x", "incremental", now=T0)
+    store.save_item(record(1), run_id=run, now=T0)
+    store.save_item(record(2), run_id=run, now=T0)
+    store.save_item(record(2), run_id=run, now=T1)  # unchanged: no event
+    later = store.start_run("http://x", "full", now=T1)
+    store.save_item(record(1, title="Новый заголовок"), run_id=later, now=T2)
+    assert store.mark_gone(record(2)["url"], run_id=later, now=T2)
+    assert not store.mark_gone(record(2)["url"], run_id=later, now=T2)  # already gone
+    assert [(e["event"], e["url"]) for e in store.run_events(run)] == [
+        ("new", record(1)["url"]), ("new", record(2)["url"])]
+    assert [(e["event"], e["title"]) for e in store.run_events(later)] == [
+        ("changed", "Новый заголовок"), ("gone", record(2)["title"])]
+    recent = store.recent_events("ru", 10, ("new", "changed"))
+    assert [e["event"] for e in recent] == ["changed", "new", "new"]
+
+
+def test_list_walks_are_remembered(store):
+    assert not store.list_walked("ru")
+    store.mark_list_walked("ru", now=T0)
+    store.mark_list_walked("ru", now=T1)
+    assert store.list_walked("ru") and not store.list_walked("en")
+
+
+def test_urls_to_recheck_are_the_newest_live_or_all(store):
+    for n, day in enumerate(["2024-01-01", "2025-01-01", "2026-01-01"], start=1):
+        store.save_item(record(n, published_date=day, published_at=None), now=T0)
+    store.mark_gone(record(3)["url"], now=T1)
+    assert store.urls_to_recheck("ru", newest=1) == [record(2)["url"]]
+    assert store.urls_to_recheck("ru", newest=None) == [record(n)["url"] for n in (3, 2, 1)]
+    assert store.urls_to_recheck("ru", newest=None, since="2025-01-01", until="2025-12-31") == [record(2)["url"]]
+    assert store.urls_to_recheck("en", newest=None) == []
+
+
+def test_a_run_whose_process_died_is_closed_as_interrupted(store):
+    run = store.start_run("http://x", "incremental", now=T0)
+    child = subprocess.Popen(["true"])
+    child.wait()
+    store.db["crawl_runs"].update(run, {"pid": child.pid})
+    store.start_run("http://x", "incremental", now=T1)
+    assert store.run(run)["status"] == "interrupted"
+
+
+def test_runs_of_a_crawl_past_its_time_limit_are_failed(store):
+    old = store.start_run("http://x", "incremental", now=T0)
+    store.finish_run(old, "interrupted", {}, requests=1, now=T0)
+    killed = store.start_run("http://x", "full", now=T1)
+    store.fail_runs_started_since(T1, "killed after its time limit")
+    assert store.run(killed)["status"] == "failed"
+    assert store.run(killed)["error"] == "killed after its time limit"
+    assert store.run(old)["status"] == "interrupted"
+
+
+def test_failed_urls_wait_for_retry_by_kind(store):
+    store.record_failure("http://x/a", "fetch", "HTTP 500", run_id=None, now=T0)
+    store.record_failure("http://x/b", "parse", "no headline", run_id=None, now=T1)
+    store.record_failure("http://x/c.jpg", "image", "HTTP 404", run_id=None, now=T1)
+    assert store.failed_urls(("fetch", "parse")) == ["http://x/a", "http://x/b"]
