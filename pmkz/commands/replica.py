@@ -5,10 +5,11 @@ import json
 import signal
 import sys
 import threading
+from urllib.parse import urlsplit
 
 import click
 
-from replica import build_site, truth_records
+from replica import build_site, faults, truth_records
 from replica.corpus import MAX_ARTICLES
 from replica.render import skins
 from replica.server import ReplicaServer
@@ -35,7 +36,8 @@ def serve(server: ReplicaServer) -> None:
     # Handlers first: whoever reads the URL may stop the server the next instant.
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    # A short poll interval: shutdown() waits for it, and tests start and stop many replicas.
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
     click.echo(server.base_url)
     sys.stdout.flush()
     stop.wait()
@@ -50,9 +52,15 @@ def serve(server: ReplicaServer) -> None:
 @click.option("--epoch", type=int, default=0, show_default=True, help="Days of history after the first: each publishes 3, edits 2, removes 1 per language.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Another seed, another site.")
 @click.option("--skin", default="modern", show_default=True, help=f"Page markup: {', '.join(skins())}.")
-@click.option("--dump-truth", is_flag=True, help="Print the records the replica holds as JSON lines and exit.")
+@click.option("--faults", "fault_spec", default="", metavar="SPEC",
+              help="Comma-separated KIND=RATE, e.g. 500=0.1,slow=0.05. Kinds: " + ", ".join(faults.KINDS) + ".")
+@click.option("--slow-seconds", type=float, default=20.0, show_default=True,
+              help="How long a `slow` fault keeps the client waiting: past its download timeout.")
+@click.option("--dump-truth", is_flag=True,
+              help="Print the records the replica holds as JSON lines and exit. Pages that "
+                   "--faults makes fail for good (loop, huge) are left out: no crawl can store them.")
 @click.pass_context
-def command(ctx, host, port, articles, epoch, seed, skin, dump_truth):
+def command(ctx, host, port, articles, epoch, seed, skin, fault_spec, slow_seconds, dump_truth):
     """Serve a deterministic offline replica of primeminister.kz on loopback.
 
     The first line on stdout is the base URL; it serves until stopped (SIGTERM, Ctrl-C).
@@ -60,6 +68,7 @@ def command(ctx, host, port, articles, epoch, seed, skin, dump_truth):
     \b
     Example:
       pmkz replica --port 0 --articles 50 --epoch 2
+      pmkz replica --port 0 --faults 500=0.1,reset=0.05,charset=0.1 --slow-seconds 5
       pmkz replica --dump-truth --articles 50 | head -1
     """
     if not 0 <= articles <= MAX_ARTICLES:
@@ -70,15 +79,23 @@ def command(ctx, host, port, articles, epoch, seed, skin, dump_truth):
         fail(ctx, f"unknown --skin {skin!r} (known: {', '.join(skins())})")
     if not 0 <= port <= 65535:
         fail(ctx, f"--port must be between 0 and 65535, not {port}")
+    if not slow_seconds > 0:
+        fail(ctx, f"--slow-seconds must be more than 0, not {slow_seconds}")
+    try:
+        fault_rates = faults.parse(fault_spec)
+    except ValueError as error:
+        fail(ctx, f"--faults: {error}")
     site = build_site(articles, epoch, seed)
     if dump_truth:
         out = sys.stdout.buffer
+        fatal = faults.Faults(fault_rates, seed).fatal
         for record in truth_records(site, f"http://{host}:{port}"):
-            out.write(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
+            if not fatal(urlsplit(record["url"]).path):
+                out.write(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
         out.flush()
         return
     try:
-        server = ReplicaServer(host, port, site, skin)
+        server = ReplicaServer(host, port, site, skin, fault_rates, slow_seconds)
     except OSError as error:
         fail(ctx, f"cannot listen on {host}:{port}: {error.strerror or error}")
     serve(server)

@@ -1,0 +1,146 @@
+"""`pmkz replica --faults`: each kind does what CONTRACT.md says, on the pages it should."""
+from __future__ import annotations
+
+import http.client
+import json
+import re
+from urllib.parse import urlsplit
+
+import lxml.html
+import pytest
+
+from conftest import Replica, pmkz
+from replica import faults
+from test_replica_server import crude_text
+
+OPTIONS = ("--articles", "3", "--slow-seconds", "1")
+
+
+def get(base: str, path: str, timeout: float = 5) -> tuple:
+    """(status, headers, body), or the name of the exception the request ended in."""
+    split = urlsplit(base)
+    connection = http.client.HTTPConnection(split.hostname, split.port, timeout=timeout)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    except (OSError, http.client.HTTPException) as error:
+        return type(error).__name__
+    finally:
+        connection.close()
+
+
+@pytest.fixture(scope="module")
+def records() -> list[dict]:
+    out = pmkz("replica", "--dump-truth", *OPTIONS).stdout
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def targets(records: list[dict]) -> tuple[str, str]:
+    page = next(r for r in records if r["image_urls"])
+    return urlsplit(page["url"]).path, urlsplit(page["image_urls"][0]).path
+
+
+@pytest.mark.parametrize("kind, first", [
+    ("500", 500), ("503", 503), ("429", 429), ("reset", "ConnectionResetError"),
+    ("truncate", "IncompleteRead"), ("empty", 200),
+])
+def test_transient_faults_hit_the_first_two_requests_of_pages_and_images(records, kind, first):
+    page, image = targets(records)
+    with Replica(*OPTIONS, "--faults", f"{kind}=1") as replica:
+        for path in (page, image):
+            answers = [get(replica.url, path) for _ in range(3)]
+            for answer in answers[:2]:
+                assert (answer if isinstance(answer, str) else answer[0]) == first, (kind, path)
+            assert answers[2][0] == 200 and len(answers[2][2]) > 0
+            if kind == "429":
+                assert answers[0][1]["Retry-After"] == "1"
+            if kind == "empty":
+                assert answers[0][2] == b"" and "ETag" not in answers[0][1]
+        assert get(replica.url, "/ru/news")[0] == 200
+        assert get(replica.url, "/robots.txt")[0] == 200
+
+
+def test_slow_answers_after_the_timeout_then_promptly(records):
+    page, _ = targets(records)
+    with Replica(*OPTIONS, "--faults", "slow=1") as replica:
+        assert get(replica.url, page, timeout=0.5) == "TimeoutError"
+        assert get(replica.url, page, timeout=3)[0] == 200  # the second one waits and is served
+        assert get(replica.url, page, timeout=0.5)[0] == 200
+
+
+def test_charset_serves_the_legacy_code_page_it_declares(records):
+    codecs = {"ru": "windows-1251", "en": "windows-1251", "kk": "kz1048"}
+    with Replica(*OPTIONS, "--faults", "charset=1") as replica:
+        for record in records:
+            status, headers, body = get(replica.url, urlsplit(record["url"]).path)
+            codec = codecs[record["lang"]]
+            assert status == 200 and headers["Content-Type"] == f"text/html; charset={codec}"
+            assert f'<meta charset="{codec}">'.encode() in body
+            text = crude_text(body.decode(codec).encode("utf-8"))
+            for paragraph in [record["title"], *record["body"].split("\n\n")]:
+                assert paragraph in text
+
+
+def test_broken_markup_is_still_readable(records):
+    with Replica(*OPTIONS, "--faults", "broken=1") as replica:
+        for record in records:
+            status, _, body = get(replica.url, urlsplit(record["url"]).path)
+            assert status == 200
+            assert re.search(rb"</h1></span></font>", body) and not re.search(rb"</p>\s*<p[\s>]", body)
+            tree = lxml.html.fromstring(re.sub(rb"<br\s*/?>", b" ", body))
+            assert " ".join(tree.xpath("string(//h1)").split()) == record["title"]
+            [content] = tree.xpath("//div[contains(@class, 'article__body')]")
+            text = " ".join("".join(content.itertext()).split())
+            for paragraph in record["body"].split("\n\n"):
+                assert paragraph in text
+
+
+def test_loop_and_huge_fail_for_good_and_leave_the_truth(records):
+    page, image = targets(records)
+    with Replica(*OPTIONS, "--faults", "loop=1") as replica:
+        for _ in range(3):
+            status, headers, _ = get(replica.url, page)
+            assert status == 302 and headers["Location"] == page
+        assert get(replica.url, image)[0] == 200
+    with Replica(*OPTIONS, "--faults", "huge=1") as replica:
+        status, headers, body = get(replica.url, page, timeout=20)
+        assert status == 200 and headers["Transfer-Encoding"] == "chunked" and len(body) > 20 * 1024 * 1024
+    assert pmkz("replica", "--dump-truth", *OPTIONS, "--faults", "loop=1").stdout == ""
+
+
+def test_which_pages_a_kind_hits_is_fixed_by_seed_and_rate():
+    paths = [f"/ru/news/page-{n}" for n in range(4000)]
+    plan = faults.Faults({"500": 0.1}, seed=0)
+    hit = {p for p in paths if plan.hits("500", p)}
+    assert 0.08 < len(hit) / len(paths) < 0.12
+    assert hit == {p for p in paths if faults.Faults({"500": 0.1}, seed=0).hits("500", p)}
+    assert hit != {p for p in paths if faults.Faults({"500": 0.1}, seed=1).hits("500", p)}
+    assert not any(plan.hits("503", p) for p in paths)
+
+
+def test_dump_truth_leaves_out_exactly_the_pages_that_fail_for_good(records):
+    kept = pmkz("replica", "--dump-truth", *OPTIONS, "--faults", "loop=0.5").stdout.splitlines()
+    kept_paths = {urlsplit(json.loads(line)["url"]).path for line in kept}
+    assert 0 < len(kept_paths) < len(records)
+    with Replica(*OPTIONS, "--faults", "loop=0.5") as replica:
+        for record in records:
+            path = urlsplit(record["url"]).path
+            assert (get(replica.url, path)[0] == 200) == (path in kept_paths)
+
+
+@pytest.mark.parametrize("spec, says", [
+    ("500", "rate"), ("500=2", "rate"), ("500=x", "rate"), ("boom=0.1", "unknown fault kind"),
+    ("500=0.1,500=0.2", "twice"),
+])
+def test_malformed_specs_are_refused(spec, says):
+    with pytest.raises(ValueError, match=says):
+        faults.parse(spec)
+    result = pmkz("replica", "--faults", spec, "--articles", "1", check=False, timeout=30)
+    assert result.returncode != 0 and result.stderr.startswith("pmkz replica: error: --faults: ")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_good_spec_parses():
+    assert faults.parse("500=0.1, slow=0.05,charset=1") == {"500": 0.1, "slow": 0.05, "charset": 1.0}
+    assert faults.parse("") == {}
