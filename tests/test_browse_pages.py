@@ -81,7 +81,8 @@ ARTICLES = [
       "An ampersand & a quote \" stay as printed."]),
 ]
 # Index into ARTICLES -> image files (as (kind, colour)); None: listed but not downloaded.
-IMAGES = {0: [("png", "red"), ("jpeg", "blue")], 3: [("png", "green")], 13: [("png", "orange")],
+IMAGES = {0: [("png", "red"), ("jpeg", "blue")], 3: [("png", "green")], 4: [("jpeg", "teal")],
+          13: [("png", "orange")],
           22: [("jpeg", "purple"), None]}
 EDITED = 1  # edited twice: once long ago, once this week
 GONE = 21

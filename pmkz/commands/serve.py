@@ -11,7 +11,7 @@ import click
 
 @click.command(name="serve")
 @click.option("--db", "db_path", envvar="PMKZ_DB", default="data/pmkz.db", show_default=True,
-              type=click.Path(dir_okay=False, path_type=Path), help="SQLite database to browse.")
+              type=click.Path(path_type=Path), help="SQLite database to browse.")
 @click.option("--images-dir", envvar="PMKZ_IMAGES_DIR", default="data/images", show_default=True,
               type=click.Path(file_okay=False, path_type=Path),
               help="Where the crawler keeps image copies; pages show them from here.")
@@ -49,12 +49,15 @@ def fail(message: str) -> None:
 
 
 def listen(host: str, port: int) -> socket.socket:
-    """A bound socket, so that port 0 resolves to a real port before the URL is printed."""
+    """A listening socket, so that port 0 resolves to a real port before the URL is
+    printed, and a client that reads the URL can connect at once (the backlog holds it
+    until the server accepts)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
+        sock.listen(2048)
     except OSError:
         sock.close()
         raise

@@ -1,0 +1,164 @@
+"""`pmkz serve`: it serves the archive, fails with one line on bad input, and its reads
+never fail with "database is locked" while the crawler writes."""
+from __future__ import annotations
+
+import contextlib
+import os
+import selectors
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from datasette.utils.testing import TestClient as DatasetteClient
+
+from browse.app import build_datasette
+from conftest import pmkz
+from storage import Store
+from test_browse_pages import build_archive, item_path, record
+
+READ_PATHS = ["/pmkz/items", "/pmkz/items?_search=%D0%BD%D0%B0%D1%83%D1%80%D1%8B%D0%B7",
+              "/pmkz/items.json", "/pmkz/changed_this_week", "/pmkz/items_per_week",
+              "/pmkz/-/volume"]
+
+
+@contextlib.contextmanager
+def serving(db_path: Path, images_dir: Path, *args: str, timeout: float = 30):
+    """`pmkz serve` on a free port (via PMKZ_DB and PMKZ_IMAGES_DIR); yields its URL."""
+    env = {**os.environ, "PMKZ_DB": str(db_path), "PMKZ_IMAGES_DIR": str(images_dir)}
+    proc = subprocess.Popen([sys.executable, "-m", "pmkz", "serve", "--port", "0", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        with selectors.DefaultSelector() as selector:
+            selector.register(proc.stdout, selectors.EVENT_READ)
+            if not selector.select(timeout):
+                raise AssertionError(f"pmkz serve printed no URL in {timeout} s")
+        url = proc.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:"), url + proc.stderr.read()
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+        proc.stderr.close()
+
+
+def assert_one_line_error(result, expected: str) -> None:
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("pmkz serve: error: ") and expected in lines[0], lines[0]
+
+
+def test_serves_the_archive_from_the_environment(tmp_path):
+    db_path, images_dir, records = build_archive(tmp_path)
+    with serving(db_path, images_dir) as url:
+        with urllib.request.urlopen(url + "pmkz/items", timeout=10) as response:
+            assert response.status == 200
+            assert records[0]["title"] in response.read().decode("utf-8")
+        with urllib.request.urlopen(url + item_path(records[0]["url"]).lstrip("/"), timeout=10) as response:
+            assert '<img src="/pmkz/-/images/' in response.read().decode("utf-8")
+
+
+@pytest.mark.parametrize("make, expected", [
+    (lambda p: None, "no database at"),
+    (lambda p: p.write_text("hello, I am a text file\n" * 100), "is not an SQLite database"),
+    (lambda p: p.mkdir(), "is not a database file"),
+    (lambda p: sqlite3.connect(p).execute("create table t (x)").connection.close(),
+     "is not a pmkz database"),
+])
+def test_bad_database_is_one_line_on_stderr(tmp_path, make, expected):
+    db_path = tmp_path / "pmkz.db"
+    make(db_path)
+    result = pmkz("serve", "--db", str(db_path), "--port", "0", check=False, timeout=60)
+    assert_one_line_error(result, expected)
+    assert "Traceback" not in result.stderr
+
+
+def test_busy_port_is_one_line_on_stderr(tmp_path):
+    db_path, _, _ = build_archive(tmp_path)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = pmkz("serve", "--db", str(db_path), "--port", str(port), check=False, timeout=60)
+    assert_one_line_error(result, f"cannot listen on 127.0.0.1:{port}")
+
+
+@pytest.fixture
+def live_archive(tmp_path):
+    """An archive and a Datasette on it, for tests that write to the archive."""
+    db_path, images_dir, records = build_archive(tmp_path)
+    ds = build_datasette(db_path, images_dir)
+    yield db_path, DatasetteClient(ds), records
+    for database in ds.databases.values():
+        database.close()
+
+
+def read_everything(client) -> None:
+    for path in READ_PATHS:
+        response = client.get(path)
+        assert response.status == 200, f"{path}: {response.status} {response.text[:500]}"
+        assert "locked" not in response.text
+
+
+@pytest.mark.parametrize("begin", ["BEGIN IMMEDIATE", "BEGIN EXCLUSIVE"])
+def test_reads_while_a_write_transaction_is_open(live_archive, begin):
+    db_path, client, records = live_archive
+    writer = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        writer.execute(begin)
+        writer.execute("update items set title = 'Новый заголовок про Наурыз' where url = ?",
+                       [records[0]["url"]])
+        read_everything(client)
+        # Datasette's first connections opened while the writer held its lock, too.
+        fresh = DatasetteClient(build_datasette(db_path, db_path.parent / "images"))
+        read_everything(fresh)
+        assert "Новый заголовок" not in client.get("/pmkz/items").text
+        writer.execute("COMMIT")
+    finally:
+        writer.close()
+    # Never immutable: what was committed shows at once.
+    assert "Новый заголовок про Наурыз" in client.get("/pmkz/items?_search=наурыз").text
+
+
+def test_reads_during_a_crawl_never_hit_a_lock(live_archive):
+    db_path, client, records = live_archive
+    stop, errors, saved = threading.Event(), [], []
+
+    def crawl():
+        try:
+            with Store(db_path) as store:
+                n = 0
+                while not stop.is_set() and n < 400:
+                    rec = record(n % len(records))
+                    rec = {**rec, "url": rec["url"] + f"-copy-{n}", "body": rec["body"] + f"\n\nКопия {n}."}
+                    store.save_item(rec)
+                    saved.append(rec["url"])
+                    n += 1
+        except Exception as error:  # noqa: BLE001 - reported by the test below
+            errors.append(error)
+
+    writer = threading.Thread(target=crawl)
+    writer.start()
+    try:
+        deadline = time.monotonic() + 3
+        rounds = 0
+        while time.monotonic() < deadline and writer.is_alive():
+            read_everything(client)
+            rounds += 1
+    finally:
+        stop.set()
+        writer.join()
+    assert not errors and saved and rounds
+    total = client.get("/pmkz/items.json?_size=0").json["filtered_table_rows_count"]
+    assert total == len(records) + len(saved)
