@@ -76,3 +76,13 @@ def test_next_word_in_any_language():
     html = ("<html><body><a href='/kz/news/some-news-1'>Жаңалық</a>"
             "<div><a href='/kz/news?page=1'>‹</a> <a href='/kz/news?page=2'>Келесі</a></div></body></html>")
     assert parse_listing(html, f"{SITE}/kz/news").next_url == f"{SITE}/kz/news?page=2"
+
+
+def test_last_page_with_a_single_article():
+    html = ("<html><body><main><h1>News</h1><div><div><a href='/en/news/last-one-7'>The last one</a>"
+            "<p>Its teaser, long enough to be one.</p><span>01.02.2016</span></div></div>"
+            "<div class='pager'><a href='/en/news?page=1'>1</a></div></main>"
+            "<footer>The longest text of the page is the footer's address and copyright line.</footer></body></html>")
+    listing = parse_listing(html, f"{SITE}/en/news?page=2")
+    url = f"{SITE}/en/news/last-one-7"
+    assert (listing.teasers[url], listing.list_dates[url]) == ("Its teaser, long enough to be one.", "2016-02-01")

@@ -108,3 +108,10 @@ def test_broken_markup():
     record = parse_article(html, URL)
     assert record["body"] == f"{PROSE}\n\nSecond paragraph"
     assert record["published_date"] == "2024-03-12"
+
+
+def test_short_body_beside_a_sidebar_of_teasers():
+    teasers = "".join(f"<div><a href='/en/news/other-news-{n}'>Other news {n}</a><div>{PROSE}</div></div>" for n in range(4))
+    html = page(f"<div><div><h1>Spring field work discussed</h1><div>12 March 2024</div>"
+                f"<div><p>A short photo report caption of the meeting.</p></div></div><div>{teasers}</div></div>")
+    assert parse_article(html, URL)["body"] == "A short photo report caption of the meeting."

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit
 
-from crawler.parsing.container import find_container, looks_like_list
+from crawler.parsing.container import find_container
 from crawler.parsing.decoding import decode_html
 from crawler.parsing.dom import common_ancestor, contains, parse_document, prepare
 from crawler.parsing.errors import NotAnArticle
@@ -59,8 +59,6 @@ def parse_article(html: str | bytes, url: str, encoding: str | None = None, *,
     prepare(root)
 
     container = find_container(root)
-    if container is not None and looks_like_list(container):
-        container = None
     title, headline = find_headline(root, container, meta, selectors)
     if not title:
         raise NotAnArticle("no headline")

@@ -67,12 +67,8 @@ def _in_furniture(element) -> bool:
     return any(a.tag in _FURNITURE_TAGS for a in (element, *element.iterancestors()))
 
 
-def find_container(root):
-    """The element holding the article's paragraphs, or None when there is no prose."""
-    scores = paragraph_scores(root)
-    best = next((e for e in sorted(scores, key=scores.get, reverse=True) if not _in_furniture(e)), None)
-    if best is None:
-        return None
+def _grow(best, scores):
+    """Widen the container to the common parent of sibling wrappers of prose."""
     total = scores[best]
     while (parent := best.getparent()) is not None and parent.tag not in ("body", "html"):
         others = sum(
@@ -85,6 +81,21 @@ def find_container(root):
     return best
 
 
+def find_container(root):
+    """The element holding the article's paragraphs, or None when there is no prose
+    but lists of other articles' teasers."""
+    scores = paragraph_scores(root)
+    lists: list = []
+    for candidate in sorted(scores, key=scores.get, reverse=True):
+        if _in_furniture(candidate) or any(candidate is l or l in candidate.iterancestors() for l in lists):
+            continue
+        container = _grow(candidate, scores)
+        if not looks_like_list(container):
+            return container
+        lists.append(container)
+    return None
+
+
 def _article_links(element) -> set[str]:
     return {canonical_url(a.get("href")) for a in element.iter("a")
             if a.get("href") and is_article_url(a.get("href"))}
@@ -92,7 +103,7 @@ def _article_links(element) -> set[str]:
 
 def looks_like_list(container) -> bool:
     """True when the "body" is a run of items each linking one other article: a list
-    page's teasers, which an article never is."""
+    page's teasers, or a sidebar's, which an article's text never is."""
     for box in (container, container.getparent()):
         if box is None:
             continue

@@ -20,6 +20,14 @@ def _lead_text(element) -> str | None:
     return text if links * 2 < len(text) else None
 
 
+def _in_figure(element, stop) -> bool:
+    while element is not None and id(element) not in stop:
+        if element.tag in _FIGURE:
+            return True
+        element = element.getparent()
+    return False
+
+
 def find_lead(region, headline, container):
     """(lead text, element) or (None, None): a block with a lead/intro class near the
     top of the article; else, when the headline is outside the body, the first prose
@@ -36,12 +44,11 @@ def find_lead(region, headline, container):
                 return text, element
     if headline is None or contains(container, headline):
         return None, None
+    body = lineage(container)
     for element in window:
-        if contains(element, container):
+        if id(element) in body:  # the body starts: no lead before it
             break
-        if any(is_block(c) for c in element) or any(a.tag in _FIGURE for a in (element, *element.iterancestors())):
-            continue
-        if in_noise_or_link(element, stop):
+        if any(is_block(c) for c in element) or _in_figure(element, stop) or in_noise_or_link(element, stop):
             continue
         text = _lead_text(element)
         if text and len(text) >= _MIN_LEAD:

@@ -54,10 +54,14 @@ def _article_anchors(root, url: str, base: str) -> dict:
 
 
 def _item(anchor, url: str, anchors: dict):
-    """The largest element around `anchor` that links no other article."""
+    """The largest element around `anchor` that links no other article. On a page with
+    a single article nothing stops that climb, so it also ends below the page's main
+    blocks and below anything holding the page's h1."""
     item = anchor
     for parent in anchor.iterancestors():
         if any(anchors.get(a, url) != url for a in parent.iter("a")):
+            break
+        if parent.tag in ("body", "html", "main") or parent.find(".//h1") is not None:
             break
         item = parent
     return item
