@@ -11,6 +11,7 @@ from pathlib import Path
 
 from scrapy.pipelines.files import FilesPipeline, FSFilesStore
 
+from crawler.items import ArticleItem
 from crawler.pipelines.image_files import image_path, sha1_of_file, write_atomically
 
 
@@ -41,7 +42,13 @@ class OriginalImagesPipeline(FilesPipeline):
         write_atomically(Path(self.store.basedir, path), response.body)
         return hashlib.sha1(response.body).hexdigest()
 
+    def get_media_requests(self, item, info):
+        # Only articles carry images; 304s, gone pages and failures pass straight through.
+        return super().get_media_requests(item, info) if isinstance(item, ArticleItem) else []
+
     def item_completed(self, results, item, info):
+        if not isinstance(item, ArticleItem):
+            return item
         stored, failed = [], []
         requested = list(item.get("image_urls") or [])
         for url, (ok, value) in zip(requested, results):
