@@ -75,7 +75,9 @@ def context(site: Site, article: Article, base_url: str) -> dict:
         "canonical": base_url + article.path,
         "category": facts.category,
         "headline": noise.headline(article.headline, r),
-        "date": datefmt.article_date(article.lang, article.published, facts.shows_time, r),
+        # The date's form has a stream of its own, so an edit elsewhere does not change it.
+        "date": datefmt.article_date(article.lang, article.published, facts.shows_time,
+                                     rng(site.seed, "date form", article.path)),
         "lead_image": image(first, r.random() < 0.4, article.headline) if first else None,
         "body": _body(article, r),
         "read_also": [

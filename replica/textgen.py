@@ -20,8 +20,12 @@ def _in_office(table: list[tuple[str, str, str]], day: str) -> tuple[str, str, s
 
 
 def context(seed: int, lang: str, key: tuple, published: datetime) -> dict:
+    """The context of the article with this key: the same every time it is asked for."""
+    return _draw_context(lang, rng(seed, "context", lang, *key), published)
+
+
+def _draw_context(lang: str, r: random.Random, published: datetime) -> dict:
     bank = BANKS[lang]
-    r = rng(seed, "context", lang, *key)
     day = published.date().isoformat()
     _, pm, pm_gen = _in_office(bank.PRIME_MINISTERS, day)
     _, head, head_gen = _in_office(bank.HEADS_OF_STATE, day)
@@ -30,7 +34,7 @@ def context(seed: int, lang: str, key: tuple, published: datetime) -> dict:
         **r.choice(bank.MINISTRIES), **r.choice(bank.REGIONS), "topic": r.choice(bank.TOPICS),
         "n": r.randint(5, 19), "pct": r.randint(3, 45), "pct2": r.randint(80, 99),
         "bn": r.randint(10, 900), "jobs": r.randint(1, 15),
-        "year": published.year, "year_prev": published.year - 1,
+        "published": published, "year": published.year, "year_prev": published.year - 1,
     }
 
 
@@ -57,7 +61,7 @@ def summary(lang: str, ctx: dict, r: random.Random) -> str:
 def slug(lang: str, ctx: dict, r: random.Random, text: str) -> str:
     """The URL slug of headline `text`. Some old English pages carry a Kazakh slug."""
     if lang == "en" and ctx["year"] < 2020 and r.random() < 0.2:
-        text = headline("kk", context(0, "kk", (text,), datetime(ctx["year"], 1, 1)), r, "news")
+        text = headline("kk", _draw_context("kk", r, ctx["published"]), r, "news")
     return translit.slug(text, r)
 
 
