@@ -42,6 +42,8 @@ def test_generic_og_title_is_never_the_title():
      "2024-03-12", "2024-03-12T10:05:00+05:00"),
     ("<h1>Spring field work discussed</h1><time datetime='2024-03-12T05:05:00Z'>12 March</time>",
      "2024-03-12", "2024-03-12T10:05:00+05:00"),
+    ("<h1>Spring field work discussed</h1><time datetime='2024-03-12'>12 March 2024, 10:05</time>",
+     "2024-03-12", "2024-03-12T10:05:00+05:00"),
     ("<h1>Spring field work discussed</h1><div>Views: 120</div><div>Astana, 12.03.2024</div>", "2024-03-12", None),
     ("<h1>Spring field work discussed</h1><div>29 February 2024, 10:05</div>", "2024-02-29", "2024-02-29T10:05:00+06:00"),
 ])
@@ -115,3 +117,10 @@ def test_short_body_beside_a_sidebar_of_teasers():
     html = page(f"<div><div><h1>Spring field work discussed</h1><div>12 March 2024</div>"
                 f"<div><p>A short photo report caption of the meeting.</p></div></div><div>{teasers}</div></div>")
     assert parse_article(html, URL)["body"] == "A short photo report caption of the meeting."
+
+
+def test_printed_date_inside_the_body_is_not_a_paragraph():
+    head = "<meta property='article:published_time' content='2024-03-12T10:05:00+05:00'>"
+    html = page(f"<div><h1>Spring field work discussed</h1><div><p>12.03.2024, 10:05</p><p>{PROSE}</p></div></div>", head)
+    record = parse_article(html, URL)
+    assert (record["body"], record["published_at"]) == (PROSE, "2024-03-12T10:05:00+05:00")

@@ -54,22 +54,28 @@ def _texts(anchor, region, selectors):
         if element in seen or in_noise_or_link(element, stop) or _links_an_article(element):
             continue
         seen.add(element)
-        if element.tag == "time" and element.get("datetime"):
-            yield element.get("datetime"), element
         text = normalize_text(spaced_text_of(element))
+        stamp = element.get("datetime") if element.tag == "time" else None
+        # A machine-readable date-time beats the printed text, a bare date does not:
+        # `<time datetime="2024-03-09">9 March 2024, 14:35</time>` has the time printed.
+        if stamp and ":" in stamp:
+            yield stamp, element
         if text and len(text) <= _MAX_DATE_TEXT:
             yield text, element
+        if stamp and ":" not in stamp:
+            yield stamp, element
 
 
-def find_printed_date(headline, region, lang, selectors):
-    """(ParsedDate, element) of the date printed near the headline, or (None, None)."""
+def find_printed_date(headline, region, lang, selectors, slow: bool = True):
+    """(ParsedDate, element) of the date printed near the headline, or (None, None).
+    `slow`: whether dateparser may try the texts the fast patterns did not read."""
     tried = []
     for text, element in _texts(headline if headline is not None else region, region, selectors):
         found = parse_fast(text)
         if found:
             return found, element
         tried.append((text, element))
-    for text, element in tried:
+    for text, element in tried if slow else ():
         found = parse_with_dateparser(text, lang)
         if found:
             return found, element
@@ -77,14 +83,17 @@ def find_printed_date(headline, region, lang, selectors):
 
 
 def find_published(meta, headline, region, lang, selectors) -> tuple[ParsedDate | None, object]:
-    """(publication date, the element that printed it or None)."""
+    """(publication date, the element that printed it or None).
+
+    The printed date is looked for even when the metadata has one: its element must
+    not be read as a body paragraph, and it may carry the time that the metadata lacks.
+    """
+    declared = None
     if meta.published:
         declared = parse_iso(meta.published) or parse_site_date(meta.published, lang)
-        if declared:
-            if declared.at is None:
-                # Metadata with a bare date: the page may still print the time.
-                printed, element = find_printed_date(headline, region, lang, selectors)
-                if printed and printed.date == declared.date:
-                    return printed, element
-            return declared, None
-    return find_printed_date(headline, region, lang, selectors)
+    printed, element = find_printed_date(headline, region, lang, selectors, slow=declared is None)
+    if declared is None:
+        return printed, element
+    if printed is not None and printed.date == declared.date:
+        return (printed if declared.at is None else declared), element
+    return declared, None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from lxml import etree
 
@@ -63,9 +64,18 @@ LEAD_WORDS = frozenset(("lead", "intro", "annotation", "anons", "subtitle", "exc
 DATE_WORDS = frozenset(("date", "time", "published", "pubdate", "datetime"))
 
 _WORD_SPLIT = re.compile(r"[\s_-]+")
+_NO_WORDS: frozenset[str] = frozenset()
+
+
+@lru_cache(maxsize=4096)
+def _words(value: str) -> frozenset[str]:
+    # Pages repeat a few dozen class strings many times over: split each once.
+    return frozenset(_WORD_SPLIT.split(value.lower()))
 
 
 def class_words(element) -> frozenset[str]:
     """The words of an element's class and id attributes, lower-cased."""
-    value = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
-    return frozenset(_WORD_SPLIT.split(value)) if value.strip() else frozenset()
+    cls, ident = element.get("class"), element.get("id")
+    if not cls and not ident:
+        return _NO_WORDS
+    return _words(f"{cls or ''} {ident or ''}")
