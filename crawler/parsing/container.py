@@ -2,8 +2,10 @@
 
 Every paragraph-like element (p, h2-h4, blockquote, list items, pre, and divs holding
 only inline content) gives its non-link text to its parent (a list's or a quote's to
-the element holding the list or quote); the parent with the most is the body container. Link text does not count, so menus, "read also" lists and
-sidebars of headlines lose to prose. When the text is split over sibling wrappers
+the element holding the list or quote); the parent with the most is the body
+container. Link text does not count, so menus, "read also" lists and sidebars of
+headlines lose to prose. A container that turns out to be a run of teasers, each
+linking another article, is a list, and the next best candidate is tried. When the text is split over sibling wrappers
 (one `<div>` per paragraph, or text interrupted by a figure block), the container
 grows to their common parent.
 """

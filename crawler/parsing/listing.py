@@ -70,14 +70,16 @@ def _item(anchor, url: str, anchors: dict):
 def _text_blocks(item) -> list:
     """(element, text) of the outermost elements in the item that hold text and no blocks."""
     blocks = []
+    last = None
     for element in item.iter():
-        if element.tag not in _TEXT_TAGS or any(element is b or b in element.iterancestors() for b, _ in blocks[-1:]):
-            continue
-        if any(d.tag in BLOCK_TAGS for d in element.iterdescendants()):
+        if last is not None and (element is last or any(a is last for a in element.iterancestors())):
+            continue  # inside a block already taken
+        if element.tag not in _TEXT_TAGS or any(d.tag in BLOCK_TAGS for d in element.iterdescendants()):
             continue
         text = normalize_text(text_of(element))
         if text:
             blocks.append((element, text))
+            last = element
     return blocks
 
 
