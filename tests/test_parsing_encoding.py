@@ -21,6 +21,8 @@ def encoded(name: str, codec: str, declared: str | None) -> bytes:
     ("ru-news-2026-markup.html", RU_URL, "cp1251", "windows-1251", None),
     ("ru-news-2026-markup.html", RU_URL, "cp1251", "utf-8", "windows-1251"),
     ("ru-news-2026-markup.html", RU_URL, "cp1251", None, None),
+    ("ru-news-2026-markup.html", RU_URL, "cp1251", None, "cp1252"),  # Scrapy's guess when nothing is declared
+    ("ru-news-2026-markup.html", RU_URL, "utf-8", "utf-8", "iso-8859-1"),  # a server's default label
     ("kk-news-no-classes.html", KK_URL, "kz1048", "kz-1048", None),
     ("kk-news-no-classes.html", KK_URL, "kz1048", "utf-8", "kz1048"),
     ("kk-news-no-classes.html", KK_URL, "kz1048", None, None),
