@@ -22,6 +22,9 @@ TEMPLATES_DIR = BROWSE_DIR / "templates"
 PLUGINS_DIR = BROWSE_DIR / "plugins"
 STATIC_DIR = BROWSE_DIR / "static"
 STATIC_MOUNT = "pmkz-static"
+# Datasette 0.65 puts the path unquoted into an SQLite URI (`file:PATH?mode=ro`), where
+# these characters would silently open (or create) another file.
+URI_UNSAFE = "?#%"
 
 
 def load_metadata(images_dir: Path | None = None) -> dict:
@@ -42,7 +45,11 @@ def build_datasette(db_path: Path, images_dir: Path) -> Datasette:
 
     Mutable, never immutable: the crawler keeps writing while people read (WAL), and an
     immutable connection would neither see new rows nor be safe against them.
+    Raises ValueError for a path Datasette cannot open.
     """
+    path = Path(db_path).resolve()
+    if any(char in str(path) for char in URI_UNSAFE):
+        raise ValueError(f"Datasette cannot open a path containing any of {URI_UNSAFE}: {path}")
     ds = Datasette(
         files=[],
         metadata=load_metadata(images_dir),
@@ -54,8 +61,7 @@ def build_datasette(db_path: Path, images_dir: Path) -> Datasette:
     # Datasette adds an empty in-memory database when given no files: it would only
     # clutter the front page.
     ds.remove_database("_memory")
-    ds.add_database(Database(ds, path=str(Path(db_path).resolve()), is_mutable=True),
-                    name=DATABASE_NAME)
+    ds.add_database(Database(ds, path=str(path), is_mutable=True), name=DATABASE_NAME)
     return ds
 
 

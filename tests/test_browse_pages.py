@@ -6,7 +6,6 @@ an archive built through storage.Store from a few dozen ru/kk/en records.
 from __future__ import annotations
 
 import io
-import json
 import re
 import urllib.parse
 from collections import Counter

@@ -15,10 +15,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from datasette.utils.testing import TestClient as DatasetteClient
 
 from browse.app import build_datasette
-from conftest import pmkz
+from pmkz.cli import cli
 from storage import Store
 from test_browse_pages import build_archive, item_path, record
 
@@ -52,8 +53,13 @@ def serving(db_path: Path, images_dir: Path, *args: str, timeout: float = 30):
         proc.stderr.close()
 
 
+def serve_command(*args: str):
+    """`pmkz serve ARGS` in this process, for the cases that end before serving."""
+    return CliRunner().invoke(cli, ["serve", *args], catch_exceptions=False)
+
+
 def assert_one_line_error(result, expected: str) -> None:
-    assert result.returncode == 1
+    assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("pmkz serve: error: ") and expected in lines[0], lines[0]
@@ -79,9 +85,15 @@ def test_serves_the_archive_from_the_environment(tmp_path):
 def test_bad_database_is_one_line_on_stderr(tmp_path, make, expected):
     db_path = tmp_path / "pmkz.db"
     make(db_path)
-    result = pmkz("serve", "--db", str(db_path), "--port", "0", check=False, timeout=60)
-    assert_one_line_error(result, expected)
-    assert "Traceback" not in result.stderr
+    assert_one_line_error(serve_command("--db", str(db_path), "--port", "0"), expected)
+
+
+def test_path_datasette_would_misread_is_refused(tmp_path):
+    # Unquoted in Datasette's SQLite URI, "#" would cut the path and open a new file.
+    db_path, _, _ = build_archive(tmp_path / "news#1")
+    assert_one_line_error(serve_command("--db", str(db_path), "--port", "0"),
+                          "cannot open a path containing")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["news#1"]
 
 
 def test_busy_port_is_one_line_on_stderr(tmp_path):
@@ -90,7 +102,7 @@ def test_busy_port_is_one_line_on_stderr(tmp_path):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = pmkz("serve", "--db", str(db_path), "--port", str(port), check=False, timeout=60)
+        result = serve_command("--db", str(db_path), "--port", str(port))
     assert_one_line_error(result, f"cannot listen on 127.0.0.1:{port}")
 
 

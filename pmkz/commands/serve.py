@@ -29,18 +29,20 @@ def command(db_path, images_dir, host, port):
     Example:
       pmkz serve --db data/demo.db --images-dir data/demo-images --port 8001
     """
+    from browse.app import build_datasette
     from storage import StorageError
     from storage.connect import open_for_reading
 
     try:
         open_for_reading(db_path).close()
-    except StorageError as error:
+        ds = build_datasette(db_path, images_dir)
+    except (StorageError, ValueError) as error:
         fail(str(error))
     try:
         sock = listen(host, port)
     except OSError as error:
         fail(f"cannot listen on {host}:{port}: {error.strerror or error}")
-    run(db_path, images_dir, sock)
+    run(ds, sock)
 
 
 def fail(message: str) -> None:
@@ -61,20 +63,16 @@ def listen(host: str, port: int) -> socket.socket:
     except OSError:
         sock.close()
         raise
-    sock.set_inheritable(True)
     return sock
 
 
-def run(db_path: Path, images_dir: Path, sock: socket.socket) -> None:
+def run(ds, sock: socket.socket) -> None:
     import uvicorn
 
-    from browse.app import build_datasette
-
-    ds = build_datasette(db_path, images_dir)
     asyncio.run(ds.invoke_startup())
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"http://{shown}:{port}/", nl=True)
+    click.echo(f"http://{shown}:{port}/")
     sys.stdout.flush()
     config = uvicorn.Config(ds.app(), log_level="warning", lifespan="on")
     uvicorn.Server(config).run(sockets=[sock])
