@@ -116,3 +116,21 @@ def test_body_normal_form(record):
     for paragraph in record["body"].split("\n\n"):
         assert paragraph and paragraph == paragraph.strip()
         assert "  " not in paragraph and "\n" not in paragraph and "\u00a0" not in paragraph
+
+
+def test_a_markup_no_selector_knows():
+    """A third-party-looking markup (Nuxt-style classes no selector names): site-name
+    <title>, split date and time, lazy slider, a sidebar of teasers beside the text."""
+    url = "https://primeminister.kz/en/news/digital_office/digital-office-of-the-government-reaches-all-regions-30650"
+    record = parse_article((PAGES / "en-news-unknown-markup.html").read_bytes(), url)
+    assert record["title"] == "Digital office of the Government reaches all regions"
+    assert record["published_at"] == "2024-02-27T18:45:00+06:00"
+    assert record["summary"] is None
+    assert record["body"].split("\n\n") == [
+        "The Digital office of the Government now connects the akimats of all 20 regions, "
+        "the Ministry of Digital Development reported at the Government meeting.",
+        "Through the system, launched in 2023, the Government monitors 1,200 indicators of "
+        "socio-economic development online.",
+        "\u201cDecisions must rest on data, not on reports,\u201d the Prime Minister said.",
+    ]
+    assert record["image_urls"] == [f"https://primeminister.kz/assets/media/img-30618{n}.jpeg" for n in ("", "-1", "-2")]

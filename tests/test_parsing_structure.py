@@ -42,6 +42,8 @@ def test_generic_og_title_is_never_the_title():
      "2024-03-12", "2024-03-12T10:05:00+05:00"),
     ("<h1>Spring field work discussed</h1><time datetime='2024-03-12T05:05:00Z'>12 March</time>",
      "2024-03-12", "2024-03-12T10:05:00+05:00"),
+    ("<h1>Spring field work discussed</h1><div><span class='news__date'>12.03.2024</span> <span>10:05</span></div>",
+     "2024-03-12", "2024-03-12T10:05:00+05:00"),
     ("<h1>Spring field work discussed</h1><time datetime='2024-03-12'>12 March 2024, 10:05</time>",
      "2024-03-12", "2024-03-12T10:05:00+05:00"),
     ("<h1>Spring field work discussed</h1><div>Views: 120</div><div>Astana, 12.03.2024</div>", "2024-03-12", None),

@@ -66,6 +66,17 @@ def _texts(anchor, region, selectors):
             yield stamp, element
 
 
+def _with_time_beside(found: ParsedDate, element) -> ParsedDate:
+    """A date printed without time may have it in a sibling: `<span class="date">06.01.2026
+    </span><span class="time">12:40</span>`; their parent reads "06.01.2026 12:40"."""
+    parent = element.getparent()
+    if found.at is not None or parent is None:
+        return found
+    text = normalize_text(spaced_text_of(parent))
+    fuller = parse_fast(text) if len(text) <= _MAX_DATE_TEXT else None
+    return fuller if fuller is not None and fuller.date == found.date and fuller.at else found
+
+
 def find_printed_date(headline, region, lang, selectors, slow: bool = True):
     """(ParsedDate, element) of the date printed near the headline, or (None, None).
     `slow`: whether dateparser may try the texts the fast patterns did not read."""
@@ -73,7 +84,7 @@ def find_printed_date(headline, region, lang, selectors, slow: bool = True):
     for text, element in _texts(headline if headline is not None else region, region, selectors):
         found = parse_fast(text)
         if found:
-            return found, element
+            return _with_time_beside(found, element), element
         tried.append((text, element))
     for text, element in tried if slow else ():
         found = parse_with_dateparser(text, lang)
