@@ -89,6 +89,7 @@ def _text(state: dict, item: dict) -> dict:
         "kind": item["kind"],
         "category": item["category"],
         "original": web_url(item["url"]),
+        "site": urllib.parse.urlsplit(item["url"]).netloc,
         "url": item["url"],
     }
 

@@ -107,8 +107,10 @@ def build_chart(counts: list[tuple[str, str, int]], by: str) -> Chart:
     y_ticks = [(y(n), n) for n in range(0, y_max + 1, tick)]
     step = max(1, math.ceil(len(periods) / MAX_X_LABELS))
     x_labels = [(x(i), periods[i]) for i in range(0, len(periods), step)]
+    # The table lists only the periods with items: the chart already shows the gaps.
     table = [(period, [per.get((period, lang), 0) for lang in langs],
-              sum(per.get((period, lang), 0) for lang in langs)) for period in reversed(periods)]
+              sum(per.get((period, lang), 0) for lang in langs))
+             for period in reversed(periods) if any((period, lang) in per for lang in langs)]
     return Chart(by, periods, series, y_ticks, x_labels, table)
 
 

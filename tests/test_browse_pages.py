@@ -329,3 +329,16 @@ def test_archive_is_served_mutable_and_read_only(client):
     database = client.ds.databases["pmkz"]
     assert database.is_mutable and not database.is_memory
     assert list(client.ds.databases) == ["_internal", "pmkz"]
+
+
+def test_an_empty_archive_answers_every_page(tmp_path):
+    Store(tmp_path / "pmkz.db").close()
+    ds = build_datasette(tmp_path / "pmkz.db", tmp_path / "no-images")
+    client = DatasetteClient(ds)
+    try:
+        for path in SMOKE_PATHS:
+            get(client, path)
+        assert "No items yet" in get(client, "/pmkz/-/volume").text
+    finally:
+        for database in ds.databases.values():
+            database.close()

@@ -46,7 +46,7 @@ def test_chart_counts_gaps_as_zero_and_scales_to_the_plot():
     # 5 is the top of the scale, 0 the axis.
     two = round(chart.bottom_edge - (chart.bottom_edge - chart.top) * 2 / 5, 1)
     assert [y for _, y in ru] == [chart.top, chart.bottom_edge, two]
-    assert chart.table[0] == ("2024-03", [2, 1], 3)
+    assert chart.table == [("2024-03", [2, 1], 3), ("2024-01", [5, 0], 5)]
     assert [label for _, label in chart.y_ticks] == [0, 1, 2, 3, 4, 5]
 
 

@@ -13,7 +13,7 @@ import click
 @click.option("--db", "db_path", envvar="PMKZ_DB", default="data/pmkz.db", show_default=True,
               type=click.Path(path_type=Path), help="SQLite database to browse.")
 @click.option("--images-dir", envvar="PMKZ_IMAGES_DIR", default="data/images", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path),
+              type=click.Path(path_type=Path),
               help="Where the crawler keeps image copies; pages show them from here.")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (0.0.0.0 for every interface).")
