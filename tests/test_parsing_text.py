@@ -26,6 +26,8 @@ def test_normalize_text(raw, expected):
     "Премьер-Министрдің ресми Telegram-арнасына жазылыңыз",
     "Download the App for Android",
     "Скачайте приложение для Android",
+    "Қосымшаны жүктеп алыңыз",
+    "Фото пресс-службы Премьер-Министра РК",
     "Share:",
     "Поделиться",
     "Читайте также: Олжас Бектенов проверил ход строительства БАКАД",
@@ -40,6 +42,9 @@ def test_boilerplate(line):
     "The ministry's Telegram channel reported that 5 people were rescued.",
     "Photographers from 12 countries took part in the exhibition, the organisers said.",
     "Latest news from the regions shows that the sowing campaign has begun.",
+    "Фотовыставка о развитии регионов откроется в Астане в субботу, сообщили организаторы.",
+    "The new eGov app for Android and iOS was downloaded by two million citizens in its first month, "
+    "the minister said at the meeting of the Government.",
 ])
 def test_not_boilerplate(line):
     assert not is_boilerplate(line)

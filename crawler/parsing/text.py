@@ -19,12 +19,13 @@ _TELEGRAM = r"(?:telegram|телеграм)"
 
 # Whole-paragraph boilerplate, matched against normalised text (case-insensitive).
 BOILERPLATE = tuple(re.compile(p, re.IGNORECASE) for p in (
-    # Photo credits: "Photo: Официальный сайт Премьер-Министра РК".
-    rf"^{_CREDIT}\s*(?::|—|–|-|by)\s*.{{0,120}}$",
+    # Photo credits: "Photo: Официальный сайт Премьер-Министра РК", "Фото пресс-службы …".
+    rf"^{_CREDIT}\s*(?::|—|–|-|by\b|пресс-служб|предоставлен|из открытых|courtesy)\s*.{{0,120}}$",
     # The subscribe line, in whichever order its words come; a news paragraph that merely
     # mentions a Telegram channel has no call to subscribe.
     rf"^(?=.*{_TELEGRAM})(?=.*(?:subscrib|follow|stay updated|подпис|следите|жазыл)).{{0,400}}$",
-    r"^(?:download|скачайте|скачать|загрузите|жүктеп|қосымшаны)\b.{0,80}(?:app|приложени|қосымша|android|ios|google play|app store)",
+    # App adverts: a short line with a download verb and an app word, in any order.
+    r"^(?=.*(?:download|скача|загруз|жүкте))(?=.*(?:\bapp\b|приложени|қосымша|android|\bios\b|google play|app store)).{0,100}$",
     r"^(?:share|поделиться|бөлісу|print|печать|басып шығару)\s*:?$",
 ))
 
