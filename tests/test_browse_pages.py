@@ -342,3 +342,10 @@ def test_an_empty_archive_answers_every_page(tmp_path):
     finally:
         for database in ds.databases.values():
             database.close()
+
+
+@pytest.mark.parametrize("path", ["../pmkz.db", "ab/../../pmkz.db", "%2E%2E/pmkz.db", "..%2Fpmkz.db",
+                                  "ab/missing.png"])
+def test_image_route_serves_nothing_outside_the_images_dir(client, path):
+    response = client.get(f"/pmkz/-/images/{path}", follow_redirects=True)
+    assert response.status in (400, 404) and b"SQLite format" not in response.body
