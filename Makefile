@@ -22,7 +22,9 @@ run: setup
 demo: setup
 	$(BIN)/python -m pmkz.demo
 
+# The browser tests need Debian's chromium; the script installs it when missing.
 test: setup
+	bash scripts/install-chromium.sh
 	$(BIN)/python -m pytest -q
 
 clean:

@@ -31,16 +31,18 @@ def run_message(run: dict, events: list[dict]) -> dict:
 
 
 def notify_after_run(db_path: Path, run_id: int, *, feeds_dir: Path, site_url: str,
-                     langs: list[str], webhook_url: str | None = None) -> None:
+                     langs: list[str], webhook_url: str | None = None,
+                     webhook_backoff: float = 1.0) -> None:
     with Store(db_path) as store:
         run = store.run(run_id)
         events = store.run_events(run_id)
         recent = {lang: store.recent_events(lang, ENTRIES, ("new", "changed")) for lang in langs}
     write_feeds(recent, feeds_dir, site_url)
-    if webhook_url and events:
-        outbox = feeds_dir.parent / "webhook-outbox"
-        _queue(outbox, run_id, run_message(run, events))
-        _flush(outbox, webhook_url)
+    if webhook_url:
+        outbox = Path(db_path).parent / "webhook-outbox"
+        if events:
+            _queue(outbox, run_id, run_message(run, events))
+        _flush(outbox, webhook_url, webhook_backoff)
 
 
 def _queue(outbox: Path, run_id: int, message: dict) -> None:
@@ -48,9 +50,9 @@ def _queue(outbox: Path, run_id: int, message: dict) -> None:
     (outbox / f"run-{run_id:09d}.json").write_text(json.dumps(message, ensure_ascii=False), encoding="utf-8")
 
 
-def _flush(outbox: Path, webhook_url: str) -> None:
+def _flush(outbox: Path, webhook_url: str, backoff: float) -> None:
     for path in sorted(outbox.glob("run-*.json")):
-        if not post_json(webhook_url, json.loads(path.read_text(encoding="utf-8"))):
+        if not post_json(webhook_url, json.loads(path.read_text(encoding="utf-8")), backoff=backoff):
             log.error("webhook unreachable; %s waits for the next run", path.name)
             return
         path.unlink()

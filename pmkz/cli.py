@@ -13,6 +13,7 @@ COMMANDS = {
     "parse": "parse",
     "export": "export",
     "status": "status",
+    "daemon": "daemon",
     "serve": "serve",
 }
 

@@ -1,7 +1,6 @@
 """`pmkz crawl`: one crawl run into SQLite, ending with a one-line summary."""
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -59,8 +58,9 @@ def _notify(db_path, run_id, feeds_dir, base_url, langs):
     """Feeds and webhook; their failure is reported but never fails the stored crawl."""
     from notify import notify_after_run
 
+    env = config.from_env()
     try:
-        notify_after_run(db_path, run_id, feeds_dir=feeds_dir, site_url=base_url.rstrip("/"),
-                         langs=langs, webhook_url=os.environ.get("PMKZ_WEBHOOK_URL"))
+        notify_after_run(db_path, run_id, feeds_dir=feeds_dir, site_url=base_url.rstrip("/"), langs=langs,
+                         webhook_url=env.webhook_url, webhook_backoff=env.webhook_backoff)
     except OSError as error:
         click.echo(f"pmkz crawl: warning: notifications not written: {error}", err=True)
