@@ -30,8 +30,10 @@ class _Reader:
         self.after_read_also = False
 
     def flush(self) -> None:
+        if not self.parts:
+            return
         text = normalize_text("".join(self.parts))
-        links = normalize_text("".join(self.link_parts))
+        links = normalize_text("".join(self.link_parts)) if self.link_parts else ""
         self.parts.clear()
         self.link_parts.clear()
         if not text or not self.started:
