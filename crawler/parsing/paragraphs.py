@@ -38,7 +38,7 @@ class _Reader:
         self.link_parts.clear()
         if not text or not self.started:
             return
-        if READ_ALSO.search(text):
+        if READ_ALSO.match(text):
             self.after_read_also = True
             return
         limit = _LINK_SHARE_AFTER_READ_ALSO if self.after_read_also else _LINK_SHARE

@@ -29,7 +29,7 @@ def _header_elements(anchor, region, selectors):
         return
     following = anchor.xpath(f"following::*[position() <= {_FOLLOWING}]")
     for index, element in enumerate(following):
-        if READ_ALSO.search((element.text or "").strip()):
+        if READ_ALSO.match((element.text or "").strip()):
             following = following[:index]
             break
     yield from (e for e in following if not class_words(e).isdisjoint(DATE_WORDS))
