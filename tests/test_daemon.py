@@ -1,0 +1,105 @@
+"""The daemon against the replica: several cycles, the site moving on between them."""
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+import sqlite_utils
+
+from conftest import pmkz
+from test_monitoring import EpochReplica
+
+
+def runs(db_path) -> list[dict]:
+    if not db_path.exists():
+        return []
+    db = sqlite_utils.Database(db_path)
+    try:
+        return list(db["crawl_runs"].rows_where(order_by="id")) if db["crawl_runs"].exists() else []
+    finally:
+        db.close()
+
+
+def wait_for(condition, timeout=90, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(0.3)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def ok_runs_after(db_path, run_count):
+    return [r for r in runs(db_path)[run_count:] if r["status"] == "ok"]
+
+
+@pytest.fixture
+def daemon(tmp_path):
+    site = EpochReplica("--articles", "25")
+    site.at(0)
+    config = tmp_path / "daemon.toml"
+    # Every second: shorter than one crawl, so the schedule always overruns.
+    config.write_text(f"""
+[crawl]
+base_url = "http://127.0.0.1:{site.port}"
+db = "{tmp_path / 'pmkz.db'}"
+images_dir = "{tmp_path / 'images'}"
+
+[schedule]
+incremental_every_minutes = 0.0167
+incremental_time_limit_minutes = 2
+full_daily_at = "{time.strftime('%H:%M', time.localtime(time.time() + 6 * 3600))}"
+""")
+    log = (tmp_path / "daemon.log").open("w")
+    process = subprocess.Popen([sys.executable, "-m", "pmkz", "daemon", "--config", str(config)],
+                               stdout=log, stderr=subprocess.STDOUT)
+    yield site, process, tmp_path
+    if process.poll() is None:
+        process.kill()
+    log.close()
+    site.current.stop()
+
+
+def test_daemon_sees_each_change_once_and_never_overlaps_crawls(daemon):
+    site, process, workdir = daemon
+    db_path = workdir / "pmkz.db"
+    wait_for(lambda: ok_runs_after(db_path, 0), what="the first crawl")
+    for epoch in (1, 2):
+        count = len(runs(db_path))
+        site.at(epoch)
+        # Two complete runs after the change: the change is seen, then the site is idle.
+        wait_for(lambda: len(ok_runs_after(db_path, count)) >= 2, what=f"crawls of epoch {epoch}")
+
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=60) == 0
+    all_runs = runs(db_path)
+    assert all(r["status"] in ("ok", "failed", "interrupted") and r["ended"] for r in all_runs)
+    for earlier, later in zip(all_runs, all_runs[1:]):
+        assert earlier["ended"] <= later["started"], "two crawls ran at once"
+
+    db = sqlite_utils.Database(db_path)
+    try:
+        events = list(db.query("select run_id, url, event from item_events"))
+    finally:
+        db.close()
+    new = [e["url"] for e in events if e["event"] == "new"]
+    gone = [e["url"] for e in events if e["event"] == "gone"]
+    changed = [e for e in events if e["event"] == "changed"]
+    assert len(new) == len(set(new)) == 75 + 9 + 9
+    assert len(gone) == len(set(gone)) == 3 + 3
+    assert 6 <= len(changed) <= 12
+    # Each change is reported by one run only: three runs report, every other is idle.
+    assert len({e["run_id"] for e in events}) == 3
+    assert "still running; this run is skipped" in (workdir / "daemon.log").read_text()
+
+
+def test_daemon_rejects_a_bad_config_in_one_line(tmp_path):
+    config = tmp_path / "bad.toml"
+    config.write_text('[schedule]\nfull_daily_at = "25:00"\n')
+    result = pmkz("daemon", "--config", str(config), check=False)
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"pmkz daemon: error: {config}: full_daily_at must be a time like 03:00, not '25:00'"
