@@ -1,6 +1,8 @@
 """What the news spider yields: one item type per outcome of fetching an article page."""
 from __future__ import annotations
 
+import json
+
 import scrapy
 
 RECORD_FIELDS = (
@@ -23,6 +25,10 @@ class ArticleItem(scrapy.Item):
     summary = scrapy.Field()
     body = scrapy.Field()
     image_urls = scrapy.Field()
+    # lang -> URL of the page's other language versions, and which layer of the parser
+    # gave each field (crawler/parsing/article.py): stored as JSON text.
+    translations = scrapy.Field()
+    field_sources = scrapy.Field()
     # HTTP validators, kept so the next visit can be a conditional GET.
     etag = scrapy.Field()
     last_modified = scrapy.Field()
@@ -31,7 +37,12 @@ class ArticleItem(scrapy.Item):
     image_failures = scrapy.Field()
 
     def record(self) -> dict:
-        return {name: self.get(name) for name in RECORD_FIELDS}
+        """The fields the store keeps, the JSON objects as JSON text (sorted keys, so an
+        unchanged page writes the same text)."""
+        record = {name: self.get(name) for name in RECORD_FIELDS}
+        for name in ("translations", "field_sources"):
+            record[name] = json.dumps(self.get(name) or {}, ensure_ascii=False, sort_keys=True)
+        return record
 
 
 class PageUnchanged(scrapy.Item):

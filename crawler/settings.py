@@ -3,6 +3,8 @@
 `scrapy crawl news` reads this module through scrapy.cfg; `pmkz crawl` loads it and
 overrides the target, paths and log destination from its options.
 """
+import os
+
 from pmkz import config
 from crawler.politeness import rate_settings
 
@@ -44,3 +46,21 @@ FILES_EXPIRES = 365 * 100
 MEDIA_ALLOW_REDIRECTS = True
 
 LOG_LEVEL = "INFO"
+
+# The site's selectors for the parsers: a TOML or JSON file of the fields to replace
+# (crawler/parsing/selectors.py), for a new markup without a code change.
+PMKZ_SELECTORS = os.environ.get("PMKZ_SELECTORS") or None
+
+# Run health (crawler/health/checks.py): a completed run that breaches one of these is
+# marked `degraded` and alerts. Shares are 0..1 of the run's article pages.
+PMKZ_HEALTH_MIN_PAGES = 10  # share checks wait for this many pages
+PMKZ_HEALTH_HISTORY = 5  # recent runs the list yield is compared with
+PMKZ_HEALTH_MAX_PARSE_FAILURES = 0.05
+PMKZ_HEALTH_MAX_NO_TITLE = 0.05
+PMKZ_HEALTH_MAX_NO_DATE = 0.05
+PMKZ_HEALTH_MAX_NO_BODY = 0.05
+PMKZ_HEALTH_MIN_SUMMARY = 0.5
+PMKZ_HEALTH_MIN_IMAGES = 0.3
+PMKZ_HEALTH_MIN_LIST_YIELD = 0.5  # of the recent runs' median
+PMKZ_HEALTH_MAX_FETCH_ERRORS = 0.1  # of requests
+PMKZ_HEALTH_MAX_RETRIES = 0.5  # of requests

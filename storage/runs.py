@@ -1,6 +1,7 @@
 """The `crawl_runs` log: one row per crawl, opened as 'running' and closed with counts."""
 from __future__ import annotations
 
+import json
 import os
 
 from sqlite_utils import Database
@@ -51,7 +52,7 @@ def finish(db: Database, run_id: int, status: str, counts: dict, requests: int,
            error: str | None, now: str) -> None:
     """Close a run with its final status and counts (missing counts are 0)."""
     if status not in RUN_STATUSES or status == "running":
-        raise ValueError(f"run status must be ok, failed or interrupted, not {status!r}")
+        raise ValueError(f"run status must be ok, degraded, failed or interrupted, not {status!r}")
     unknown = set(counts) - set(RUN_COUNTS)
     if unknown:
         raise ValueError(f"unknown run counts: {', '.join(sorted(unknown))}")
@@ -59,6 +60,19 @@ def finish(db: Database, run_id: int, status: str, counts: dict, requests: int,
         "ended": now, "status": status, "requests": requests, "error": error,
         **{name: counts.get(name, 0) for name in RUN_COUNTS},
     })
+
+
+def record_health(db: Database, run_id: int, health: dict) -> None:
+    """Keep a run's health figures and breached checks (crawler/health) as JSON."""
+    db["crawl_runs"].update(run_id, {"health": json.dumps(health, ensure_ascii=False, sort_keys=True)})
+
+
+def recent_health(db: Database, before_id: int, n: int) -> list[dict]:
+    """The health of up to `n` completed runs before run `before_id`, newest first."""
+    rows = db.execute(
+        "SELECT health FROM crawl_runs WHERE id < ? AND status IN ('ok', 'degraded')"
+        " AND health IS NOT NULL ORDER BY id DESC LIMIT ?", [before_id, n]).fetchall()
+    return [json.loads(health) for (health,) in rows]
 
 
 def last(db: Database, n: int) -> list[dict]:

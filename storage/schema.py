@@ -8,7 +8,8 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 ITEM_STATUSES = ("live", "gone")
-RUN_STATUSES = ("running", "ok", "failed", "interrupted")
+# `degraded`: the run completed but breached a health threshold (crawler/health).
+RUN_STATUSES = ("running", "ok", "degraded", "failed", "interrupted")
 FAILURE_KINDS = ("fetch", "parse", "image")
 EVENTS = ("new", "changed", "gone")
 RUN_COUNTS = ("new", "changed", "unchanged", "gone", "failed")
@@ -26,6 +27,9 @@ RECORD_COLUMNS = {
     "summary": str,
     "body": str,
     "image_urls": str,  # JSON array text
+    "translations": str,  # JSON object text: lang -> URL of the other language versions
+    # JSON object text: the parser layer that gave each field ("h1", "meta:og:title"...).
+    "field_sources": str,
 }
 ITEM_COLUMNS = {
     **RECORD_COLUMNS,
@@ -39,7 +43,7 @@ ITEM_COLUMNS = {
     "http_last_modified": str,
 }
 # The columns a user sees in exports; the HTTP validators are crawler plumbing.
-EXPORT_COLUMNS = [c for c in ITEM_COLUMNS if c not in ("etag", "http_last_modified")]
+EXPORT_COLUMNS = [c for c in ITEM_COLUMNS if c not in ("etag", "http_last_modified", "field_sources")]
 # What an item_versions row keeps of an earlier state.
 VERSIONED_COLUMNS = ("title", "summary", "body", "image_urls", "published_at", "content_hash")
 
@@ -76,7 +80,7 @@ def ensure_schema(db: Database) -> None:
         db["crawl_runs"].create(
             {"id": int, "started": str, "ended": str, "status": str, "base_url": str,
              "mode": str, "requests": int, **{c: int for c in RUN_COUNTS}, "error": str,
-             "pid": int},
+             "pid": int, "health": str},
             pk="id",
             not_null=["started", "status"],
             if_not_exists=True,
@@ -99,8 +103,18 @@ def ensure_schema(db: Database) -> None:
             not_null=["kind", "first_failed", "last_failed", "attempts"],
             if_not_exists=True,
         )
+    _add_new_columns(db, {"items": ITEM_COLUMNS, "crawl_runs": {"health": str}})
     if not db["items_fts"].exists():
         _enable_fts(db)
+
+
+def _add_new_columns(db: Database, wanted: dict[str, dict]) -> None:
+    """Columns added since a database was created: nullable, so old rows stay valid."""
+    for table, columns in wanted.items():
+        present = set(db[table].columns_dict)
+        for name, kind in columns.items():
+            if name not in present:
+                db[table].add_column(name, kind)
 
 
 def _enable_fts(db: Database) -> None:

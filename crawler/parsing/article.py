@@ -2,7 +2,9 @@
 
 Each field is found in layers: the page's metadata, then the known selectors
 (selectors.py), then the page's structure, so that a markup never seen before still
-parses. The page is parsed once with lxml; every extractor walks that one tree.
+parses. The record's `field_sources` says which layer gave each field found:
+"meta:<where>", "selector:<selector>", "h1", "lead", "switcher" or "structure". The
+page is parsed once with lxml; every extractor walks that one tree.
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from urllib.parse import urljoin, urlsplit
 
 from crawler.parsing.container import find_container
 from crawler.parsing.decoding import decode_html
-from crawler.parsing.dom import common_ancestor, contains, parse_document, prepare
+from crawler.parsing.dom import common_ancestor, contains, parse_document, prepare, text_of
 from crawler.parsing.errors import NotAnArticle
 from crawler.parsing.headline import find_headline
 from crawler.parsing.images import collect_images
@@ -21,6 +23,7 @@ from crawler.parsing.paragraphs import extract_paragraphs
 from crawler.parsing.published import find_published
 from crawler.parsing.selectors import KNOWN, Selectors
 from crawler.parsing.text import GALLERY_TITLES, normalize_text, strip_site_suffix
+from crawler.parsing.translations import find_translations
 from crawler.parsing.urls import canonical_url, category_of, lang_of, non_article_reason, site_id_of
 
 # Any of these near the start says the text is HTML at all (not an image, PDF or JSON).
@@ -37,9 +40,19 @@ def _is_gallery(url: str, meta, linked_images: int) -> bool:
     return bool(_GALLERY_SLUG.match(slug)) or linked_images >= _GALLERY_LINKED_IMAGES
 
 
+def _body_container(root, selectors: Selectors):
+    """(element holding the body, source): a configured body selector that holds text,
+    else the structural finder's choice."""
+    for selector, element in selectors.matches("body", root):
+        if normalize_text(text_of(element)):
+            return element, f"selector:{selector}"
+    return find_container(root), "structure"
+
+
 def parse_article(html: str | bytes, url: str, encoding: str | None = None, *,
                   selectors: Selectors = KNOWN) -> dict:
-    """The record of one article page; NotAnArticle when the page is not one.
+    """The record of one article page, plus `translations` and `field_sources`;
+    NotAnArticle when the page is not one.
 
     `encoding` is what the transport declared (HTTP Content-Type), for bytes input.
     """
@@ -58,25 +71,32 @@ def parse_article(html: str | bytes, url: str, encoding: str | None = None, *,
     meta = read_metadata(root)
     prepare(root)
 
-    container = find_container(root)
-    title, headline = find_headline(root, container, meta, selectors)
+    container, body_source = _body_container(root, selectors)
+    title, headline, title_source = find_headline(root, container, meta, selectors)
     if not title:
-        raise NotAnArticle("no headline")
+        raise NotAnArticle("no headline", missing="title")
     region = common_ancestor(headline, container) if headline is not None and container is not None else container
-    published, date_element = find_published(meta, headline, region, lang, selectors)
+    published, date_element, published_source = find_published(meta, headline, region, lang, selectors)
     if published is None:
-        raise NotAnArticle("no publication date")
+        raise NotAnArticle("no publication date", missing="published")
     if container is None:
-        raise NotAnArticle("no body")
+        raise NotAnArticle("no body", missing="body")
 
     lead, lead_element = find_lead(region, headline, container)
     start = headline if headline is not None and contains(container, headline) else None
     skip = [e for e in (headline, date_element, lead_element) if e is not None]
     paragraphs = extract_paragraphs(container, skip, start)
     if not paragraphs:
-        raise NotAnArticle("no body")
+        raise NotAnArticle("no body", missing="body")
     base = urljoin(url, meta.base_href) if meta.base_href else url
     image_urls, linked = collect_images(region, base)
+    summary, summary_source = find_summary(meta, lead)
+    translations, translations_source = find_translations(root, meta, url, base)
+    sources = {
+        "title": title_source, "published": published_source, "body": body_source,
+        "summary": summary_source, "images": "structure" if image_urls else None,
+        "translations": translations_source,
+    }
     return {
         "url": canonical_url(url),
         "site_id": site_id_of(url),
@@ -86,7 +106,9 @@ def parse_article(html: str | bytes, url: str, encoding: str | None = None, *,
         "title": title,
         "published_date": published.date,
         "published_at": published.at,
-        "summary": find_summary(meta, lead),
+        "summary": summary,
         "body": "\n\n".join(paragraphs),
         "image_urls": image_urls,
+        "translations": translations,
+        "field_sources": {name: source for name, source in sources.items() if source},
     }

@@ -2,4 +2,13 @@
 
 
 class NotAnArticle(ValueError):
-    """The page has no headline, no publication date or no body; the message says which."""
+    """The page has no headline, no publication date or no body; the message says which.
+
+    `missing` names the record field that was not found ("title", "published",
+    "body"), or is None when the page is no article page at all (a list, a PDF): run
+    health counts pages by the field they lacked.
+    """
+
+    def __init__(self, message: str, missing: str | None = None):
+        super().__init__(message)
+        self.missing = missing

@@ -44,20 +44,26 @@ def _nearest(candidates, container):
 
 
 def find_headline(root, container, meta, selectors):
-    """(headline text, its element or None), or (None, None) when the page has none."""
-    for element in selectors.find("title", root):
+    """(headline text, its element or None, source), or (None, None, None) when the page
+    has none. Source: "selector:<selector>", "h1", or "meta:<where>".
+
+    The page's own heading comes before its metadata here: photo reports carry the
+    generic og:title "Images", and metadata titles are often shortened.
+    """
+    for selector, element in selectors.matches("title", root):
         text = normalize_text(text_of(element))
         if _usable(text) and not in_noise_or_link(element):
-            return text, element
+            return text, element, f"selector:{selector}"
     h1s = []
     for element in root.iter("h1"):
         text = normalize_text(text_of(element))
         if _usable(text) and not _is_logo(element):
             h1s.append((text, element))
     if h1s:
-        return _nearest(h1s, container)
-    for candidate in (meta.ld_headline, meta.og_title, meta.twitter_title, meta.html_title):
+        return (*_nearest(h1s, container), "h1")
+    for source, candidate in (("json-ld", meta.ld_headline), ("og:title", meta.og_title),
+                              ("twitter:title", meta.twitter_title), ("title", meta.html_title)):
         text = normalize_text(strip_site_suffix(candidate or ""))
         if _usable(text):
-            return text, None
-    return None, None
+            return text, None, f"meta:{source}"
+    return None, None, None

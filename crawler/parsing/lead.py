@@ -56,7 +56,9 @@ def find_lead(region, headline, container):
     return None, None
 
 
-def find_summary(meta, lead: str | None) -> str | None:
+def find_summary(meta, lead: str | None) -> tuple[str | None, str | None]:
+    """(summary, source): the page's description ("meta:og:description", ...) unless it
+    is the site's generic one, else the lead printed on the page ("lead")."""
     if meta.description and not is_site_description(meta.description):
-        return meta.description
-    return lead
+        return meta.description, meta.description_source
+    return lead, "lead" if lead else None

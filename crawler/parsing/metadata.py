@@ -5,7 +5,7 @@ Read before anything is stripped from the tree (JSON-LD lives in `<script>`).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from crawler.parsing.decoding import decode_html
@@ -27,6 +27,12 @@ class Metadata:
     canonical: str | None = None
     og_url: str | None = None
     base_href: str | None = None
+    # Where `description` and `published` came from, for the record's field_sources:
+    # "meta:<tag name>", "meta:json-ld" or "meta:itemprop".
+    description_source: str | None = None
+    published_source: str | None = None
+    # <link rel="alternate" hreflang="kk" href="...">: language -> href as written.
+    alternates: dict = field(default_factory=dict)
 
 
 def _json_ld_objects(data):
@@ -50,7 +56,7 @@ def _read_json_ld(script_text: str, meta: Metadata, descriptions: dict) -> None:
         if isinstance(obj.get("headline"), str) and not meta.ld_headline:
             meta.ld_headline = normalize_text(obj["headline"])
         if isinstance(obj.get("datePublished"), str) and not meta.published:
-            meta.published = obj["datePublished"]
+            meta.published, meta.published_source = obj["datePublished"], "meta:json-ld"
         if isinstance(obj.get("description"), str) and obj.get("headline"):
             descriptions.setdefault("ld", obj["description"])
 
@@ -74,9 +80,13 @@ def read_metadata(root) -> Metadata:
             elif key == "og:url":
                 meta.og_url = meta.og_url or content.strip()
             elif key in _PUBLISHED_META and not meta.published:
-                meta.published = content
-        elif tag == "link" and "canonical" in (element.get("rel") or "").lower().split():
-            meta.canonical = meta.canonical or (element.get("href") or "").strip() or None
+                meta.published, meta.published_source = content, f"meta:{key}"
+        elif tag == "link":
+            rel = (element.get("rel") or "").lower().split()
+            if "canonical" in rel:
+                meta.canonical = meta.canonical or (element.get("href") or "").strip() or None
+            elif "alternate" in rel and element.get("hreflang") and element.get("href"):
+                meta.alternates.setdefault(element.get("hreflang").strip().lower(), element.get("href").strip())
         elif tag == "title" and meta.html_title is None:
             meta.html_title = normalize_text("".join(element.itertext()))
         elif tag == "base" and element.get("href"):
@@ -88,10 +98,12 @@ def read_metadata(root) -> Metadata:
         for element in root.iterfind(".//*[@itemprop='datePublished']"):
             printed = " ".join(element.itertext())
             meta.published = element.get("datetime") or element.get("content") or printed or None
+            meta.published_source = "meta:itemprop"
             break
     for key in ("og:description", "description", "twitter:description", "ld"):
         if normalize_text(descriptions.get(key) or ""):
             meta.description = normalize_text(descriptions[key])
+            meta.description_source = "meta:json-ld" if key == "ld" else f"meta:{key}"
             break
     return meta
 

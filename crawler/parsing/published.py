@@ -21,10 +21,11 @@ _MAX_DATE_TEXT = 100  # longer texts are prose that mentions a date, not a datel
 
 
 def _header_elements(anchor, region, selectors):
-    """Elements that may hold the printed date, most likely first. `anchor` is the
-    headline, or the body container when the headline came from metadata."""
+    """(element, source) of elements that may hold the printed date, most likely first.
+    `anchor` is the headline, or the body container when the headline came from
+    metadata."""
     if region is not None:
-        yield from selectors.find("date", region)
+        yield from ((element, f"selector:{selector}") for selector, element in selectors.matches("date", region))
     if anchor is None:
         return
     following = anchor.xpath(f"following::*[position() <= {_FOLLOWING}]")
@@ -32,13 +33,13 @@ def _header_elements(anchor, region, selectors):
         if READ_ALSO.match((element.text or "").strip()):
             following = following[:index]
             break
-    yield from (e for e in following if not class_words(e).isdisjoint(DATE_WORDS))
-    yield from following
+    yield from ((e, "structure") for e in following if not class_words(e).isdisjoint(DATE_WORDS))
+    yield from ((e, "structure") for e in following)
     # Above the headline, only within its own header block.
     parent = anchor.getparent()
     scope = parent.getparent() if parent is not None else None
     preceding = anchor.xpath(f"preceding::*[position() <= {_PRECEDING}]")
-    yield from (e for e in reversed(preceding) if scope is None or scope in e.iterancestors())
+    yield from ((e, "structure") for e in reversed(preceding) if scope is None or scope in e.iterancestors())
 
 
 def _links_an_article(element) -> bool:
@@ -47,10 +48,10 @@ def _links_an_article(element) -> bool:
 
 
 def _texts(anchor, region, selectors):
-    """(text, element) of every candidate, skipping links and furniture."""
+    """(text, element, source) of every candidate, skipping links and furniture."""
     stop = lineage(anchor) if anchor is not None else None
     seen = set()
-    for element in _header_elements(anchor, region, selectors):
+    for element, source in _header_elements(anchor, region, selectors):
         if element in seen or in_noise_or_link(element, stop) or _links_an_article(element):
             continue
         seen.add(element)
@@ -59,11 +60,11 @@ def _texts(anchor, region, selectors):
         # A machine-readable date-time beats the printed text, a bare date does not:
         # `<time datetime="2024-03-09">9 March 2024, 14:35</time>` has the time printed.
         if stamp and ":" in stamp:
-            yield stamp, element
+            yield stamp, element, source
         if text and len(text) <= _MAX_DATE_TEXT:
-            yield text, element
+            yield text, element, source
         if stamp and ":" not in stamp:
-            yield stamp, element
+            yield stamp, element, source
 
 
 def _with_time_beside(found: ParsedDate, element) -> ParsedDate:
@@ -78,33 +79,36 @@ def _with_time_beside(found: ParsedDate, element) -> ParsedDate:
 
 
 def find_printed_date(headline, region, lang, selectors, slow: bool = True):
-    """(ParsedDate, element) of the date printed near the headline, or (None, None).
-    `slow`: whether dateparser may try the texts the fast patterns did not read."""
+    """(ParsedDate, element, source) of the date printed near the headline, or
+    (None, None, None). `slow`: whether dateparser may try the texts the fast patterns
+    did not read."""
     tried = []
-    for text, element in _texts(headline if headline is not None else region, region, selectors):
+    for text, element, source in _texts(headline if headline is not None else region, region, selectors):
         found = parse_fast(text)
         if found:
-            return _with_time_beside(found, element), element
-        tried.append((text, element))
-    for text, element in tried if slow else ():
+            return _with_time_beside(found, element), element, source
+        tried.append((text, element, source))
+    for text, element, source in tried if slow else ():
         found = parse_with_dateparser(text, lang)
         if found:
-            return found, element
-    return None, None
+            return found, element, source
+    return None, None, None
 
 
-def find_published(meta, headline, region, lang, selectors) -> tuple[ParsedDate | None, object]:
-    """(publication date, the element that printed it or None).
+def find_published(meta, headline, region, lang, selectors) -> tuple[ParsedDate | None, object, str | None]:
+    """(publication date, the element that printed it or None, source).
 
     The printed date is looked for even when the metadata has one: its element must
     not be read as a body paragraph, and it may carry the time that the metadata lacks.
+    Source: the metadata's ("meta:article:published_time", ...) when it gave the date
+    and time, else the printed date's ("selector:div.date" or "structure").
     """
     declared = None
     if meta.published:
         declared = parse_iso(meta.published) or parse_site_date(meta.published, lang)
-    printed, element = find_printed_date(headline, region, lang, selectors, slow=declared is None)
+    printed, element, source = find_printed_date(headline, region, lang, selectors, slow=declared is None)
     if declared is None:
-        return printed, element
+        return printed, element, source
     if printed is not None and printed.date == declared.date:
-        return (printed if declared.at is None else declared), element
-    return declared, None
+        return (printed, element, source) if declared.at is None else (declared, element, meta.published_source)
+    return declared, None, meta.published_source

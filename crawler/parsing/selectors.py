@@ -3,7 +3,9 @@
 Selectors are the first guess of the extractors, never the only one: every field has
 a structural fallback (see article.py), because the live markup is not known for sure.
 SITE.md describes two markups (2019 and, unverified, 2026); their selectors are here.
-To adapt to a new markup, pass another `Selectors` to parse_article / parse_listing.
+To adapt to a new markup without a code change, write a TOML or JSON file of the fields
+to replace (`body = ["div.news-text"]`) and point the crawler's PMKZ_SELECTORS setting
+at it (`load_selectors`); the spider passes the result to parse_article / parse_listing.
 
 A selector is `tag.class`, `.class` or `tag`: enough for the markups seen, and it
 compiles to one XPath each, so no CSS library is needed. Prefer `tag.class`: libxml2
@@ -11,9 +13,12 @@ then tests only elements of that tag, and a bare `.class` costs a walk of every 
 """
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass, field
+import tomllib
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
+from pathlib import Path
 
 from lxml import etree
 
@@ -26,10 +31,16 @@ def _xpath(selector: str) -> etree.XPath:
     return etree.XPath(f"descendant-or-self::{tag or '*'}{test}")
 
 
+_SELECTOR = re.compile(r"^(?:[a-z][a-z0-9]*(?:\.[\w-]+)?|\.[\w-]+)$", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Selectors:
     title: tuple[str, ...] = ("h1.main-news-item__head",)
     date: tuple[str, ...] = ("div.date", ".article__date")
+    # The element holding the body paragraphs. None known for sure: the structural
+    # finder does this on both known markups, so it stays empty unless configured.
+    body: tuple[str, ...] = ()
     list_item: tuple[str, ...] = ("a.item", ".main__article")
     list_heading: tuple[str, ...] = (".main__article-heading",)
     list_teaser: tuple[str, ...] = (".main__article-text",)
@@ -38,15 +49,45 @@ class Selectors:
 
     def find(self, field_name: str, root) -> list:
         """Elements under `root` matching the selectors of one field, in selector order."""
+        return [element for _, element in self.matches(field_name, root)]
+
+    def matches(self, field_name: str, root) -> list[tuple[str, object]]:
+        """(selector, element) pairs of one field, in selector order: the selector
+        names the layer in a record's field_sources."""
         found = []
         for selector in getattr(self, field_name):
             if selector not in self._compiled:
                 self._compiled[selector] = _xpath(selector)
-            found.extend(self._compiled[selector](root))
+            found.extend((selector, element) for element in self._compiled[selector](root))
         return found
 
 
 KNOWN = Selectors()
+FIELDS = tuple(f.name for f in fields(Selectors) if not f.name.startswith("_"))
+
+
+def load_selectors(path: str | Path) -> Selectors:
+    """The known selectors with the fields a TOML or JSON file gives replaced.
+
+    Raises ValueError with a one-line message for an unreadable or malformed file.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
+    except OSError as error:
+        raise ValueError(f"cannot read selectors file {path}: {error.strerror or error}") from None
+    except ValueError as error:  # JSONDecodeError and TOMLDecodeError both are
+        raise ValueError(f"selectors file {path} is not valid: {error}") from None
+    changes = {}
+    for name, value in data.items():
+        if name not in FIELDS:
+            raise ValueError(f"selectors file {path}: unknown field {name!r} (known: {', '.join(FIELDS)})")
+        values = [value] if isinstance(value, str) else value
+        if not isinstance(values, list) or not all(isinstance(v, str) and _SELECTOR.match(v) for v in values):
+            raise ValueError(f"selectors file {path}: {name} must be selectors like tag, tag.class or .class")
+        changes[name] = tuple(values)
+    return replace(KNOWN, **changes)
 
 # Class and id words that mark page furniture, never content. Matched against the
 # words of a class attribute split on spaces, `-` and `_` ("news-share__item" -> share).

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from scrapy import signals
 
+from crawler.health.verdict import assess_run
 from crawler.items import ArticleItem, PageFailed, PageGone, PageUnchanged
 from storage import Store
 
@@ -77,6 +78,7 @@ class StorePipeline:
             # then on incremental runs may stop at the first page with nothing new.
             for lang in spider.list_ends_reached:
                 self.store.mark_list_walked(lang)
+            status, error = assess_run(self.crawler, self.store, self.run_id)  # ok or degraded
         stats.set_value("pmkz/status", status)
         stats.set_value("pmkz/error", error)
         self.store.finish_run(

@@ -6,6 +6,12 @@ conditional GETs (edits come soon after publication), so an idle run costs a con
 handful of requests however large the archive. `full` re-checks every known page.
 Pages that failed in earlier runs are tried again.
 
+Lists are followed by what each page links as its next page; 2019-style lists
+(`/<p>/news/page/N`, no "next" link) by page number until a page lists nothing. The
+parsers get the site's selectors from the PMKZ_SELECTORS setting (a TOML or JSON file,
+crawler/parsing/selectors.py) when it is set. What each page yielded is counted for the
+run's health check (crawler.health).
+
 Run as `pmkz crawl` or `scrapy crawl news -a base_url=... -a langs=ru,en -a full=1`.
 """
 from __future__ import annotations
@@ -13,8 +19,10 @@ from __future__ import annotations
 from scrapy import Request, Spider
 from scrapy.http import TextResponse
 
+from crawler import health
 from crawler.items import ArticleItem, PageFailed, PageGone, PageUnchanged
 from crawler.parsing import NotAnArticle, parse_article, parse_listing
+from crawler.parsing.selectors import KNOWN, load_selectors
 from crawler.parsing.urls import canonical_url, is_article_url, lang_of
 from crawler.window import DateWindow
 from pmkz.config import LANG_PREFIX, LANGUAGES
@@ -42,6 +50,8 @@ class NewsSpider(Spider):
         spider.base_url = (spider.base_url or crawler.settings["PMKZ_BASE_URL"]).rstrip("/")
         if spider.langs is None:
             spider.langs = list(crawler.settings.getlist("PMKZ_LANGS") or LANGUAGES)
+        path = crawler.settings.get("PMKZ_SELECTORS")
+        spider.selectors = load_selectors(path) if path else KNOWN
         return spider
 
     @property
@@ -67,7 +77,8 @@ class NewsSpider(Spider):
 
     def parse_list(self, response, lang):
         self.crawler.stats.inc_value("pmkz/list_pages")
-        listing = parse_listing(response.body, response.url)
+        listing = parse_listing(response.body, response.url, selectors=self.selectors)
+        health.count_list_page(self.crawler.stats, len(listing.article_urls))
         for url in listing.article_urls:
             if self.window.excludes(listing.list_dates.get(url)):
                 continue
@@ -111,18 +122,23 @@ class NewsSpider(Spider):
 
     def article_item(self, response):
         url = canonical_url(response.url)
+        stats = self.crawler.stats
         if not isinstance(response, TextResponse):
+            health.count_parse_failure(stats, None)
             yield PageFailed(url=url, kind="parse", error="not an HTML page", raw_html=response.body)
             return
         try:
-            record = parse_article(response.body, url, encoding=response.encoding)
+            record = parse_article(response.body, url, encoding=response.encoding, selectors=self.selectors)
         except NotAnArticle as error:
+            health.count_parse_failure(stats, error.missing)
             yield PageFailed(url=url, kind="parse", error=str(error), raw_html=response.body)
-            return
-        if self.window.excludes(record["published_date"]):
             return
         if record["summary"] is None and response.meta.get("teaser"):
             record["summary"] = response.meta["teaser"]
+            record["field_sources"]["summary"] = "listing"
+        health.count_page(stats, record)
+        if self.window.excludes(record["published_date"]):
+            return
         item = ArticleItem(**record)
         item["etag"] = _header(response, b"ETag")
         item["last_modified"] = _header(response, b"Last-Modified")
@@ -131,10 +147,12 @@ class NewsSpider(Spider):
     def article_failed(self, failure):
         request = failure.request
         url = canonical_url(request.meta.get("redirect_urls", [request.url])[0])
+        health.count_fetch_failure(self.crawler.stats)
         yield PageFailed(url=url, kind="fetch", error=_one_line(failure), raw_html=None)
 
     def list_failed(self, failure):
         error = _one_line(failure)
+        health.count_fetch_failure(self.crawler.stats)
         if not self.crawler.stats.get_value("pmkz/first_list_error"):
             self.crawler.stats.set_value("pmkz/first_list_error", error)
         yield PageFailed(url=canonical_url(failure.request.url), kind="fetch", error=error, raw_html=None)

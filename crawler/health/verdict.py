@@ -1,0 +1,29 @@
+"""The verdict on a completed run: `ok`, or `degraded` with its reasons.
+
+The run's figures and breaches are kept as JSON in `crawl_runs.health` either way, so
+that later runs compare with them and a person can see why a run was judged as it was.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from crawler.health.checks import CHECKS, HISTORY_SETTING, MIN_PAGES_SETTING, assess
+from crawler.health.figures import figures_from_stats
+from storage import runs
+
+
+def thresholds_from(settings) -> dict:
+    """Setting name -> threshold, for every check and the sample guard."""
+    return {name: settings.getfloat(name) for name in (*(c.setting for c in CHECKS), MIN_PAGES_SETTING)}
+
+
+def assess_run(crawler, store, run_id: int) -> tuple[str, str | None]:
+    """("ok", None) or ("degraded", the breached checks' sentences in one line)."""
+    settings = crawler.settings
+    figures = figures_from_stats(crawler.stats.get_stats())
+    history = [h["figures"] for h in runs.recent_health(store.db, run_id, settings.getint(HISTORY_SETTING))]
+    breaches = assess(figures, history, thresholds_from(settings))
+    runs.record_health(store.db, run_id, {"figures": figures, "breaches": [asdict(b) for b in breaches]})
+    if not breaches:
+        return "ok", None
+    return "degraded", "; ".join(breach.message for breach in breaches)

@@ -1,0 +1,67 @@
+"""An article's language versions (lang -> URL), from what the page links.
+
+Layers: `<link rel="alternate" hreflang>` in the head ("meta:hreflang"), then the
+language switcher ("switcher"): links to another language section of the same site that
+carry `hreflang`/`lang` or are labelled with a language's name (РУС, Қаз, English...).
+Only links to articles count: a switcher that sends every language to its home page
+gives no translations, so the result is {} rather than three home pages.
+"""
+from __future__ import annotations
+
+from urllib.parse import urljoin, urlsplit
+
+from crawler.parsing.dom import text_of
+from crawler.parsing.text import normalize_text
+from crawler.parsing.urls import LANG_OF_PREFIX, canonical_url, is_article_url, lang_of
+
+# Switcher labels seen on Kazakh government sites, folded to lower case.
+_LABELS = {
+    "ru": ("рус", "ру", "ru", "rus", "русский", "русский язык", "на русском"),
+    "kk": ("қаз", "каз", "kz", "kk", "kaz", "қазақша", "қазақ", "қазақ тілі", "казахский", "kazakh"),
+    "en": ("eng", "en", "english", "англ", "ағылшын", "английский"),
+}
+_LANG_OF_LABEL = {label: lang for lang, labels in _LABELS.items() for label in labels}
+
+
+def _lang_of_code(code: str | None) -> str | None:
+    """`ru`, `kk-KZ`, `kz`, `en-US` -> the record's language code, else None."""
+    if not code:
+        return None
+    return LANG_OF_PREFIX.get(code.strip().lower().replace("_", "-").split("-")[0])
+
+
+def _lang_of_label(anchor) -> str | None:
+    for text in (text_of(anchor), anchor.get("title") or "", anchor.get("aria-label") or ""):
+        label = normalize_text(text).strip(" .:|/").casefold()
+        if label in _LANG_OF_LABEL:
+            return _LANG_OF_LABEL[label]
+    return None
+
+
+def _target(href: str | None, base: str, host: str, lang: str) -> str | None:
+    """The canonical article URL a link to the `lang` version leads to, else None."""
+    if not href:
+        return None
+    target = urljoin(base, href.strip())
+    if urlsplit(target).netloc.lower() != host or lang_of(target) != lang or not is_article_url(target):
+        return None
+    return canonical_url(target)
+
+
+def find_translations(root, meta, url: str, base: str) -> tuple[dict[str, str], str | None]:
+    """({lang: absolute URL} of the other language versions, source), or ({}, None)."""
+    own, host = lang_of(url), urlsplit(url).netloc.lower()
+    found: dict[str, str] = {}
+    for code, href in meta.alternates.items():
+        lang = _lang_of_code(code)
+        target = _target(href, base, host, lang) if lang and lang != own else None
+        if target:
+            found.setdefault(lang, target)
+    if found:
+        return dict(sorted(found.items())), "meta:hreflang"
+    for anchor in root.iter("a"):
+        lang = _lang_of_code(anchor.get("hreflang") or anchor.get("lang")) or _lang_of_label(anchor)
+        target = _target(anchor.get("href"), base, host, lang) if lang and lang != own else None
+        if target:
+            found.setdefault(lang, target)
+    return dict(sorted(found.items())), "switcher" if found else None
