@@ -1,5 +1,8 @@
 """After a crawl run: rewrite the Atom feeds and send the run's webhook message.
 
+A run marked degraded sends its message even when it found nothing: its `alerts` say
+what went missing ("100% of 45 article pages had no body").
+
 A webhook message that cannot be delivered after its retries waits in an outbox folder
 and goes out, in order, before the next run's message: a receiver that was down for an
 hour still hears about every run.
@@ -24,9 +27,12 @@ def run_message(run: dict, events: list[dict]) -> dict:
             for event in events if event["event"] == kind
         ]
 
+    health = json.loads(run.get("health") or "{}")
     return {
         "run": {key: run.get(key) for key in ("id", "started", "ended", "status", "mode", "base_url")},
         "new": items("new"), "changed": items("changed"), "gone": items("gone"),
+        # Why a run was marked degraded (crawler/health), in sentences for a person.
+        "alerts": [breach["message"] for breach in health.get("breaches", [])],
     }
 
 
@@ -40,7 +46,7 @@ def notify_after_run(db_path: Path, run_id: int, *, feeds_dir: Path, site_url: s
     write_feeds(recent, feeds_dir, site_url)
     if webhook_url:
         outbox = Path(db_path).parent / "webhook-outbox"
-        if events:
+        if events or run.get("status") == "degraded":
             _queue(outbox, run_id, run_message(run, events))
         _flush(outbox, webhook_url, webhook_backoff)
 

@@ -59,8 +59,8 @@ class App:
             return Response(301, location=f"/{section[1]}/")
         if rest == "/":
             return _html(self.renderer.home(lang), self.site.now)
-        if rest == "/news":
-            return self._list(lang, query)
+        if rest == "/news" or rest.startswith("/news/page/"):
+            return self._list(lang, section[1], rest, query)
         if rest.startswith("/news/"):
             article = self.site.find(path)
             if article is None:
@@ -69,9 +69,16 @@ class App:
         page = self.renderer.static(lang, rest[1:])
         return _html(page, clock.FIRST_DAY) if page else self.not_found(lang)
 
-    def _list(self, lang: str, query: dict[str, list[str]]) -> Response:
-        number = query.get("page", ["1"])[-1]
-        page = self.renderer.news_list(lang, int(number)) if number.isdigit() else None
+    def _list(self, lang: str, prefix: str, rest: str, query: dict[str, list[str]]) -> Response:
+        if self.renderer.paging == "path":
+            # Lists live at /news/page/N from 0; /news itself sends readers to page 0.
+            number = rest.removeprefix("/news/page/") if rest != "/news" else None
+            if number is None:
+                return Response(301, location=self.renderer.list_path(prefix, 1))
+            page = self.renderer.news_list(lang, int(number) + 1) if number.isdigit() else None
+        else:
+            number = query.get("page", ["1"])[-1]
+            page = self.renderer.news_list(lang, int(number)) if number.isdigit() and rest == "/news" else None
         return _html(page, self.site.now) if page else self.not_found(lang)
 
     def _asset(self, path: str) -> Response:

@@ -15,6 +15,7 @@ from replica import datefmt, noise
 from replica.labels import LABELS
 from replica.model import Article, Site
 from replica.seeding import rng
+from replica.versions import versions
 
 # A 1x1 transparent GIF: what a lazy-loading image shows until its data-src is loaded.
 PLACEHOLDER = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"
@@ -75,6 +76,8 @@ def context(site: Site, article: Article, base_url: str) -> dict:
         "canonical": base_url + article.path,
         "category": facts.category,
         "headline": noise.headline(article.headline, r),
+        # For skins that print the date their own way.
+        "published": article.published, "shows_time": facts.shows_time,
         # The date's form has a stream of its own, so an edit elsewhere does not change it.
         "date": datefmt.article_date(article.lang, article.published, facts.shows_time,
                                      rng(site.seed, "date form", article.path)),
@@ -87,4 +90,6 @@ def context(site: Site, article: Article, base_url: str) -> dict:
             {"path": a.path, "headline": a.headline, "date": datefmt.list_date(a.published)}
             for a in site.live[article.lang][:6] if a is not article
         ][:5],
+        # The language switcher links these versions; other languages go to their home.
+        "translations": {lang: other.path for lang, other in versions(site, article).items()},
     }

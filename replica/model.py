@@ -78,6 +78,14 @@ class Site:
     def _live_index(self) -> dict[tuple[str, int], int]:
         return {(a.lang, a.site_id): i for articles in self.live.values() for i, a in enumerate(articles)}
 
+    @cached_property
+    def _key_index(self) -> dict[tuple[str, tuple], Article]:
+        return {(a.lang, a.key): a for articles in self.ever.values() for a in articles.values()}
+
+    def by_key(self, lang: str, key: tuple) -> Article | None:
+        """The article (live or removed) of `lang` drawn from `key`, or None."""
+        return self._key_index.get((lang, key))
+
     def find(self, path: str) -> Article | None:
         """The live article at `path`; its id finds it, so slugs are drawn only for it."""
         match = ARTICLE_PATH.fullmatch(path)

@@ -1,12 +1,19 @@
 """The replica's pages, rendered on request from the templates of one skin.
 
-A skin is a directory under replica/templates/ with the same template names; `modern`
-models the current markup of SITE.md, and a `classic` one (the 2019 markup) can sit
-beside it without a change here.
+A skin is a directory of templates with the same names: `modern` models the current
+markup of SITE.md, `classic` the 2019 one. Directories named in the PMKZ_REPLICA_SKINS
+environment variable (os.pathsep-separated) add skins of their own: markups that
+tests keep to themselves, so that no parser can have been written against them.
+
+A skin's optional `skin.json` says how its lists are paged ("paging": "query" for
+`/<p>/news?page=N` from 1 with numbered links, "path" for `/<p>/news/page/N` from 0
+with no links at all) and which skin's templates it falls back to ("extends").
 """
 from __future__ import annotations
 
+import json
 import math
+import os
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -18,12 +25,24 @@ from replica.labels import CATEGORY_NAMES, LABELS, STATIC_PAGES, SWITCHER
 from replica.model import Article, Site
 
 TEMPLATES = Path(__file__).parent / "templates"
+EXTRA_SKINS = "PMKZ_REPLICA_SKINS"
 PER_PAGE = 20
 HOME_ITEMS = 10
 
 
+def skin_dirs() -> dict[str, Path]:
+    """Skin name -> its template directory."""
+    roots = [TEMPLATES, *(Path(p) for p in os.environ.get(EXTRA_SKINS, "").split(os.pathsep) if p)]
+    return {d.name: d for root in roots if root.is_dir() for d in sorted(root.iterdir()) if d.is_dir()}
+
+
 def skins() -> list[str]:
-    return sorted(p.name for p in TEMPLATES.iterdir() if p.is_dir())
+    return sorted(skin_dirs())
+
+
+def skin_options(skin: str) -> dict:
+    path = skin_dirs()[skin] / "skin.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
 def page_window(page: int, pages: int) -> list[int | None]:
@@ -39,19 +58,30 @@ def page_window(page: int, pages: int) -> list[int | None]:
 
 class Renderer:
     def __init__(self, site: Site, skin: str, base_url: str):
-        if skin not in skins():
+        dirs = skin_dirs()
+        if skin not in dirs:
             raise ValueError(f"unknown skin {skin!r} (known: {', '.join(skins())})")
         self.site, self.skin, self.base_url = site, skin, base_url
+        options = skin_options(skin)
+        self.paging = options.get("paging", "query")
+        self.template_dirs = [dirs[skin]] + ([dirs[options["extends"]]] if "extends" in options else [])
         self.env = Environment(
-            loader=FileSystemLoader(TEMPLATES / skin), autoescape=True, undefined=StrictUndefined,
+            loader=FileSystemLoader(self.template_dirs), autoescape=True, undefined=StrictUndefined,
             trim_blocks=True, lstrip_blocks=True,
         )
 
     def _render(self, template: str, lang: str, **context) -> str:
+        context.setdefault("translations", {})  # lang -> path of this page's other versions
         return self.env.get_template(template).render(
             lang=lang, prefix=LANG_PREFIX[lang], prefixes=LANG_PREFIX, labels=LABELS[lang],
             switcher=SWITCHER, category_names=CATEGORY_NAMES, year=self.site.now.year, **context,
         )
+
+    def list_path(self, prefix: str, page: int) -> str:
+        """The path of list page `page` (counted from 1) in this skin's paging."""
+        if self.paging == "path":
+            return f"/{prefix}/news/page/{page - 1}"
+        return f"/{prefix}/news" if page == 1 else f"/{prefix}/news?page={page}"
 
     def _items(self, articles: list[Article]) -> list[dict]:
         return [
@@ -64,16 +94,18 @@ class Renderer:
         return self._render("home.html", lang, items=self._items(self.site.live[lang][:HOME_ITEMS]))
 
     def news_list(self, lang: str, page: int) -> str | None:
-        """List page `page` (from 1), or None past the end; page 1 exists even when empty."""
+        """List page `page` (from 1), or None past the end; page 1 exists even when empty.
+        Path-paged lists answer past their end too, with no items: their readers find
+        the end only so."""
         articles = self.site.live[lang]
         pages = max(1, math.ceil(len(articles) / PER_PAGE))
-        if not 1 <= page <= pages:
+        if page < 1 or page > pages and self.paging != "path":
             return None
         prefix = LANG_PREFIX[lang]
         return self._render(
-            "list.html", lang, page=page, pages=pages, window=page_window(page, pages),
+            "list.html", lang, page=page, pages=pages, window=page_window(page, pages) if page <= pages else [],
             items=self._items(articles[(page - 1) * PER_PAGE: page * PER_PAGE]),
-            page_url=lambda n: f"/{prefix}/news" if n == 1 else f"/{prefix}/news?page={n}",
+            page_url=lambda n: self.list_path(prefix, n),
         )
 
     def article(self, article: Article) -> str:
@@ -90,4 +122,4 @@ class Renderer:
         return self._render("not_found.html", lang)
 
     def stylesheet(self) -> str:
-        return (TEMPLATES / self.skin / "main.css").read_text(encoding="utf-8")
+        return next(d / "main.css" for d in self.template_dirs if (d / "main.css").exists()).read_text(encoding="utf-8")

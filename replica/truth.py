@@ -8,9 +8,10 @@ from collections.abc import Iterator
 
 from replica.clock import iso_local
 from replica.model import Article, Site
+from replica.versions import versions
 
 
-def record(article: Article, base_url: str) -> dict:
+def record(site: Site, article: Article, base_url: str) -> dict:
     """One article as the record of ARCHITECTURE.md."""
     facts = article.facts
     return {
@@ -25,6 +26,7 @@ def record(article: Article, base_url: str) -> dict:
         "summary": facts.summary,
         "body": "\n\n".join(article.paragraphs),
         "image_urls": [f"{base_url}/assets/media/{name}" for name in facts.images],
+        "translations": {lang: base_url + other.path for lang, other in sorted(versions(site, article).items())},
     }
 
 
@@ -33,4 +35,4 @@ def truth_records(site: Site, base_url: str) -> Iterator[dict]:
     base_url = base_url.rstrip("/")
     for lang in sorted(site.live):
         for article in site.live[lang]:
-            yield record(article, base_url)
+            yield record(site, article, base_url)

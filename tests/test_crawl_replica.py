@@ -65,6 +65,7 @@ def test_first_crawl_stores_exactly_the_truth(archive):
     assert mismatches == []
     for path, want in truth.items():
         assert [path_of(u) for u in json.loads(stored[path]["image_urls"])] == [path_of(u) for u in want["image_urls"]]
+        assert {k: path_of(u) for k, u in json.loads(stored[path]["translations"]).items()} == {k: path_of(u) for k, u in want["translations"].items()}
     assert archive["first"].stdout.startswith("ok: new 900, changed 0, unchanged 0, gone 0, failed 0")
 
 

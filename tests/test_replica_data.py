@@ -12,7 +12,7 @@ from replica.clock import AVOID, SWITCH
 
 FILES = Path(__file__).parent / "files"
 KEYS = {"url", "site_id", "lang", "kind", "category", "title", "published_date",
-        "published_at", "summary", "body", "image_urls"}
+        "published_at", "summary", "body", "image_urls", "translations"}
 BASE = "http://replica.test"
 
 

@@ -30,6 +30,9 @@ from crawler.parsing.urls import canonical_url, category_of, lang_of, non_articl
 _MARKUP = re.compile(r"<(?:!doctype|html|head|body|div|p|h1|meta|title|article|main)\b", re.IGNORECASE)
 _GALLERY_SLUG = re.compile(r"^(?:fotootchet|foto|photo)")
 _GALLERY_LINKED_IMAGES = 4  # a grid of this many linked originals is a photo report
+# Less text than this is a view counter or a byline left over where the body should be
+# (a body the page builds with script), never an article, not even a photo caption.
+_MIN_BODY = 30
 
 
 def _is_gallery(url: str, meta, linked_images: int) -> bool:
@@ -86,7 +89,7 @@ def parse_article(html: str | bytes, url: str, encoding: str | None = None, *,
     start = headline if headline is not None and contains(container, headline) else None
     skip = [e for e in (headline, date_element, lead_element) if e is not None]
     paragraphs = extract_paragraphs(container, skip, start)
-    if not paragraphs:
+    if sum(map(len, paragraphs)) < _MIN_BODY:
         raise NotAnArticle("no body", missing="body")
     base = urljoin(url, meta.base_href) if meta.base_href else url
     image_urls, linked = collect_images(region, base)

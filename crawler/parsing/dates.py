@@ -59,9 +59,11 @@ _ISO = re.compile(
     r"(?:[T ](?P<hour>\d\d):(?P<minute>\d\d)(?::(?P<second>\d\d)(?:\.\d+)?)?"
     r"\s*(?P<tz>Z|[+-]\d\d:?\d\d)?)?"
 )
-_TIME = r"(?P<hour>[01]?\d|2[0-3]):(?P<minute>[0-5]\d)(?::(?P<second>[0-5]\d))?(?!\d)"
-# A time printed next to the date: "…2016, 01:16", "…2024 года, 14:35", "10:50, 02 …".
-_GLUE = r"[\s,|/–—-]*(?:года|г\.|ж\.|жылы|at|в)?[\s,|/–—-]*"
+# English pages may print a 12-hour clock: "2:35 PM", "11:05 a.m.".
+_TIME = (r"(?P<hour>[01]?\d|2[0-3]):(?P<minute>[0-5]\d)(?::(?P<second>[0-5]\d))?(?!\d)"
+         r"(?:\s?(?P<half>[ap])\.?m\b\.?)?")
+# A time printed next to the date: "…2016, 01:16", "…2024 года в 14:35", "10:50, 02 …".
+_GLUE = r"[\s,|/–—-]*(?:(?:года|г\.|ж\.|жылы|at|в)[\s,|/–—-]*){0,2}"
 _TIME_AFTER = re.compile(r"^" + _GLUE + _TIME, re.IGNORECASE)
 _TIME_BEFORE = re.compile(r"(?<![\d:])" + _TIME + r"[\s,|/–—-]*$")
 _HAS_TIME = re.compile(_TIME)
@@ -97,6 +99,14 @@ def parse_iso(text: str) -> ParsedDate | None:
     return ParsedDate(moment.date().isoformat(), moment.isoformat(timespec="seconds"))
 
 
+def _hour(time: re.Match) -> int:
+    """The hour on a 24-hour clock; 12 AM is midnight and 12 PM noon."""
+    hour = int(time["hour"])
+    if not time["half"]:
+        return hour
+    return hour % 12 + (12 if time["half"].lower() == "p" else 0)
+
+
 def parse_fast(text: str) -> ParsedDate | None:
     """The first printed date in `text` in a known form, with its adjacent time if any."""
     iso = parse_iso(text)
@@ -109,7 +119,7 @@ def parse_fast(text: str) -> ParsedDate | None:
         month = int(match["num"]) if "num" in form.groupindex else _MONTH_STEMS[match["month"].lower()]
         time = _TIME_AFTER.search(text[match.end():]) or _TIME_BEFORE.search(text[:match.start()])
         if time:
-            return _local(match["year"], month, match["day"], time["hour"], time["minute"], time["second"])
+            return _local(match["year"], month, match["day"], _hour(time), time["minute"], time["second"])
         return _local(match["year"], month, match["day"])
     return None
 

@@ -12,6 +12,7 @@ from lxml import etree
 
 from crawler.parsing.selectors import NOISE_ROLES, NOISE_TAGS, NOISE_WORDS, class_words
 
+_ARIA_TOP_HEADING = etree.XPath("descendant::*[@role='heading'][@aria-level='1']")
 # Never text of the page.
 INVISIBLE_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "object",
                   "embed", "canvas", "select", "textarea", "video", "audio", "map")
@@ -62,7 +63,7 @@ def is_noise(element) -> bool:
     if tag in NOISE_TAGS:
         return True
     if tag == "header":  # the page header; an article's own header holds its headline
-        return next(element.iter("h1"), None) is None
+        return next(element.iter("h1"), None) is None and not _ARIA_TOP_HEADING(element)
     if element.get("role") in NOISE_ROLES:
         return True
     return not class_words(element).isdisjoint(NOISE_WORDS)

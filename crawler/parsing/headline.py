@@ -8,11 +8,15 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from lxml import etree
+
 from crawler.parsing.dom import contains, doc_index, in_noise_or_link, text_of
 from crawler.parsing.text import is_generic_title, normalize_text, strip_site_suffix
 
 # A link to a home page ("/", "/ru", "https://primeminister.kz/en/") marks a logo.
 _HOME_PATH = re.compile(r"^/?(?:ru|kz|kk|en)?/?$")
+# Top-level headings: h1, and what script-built pages use instead (ARIA level 1).
+_TOP_HEADINGS = etree.XPath("//h1 | //*[@role='heading'][@aria-level='1']")
 
 
 def _is_logo(h1) -> bool:
@@ -55,7 +59,7 @@ def find_headline(root, container, meta, selectors):
         if _usable(text) and not in_noise_or_link(element):
             return text, element, f"selector:{selector}"
     h1s = []
-    for element in root.iter("h1"):
+    for element in _TOP_HEADINGS(root):
         text = normalize_text(text_of(element))
         if _usable(text) and not _is_logo(element):
             h1s.append((text, element))

@@ -1,7 +1,8 @@
 """The next page of a news list.
 
-In order: a `rel=next` link; a link that says "next" (class, aria-label or text in any
-of the site's languages); the link numbered one more than the current page; an arrow.
+In order: a `rel=next` link; a link that says "next" or "load more" (class, aria-label
+or text in any of the site's languages); the link numbered one more than the current
+page; an arrow.
 2019-style lists (`/<p>/news/page/N`) had no next link at all: their next page is N+1
 while pages still hold articles (the caller stops on an empty one).
 """
@@ -17,7 +18,11 @@ from crawler.parsing.selectors import class_words
 from crawler.parsing.text import normalize_text
 from crawler.parsing.urls import is_article_url
 
-_NEXT_WORDS = re.compile(r"^(?:next|next page|далее|дальше|вперед|вперёд|следующая|следующая страница|келесі|келесі бет)\W*$",
+# Including the "load more" buttons of lists that grow in place: without script their
+# link is the next page.
+_NEXT_WORDS = re.compile(r"^(?:next|next page|далее|дальше|вперед|вперёд|следующая|следующая страница|келесі|келесі бет"
+                         r"|load more|show more|more news|показать ещ[её]|показать больше|загрузить ещ[её]"
+                         r"|тағы көрсету|тағы жүктеу|көбірек көрсету)\W*$",
                          re.IGNORECASE)
 _ARROWS = frozenset(("›", "→", "»", ">", ">>", "⟩", "→→"))
 _PAGE_IN_PATH = re.compile(r"^(?P<head>.*/news(?:/[^/]+)?/page/)(?P<number>\d+)/?$")
