@@ -15,6 +15,8 @@ COMMANDS = {
     "status": "status",
     "daemon": "daemon",
     "serve": "serve",
+    "check-live": "check_live",
+    "save-page": "save_page",
 }
 
 

@@ -81,16 +81,17 @@ def parse_article(html: str | bytes, url: str, encoding: str | None = None, *,
     region = common_ancestor(headline, container) if headline is not None and container is not None else container
     published, date_element, published_source = find_published(meta, headline, region, lang, selectors)
     if published is None:
-        raise NotAnArticle("no publication date", missing="published")
+        raise NotAnArticle("no publication date", missing="published", found={"title": title_source})
+    found = {"title": title_source, "published": published_source}
     if container is None:
-        raise NotAnArticle("no body", missing="body")
+        raise NotAnArticle("no body", missing="body", found=found)
 
     lead, lead_element = find_lead(region, headline, container)
     start = headline if headline is not None and contains(container, headline) else None
     skip = [e for e in (headline, date_element, lead_element) if e is not None]
     paragraphs = extract_paragraphs(container, skip, start)
     if sum(map(len, paragraphs)) < _MIN_BODY:
-        raise NotAnArticle("no body", missing="body")
+        raise NotAnArticle("no body", missing="body", found=found)
     base = urljoin(url, meta.base_href) if meta.base_href else url
     image_urls, linked = collect_images(region, base)
     summary, summary_source = find_summary(meta, lead)

@@ -6,9 +6,11 @@ class NotAnArticle(ValueError):
 
     `missing` names the record field that was not found ("title", "published",
     "body"), or is None when the page is no article page at all (a list, a PDF): run
-    health counts pages by the field they lacked.
+    health counts pages by the field they lacked. `found` holds the field_sources of
+    the fields found before it, for reports of what a markup still yields.
     """
 
-    def __init__(self, message: str, missing: str | None = None):
+    def __init__(self, message: str, missing: str | None = None, found: dict | None = None):
         super().__init__(message)
         self.missing = missing
+        self.found = found or {}

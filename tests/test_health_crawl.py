@@ -1,0 +1,56 @@
+"""One real crawl of a markup whose bodies no parser can read (a script renders them):
+the run is marked degraded, says why, and alerts through the webhook; once the site
+serves readable pages again, the failed pages are stored and the next run is ok."""
+from __future__ import annotations
+
+import json
+
+import pytest
+import sqlite_utils
+
+from conftest import crawl
+from test_monitoring import EpochReplica
+from test_notify import Receiver
+from test_skins_hidden import SKINS
+
+
+@pytest.fixture
+def receiver(monkeypatch):
+    server = Receiver()
+    monkeypatch.setenv("PMKZ_WEBHOOK_URL", server.url)
+    yield server
+    server.stop()
+
+
+def last_run(workdir) -> dict:
+    db = sqlite_utils.Database(workdir / "pmkz.db")
+    try:
+        return list(db["crawl_runs"].rows_where(order_by="id desc", limit=1))[0]
+    finally:
+        db.close()
+
+
+def test_unreadable_bodies_make_a_degraded_run_that_alerts(receiver, monkeypatch, tmp_path):
+    monkeypatch.setenv("PMKZ_REPLICA_SKINS", str(SKINS))  # for the replica; the crawler never looks
+    site = EpochReplica("--articles", "15", "--skin", "portal-scripted")  # one port, so one site
+    try:
+        result = crawl(site.at(0).url, tmp_path, "--no-images")
+        assert result.stdout.startswith("degraded: new 0, changed 0, unchanged 0, gone 0, failed 45")
+        run = last_run(tmp_path)
+        assert run["status"] == "degraded"
+        assert run["error"] == ("100% of 45 article pages could not be parsed (at most 5%); "
+                                "100% of 45 article pages had no body (at most 5%)")
+        health = json.loads(run["health"])
+        assert [b["check"] for b in health["breaches"]] == ["parse_failures", "body"]
+        assert health["figures"]["missing"] == {"title": 0, "published": 0, "body": 45}
+        [message] = receiver.messages
+        assert message["run"]["status"] == "degraded" and message["new"] == []
+        assert "100% of 45 article pages had no body (at most 5%)" in message["alerts"]
+
+        site.options = ("--articles", "15", "--skin", "portal")  # the site is readable again
+        result = crawl(site.at(0).url, tmp_path, "--no-images")
+        assert result.stdout.startswith("ok: new 45, changed 0, unchanged 0, gone 0, failed 0")
+        assert last_run(tmp_path)["status"] == "ok"
+        assert receiver.messages[-1]["alerts"] == [] and len(receiver.messages[-1]["new"]) == 45
+    finally:
+        site.current.stop()

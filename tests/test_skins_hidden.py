@@ -1,0 +1,98 @@
+"""A markup the tests keep to themselves (tests/skins/portal): no parser in crawler/ was
+written against it, and the replica offers it only when PMKZ_REPLICA_SKINS names the
+directory. The crawler must still get the headline, date and body right on at least 95%
+of its pages."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import sqlite_utils
+
+from conftest import Replica, crawl, pmkz
+
+SKINS = Path(__file__).parent / "skins"
+HIDDEN = sorted(p.name for p in SKINS.iterdir() if p.is_dir())
+CRITERION = 0.95
+
+
+def hidden_replica(*options: str) -> Replica:
+    """A replica started with the hidden skins on offer (the variable reaches only it)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PMKZ_REPLICA_SKINS", str(SKINS))
+        replica = Replica(*options)
+        replica.truth = lambda: _truth(*options)
+    return replica
+
+
+def _truth(*options: str) -> list[dict]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PMKZ_REPLICA_SKINS", str(SKINS))
+        out = pmkz("replica", "--dump-truth", *options).stdout
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def path_of(url: str) -> str:
+    return urlsplit(url).path
+
+
+def test_the_hidden_skins_are_on_offer_nowhere_public():
+    assert "PMKZ_REPLICA_SKINS" not in os.environ
+    help_text = pmkz("replica", "--help").stdout
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    for name in HIDDEN:
+        assert name not in help_text and name not in readme
+        refused = pmkz("replica", "--skin", name, "--dump-truth", check=False)
+        assert refused.returncode != 0 and "unknown --skin" in refused.stderr
+    for source in (Path(__file__).parent.parent / "crawler").rglob("*.py"):
+        text = source.read_text(encoding="utf-8")
+        assert not any(name in text for name in HIDDEN), source
+
+
+@pytest.fixture(scope="module")
+def portal(tmp_path_factory):
+    replica = hidden_replica("--skin", "portal", "--articles", "100")
+    workdir = tmp_path_factory.mktemp("portal")
+    try:
+        result = crawl(replica.url, workdir, "--no-images")
+    finally:
+        replica.stop()
+    db = sqlite_utils.Database(workdir / "pmkz.db")
+    try:
+        stored = {path_of(row["url"]): row for row in db["items"].rows}
+    finally:
+        db.close()
+    return {"result": result, "truth": {path_of(r["url"]): r for r in replica.truth()}, "stored": stored}
+
+
+def share_right(portal, *fields: str) -> float:
+    truth, stored = portal["truth"], portal["stored"]
+    right = sum(1 for path, want in truth.items()
+                if path in stored and all(stored[path][f] == want[f] for f in fields))
+    return right / len(truth)
+
+
+def test_every_page_of_the_hidden_markup_is_found(portal):
+    assert len(portal["truth"]) == 300
+    assert set(portal["stored"]) == set(portal["truth"])
+    assert portal["result"].stdout.startswith("ok: new 300, changed 0, unchanged 0, gone 0, failed 0")
+
+
+@pytest.mark.parametrize("fields", [("title",), ("published_date", "published_at"), ("body",)],
+                         ids=["headline", "date", "body"])
+def test_headline_date_and_body_right_on_95_percent(portal, fields):
+    assert share_right(portal, *fields) >= CRITERION
+
+
+def test_the_other_fields_too(portal):
+    assert share_right(portal, "summary", "kind", "category", "site_id") >= CRITERION
+    truth, stored = portal["truth"], portal["stored"]
+    images = sum(1 for path, want in truth.items()
+                 if [path_of(u) for u in json.loads(stored[path]["image_urls"])] == [path_of(u) for u in want["image_urls"]])
+    versions = sum(1 for path, want in truth.items()
+                   if {k: path_of(u) for k, u in json.loads(stored[path]["translations"]).items()}
+                   == {k: path_of(u) for k, u in want["translations"].items()})
+    assert images / len(truth) >= CRITERION and versions / len(truth) >= CRITERION
