@@ -7,7 +7,8 @@ tests keep to themselves, so that no parser can have been written against them.
 
 A skin's optional `skin.json` says how its lists are paged ("paging": "query" for
 `/<p>/news?page=N` from 1 with numbered links, "path" for `/<p>/news/page/N` from 0
-with no links at all) and which skin's templates it falls back to ("extends").
+with no links at all, answering past the end with an empty page unless "past_end" is
+"not found") and which skin's templates it falls back to ("extends").
 """
 from __future__ import annotations
 
@@ -64,6 +65,7 @@ class Renderer:
         self.site, self.skin, self.base_url = site, skin, base_url
         options = skin_options(skin)
         self.paging = options.get("paging", "query")
+        self.empty_past_end = options.get("past_end", "empty") == "empty"  # else 404
         self.template_dirs = [dirs[skin]] + ([dirs[options["extends"]]] if "extends" in options else [])
         self.env = Environment(
             loader=FileSystemLoader(self.template_dirs), autoescape=True, undefined=StrictUndefined,
@@ -95,11 +97,11 @@ class Renderer:
 
     def news_list(self, lang: str, page: int) -> str | None:
         """List page `page` (from 1), or None past the end; page 1 exists even when empty.
-        Path-paged lists answer past their end too, with no items: their readers find
-        the end only so."""
+        Path-paged lists answer past their end too, with no items, unless the skin says
+        `"past_end": "not found"`: their readers find the end only so."""
         articles = self.site.live[lang]
         pages = max(1, math.ceil(len(articles) / PER_PAGE))
-        if page < 1 or page > pages and self.paging != "path":
+        if page < 1 or page > pages and not (self.paging == "path" and self.empty_past_end):
             return None
         prefix = LANG_PREFIX[lang]
         return self._render(

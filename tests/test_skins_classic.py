@@ -109,3 +109,19 @@ def test_the_crawler_stores_the_same_truth_from_the_2019_markup(site, tmp_path_f
     published = [r for r in truth if path_of(r["url"]) not in before]
     assert len(published) == 9 and mismatches(published, live) == []
     assert json.loads(archive["runs"][1]["health"])["figures"]["list_pages"] == 6
+
+
+def test_a_numbered_list_that_answers_404_past_its_end_ends_there(tmp_path):
+    from test_skins_hidden import hidden_replica
+
+    replica = hidden_replica("--skin", "classic-404", "--articles", "25")
+    try:
+        assert crawl(replica.url, tmp_path, "--no-images").stdout.startswith(
+            "ok: new 75, changed 0, unchanged 0, gone 0, failed 0")
+        # The walk reached the end, so the next run stops at the first page with nothing new.
+        assert crawl(replica.url, tmp_path, "--no-images").stdout.startswith(
+            "ok: new 0, changed 0, unchanged 60, gone 0, failed 0")
+    finally:
+        replica.stop()
+    runs = stored(tmp_path)["runs"]
+    assert [json.loads(r["health"])["figures"]["list_pages"] for r in runs] == [6, 3]

@@ -7,7 +7,8 @@ handful of requests however large the archive. `full` re-checks every known page
 Pages that failed in earlier runs are tried again.
 
 Lists are followed by what each page links as its next page; 2019-style lists
-(`/<p>/news/page/N`, no "next" link) by page number until a page lists nothing. The
+(`/<p>/news/page/N`, no "next" link) by page number until a page lists nothing or is
+not found. The
 parsers get the site's selectors from the PMKZ_SELECTORS setting (a TOML or JSON file,
 crawler/parsing/selectors.py) when it is set. What each page yielded is counted for the
 run's health check (crawler.health).
@@ -29,6 +30,8 @@ from pmkz.config import LANG_PREFIX, LANGUAGES
 
 # Answers the article callback handles itself instead of Scrapy dropping them.
 ARTICLE_STATUSES = [304, 404, 410]
+# Answers to a list page after the first that mean the list ended there.
+LIST_END_STATUSES = [404, 410]
 
 
 class NewsSpider(Spider):
@@ -76,6 +79,11 @@ class NewsSpider(Spider):
                 yield self.article_request(failed_url)
 
     def parse_list(self, response, lang):
+        if response.status in LIST_END_STATUSES:
+            # A page after the first that is not there: a list numbered past its end
+            # (2019-style lists are walked by guessing page N+1), not a failure.
+            self.list_ends_reached.add(lang)
+            return
         self.crawler.stats.inc_value("pmkz/list_pages")
         listing = parse_listing(response.body, response.url, selectors=self.selectors)
         health.count_list_page(self.crawler.stats, len(listing.article_urls))
@@ -90,7 +98,8 @@ class NewsSpider(Spider):
         something_new = any(url not in self.known[lang] for url in listing.article_urls)
         if self.window.all_older(dates) or not (self.walk_whole_list[lang] or something_new):
             return
-        yield Request(listing.next_url, callback=self.parse_list, errback=self.list_failed, cb_kwargs={"lang": lang})
+        yield Request(listing.next_url, callback=self.parse_list, errback=self.list_failed, cb_kwargs={"lang": lang},
+                      meta={"handle_httpstatus_list": LIST_END_STATUSES})
 
     def article_request(self, url, teaser=None):
         headers = {}
