@@ -8,6 +8,7 @@ gives no translations, so the result is {} rather than three home pages.
 """
 from __future__ import annotations
 
+import re
 from urllib.parse import urljoin, urlsplit
 
 from crawler.parsing.dom import text_of
@@ -21,6 +22,9 @@ _LABELS = {
     "en": ("eng", "en", "english", "англ", "ағылшын", "английский"),
 }
 _LANG_OF_LABEL = {label: lang for lang, labels in _LABELS.items() for label in labels}
+# A link into some language's section (`/kz/...`, `.../en`): a cheap first test, since
+# a page has hundreds of links and only the switcher's lead to the other sections.
+_SECTION = re.compile(r"/(" + "|".join(LANG_OF_PREFIX) + r")(?:/|$)", re.IGNORECASE)
 
 
 def _lang_of_code(code: str | None) -> str | None:
@@ -60,6 +64,9 @@ def find_translations(root, meta, url: str, base: str) -> tuple[dict[str, str], 
     if found:
         return dict(sorted(found.items())), "meta:hreflang"
     for anchor in root.iter("a"):
+        section = _SECTION.search(anchor.get("href") or "")
+        if section is None or LANG_OF_PREFIX[section[1].lower()] == own:
+            continue
         lang = _lang_of_code(anchor.get("hreflang") or anchor.get("lang")) or _lang_of_label(anchor)
         target = _target(anchor.get("href"), base, host, lang) if lang and lang != own else None
         if target:
