@@ -8,10 +8,9 @@ Pages that failed in earlier runs are tried again.
 
 Lists are followed by what each page links as its next page; 2019-style lists
 (`/<p>/news/page/N`, no "next" link) by page number until a page lists nothing or is
-not found. The
-parsers get the site's selectors from the PMKZ_SELECTORS setting (a TOML or JSON file,
-crawler/parsing/selectors.py) when it is set. What each page yielded is counted for the
-run's health check (crawler.health).
+not found. The parsers get the site's selectors from the PMKZ_SELECTORS setting (a TOML
+or JSON file, crawler/parsing/selectors.py) when it is set. What each page yielded is
+counted for the run's health check (crawler.health).
 
 Run as `pmkz crawl` or `scrapy crawl news -a base_url=... -a langs=ru,en -a full=1`.
 """
