@@ -33,6 +33,9 @@ REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
+# A progress line on a terminal during long crawls (crawler/progress.py).
+EXTENSIONS = {"crawler.progress.Progress": 500}
+
 ITEM_PIPELINES = {
     "crawler.pipelines.images.OriginalImagesPipeline": 100,
     "crawler.pipelines.store.StorePipeline": 300,

@@ -63,7 +63,7 @@ def test_next_url_of_2019_lists_is_page_n_plus_one():
 
 def test_empty_2019_page_ends_the_list():
     empty = "<html><body><div class='news-list'></div><div class='footer'>© 2016</div></body></html>"
-    assert parse_listing(empty, f"{SITE}/en/news/page/1131") == Listing([], {}, {}, None)
+    assert parse_listing(empty, f"{SITE}/en/news/page/1131") == Listing([], {}, {}, None, page=1131)
 
 
 def test_rel_next():
@@ -86,3 +86,11 @@ def test_last_page_with_a_single_article():
     listing = parse_listing(html, f"{SITE}/en/news?page=2")
     url = f"{SITE}/en/news/last-one-7"
     assert (listing.teasers[url], listing.list_dates[url]) == ("Its teaser, long enough to be one.", "2016-02-01")
+
+
+def test_page_number_and_last_page_come_from_the_pager():
+    page = b"""<html><body><a href="/en/news/some-slug-30001">A</a>
+      <nav class="pagination"><a href="/en/news?page=1">1</a><span class="current">2</span>
+      <a href="/en/news?page=3">3</a><a href="/en/news?page=57">57</a></nav></body></html>"""
+    listing = parse_listing(page, f"{SITE}/en/news?page=2")
+    assert (listing.page, listing.last_page) == (2, 57)

@@ -14,7 +14,7 @@ from crawler.parsing.dates import parse_fast, parse_with_dateparser
 from crawler.parsing.decoding import decode_html
 from crawler.parsing.dom import BLOCK_TAGS, in_noise_or_link, parse_document, prepare, spaced_text_of, text_of
 from crawler.parsing.metadata import read_metadata
-from crawler.parsing.pagination import find_next_url
+from crawler.parsing.pagination import find_next_url, page_position
 from crawler.parsing.selectors import DATE_WORDS, KNOWN, Selectors, class_words
 from crawler.parsing.text import is_boilerplate, normalize_text
 from crawler.parsing.urls import LANG_OF_PREFIX, canonical_url, is_article_url, prefix_of
@@ -32,6 +32,8 @@ class Listing:
     teasers: dict[str, str | None] = field(default_factory=dict)
     list_dates: dict[str, str | None] = field(default_factory=dict)  # url -> YYYY-MM-DD
     next_url: str | None = None
+    page: int = 1  # this page's number
+    last_page: int | None = None  # the highest number the pager shows, when it shows one
 
 
 def _article_anchors(root, url: str, base: str) -> dict:
@@ -133,4 +135,5 @@ def parse_listing(html: str | bytes, url: str, encoding: str | None = None, *,
         dates[article_url], date_element = _item_date(item, blocks, lang, selectors)
         teasers[article_url] = _teaser(item, blocks, date_element, selectors)
         urls.append(article_url)
-    return Listing(urls, teasers, dates, find_next_url(root, url, base, bool(urls)))
+    page, last_page = page_position(root, url)
+    return Listing(urls, teasers, dates, find_next_url(root, url, base, bool(urls)), page, last_page)

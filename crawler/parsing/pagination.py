@@ -102,3 +102,16 @@ def find_next_url(root, url: str, base: str, has_articles: bool) -> str | None:
     if match and has_articles:
         return urljoin(url, f"{match['head']}{int(match['number']) + 1}")
     return None
+
+
+def page_position(root, url: str) -> tuple[int, int | None]:
+    """(this page's number, the highest page number the pager links, or None).
+
+    Only for showing progress: lists that print no page numbers give (n, None).
+    """
+    numbers = [
+        int(text) for anchor in root.iter("a")
+        if (text := normalize_text(text_of(anchor))).isdigit() and _in_pager(anchor)
+    ]
+    current = _current_page(root, url)
+    return current, max([current, *numbers]) if numbers else None

@@ -19,7 +19,7 @@ from __future__ import annotations
 from scrapy import Request, Spider
 from scrapy.http import TextResponse
 
-from crawler import health
+from crawler import health, progress
 from crawler.items import ArticleItem, PageFailed, PageGone, PageUnchanged
 from crawler.parsing import NotAnArticle, parse_article, parse_listing
 from crawler.parsing.selectors import KNOWN, load_selectors
@@ -92,10 +92,13 @@ class NewsSpider(Spider):
             yield self.article_request(url, teaser=listing.teasers.get(url))
         if not listing.next_url or not listing.article_urls:
             self.list_ends_reached.add(lang)
+            progress.note_list_page(self.crawler.stats, lang, listing, following=False)
             return
         dates = [d for d in listing.list_dates.values() if d]
         something_new = any(url not in self.known[lang] for url in listing.article_urls)
-        if self.window.all_older(dates) or not (self.walk_whole_list[lang] or something_new):
+        following = not self.window.all_older(dates) and (self.walk_whole_list[lang] or something_new)
+        progress.note_list_page(self.crawler.stats, lang, listing, following=following)
+        if not following:
             return
         yield Request(listing.next_url, callback=self.parse_list, errback=self.list_failed, cb_kwargs={"lang": lang},
                       meta={"handle_httpstatus_list": LIST_END_STATUSES})
