@@ -96,6 +96,8 @@ def ensure_schema(db: Database) -> None:
         # Languages whose news list a completed run walked to its end: from then on an
         # incremental run may stop paging at the first list page with nothing new.
         db["list_walks"].create({"lang": str, "completed": str}, pk="lang", if_not_exists=True)
+        # Until then, where an interrupted walk resumes (crawler/list_cursor.py).
+        db["list_cursors"].create({"lang": str, "url": str, "saved": str}, pk="lang", if_not_exists=True)
         db["failures"].create(
             {"url": str, "kind": str, "error": str, "first_failed": str,
              "last_failed": str, "attempts": int, "run_id": int, "raw_html_path": str},

@@ -16,10 +16,11 @@ Run as `pmkz crawl` or `scrapy crawl news -a base_url=... -a langs=ru,en -a full
 """
 from __future__ import annotations
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.http import TextResponse
 
 from crawler import health, progress
+from crawler.list_cursor import ListCursor
 from crawler.items import ArticleItem, PageFailed, PageGone, PageUnchanged
 from crawler.parsing import NotAnArticle, parse_article, parse_listing
 from crawler.parsing.selectors import KNOWN, load_selectors
@@ -43,7 +44,7 @@ class NewsSpider(Spider):
         self.window = DateWindow.from_strings(since, until)
         self.full = full not in (False, None, "", "0", "false", "no")
         self.known = {}  # lang -> URLs stored before this run
-        self.walk_whole_list = {}  # lang -> page through to the end, new items or not
+        self.cursors = {}  # lang -> ListCursor, while a first backfill walks the list
         self.list_ends_reached = set()
 
     @classmethod
@@ -63,13 +64,24 @@ class NewsSpider(Spider):
 
     async def start(self):
         recheck = self.settings.getint("PMKZ_RECHECK_NEWEST", 20)
+        windowed = bool(self.window.since or self.window.until)
+        self.crawler.signals.connect(self.item_handled, signal=signals.item_scraped)
         for lang in self.langs:
             self.known[lang] = self.store.known_urls(lang)
-            self.walk_whole_list[lang] = bool(
-                self.full or self.window.since or self.window.until or not self.store.list_walked(lang)
-            )
-            url = f"{self.base_url}/{LANG_PREFIX[lang]}/news"
-            yield Request(url, callback=self.parse_list, errback=self.list_failed, cb_kwargs={"lang": lang})
+            walk = self.full or windowed or not self.store.list_walked(lang)
+            first_page = f"{self.base_url}/{LANG_PREFIX[lang]}/news"
+            resume_at = None
+            if walk and not (self.full or windowed):
+                # A first backfill: keep a resumable position, and resume from the
+                # last one if an earlier run was interrupted.
+                self.cursors[lang] = ListCursor(lang)
+                resume_at = self.store.list_cursor(lang)
+            if resume_at:
+                # Page 1 only down to what is known; the walk goes on from the position.
+                yield self.list_request(first_page, lang, walk=False, first=True)
+                yield self.list_request(resume_at, lang, walk=True)
+            else:
+                yield self.list_request(first_page, lang, walk=walk, first=True)
             newest = None if self.full else recheck
             for known_url in self.store.urls_to_recheck(lang, newest=newest, since=self.window.since, until=self.window.until):
                 yield self.article_request(known_url)
@@ -77,31 +89,50 @@ class NewsSpider(Spider):
             if is_article_url(failed_url) and lang_of(failed_url) in self.langs:
                 yield self.article_request(failed_url)
 
-    def parse_list(self, response, lang):
+    def list_request(self, url, lang, walk, first=False):
+        # Past the first page, a 404 or 410 ends a list; on the first it is a failure.
+        meta = {} if first else {"handle_httpstatus_list": LIST_END_STATUSES}
+        return Request(url, callback=self.parse_list, errback=self.list_failed,
+                       cb_kwargs={"lang": lang, "walk": walk}, meta=meta)
+
+    def parse_list(self, response, lang, walk):
         if response.status in LIST_END_STATUSES:
             # A page after the first that is not there: a list numbered past its end
             # (2019-style lists are walked by guessing page N+1), not a failure.
-            self.list_ends_reached.add(lang)
+            if walk:
+                self.list_ends_reached.add(lang)
             return
         self.crawler.stats.inc_value("pmkz/list_pages")
         listing = parse_listing(response.body, response.url, selectors=self.selectors)
         health.count_list_page(self.crawler.stats, len(listing.article_urls))
-        for url in listing.article_urls:
-            if self.window.excludes(listing.list_dates.get(url)):
-                continue
+        wanted = [url for url in listing.article_urls if not self.window.excludes(listing.list_dates.get(url))]
+        for url in wanted:
             yield self.article_request(url, teaser=listing.teasers.get(url))
+        if walk and lang in self.cursors:
+            self._save_position(lang, self.cursors[lang].page_listed(response.url, wanted))
         if not listing.next_url or not listing.article_urls:
-            self.list_ends_reached.add(lang)
+            if walk:
+                self.list_ends_reached.add(lang)
             progress.note_list_page(self.crawler.stats, lang, listing, following=False)
             return
         dates = [d for d in listing.list_dates.values() if d]
         something_new = any(url not in self.known[lang] for url in listing.article_urls)
-        following = not self.window.all_older(dates) and (self.walk_whole_list[lang] or something_new)
+        following = not self.window.all_older(dates) and (walk or something_new)
         progress.note_list_page(self.crawler.stats, lang, listing, following=following)
         if not following:
             return
-        yield Request(listing.next_url, callback=self.parse_list, errback=self.list_failed, cb_kwargs={"lang": lang},
-                      meta={"handle_httpstatus_list": LIST_END_STATUSES})
+        yield self.list_request(listing.next_url, lang, walk=walk)
+
+    def item_handled(self, item, response, spider):
+        """An item went through every pipeline: its page counts as done for the cursor."""
+        url = item.get("url")
+        cursor = self.cursors.get(lang_of(url)) if url and is_article_url(url) else None
+        if cursor:
+            self._save_position(cursor.lang, cursor.article_handled(url))
+
+    def _save_position(self, lang, page_url):
+        if page_url:
+            self.store.save_list_cursor(lang, page_url)
 
     def article_request(self, url, teaser=None):
         headers = {}

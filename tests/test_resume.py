@@ -1,0 +1,56 @@
+"""A first backfill killed half-way resumes from its list position, not from page 1."""
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from urllib.parse import urlsplit
+
+import sqlite_utils
+
+from conftest import crawl
+
+
+def scalar(db_path, sql):
+    db = sqlite_utils.Database(db_path)
+    try:
+        return db.execute(sql).fetchone()[0] if db["items"].exists() else 0
+    finally:
+        db.close()
+
+
+def test_an_interrupted_backfill_resumes_where_it_stopped(replica_factory, tmp_path):
+    replica = replica_factory("--articles", "400")
+    db_path = tmp_path / "pmkz.db"
+    first = subprocess.Popen(
+        [sys.executable, "-m", "pmkz", "crawl", "--base-url", replica.url, "--db", str(db_path),
+         "--images-dir", str(tmp_path / "images"), "--no-images"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while scalar(db_path, "select count(*) from items") < 300 and time.monotonic() < deadline:
+        assert first.poll() is None, "the crawl ended before it could be interrupted"
+        time.sleep(0.05)
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    stored_before = scalar(db_path, "select count(*) from items")
+    assert scalar(db_path, "select count(*) from list_cursors") >= 1
+
+    resumed = crawl(replica.url, tmp_path, "--no-images")
+    assert resumed.stdout.startswith("ok: ")
+    truth = {urlsplit(r["url"]).path for r in replica.truth()}
+    db = sqlite_utils.Database(db_path)
+    try:
+        stored = {urlsplit(r["url"]).path for r in db["items"].rows}
+        [run] = db.query("select * from crawl_runs order by id desc limit 1")
+        assert db.execute("select count(*) from list_cursors").fetchone()[0] == 0
+        statuses = [r["status"] for r in db.query("select status from crawl_runs order by id")]
+    finally:
+        db.close()
+    assert stored == truth
+    assert statuses == ["interrupted", "ok"]
+    # Walking again from page 1 would have re-requested all 1,200 articles and 60 list
+    # pages; resuming asks for what was missing plus little more.
+    assert run["new"] == 1200 - stored_before
+    assert run["requests"] < (1200 - stored_before) + 200
