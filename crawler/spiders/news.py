@@ -76,7 +76,7 @@ class NewsSpider(Spider):
                 # last one if an earlier run was interrupted.
                 self.cursors[lang] = ListCursor(lang)
                 resume_at = self.store.list_cursor(lang)
-            if resume_at:
+            if resume_at and resume_at != first_page:  # page 1 twice would be a dropped duplicate
                 # Page 1 only down to what is known; the walk goes on from the position.
                 yield self.list_request(first_page, lang, walk=False, first=True)
                 yield self.list_request(resume_at, lang, walk=True)
