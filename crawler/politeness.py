@@ -1,4 +1,8 @@
-"""Crawl-rate settings: polite for the live site, relaxed only for a loopback replica."""
+"""Crawl-rate settings: polite for the live site, relaxed only for a loopback replica.
+
+Retry backoff is part of it: a failing site gets room to recover, a replica on this
+machine does not need it (Retry-After is honoured either way).
+"""
 from __future__ import annotations
 
 import ipaddress
@@ -13,6 +17,8 @@ POLITE = {
     "DOWNLOAD_DELAY": 0.5,
     "CONCURRENT_REQUESTS": 8,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
+    # Seconds before the first retry of a failed request, doubled for each further one.
+    "PMKZ_RETRY_BACKOFF": 1.0,
 }
 
 # A replica on this machine: no one to be polite to, so go as fast as Scrapy can.
@@ -23,6 +29,7 @@ LOOPBACK = {
     "DOWNLOAD_DELAY": 0,
     "CONCURRENT_REQUESTS": 32,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 32,
+    "PMKZ_RETRY_BACKOFF": 0.05,
 }
 
 

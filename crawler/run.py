@@ -5,7 +5,10 @@ starts a fresh process per crawl.
 """
 from __future__ import annotations
 
+import importlib
+import logging
 import os
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +19,9 @@ from crawler.politeness import rate_settings
 from crawler.spiders.news import NewsSpider, _parse_langs
 from crawler.window import DateWindow
 from storage import Store, StorageError
+
+
+logger = logging.getLogger(__name__)
 
 
 class CrawlError(Exception):
@@ -34,6 +40,7 @@ class CrawlOptions:
     images: bool = True
     log_file: Path | None = None  # None: Scrapy's log goes to stderr
     log_level: str = "INFO"
+    download_timeout: float | None = None  # None: DOWNLOAD_TIMEOUT ($PMKZ_DOWNLOAD_TIMEOUT or 30 s)
     extra_settings: dict = field(default_factory=dict)
 
 
@@ -47,12 +54,13 @@ class CrawlSummary:
     gone: int
     failed: int
     requests: int
+    retries: int  # of `requests`, how many repeated one that had failed
     error: str | None
 
     def line(self) -> str:
         return (
             f"{self.status}: new {self.new}, changed {self.changed}, unchanged {self.unchanged}, "
-            f"gone {self.gone}, failed {self.failed} ({self.requests} requests)"
+            f"gone {self.gone}, failed {self.failed} ({self.requests} requests, {self.retries} retries)"
         )
 
 
@@ -61,18 +69,38 @@ def check_options(options: CrawlOptions) -> None:
     try:
         _parse_langs(options.langs)
         DateWindow.from_strings(options.since, options.until)
+        importlib.import_module("crawler.settings")  # reads the limits from the environment
     except ValueError as error:
         raise CrawlError(str(error)) from None
+    if options.download_timeout is not None and not options.download_timeout > 0:
+        raise CrawlError(f"--download-timeout must be a number of seconds above 0, not {options.download_timeout:g}")
     if not options.base_url.startswith(("http://", "https://")):
         raise CrawlError(f"--base-url must start with http:// or https://, not {options.base_url!r}")
     try:
-        Store(options.db_path).close()
+        store = Store(options.db_path)
     except StorageError as error:
         raise CrawlError(str(error)) from None
+    try:
+        _check_writable_db(store)
+    finally:
+        store.close()
     if options.images:
         _check_writable_dir(options.images_dir, "images dir")
     if options.log_file:
         _check_writable_dir(options.log_file.parent, "log dir")
+
+
+def _check_writable_db(store: Store) -> None:
+    """A database that opens may still refuse writes (a read-only file, or another
+    process holding the write lock past the busy timeout): fail now, not mid-crawl."""
+    for path, what in ((store.path, "database"), (store.path.parent, "database directory")):
+        if not os.access(path, os.W_OK):
+            raise CrawlError(f"{what} {path} is not writable")
+    try:
+        store.db.execute("BEGIN IMMEDIATE")
+        store.db.execute("ROLLBACK")
+    except sqlite3.Error as error:
+        raise CrawlError(f"cannot write {store.path}: {error}") from None
 
 
 def _check_writable_dir(path: Path, what: str) -> None:
@@ -96,6 +124,7 @@ def crawl_settings(options: CrawlOptions) -> Settings:
         "LOG_LEVEL": options.log_level,
         "LOG_FILE": str(options.log_file) if options.log_file else None,
         "LOG_FILE_APPEND": True,
+        **({"DOWNLOAD_TIMEOUT": options.download_timeout} if options.download_timeout else {}),
         **options.extra_settings,
     }
     if not options.images:
@@ -110,10 +139,11 @@ def run_crawl(options: CrawlOptions) -> CrawlSummary:
     check_options(options)
     process = CrawlerProcess(crawl_settings(options))
     crawler = process.create_crawler(NewsSpider)
+    startup_errors: list[str] = []
     process.crawl(
         crawler, base_url=options.base_url, langs=",".join(options.langs),
         since=options.since, until=options.until, full=options.full,
-    )
+    ).addErrback(_keep_startup_error, startup_errors)
     process.start()
     stats = crawler.stats.get_stats()
     return CrawlSummary(
@@ -125,5 +155,15 @@ def run_crawl(options: CrawlOptions) -> CrawlSummary:
         gone=stats.get("pmkz/gone", 0),
         failed=stats.get("pmkz/failed", 0),
         requests=stats.get("downloader/request_count", 0),
-        error=stats.get("pmkz/error") if "pmkz/status" in stats else "the crawl stopped before it began; see the log",
+        retries=stats.get("retry/count", 0),
+        error=stats.get("pmkz/error") if "pmkz/status" in stats else (
+            startup_errors[0] if startup_errors else "the crawl stopped before it began; see the log"),
     )
+
+
+def _keep_startup_error(failure, errors: list[str]) -> None:
+    """A crawl that failed while Scrapy built it: the traceback to the log, one line for
+    the summary (unhandled, Twisted would print the traceback on stderr)."""
+    logger.error("The crawl could not start", exc_info=(failure.type, failure.value, failure.getTracebackObject()))
+    text = str(failure.value).strip().splitlines()
+    errors.append(f"the crawl could not start: {text[0] if text else type(failure.value).__name__}")

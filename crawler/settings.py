@@ -1,4 +1,5 @@
-"""Scrapy settings for pmkz. Paths and target come from the environment (pmkz.config).
+"""Scrapy settings for pmkz. Paths and target come from the environment (pmkz.config),
+and so do the careful-client limits below (timeouts, retries, image hosts).
 
 `scrapy crawl news` reads this module through scrapy.cfg; `pmkz crawl` loads it and
 overrides the target, paths and log destination from its options.
@@ -7,6 +8,22 @@ import os
 
 from pmkz import config
 from crawler.politeness import rate_settings
+
+
+def _number(name: str, default: float, integer: bool = False) -> float:
+    """A positive number from the environment; a bad one stops the crawl before it starts."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw) if integer else float(raw)
+    except ValueError:
+        value = -1
+    if value < 0 or (value == 0 and not integer):
+        kind = "a whole number, 0 or more" if integer else "a number of seconds above 0"
+        raise ValueError(f"{name} must be {kind}, not {raw!r}")
+    return value
+
 
 _env = config.from_env()
 
@@ -22,14 +39,32 @@ PMKZ_LANGS = list(config.LANGUAGES)
 USER_AGENT = "pmkz/0.1 (press-release archiver; +https://pypi.org/project/pmkz/)"
 locals().update(rate_settings(PMKZ_BASE_URL))
 
-DOWNLOAD_TIMEOUT = 30
+# A careful client (crawler/middlewares/): every limit can be set from the environment.
+DOWNLOAD_TIMEOUT = _number("PMKZ_DOWNLOAD_TIMEOUT", 30.0)
 # Press pages are tens of KB; anything this large is not a press page.
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+# A body shorter than its Content-Length is an error (then retried), never a page.
+DOWNLOAD_FAIL_ON_DATALOSS = True
 RETRY_ENABLED = True
-RETRY_TIMES = 3
+RETRY_TIMES = _number("PMKZ_RETRY_TIMES", 3, integer=True)
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# The first retry waits PMKZ_RETRY_BACKOFF (crawler/politeness.py), each further one twice
+# as long; Retry-After wins when longer, and a server asking for more than this is left
+# for the next run.
+PMKZ_MAX_RETRY_WAIT = _number("PMKZ_MAX_RETRY_WAIT", 60.0)
 REDIRECT_MAX_TIMES = 5
+# Hosts images may come from (comma-separated); empty means the base URL's host.
+PMKZ_IMAGE_HOSTS = [h for h in os.environ.get("PMKZ_IMAGE_HOSTS", "").split(",") if h.strip()]
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.hosts.SiteHostsOnly": 50,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.retry.CarefulRetryMiddleware": 550,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.middlewares.redirects.LoopRefusingMetaRefreshMiddleware": 580,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawler.middlewares.redirects.LoopRefusingRedirectMiddleware": 600,
+}
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 

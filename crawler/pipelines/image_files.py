@@ -1,8 +1,10 @@
 """Where and how image originals are written to disk.
 
 File names come from a hash of the image URL, never from the page, so no URL can
-steer a write outside the images dir. Writes go to a temporary name and are renamed
-into place, so a crawl killed mid-write never leaves a truncated file under a final name.
+steer a write outside the images dir. Writes go to a temporary file under `.partial/`
+and are renamed into place, so a crawl killed mid-write never leaves a truncated file
+under a final name; the temporary name carries the writer's pid, so the next crawl can
+remove what a dead one left without touching a live one's.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff"}
+PARTIAL_DIR = ".partial"
 
 
 def image_path(url: str) -> str:
@@ -35,9 +38,13 @@ def sha1_of_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(root: Path, relative: str, data: bytes) -> None:
+    """Write `data` to `root/relative`: complete under its final name, or not at all."""
+    path = Path(root, relative)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".part-")
+    partial = Path(root, PARTIAL_DIR)
+    partial.mkdir(exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=partial, prefix=f"{os.getpid()}-", suffix=".part")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -47,3 +54,25 @@ def write_atomically(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def remove_dead_partials(root: Path) -> int:
+    """Delete the temporary files of writers that are gone (killed mid-write); returns
+    how many. A live crawl's files are left alone."""
+    removed = 0
+    for tmp in Path(root, PARTIAL_DIR).glob("*.part"):
+        pid = tmp.name.split("-", 1)[0]
+        if not (pid.isdigit() and _alive(int(pid))):
+            tmp.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

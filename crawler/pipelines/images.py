@@ -1,25 +1,31 @@
 """Downloads each article's content images and keeps the original bytes.
 
 Scrapy's FilesPipeline does the scheduling and the "already stored?" check; this
-subclass changes what it writes (atomic, sha1-named, sha1-checked) and records the
-images that failed so the store can list them in `failures`.
+subclass changes what it writes (atomic, sha1-named, sha1-checked), fetches only from
+the image hosts (crawler/middlewares/hosts.py), hands the store every image that
+failed or was skipped, with a one-line reason, for the `failures` table, and sees that
+images that failed are tried again on the page's next visit.
 """
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
+from scrapy import Request
+from scrapy.http.request import NO_CALLBACK
 from scrapy.pipelines.files import FilesPipeline, FSFilesStore
+from scrapy.pipelines.media import FileException
 
 from crawler.items import ArticleItem
-from crawler.pipelines.image_files import image_path, sha1_of_file, write_atomically
+from crawler.middlewares.errors import plain
+from crawler.middlewares.hosts import IMAGE_META, SiteHosts
+from crawler.pipelines.image_files import image_path, remove_dead_partials, sha1_of_file, write_atomically
 
 
 class AtomicFilesStore(FSFilesStore):
     """FSFilesStore that renames complete files into place and checksums with sha1."""
 
     def persist_file(self, path, buf, info, meta=None, headers=None):
-        write_atomically(self._get_filesystem_path(path), buf.getvalue())
+        write_atomically(self.basedir, path, buf.getvalue())
 
     def stat_file(self, path, info):
         absolute = self._get_filesystem_path(path)
@@ -33,32 +39,60 @@ class AtomicFilesStore(FSFilesStore):
 class OriginalImagesPipeline(FilesPipeline):
     STORE_SCHEMES = {**FilesPipeline.STORE_SCHEMES, "": AtomicFilesStore, "file": AtomicFilesStore}
 
+    def open_spider(self, spider=None):
+        super().open_spider()
+        spider = self.crawler.spider
+        self.hosts = SiteHosts.from_settings(self.crawler.settings, spider.base_url)
+        removed = remove_dead_partials(self.store.basedir)
+        if removed:
+            spider.logger.info("Removed %d image files left half-written by an earlier crawl", removed)
+
     def file_path(self, request, response=None, info=None, *, item=None):
         # From the URL alone: the "already stored?" check runs before any response.
         return image_path(request.url)
 
     def file_downloaded(self, response, request, info, *, item=None):
-        path = self.file_path(request, response=response, info=info, item=item)
-        write_atomically(Path(self.store.basedir, path), response.body)
+        write_atomically(self.store.basedir, self.file_path(request), response.body)
         return hashlib.sha1(response.body).hexdigest()
 
     def get_media_requests(self, item, info):
         # Only articles carry images; 304s, gone pages and failures pass straight through.
-        return super().get_media_requests(item, info) if isinstance(item, ArticleItem) else []
+        if not isinstance(item, ArticleItem):
+            return []
+        return [Request(url, callback=NO_CALLBACK, meta={IMAGE_META: True}) for url in self._fetchable(item)]
+
+    async def media_downloaded(self, response, request, info, *, item=None):
+        if response.status != 200:
+            raise FileException(f"HTTP {response.status}")
+        return await super().media_downloaded(response, request, info, item=item)
+
+    def media_failed(self, failure, request, info):
+        if isinstance(failure.value, FileException):  # already says what went wrong
+            raise failure.value
+        raise FileException(plain(failure.value)) from failure.value
 
     def item_completed(self, results, item, info):
         if not isinstance(item, ArticleItem):
             return item
         stored, failed = [], []
-        requested = list(item.get("image_urls") or [])
-        for url, (ok, value) in zip(requested, results):
+        for url, (ok, value) in zip(self._fetchable(item), results):
             if ok:
                 stored.append({"url": value["url"], "path": value["path"], "sha1": value["checksum"]})
             else:
                 failed.append({"url": url, "error": _describe(value)})
+        if failed:
+            # No validators for a page whose images did not all arrive: its next visit
+            # (a re-check of the newest items, or the daily full one) is then a full GET,
+            # and the missing images are fetched again; the stored ones are not.
+            item["etag"] = item["last_modified"] = None
+        failed += [{"url": url, "error": self.hosts.refusal(url, image=True)}
+                   for url in item.get("image_urls") or [] if not self.hosts.image_allowed(url)]
         item["images"] = stored
         item["image_failures"] = failed
         return item
+
+    def _fetchable(self, item) -> list[str]:
+        return [url for url in item.get("image_urls") or [] if self.hosts.image_allowed(url)]
 
 
 def _describe(failure) -> str:

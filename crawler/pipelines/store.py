@@ -65,6 +65,8 @@ class StorePipeline:
         self.counts[outcome] += 1
         self.store.save_images(url, item.get("images") or [])
         self.store.clear_failure(url)
+        for image in item.get("images") or []:  # an image that failed before has come through
+            self.store.clear_failure(image["url"])
         for failed in item.get("image_failures") or []:
             self.store.record_failure(failed["url"], "image", failed["error"], run_id=self.run_id)
 

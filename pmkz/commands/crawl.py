@@ -1,15 +1,15 @@
 """`pmkz crawl`: one crawl run into SQLite, ending with a one-line summary."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
 from pmkz import config
+from pmkz.commands._errors import CommandError, OneLineErrors
 
 
-@click.command(name="crawl")
+@click.command(cls=OneLineErrors, name="crawl")
 @click.option("--base-url", envvar="PMKZ_BASE_URL", default=config.LIVE_BASE_URL, show_default=True,
               help="Site to crawl: the live site, or a replica's URL.")
 @click.option("--db", "db_path", envvar="PMKZ_DB", default="data/pmkz.db", show_default=True,
@@ -21,12 +21,15 @@ from pmkz import config
 @click.option("--since", help="Only items published on or after this date (YYYY-MM-DD).")
 @click.option("--until", help="Only items published on or before this date (YYYY-MM-DD).")
 @click.option("--no-images", is_flag=True, help="Record image URLs but do not download images.")
+@click.option("--download-timeout", type=float, metavar="SECONDS",
+              help="Give up on an answer after this long (default: $PMKZ_DOWNLOAD_TIMEOUT or 30).")
 @click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path),
               help="Scrapy's log (default: logs/crawl.log beside the database).")
 @click.option("--feeds-dir", envvar="PMKZ_FEEDS_DIR", type=click.Path(file_okay=False, path_type=Path),
               help="Where the Atom feeds go (default: feeds/ beside the database).")
 @click.option("-v", "--verbose", is_flag=True, help="Send Scrapy's log to stderr instead of the log file.")
-def command(base_url, db_path, images_dir, langs, full, since, until, no_images, log_file, feeds_dir, verbose):
+def command(base_url, db_path, images_dir, langs, full, since, until, no_images, download_timeout,
+            log_file, feeds_dir, verbose):
     """Crawl the site once into the database.
 
     \b
@@ -38,20 +41,18 @@ def command(base_url, db_path, images_dir, langs, full, since, until, no_images,
     options = CrawlOptions(
         base_url=base_url.rstrip("/"), db_path=db_path, images_dir=images_dir,
         langs=[part.strip() for part in langs.split(",") if part.strip()],
-        full=full, since=since, until=until, images=not no_images,
+        full=full, since=since, until=until, images=not no_images, download_timeout=download_timeout,
         log_file=None if verbose else (log_file or db_path.parent / "logs" / "crawl.log"),
     )
     try:
         summary = run_crawl(options)
     except CrawlError as error:
-        click.echo(f"pmkz crawl: error: {error}", err=True)
-        sys.exit(1)
+        raise CommandError("crawl", str(error)) from None
     click.echo(summary.line())
     if summary.run_id is not None:
         _notify(db_path, summary.run_id, feeds_dir or db_path.parent / "feeds", base_url, options.langs)
     if summary.status == "failed":
-        click.echo(f"pmkz crawl: error: {summary.error}", err=True)
-        sys.exit(1)
+        raise CommandError("crawl", summary.error)
 
 
 def _notify(db_path, run_id, feeds_dir, base_url, langs):

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import click
 
+from pmkz.commands._errors import OneLineErrors
 
-@click.command(name="daemon")
+
+@click.command(cls=OneLineErrors, name="daemon")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               envvar="PMKZ_DAEMON_CONFIG", help="TOML file (see scheduler/config.py); defaults apply without one.")
 def command(config_path):

@@ -1,7 +1,6 @@
 """`pmkz export`: write stored items as JSON lines, CSV, or one text file per item.
 
-Also home of the one-line error convention shared by the read-only commands:
-`pmkz <command>: error: <message>` on stderr and a non-zero exit, never a traceback.
+Also home of `--db`, shared by the read-only commands.
 """
 from __future__ import annotations
 
@@ -10,31 +9,10 @@ import sys
 
 import click
 
+from pmkz.commands._errors import CommandError, OneLineErrors
 from pmkz.config import from_env
 from storage import StorageError
 from storage.export import export_items
-
-
-class CommandError(click.ClickException):
-    """Printed as one line, `pmkz <command>: error: <message>`."""
-
-    def __init__(self, command: str, message: str, exit_code: int = 1):
-        super().__init__(message)
-        self.command = command
-        self.exit_code = exit_code
-
-    def show(self, file=None) -> None:
-        click.echo(f"pmkz {self.command}: error: {self.message}", err=True)
-
-
-class OneLineErrors(click.Command):
-    """A command whose usage errors are one line too, not click's usage block."""
-
-    def make_context(self, info_name, args, parent=None, **extra):
-        try:
-            return super().make_context(info_name, args, parent=parent, **extra)
-        except click.UsageError as exc:
-            raise CommandError(self.name, exc.format_message(), exc.exit_code) from None
 
 
 def db_option(func):

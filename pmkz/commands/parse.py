@@ -9,6 +9,7 @@ import click
 
 from crawler.parsing import parse_article
 from crawler.parsing.metadata import page_url
+from pmkz.commands._errors import OneLineErrors
 
 
 def _fail(message: str) -> None:
@@ -16,7 +17,7 @@ def _fail(message: str) -> None:
     sys.exit(1)
 
 
-@click.command(name="parse")
+@click.command(cls=OneLineErrors, name="parse")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--url", help="The page's URL; default: its canonical link or og:url.")
 def command(file: Path, url: str | None) -> None:

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import click
 
+from pmkz.commands._errors import OneLineErrors
 
-@click.command(name="serve")
+
+@click.command(cls=OneLineErrors, name="serve")
 @click.option("--db", "db_path", envvar="PMKZ_DB", default="data/pmkz.db", show_default=True,
               type=click.Path(path_type=Path), help="SQLite database to browse.")
 @click.option("--images-dir", envvar="PMKZ_IMAGES_DIR", default="data/images", show_default=True,

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import click
 
-from pmkz.commands.export import CommandError, OneLineErrors, db_option
+from pmkz.commands._errors import CommandError, OneLineErrors
+from pmkz.commands.export import db_option
 from storage import StorageError
 from storage.report import age, status_report
 

@@ -1,0 +1,114 @@
+"""What "nothing lost, nothing broken" means for an archive, as checks the reliability
+tests share: stored records equal to the replica's truth, an intact database without
+duplicates, and an images dir holding exactly the complete files its rows name.
+
+Each check returns a list of problems (empty when all is well), so a failing test shows
+everything that is wrong at once.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+RECORD_FIELDS = (
+    "site_id", "lang", "kind", "category", "title", "published_date",
+    "published_at", "summary", "body",
+)
+
+
+def path_of(url: str) -> str:
+    return urlsplit(url).path
+
+
+def crawl(base_url: str, workdir: Path, *extra: str, env: dict | None = None,
+          timeout: float = 300) -> subprocess.CompletedProcess:
+    """`pmkz crawl` into workdir/pmkz.db and workdir/images, with extra environment."""
+    return subprocess.run(
+        [sys.executable, "-m", "pmkz", "crawl", "--base-url", base_url,
+         "--db", str(workdir / "pmkz.db"), "--images-dir", str(workdir / "images"), *extra],
+        capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})},
+    )
+
+
+SUMMARY = re.compile(
+    r"^(?P<status>\w+): new (?P<new>\d+), changed (?P<changed>\d+), unchanged (?P<unchanged>\d+), "
+    r"gone (?P<gone>\d+), failed (?P<failed>\d+) \((?P<requests>\d+) requests, (?P<retries>\d+) retries\)$")
+
+
+def summary(result: subprocess.CompletedProcess) -> dict:
+    """The crawl's one-line summary as a dict (numbers as int)."""
+    match = SUMMARY.match(result.stdout.strip().splitlines()[0] if result.stdout.strip() else "")
+    assert match, f"no summary line:\n{result.stdout}\n{result.stderr}"
+    return {k: v if k == "status" else int(v) for k, v in match.groupdict().items()}
+
+
+def connect(db_path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(db_path)
+    db.row_factory = sqlite3.Row
+    return db
+
+
+def items_problems(db: sqlite3.Connection, truth: list[dict]) -> list:
+    """Every truth record stored once, field for field, and nothing else stored."""
+    want = {path_of(r["url"]): r for r in truth}
+    rows = [dict(r) for r in db.execute("SELECT * FROM items")]
+    stored = {path_of(r["url"]): r for r in rows}
+    problems = [("duplicate path", p) for p in stored if sum(path_of(r["url"]) == p for r in rows) > 1]
+    problems += [("missing", p) for p in sorted(set(want) - set(stored))]
+    problems += [("not in truth", p) for p in sorted(set(stored) - set(want))]
+    for path in sorted(set(want) & set(stored)):
+        row, record = stored[path], want[path]
+        problems += [(path, f, row[f], record[f]) for f in RECORD_FIELDS if row[f] != record[f]]
+        if [path_of(u) for u in json.loads(row["image_urls"])] != [path_of(u) for u in record["image_urls"]]:
+            problems.append((path, "image_urls"))
+    return problems
+
+
+def images_problems(db: sqlite3.Connection, images_dir: Path, truth: list[dict]) -> list:
+    """An images row for every image of the truth, each naming a complete file of that
+    sha1; no other file under the images dir, half-written ones included."""
+    want = {(path_of(r["url"]), path_of(u)) for r in truth for u in r["image_urls"]}
+    rows = [dict(r) for r in db.execute("SELECT * FROM images")]
+    have = {(path_of(r["item_url"]), path_of(r["url"])) for r in rows}
+    problems = [("image row missing", *key) for key in sorted(want - have)]
+    problems += [("image row not in truth", *key) for key in sorted(have - want)]
+    named = set()
+    for row in rows:
+        file = images_dir / row["path"]
+        named.add(file.resolve())
+        if not file.resolve().is_relative_to(images_dir.resolve()):
+            problems.append(("image path outside the images dir", row["path"]))
+        elif not file.is_file():
+            problems.append(("image file missing", row["path"]))
+        elif hashlib.sha1(file.read_bytes()).hexdigest() != row["sha1"]:
+            problems.append(("image file does not match its sha1", row["path"]))
+    on_disk = {p.resolve() for p in images_dir.rglob("*") if p.is_file()} if images_dir.exists() else set()
+    problems += [("file no row names", str(p)) for p in sorted(on_disk - named)]
+    return problems
+
+
+def database_problems(db: sqlite3.Connection) -> list:
+    """integrity_check ok, no duplicate events, every run closed with a final status."""
+    problems = []
+    integrity = db.execute("PRAGMA integrity_check").fetchone()[0]
+    if integrity != "ok":
+        problems.append(("integrity_check", integrity))
+    problems += [("duplicate event", *r) for r in db.execute(
+        "SELECT url, event, count(*) FROM item_events GROUP BY run_id, url, event HAVING count(*) > 1")]
+    problems += [("more than one 'new' event", *r) for r in db.execute(
+        "SELECT url, count(*) FROM item_events WHERE event = 'new' GROUP BY url HAVING count(*) > 1")]
+    problems += [("run not closed", r["id"], r["status"]) for r in db.execute(
+        "SELECT id, status FROM crawl_runs WHERE status = 'running' OR ended IS NULL AND status != 'interrupted'")]
+    return problems
+
+
+def failures(db: sqlite3.Connection) -> dict[str, dict]:
+    """path -> failure row."""
+    return {path_of(r["url"]): dict(r) for r in db.execute("SELECT * FROM failures")}
