@@ -30,6 +30,9 @@ from pmkz.config import LANG_PREFIX, LANGUAGES
 
 # Answers the article callback handles itself instead of Scrapy dropping them.
 ARTICLE_STATUSES = [304, 404, 410]
+# Articles go before the next list page: a page's articles are done before the walk
+# moves on, so the resume position keeps up and the queue stays one page deep.
+ARTICLE_PRIORITY = 1
 # Answers to a list page after the first that mean the list ended there.
 LIST_END_STATUSES = [404, 410]
 
@@ -145,7 +148,7 @@ class NewsSpider(Spider):
                 headers["If-Modified-Since"] = last_modified
         return Request(
             url, headers=headers, callback=self.parse_article, errback=self.article_failed,
-            meta={"handle_httpstatus_list": ARTICLE_STATUSES, "teaser": teaser},
+            meta={"handle_httpstatus_list": ARTICLE_STATUSES, "teaser": teaser}, priority=ARTICLE_PRIORITY,
         )
 
     def parse_article(self, response):
