@@ -46,6 +46,9 @@ def open_for_writing(path: str | Path, setup: Callable[[Database], None]) -> Dat
         # In WAL mode NORMAL cannot corrupt the file; a power cut may lose only the
         # last commits, which the next crawl fetches again. FULL costs an fsync each.
         db.execute("PRAGMA synchronous = NORMAL")
+        # Savepoints (one per crawled item) journal the pages they touch: in memory, not
+        # in a temporary file. A few pages an item, so the memory stays small.
+        db.execute("PRAGMA temp_store = MEMORY")
         setup(db)
     except (sqlite3.Error, StorageError) as exc:
         db.close()

@@ -14,7 +14,8 @@ _EVENT_COLUMNS = (
 def record(db: Database, run_id: int | None, url: str, event: str, now: str) -> None:
     if event not in EVENTS:
         raise ValueError(f"event must be one of {', '.join(EVENTS)}, not {event!r}")
-    db["item_events"].insert({"run_id": run_id, "url": url, "event": event, "at": now})
+    # Plain SQL: Table.insert() inspects the table on every call, and this runs per item.
+    db.execute("INSERT INTO item_events (run_id, url, event, at) VALUES (?, ?, ?, ?)", [run_id, url, event, now])
 
 
 def of_run(db: Database, run_id: int) -> list[dict]:

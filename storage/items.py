@@ -11,31 +11,42 @@ import json
 
 from sqlite_utils import Database
 
+from .deferred_index import DeferredIndex
 from .hashing import content_hash
 from .schema import RECORD_COLUMNS, VERSIONED_COLUMNS
 
 _REQUIRED = ("url", "lang", "title", "published_date", "body")
-# Fields rewritten on every save, content unchanged or not.
+# Fields kept current on every save, content unchanged or not.
 _METADATA = [c for c in RECORD_COLUMNS if c not in ("url", "title", "summary", "body")]
+_KEPT_CURRENT = [*_METADATA, "status", "etag", "http_last_modified"]
+# What a save reads of the stored row: the earlier state, and what to compare.
+_READ = list(dict.fromkeys([*VERSIONED_COLUMNS, *_KEPT_CURRENT]))
 
 
 def save(db: Database, record: dict, *, etag: str | None, last_modified: str | None,
-         now: str) -> str:
-    """Insert or update one record; returns 'new', 'changed' or 'unchanged'."""
+         now: str, index: DeferredIndex | None = None) -> str:
+    """Insert or update one record; returns 'new', 'changed' or 'unchanged'.
+
+    `index`: inside a batch, the full-text indexing of new rows waits for its end.
+    """
     row = _row(record)
     row.update(last_seen=now, status="live", etag=etag, http_last_modified=last_modified)
     old = db.execute(
-        f"SELECT first_seen, last_changed, {', '.join(VERSIONED_COLUMNS)}"
-        " FROM items WHERE url = ?", [row["url"]],
+        f"SELECT rowid, first_seen, last_changed, {', '.join(_READ)} FROM items WHERE url = ?",
+        [row["url"]],
     ).fetchone()
     if old is None:
         row.update(first_seen=now, last_changed=now)
+        if index is not None:
+            index.suspend()
         _insert(db, "items", row)
         return "new"
-    first_seen, last_changed, *rest = old
-    previous = dict(zip(VERSIONED_COLUMNS, rest))
+    rowid, first_seen, last_changed, *rest = old
+    stored = dict(zip(_READ, rest))
+    previous = {c: stored[c] for c in VERSIONED_COLUMNS}
     if previous["content_hash"] == row["content_hash"]:
-        _update(db, row, _METADATA + ["last_seen", "status", "etag", "http_last_modified"])
+        # Only what moved: every column in SET rewrites the indexes that hold it.
+        _update(db, row, ["last_seen", *(c for c in _KEPT_CURRENT if stored[c] != row[c])])
         return "unchanged"
     (version,) = db.execute(
         "SELECT coalesce(max(version), 0) + 1 FROM item_versions WHERE item_url = ?",
@@ -49,6 +60,8 @@ def save(db: Database, record: dict, *, etag: str | None, last_modified: str | N
         "replaced_at": now,
     })
     row["last_changed"] = now
+    if index is not None:
+        index.index_row(rowid)
     _update(db, row, [c for c in row if c != "url"])
     return "changed"
 
@@ -92,10 +105,11 @@ def known_urls(db: Database, lang: str | None = None, status: str | None = None)
 
 def save_images(db: Database, item_url: str, rows: list[dict]) -> None:
     """Upsert the downloaded images of one item (url, path relative to images dir, sha1)."""
-    db["images"].upsert_all(
-        ({"item_url": item_url, "url": r["url"], "path": r["path"], "sha1": r["sha1"]}
-         for r in rows),
-        pk=("item_url", "url"),
+    # Plain SQL for the hot path, as in _insert: upsert_all() inspects the table per call.
+    db.conn.executemany(
+        "INSERT INTO images (item_url, url, path, sha1) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (item_url, url) DO UPDATE SET path = excluded.path, sha1 = excluded.sha1",
+        [(item_url, r["url"], r["path"], r["sha1"]) for r in rows],
     )
 
 
@@ -141,8 +155,12 @@ def urls_to_recheck(db: Database, lang: str, newest: int | None,
     if until:
         where.append("published_date <= ?")
         params.append(until)
+    # The site's list order within a day: an item printed without its time still sits
+    # where it was published, and ids of the current era grow with time (SITE.md), so
+    # the id breaks ties. Matching the list keeps an idle run at a constant cost: the
+    # newest items re-checked are the first list page's, not one more.
     sql = (f"SELECT url FROM items WHERE {' AND '.join(where)}"
-           " ORDER BY published_date DESC, coalesce(published_at, '') DESC")
+           " ORDER BY published_date DESC, site_id DESC, coalesce(published_at, '') DESC")
     if newest is not None:
         sql += " LIMIT ?"
         params.append(newest)

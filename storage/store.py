@@ -2,7 +2,9 @@
 
 It owns the connection, the transactions and the clock; the SQL lives in items.py,
 runs.py and failures.py. Each call is its own transaction unless it runs inside
-`with store.batch():`, which commits (or rolls back) everything in it at once.
+`with store.batch():`, which commits (or rolls back) everything in it at once and
+indexes the batch's new items for full-text search in one statement at its end
+(deferred_index.py). A batch inside a batch is a savepoint: all of it or none of it.
 """
 from __future__ import annotations
 
@@ -11,9 +13,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from . import events, failures, items, runs
+from . import cursors, events, failures, items, runs
 from .connect import open_for_writing
+from .deferred_index import DeferredIndex
 from .schema import ensure_schema
+from .transactions import atomic
 
 Stamp = datetime | str | None
 
@@ -38,6 +42,7 @@ class Store:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.db = open_for_writing(self.path, ensure_schema)
+        self._index: DeferredIndex | None = None  # while the outermost batch runs
 
     def close(self) -> None:
         self.db.close()
@@ -50,9 +55,30 @@ class Store:
 
     @contextlib.contextmanager
     def batch(self) -> Iterator["Store"]:
-        """One transaction for every call inside: far fewer fsyncs for bulk saves."""
-        with self.db.atomic():
-            yield self
+        """One transaction for every call inside; full-text indexing of new items at its
+        end. Nested, a savepoint: a failure inside undoes only the inner batch."""
+        if self._index is not None or self.db.conn.in_transaction:
+            with self._atomic():
+                yield self
+            return
+        self._index = DeferredIndex(self.db)
+        try:
+            with self._atomic():
+                yield self
+                self._index.resume()
+        finally:
+            self._index = None
+
+    def _atomic(self):
+        """All or nothing; a savepoint rolled back may bring the insert trigger back."""
+        index = self._index
+        return atomic(self.db.conn, on_rollback=index.rolled_back if index is not None else None)
+
+    def _call(self):
+        """The transaction of one write call. Inside a batch the batch is the unit (or a
+        batch nested around the call, as the store pipeline puts around each item), so
+        a call adds no savepoint of its own: that costs a sub-journal per call."""
+        return contextlib.nullcontext() if self._index is not None else self._atomic()
 
     # Items -----------------------------------------------------------------------
 
@@ -65,8 +91,9 @@ class Store:
         A new or changed item is also an event of run `run_id`.
         """
         stamp = utc_stamp(now)
-        with self.db.atomic():
-            outcome = items.save(self.db, record, etag=etag, last_modified=last_modified, now=stamp)
+        with self._call():
+            outcome = items.save(self.db, record, etag=etag, last_modified=last_modified, now=stamp,
+                                 index=self._index)
             if outcome != "unchanged":
                 events.record(self.db, run_id, record["url"], outcome, stamp)
             return outcome
@@ -77,7 +104,7 @@ class Store:
 
     def mark_gone(self, url: str, *, run_id: int | None = None, now: Stamp = None) -> bool:
         """Mark the item gone; True if it was live (then also an event of run `run_id`)."""
-        with self.db.atomic():
+        with self._call():
             gone = items.mark_gone(self.db, url)
             if gone:
                 events.record(self.db, run_id, url, "gone", utc_stamp(now))
@@ -107,14 +134,23 @@ class Store:
         return events.list_walked(self.db, lang)
 
     def mark_list_walked(self, lang: str, *, now: Stamp = None) -> None:
-        with self.db.atomic():
+        """The list was walked to its end: no resume position is needed any more."""
+        with self._call():
             events.mark_list_walked(self.db, lang, utc_stamp(now))
+            cursors.clear(self.db, lang)
+
+    def list_cursor(self, lang: str) -> str | None:
+        return cursors.get(self.db, lang)
+
+    def save_list_cursor(self, lang: str, url: str, *, now: Stamp = None) -> None:
+        with self._call():
+            cursors.save(self.db, lang, url, utc_stamp(now))
 
     # Images ----------------------------------------------------------------------
 
     def save_images(self, item_url: str, rows: list[dict]) -> None:
         """Rows of `url`, `path` (relative to the images dir) and `sha1`."""
-        with self.db.atomic():
+        with self._call():
             items.save_images(self.db, item_url, rows)
 
     def image_row(self, url: str) -> dict | None:
@@ -141,7 +177,7 @@ class Store:
     # Runs ------------------------------------------------------------------------
 
     def start_run(self, base_url: str, mode: str, *, now: Stamp = None) -> int:
-        with self.db.atomic():
+        with self._call():
             return runs.start(self.db, base_url, mode, utc_stamp(now))
 
     def finish_run(self, run_id: int, status: str, counts: dict, requests: int,
@@ -155,5 +191,5 @@ class Store:
         return runs.get(self.db, run_id)
 
     def fail_runs_started_since(self, started: Stamp, error: str) -> None:
-        with self.db.atomic():
+        with self._call():
             runs.fail_started_since(self.db, utc_stamp(started), error)

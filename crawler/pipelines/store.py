@@ -2,7 +2,9 @@
 
 The pipeline owns the database for the whole crawl: it opens the Store, publishes it
 as `crawler.pmkz_store` (the spider reads conditional-GET validators from it), writes
-the `crawl_runs` row at start and finishes it at close.
+the `crawl_runs` row at start and finishes it at close. Items are written in rolling
+batches (storage.rolling_batch): each item whole, a commit every
+PMKZ_STORE_BATCH_ITEMS items or PMKZ_STORE_BATCH_SECONDS seconds, and at close.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from scrapy import signals
 from crawler.health.verdict import assess_run
 from crawler.items import ArticleItem, PageFailed, PageGone, PageUnchanged
 from storage import Store
+from storage.rolling_batch import RollingBatch
 
 # How Scrapy's close reason maps onto crawl_runs.status.
 RUN_STATUS = {"finished": "ok", "shutdown": "interrupted"}
@@ -27,6 +30,10 @@ class StorePipeline:
         self.raw_dir = Path(settings["PMKZ_DB"]).resolve().parent / "failed-pages"
         self.counts = Counter(new=0, changed=0, unchanged=0, gone=0, failed=0)
         self.run_id = None
+        self.writes = RollingBatch(
+            self.store, max_items=settings.getint("PMKZ_STORE_BATCH_ITEMS", 200),
+            max_seconds=settings.getfloat("PMKZ_STORE_BATCH_SECONDS", 2.0),
+        )
         crawler.pmkz_store = self.store
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -40,37 +47,45 @@ class StorePipeline:
         self.crawler.stats.set_value("pmkz/run_id", self.run_id)
 
     def process_item(self, item):
+        with self.writes.item():
+            outcome = self._write(item)
+        if outcome:
+            self.counts[outcome] += 1  # once the item is written whole
+        return item
+
+    def _write(self, item) -> str | None:
+        """Write one spider outcome; returns the run count it adds to, if any."""
         if isinstance(item, ArticleItem):
-            self._save_article(item)
-        elif isinstance(item, PageUnchanged):
+            return self._save_article(item)
+        if isinstance(item, PageUnchanged):
             self.store.touch_item(item["url"])
             self.store.clear_failure(item["url"])
-            self.counts["unchanged"] += 1
-        elif isinstance(item, PageGone):
-            if self.store.mark_gone(item["url"], run_id=self.run_id):
-                self.counts["gone"] += 1
-        elif isinstance(item, PageFailed):
+            return "unchanged"
+        if isinstance(item, PageGone):
+            return "gone" if self.store.mark_gone(item["url"], run_id=self.run_id) else None
+        if isinstance(item, PageFailed):
             self.store.record_failure(
                 item["url"], item["kind"], item["error"], run_id=self.run_id,
                 raw_html=item.get("raw_html"), raw_dir=self.raw_dir,
             )
-            self.counts["failed"] += 1
-        return item
+            return "failed"
+        return None
 
-    def _save_article(self, item):
+    def _save_article(self, item) -> str:
         url = item["url"]
         outcome = self.store.save_item(
             item.record(), etag=item.get("etag"), last_modified=item.get("last_modified"), run_id=self.run_id,
         )
-        self.counts[outcome] += 1
         self.store.save_images(url, item.get("images") or [])
         self.store.clear_failure(url)
         for image in item.get("images") or []:  # an image that failed before has come through
             self.store.clear_failure(image["url"])
         for failed in item.get("image_failures") or []:
             self.store.record_failure(failed["url"], "image", failed["error"], run_id=self.run_id)
+        return outcome
 
     def spider_closed(self, spider, reason):
+        self.writes.close()
         stats = self.crawler.stats
         for name, value in self.counts.items():
             stats.set_value(f"pmkz/{name}", value)

@@ -1,0 +1,56 @@
+"""A batch that stays open across a crawl's items and commits every so often.
+
+One transaction per item makes every item pay for a commit and for its own full-text
+segment; one transaction per crawl would lose the whole crawl to a kill. In between:
+commit every `max_items` items or once `max_seconds` have passed since the batch
+began (checked as items arrive), and at close. Each item is a savepoint inside the
+batch, so an item is written whole or not at all; a kill loses the uncommitted items
+only, whose URLs are then unknown and are fetched again by the next run.
+"""
+from __future__ import annotations
+
+import contextlib
+import time
+from typing import Callable, Iterator
+
+from .store import Store
+
+
+class RollingBatch:
+    def __init__(self, store: Store, max_items: int = 200, max_seconds: float = 2.0,
+                 clock: Callable[[], float] = time.monotonic):
+        self.store = store
+        self.max_items = max_items
+        self.max_seconds = max_seconds
+        self.clock = clock
+        self._batch = None  # the open Store.batch() context, or None
+        self._items = 0
+        self._began = 0.0
+
+    @property
+    def pending(self) -> int:
+        """Items written since the last commit."""
+        return self._items
+
+    @contextlib.contextmanager
+    def item(self) -> Iterator[Store]:
+        """The writes of one item: all of them, or none if the block raises."""
+        if self._batch is None:
+            self._batch = self.store.batch()
+            self._batch.__enter__()
+            self._items, self._began = 0, self.clock()
+        with self.store.batch():
+            yield self.store
+        self._items += 1
+        if self._items >= self.max_items or self.clock() - self._began >= self.max_seconds:
+            self.commit()
+
+    def commit(self) -> None:
+        """Commit what is pending (a no-op when nothing is)."""
+        batch, self._batch = self._batch, None
+        self._items = 0
+        if batch is not None:
+            batch.__exit__(None, None, None)
+
+    def close(self) -> None:
+        self.commit()

@@ -1,0 +1,94 @@
+"""The store pipeline's batches under a kill, and images already on disk.
+
+A crawl killed mid-batch loses only uncommitted items, never half of one; the next run
+fetches them again (their URLs are not known) and writes their image rows from the
+files already on disk, which are not downloaded a second time.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from conftest import crawl
+
+
+def rows(db_path: Path, sql: str) -> list[tuple]:
+    db = sqlite3.connect(db_path)
+    try:
+        return db.execute(sql).fetchall()
+    except sqlite3.OperationalError:  # not created yet
+        return []
+    finally:
+        db.close()
+
+
+def assert_archive_complete(workdir: Path, truth: list[dict]) -> None:
+    """Every truth item stored, every one of its images with a row and a file whose
+    sha1 is the row's, and the full-text index in step with the items."""
+    db_path = workdir / "pmkz.db"
+    stored = {urlsplit(url).path: json.loads(images) for url, images in rows(db_path, "SELECT url, image_urls FROM items")}
+    assert sorted(stored) == sorted(urlsplit(r["url"]).path for r in truth)
+    images = {(urlsplit(item).path, urlsplit(url).path): (path, sha1)
+              for item, url, path, sha1 in rows(db_path, "SELECT item_url, url, path, sha1 FROM images")}
+    wanted = {(item, urlsplit(url).path) for item, urls in stored.items() for url in urls}
+    assert set(images) == wanted
+    for path, sha1 in images.values():
+        assert hashlib.sha1((workdir / "images" / path).read_bytes()).hexdigest() == sha1
+    db = sqlite3.connect(db_path)
+    try:
+        db.execute("INSERT INTO items_fts (items_fts, rank) VALUES ('integrity-check', 1)")
+        assert db.execute("SELECT count(*) FROM items_fts_docsize").fetchone() == (len(stored),)
+    finally:
+        db.close()
+
+
+def test_a_crawl_killed_mid_batch_is_completed_by_the_next_run(replica_factory, tmp_path):
+    replica = replica_factory("--articles", "100")
+    db_path = tmp_path / "pmkz.db"
+    killed = subprocess.Popen(
+        [sys.executable, "-m", "pmkz", "crawl", "--base-url", replica.url, "--db", str(db_path),
+         "--images-dir", str(tmp_path / "images")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not rows(db_path, "SELECT 1 FROM items LIMIT 1") and killed.poll() is None:
+            assert time.monotonic() < deadline, "the crawl committed nothing in two minutes"
+            time.sleep(0.05)
+    finally:
+        killed.send_signal(signal.SIGKILL)
+        killed.wait()
+    committed = len(rows(db_path, "SELECT url FROM items"))
+    assert 0 < committed < 300, "the kill must land mid-crawl"
+    # Whatever was committed is whole: each stored item has its event and its image rows.
+    assert rows(db_path, "SELECT count(*) FROM items WHERE url NOT IN (SELECT url FROM item_events)") == [(0,)]
+    assert rows(db_path, "SELECT count(*) FROM items i WHERE json_array_length(i.image_urls) !="
+                         " (SELECT count(*) FROM images m WHERE m.item_url = i.url)") == [(0,)]
+    files_before = {p: p.stat().st_mtime_ns for p in (tmp_path / "images").rglob("*") if p.is_file()}
+
+    crawl(replica.url, tmp_path)
+    assert_archive_complete(tmp_path, replica.truth())
+    # Images the killed run had written were kept, not fetched and written again.
+    assert all(p.stat().st_mtime_ns == mtime for p, mtime in files_before.items())
+
+
+def test_images_already_stored_are_not_downloaded_again(replica_factory, tmp_path):
+    replica = replica_factory("--articles", "10")
+    first, second = tmp_path / "first", tmp_path / "second"
+    crawl(replica.url, first)
+    second.mkdir()
+    (first / "images").rename(second / "images")
+    crawl(replica.url, second)  # a new database, the same images dir
+    (requests_first,) = rows(first / "pmkz.db", "SELECT requests FROM crawl_runs")[0]
+    (requests_second,) = rows(second / "pmkz.db", "SELECT requests FROM crawl_runs")[0]
+    (image_count,) = rows(first / "pmkz.db", "SELECT count(*) FROM images")[0]
+    assert image_count > 0
+    assert requests_second == requests_first - image_count
+    assert_archive_complete(second, replica.truth())
