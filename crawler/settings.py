@@ -67,6 +67,10 @@ DOWNLOADER_MIDDLEWARES = {
 }
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy starts this many worker tasks for the output of every response (default 100).
+# A page yields one item or a list's ~20 requests, so 8 lose nothing and save about
+# 2 ms of CPU per page (`pmkz bench`).
+CONCURRENT_ITEMS = 8
 
 # A progress line on a terminal during long crawls (crawler/progress.py).
 EXTENSIONS = {"crawler.progress.Progress": 500}

@@ -72,6 +72,10 @@ class OriginalImagesPipeline(FilesPipeline):
         raise FileException(plain(failure.value)) from failure.value
 
     def item_completed(self, results, item, info):
+        # Scrapy keeps every image's result for the whole crawl (info.downloaded): memory
+        # that grows with the crawl. An image serves its own article; one asked for again
+        # is found on disk by the stat check, never downloaded twice.
+        info.downloaded.clear()
         if not isinstance(item, ArticleItem):
             return item
         stored, failed = [], []
