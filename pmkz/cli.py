@@ -20,6 +20,7 @@ COMMANDS = {
     "serve": "serve",
     "check-live": "check_live",
     "save-page": "save_page",
+    "bench": "bench",
 }
 
 

@@ -1,0 +1,91 @@
+"""One benchmark crawl in this process; prints its figures as one JSON line.
+
+    python -m bench.child full|bare BASE_URL WORKDIR [--no-images]
+
+`full` is exactly what `pmkz crawl` runs (same settings, spider and pipelines) on a
+database in WORKDIR; `bare` is bench.bare.BareSpider under the same settings without
+item pipelines.
+
+Peak memory is the kernel's VmHWM of this process, read here at the end: ru_maxrss from
+the parent's wait4() would not do, since Linux folds the RSS of the process that forked
+(the bench, holding its own figures) into the child's at exec.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from scrapy import signals
+from scrapy.crawler import CrawlerProcess
+
+from bench.bare import BareSpider
+from crawler.run import CrawlOptions, check_options, crawl_settings
+from crawler.spiders.news import NewsSpider
+
+LANGS = "ru,kk,en"
+
+
+def _peak_kb() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    raise RuntimeError("no VmHWM in /proc/self/status")
+_OUTCOMES = ("new", "changed", "unchanged", "gone", "failed")
+
+
+def run(kind: str, base_url: str, workdir: Path, images: bool) -> dict:
+    workdir.mkdir(parents=True, exist_ok=True)
+    options = CrawlOptions(
+        base_url=base_url, db_path=workdir / "pmkz.db", images_dir=workdir / "images",
+        langs=LANGS.split(","), images=images, log_file=workdir / "crawl.log",
+    )
+    if kind == "bare":
+        options.extra_settings = {"ITEM_PIPELINES": {}}
+        options.images = True  # keeps crawl_settings from rebuilding ITEM_PIPELINES
+    else:
+        check_options(options)
+    process = CrawlerProcess(crawl_settings(options))
+    spider = BareSpider if kind == "bare" else NewsSpider
+    crawler = process.create_crawler(spider)
+    # CPU time of the crawl itself, without the imports and set-up before it. Named
+    # functions: Scrapy's signals hold receivers weakly.
+    cpu = {}
+
+    def opened():
+        cpu["opened"] = time.process_time()
+
+    def closed():
+        cpu["closed"] = time.process_time()
+
+    crawler.signals.connect(opened, signal=signals.spider_opened)
+    crawler.signals.connect(closed, signal=signals.spider_closed)
+    process.crawl(crawler, base_url=base_url, langs=LANGS)
+    process.start()
+    stats = crawler.stats.get_stats()
+    if kind == "bare":
+        pages = stats.get("bench/list_pages", 0) + stats.get("bench/article_pages", 0)
+    else:
+        pages = stats.get("pmkz/list_pages", 0) + sum(stats.get(f"pmkz/{name}", 0) for name in _OUTCOMES)
+    return {
+        "kind": kind,
+        "pages": pages,
+        "requests": stats.get("downloader/request_count", 0),
+        "seconds": stats.get("elapsed_time_seconds", 0.0),
+        "cpu_s": round(cpu.get("closed", 0.0) - cpu.get("opened", 0.0), 3),
+        "status": stats.get("pmkz/status", "ok" if kind == "bare" else "failed"),
+        "peak_kb": _peak_kb(),
+    }
+
+
+def main(argv: list[str]) -> None:
+    kind, base_url, workdir = argv[:3]
+    if kind not in ("full", "bare"):
+        raise SystemExit(f"bench.child: unknown kind {kind!r}")
+    figures = run(kind, base_url.rstrip("/"), Path(workdir), images="--no-images" not in argv[3:])
+    print(json.dumps(figures), flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,49 @@
+"""The figures of `bench.suite.run` as the table `pmkz bench` prints."""
+from __future__ import annotations
+
+
+def _met(figures: dict, name: str) -> str:
+    return "yes" if figures["targets"][name]["met"] else "NO"
+
+
+def rows(f: dict) -> list[tuple[str, str, str, str]]:
+    t, p, d, s, m, i = (f[k] for k in ("throughput", "parse", "dates", "store", "memory", "idle"))
+    images = "with images" if m["images"] else "no images"
+    return [
+        (f"crawl, bare Scrapy spider ({t['pages']} pages, median of {t['rounds']})", f"{t['bare_pages_per_s']} pages/s", "", ""),
+        (f"crawl, full pipeline ({t['image_requests_per_page']} images/page)", f"{t['full_pages_per_s']} pages/s", "", ""),
+        ("crawl, full pipeline, --no-images", f"{t['full_no_images_pages_per_s']} pages/s", "", ""),
+        ("crawler CPU per page: bare, full, --no-images",
+         " / ".join(f"{t['cpu_ms_per_page'][k]}" for k in ("bare", "full", "full_no_images")) + " ms", "", ""),
+        ("full / bare", f"{t['ratio']}", ">= 0.7", _met(f, "throughput_ratio")),
+        ("full --no-images / bare", f"{t['ratio_no_images']}", ">= 0.7", _met(f, "throughput_ratio_no_images")),
+        (f"parse per page, median ({p['pages']} pages)", f"{p['median_ms']} ms", "<= 3 ms", _met(f, "parse_median_ms")),
+        ("parse per page, p95", f"{p['p95_ms']} ms", "", ""),
+        ("dates, fast path", f"{d['fast_per_s']}/s", "", ""),
+        ("dates, dateparser", f"{d['dateparser_per_s']}/s", "", ""),
+        (f"dates, speed-up ({d['texts']} forms, equal: {'yes' if d['equal'] else 'NO'})", f"{d['speedup']}x",
+         ">= 50x, equal", _met(f, "date_speedup")),
+        (f"store, {s['records']} new records", f"{s['new_s']} s", "< 2 s", _met(f, "store_new_s")),
+        (f"store, {s['records']} unchanged records", f"{s['unchanged_s']} s", "", ""),
+        (f"peak memory, {m['small_pages']}-page crawl ({images})", f"{m['small_peak_mb']} MB", "", ""),
+        (f"peak memory, {m['large_pages']}-page crawl ({images})", f"{m['large_peak_mb']} MB", "", ""),
+        ("peak memory, large / small", f"{m['ratio']}", "<= 1.25", _met(f, "memory_ratio")),
+        (f"idle cycle requests, {i['small_items']} items", f"{i['small_requests']}", "", ""),
+        (f"idle cycle requests, {i['large_items']} items", f"{i['large_requests']}", "equal", _met(f, "idle_requests")),
+    ]
+
+
+def table(f: dict) -> str:
+    header = ("figure", "value", "target", "met")
+    body = rows(f)
+    widths = [max(len(r[c]) for r in [header, *body]) for c in range(4)]
+
+    def line(cells):
+        return "| " + " | ".join(cell.ljust(w) for cell, w in zip(cells, widths)) + " |"
+
+    out = [line(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, body)]
+    m = f["machine"]
+    out.append("")
+    out.append(f"{m['cpus']} CPUs, load average {m['load_average'][0]} before, {m['load_average_after'][0]} after;"
+               f" Python {m['python']}; {f['seconds']} s{'; QUICK sizes: not a measurement' if f['quick'] else ''}")
+    return "\n".join(out)

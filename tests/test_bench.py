@@ -1,0 +1,53 @@
+"""`pmkz bench --quick --json` runs the whole suite and reports every figure.
+
+Benchmarks measure; tests do not time. This only checks that each step ran against
+the replica and produced its figures, with their targets judged.
+"""
+from __future__ import annotations
+
+import json
+import numbers
+
+import pytest
+
+from bench.report import table
+from conftest import pmkz
+
+FIGURES = {
+    "throughput": ["bare_pages_per_s", "full_pages_per_s", "full_no_images_pages_per_s", "ratio",
+                   "ratio_no_images", "pages", "image_requests_per_page"],
+    "parse": ["median_ms", "p95_ms", "pages"],
+    "dates": ["fast_per_s", "dateparser_per_s", "speedup", "texts"],
+    "store": ["records", "new_s", "unchanged_s"],
+    "memory": ["small_pages", "small_peak_mb", "large_pages", "large_peak_mb", "ratio"],
+    "idle": ["small_items", "small_requests", "large_items", "large_requests"],
+}
+TARGETS = ["throughput_ratio", "throughput_ratio_no_images", "parse_median_ms", "date_speedup",
+           "store_new_s", "memory_ratio", "idle_requests"]
+
+
+@pytest.fixture(scope="module")
+def figures():
+    return json.loads(pmkz("bench", "--quick", "--json", timeout=900).stdout)
+
+
+def test_quick_bench_reports_every_figure_as_json(figures):
+    assert figures["quick"] is True
+    for section, names in FIGURES.items():
+        for name in names:
+            value = figures[section][name]
+            assert isinstance(value, numbers.Real) and value > 0, (section, name, value)
+    assert figures["dates"]["equal"] is True and figures["dates"]["mismatches"] == []
+    assert figures["throughput"]["pages"] == 3 * 10 + 3  # articles and one list page per language
+    assert figures["memory"]["large_pages"] > figures["memory"]["small_pages"]
+    assert figures["idle"]["large_items"] > figures["idle"]["small_items"]
+    for name in TARGETS:
+        assert set(figures["targets"][name]) == {"value", "target", "met"}
+        assert isinstance(figures["targets"][name]["met"], bool)
+
+
+def test_the_table_shows_each_figure(figures):
+    text = table(figures)
+    for words in ("bare Scrapy spider", "full pipeline", "parse per page", "dates, speed-up",
+                  "store, 300 new records", "peak memory", "idle cycle requests", "QUICK"):
+        assert words in text
