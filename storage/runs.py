@@ -16,7 +16,7 @@ def start(db: Database, base_url: str, mode: str, now: str) -> int:
     'interrupted' here, so every run row ends with a final status.
     """
     for run_id, pid in db.execute("SELECT id, pid FROM crawl_runs WHERE status = 'running'").fetchall():
-        if not _alive(pid):
+        if not process_alive(pid):
             db["crawl_runs"].update(run_id, {"status": "interrupted", "error": "the crawl process died"})
     table = db["crawl_runs"].insert({
         "started": now, "status": "running", "base_url": base_url, "mode": mode,
@@ -36,7 +36,8 @@ def get(db: Database, run_id: int) -> dict:
     return db["crawl_runs"].get(run_id)
 
 
-def _alive(pid: int | None) -> bool:
+def process_alive(pid: int | None) -> bool:
+    """Whether a process of this machine with that pid still runs."""
     if not pid:
         return False
     try:

@@ -14,6 +14,8 @@ import tempfile
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
+from storage.runs import process_alive
+
 IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff"}
 PARTIAL_DIR = ".partial"
 
@@ -62,17 +64,8 @@ def remove_dead_partials(root: Path) -> int:
     removed = 0
     for tmp in Path(root, PARTIAL_DIR).glob("*.part"):
         pid = tmp.name.split("-", 1)[0]
-        if not (pid.isdigit() and _alive(int(pid))):
+        if not (pid.isdigit() and process_alive(int(pid))):
             tmp.unlink(missing_ok=True)
             removed += 1
     return removed
 
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

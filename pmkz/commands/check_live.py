@@ -13,23 +13,13 @@ from pathlib import Path
 import click
 
 from pmkz import config
+from pmkz.commands._errors import CommandError, OneLineErrors
 
 LOW, USAGE, UNREACHABLE = 1, 2, 3
 
 
 def _fail(message: str, code: int) -> None:
-    click.echo(f"pmkz check-live: error: {message}", err=True)
-    sys.exit(code)
-
-
-class OneLineErrors(click.Command):
-    """A wrong option is one line on stderr too, not click's usage block."""
-
-    def parse_args(self, ctx, args):
-        try:
-            return super().parse_args(ctx, args)
-        except click.UsageError as error:
-            _fail(error.format_message(), USAGE)
+    raise CommandError("check-live", message, code)
 
 
 def _print(report, min_coverage: float) -> list[str]:

@@ -16,13 +16,14 @@ import hashlib
 import json
 import os
 import re
-import sys
 from datetime import datetime, timezone
 from pathlib import Path
 from string import Template
 from urllib.parse import urlsplit
 
 import click
+
+from pmkz.commands._errors import CommandError, OneLineErrors
 
 FAILED, USAGE, UNREACHABLE = 1, 2, 3
 
@@ -76,18 +77,7 @@ def test_field(record, field):
 
 
 def _fail(message: str, code: int) -> None:
-    click.echo(f"pmkz save-page: error: {message}", err=True)
-    sys.exit(code)
-
-
-class OneLineErrors(click.Command):
-    """A wrong option is one line on stderr too, not click's usage block."""
-
-    def parse_args(self, ctx, args):
-        try:
-            return super().parse_args(ctx, args)
-        except click.UsageError as error:
-            _fail(error.format_message(), USAGE)
+    raise CommandError("save-page", message, code)
 
 
 def page_name(url: str) -> str:
