@@ -20,8 +20,9 @@ _PARAGRAPH_TAGS = frozenset(("p", "h2", "h3", "h4", "blockquote", "li", "pre"))
 # Lists and quotes hand their text on to the element that holds them.
 _PASS_UP_TAGS = frozenset(("blockquote", "li", "ul", "ol"))
 # Every text outside links, found in C; menus (most of a page's elements, all links)
-# never reach Python.
-_PROSE_TEXTS = etree.XPath("//body//text()[not(ancestor::a)][normalize-space()]")
+# never reach Python. Written as one absolute descendant step, and with the cheap blank
+# test before the ancestor walk, it costs a third less than `//body//text()[...]`.
+_PROSE_TEXTS = etree.XPath("/descendant::body/descendant::text()[normalize-space()][not(ancestor::a)]")
 # Furniture by tag only: a class word on a page wrapper must not hide the article.
 _FURNITURE_TAGS = frozenset(("footer", "nav", "aside", "header", "form"))
 # A sibling wrapper joins the container only with a paragraph's worth of text, and
@@ -98,9 +99,19 @@ def find_container(root):
     return None
 
 
-def _article_links(element) -> set[str]:
-    return {canonical_url(a.get("href")) for a in element.iter("a")
-            if a.get("href") and is_article_url(a.get("href"))}
+def _links_one_article(element) -> bool:
+    """True when the element links exactly one article (however many times); the walk
+    stops at a second one."""
+    found = None
+    for anchor in element.iter("a"):
+        href = anchor.get("href")
+        if href and is_article_url(href):
+            url = canonical_url(href)
+            if found is None:
+                found = url
+            elif url != found:
+                return False
+    return found is not None
 
 
 def looks_like_list(container) -> bool:
@@ -110,7 +121,7 @@ def looks_like_list(container) -> bool:
         if box is None:
             continue
         children = [child for child in box if isinstance(child.tag, str)]
-        single = sum(1 for child in children if len(_article_links(child)) == 1)
+        single = sum(1 for child in children if _links_one_article(child))
         if single >= 3 and single * 2 >= len(children):
             return True
     return False

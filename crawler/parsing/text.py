@@ -12,7 +12,7 @@ import unicodedata
 
 # Zero-width characters are not white space to Python's `\s`, but editors scatter them
 # between words exactly where a space belongs.
-_SPACE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
+_ZERO_WIDTH = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
 
 _CREDIT = r"(?:photo|photos|фото|фотография|сурет|суреттер|фотосурет|фото и видео|photo and video)"
 
@@ -67,8 +67,20 @@ _TITLE_SEPARATOR = re.compile(r"\s+[|—–-]\s+")
 
 
 def normalize_text(text: str) -> str:
-    """One paragraph in normal form: NFC, every white space run one space, stripped."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    """One paragraph in normal form: NFC, every white space run one space, stripped.
+
+    str.split() splits on exactly what `\s` matches (str.isspace) and is several times
+    faster than a regex over Cyrillic text, which checks each letter's category.
+    """
+    text = unicodedata.normalize("NFC", text)
+    # Printable text has no white space but the ASCII space, and no zero-width
+    # characters (format characters are not printable): only the ends may need work.
+    if text.isprintable() and "  " not in text:
+        return text.strip()
+    for character in _ZERO_WIDTH:
+        if character in text:
+            text = text.replace(character, " ")
+    return " ".join(text.split())
 
 
 # The start-anchored patterns in one, tried once per paragraph.
