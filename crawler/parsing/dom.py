@@ -92,9 +92,12 @@ def lineage(element) -> dict[int, object]:
     return {id(e): e for e in (element, *element.iterancestors())}
 
 
+_DOC_INDEX = etree.XPath("count(preceding::*) + count(ancestor::*)")
+
+
 def doc_index(element) -> int:
     """Position of the element in document order."""
-    return int(element.xpath("count(preceding::*) + count(ancestor::*)"))
+    return int(_DOC_INDEX(element))
 
 
 def common_ancestor(first, second):

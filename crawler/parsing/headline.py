@@ -20,7 +20,7 @@ _TOP_HEADINGS = etree.XPath("//h1 | //*[@role='heading'][@aria-level='1']")
 
 
 def _is_logo(h1) -> bool:
-    if h1.find(".//img") is not None:
+    if next(h1.iterdescendants("img"), None) is not None:
         return True
     links = (*h1.iter("a"), *h1.iterancestors("a"))
     return any(_HOME_PATH.match(urlsplit(a.get("href") or "").path) for a in links if a.get("href") is not None)
@@ -33,7 +33,7 @@ def _usable(text: str) -> bool:
 def _nearest(candidates, container):
     """The h1 nearest the body: inside it, else the last one before it, else the first
     one after it."""
-    if container is None:
+    if container is None or len(candidates) == 1:
         return candidates[0]
     at = doc_index(container)
 

@@ -2,6 +2,8 @@
 lead paragraph printed between the headline and the body."""
 from __future__ import annotations
 
+from lxml import etree
+
 from crawler.parsing.dates import parse_fast
 from crawler.parsing.dom import contains, in_noise_or_link, is_block, lineage, text_of
 from crawler.parsing.selectors import LEAD_WORDS, class_words
@@ -10,11 +12,14 @@ from crawler.parsing.text import is_boilerplate, is_site_description, normalize_
 _MIN_LEAD = 40  # shorter texts between headline and body are bylines, dates, captions
 _WINDOW = 40
 _FIGURE = ("figure", "figcaption")
+# Compiled once: element.xpath() would compile the expression again on every page.
+_FOLLOWING = etree.XPath(f"following::*[position() <= {_WINDOW}]")
 
 
 def _lead_text(element) -> str | None:
     text = normalize_text(text_of(element))
-    if not text or is_boilerplate(text) or parse_fast(text) and len(text) < _MIN_LEAD:
+    # The length test first: the date patterns cost more, and only a short text is a dateline.
+    if not text or is_boilerplate(text) or len(text) < _MIN_LEAD and parse_fast(text):
         return None
     links = sum(len(normalize_text(text_of(a))) for a in element.iter("a"))
     return text if links * 2 < len(text) else None
@@ -33,7 +38,7 @@ def find_lead(region, headline, container):
     top of the article; else, when the headline is outside the body, the first prose
     block between them."""
     if headline is not None:
-        window = headline.xpath(f"following::*[position() <= {_WINDOW}]")
+        window = _FOLLOWING(headline)
     else:
         window = [e for _, e in zip(range(_WINDOW), region.iter())]
     stop = lineage(region)

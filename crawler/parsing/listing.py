@@ -36,20 +36,30 @@ class Listing:
     last_page: int | None = None  # the highest number the pager shows, when it shows one
 
 
+def _article_target(target: str, host: str, prefix: str | None) -> str | None:
+    """The canonical URL of an absolute link to an article of this host and language."""
+    if urlsplit(target).netloc.lower() != host or not is_article_url(target):
+        return None
+    if prefix and LANG_OF_PREFIX[prefix_of(target)] != LANG_OF_PREFIX[prefix]:
+        return None
+    return canonical_url(target)
+
+
 def _article_anchors(root, url: str, base: str) -> dict:
     """Anchor -> canonical URL, for links to articles of this host and language."""
     host, prefix = urlsplit(url).netloc.lower(), prefix_of(url)
     found = {}
+    # href -> canonical URL or None: an item links its article two or three times
+    # (picture, heading, "more"), and urljoin costs more than the rest of the test.
+    targets: dict[str, str | None] = {}
     for anchor in root.iter("a"):
         href = (anchor.get("href") or "").strip()
         if not href:
             continue
-        target = urljoin(base, href)
-        if urlsplit(target).netloc.lower() != host or not is_article_url(target):
-            continue
-        if prefix and LANG_OF_PREFIX[prefix_of(target)] != LANG_OF_PREFIX[prefix]:
-            continue
-        found[anchor] = canonical_url(target)
+        if href not in targets:
+            targets[href] = _article_target(urljoin(base, href), host, prefix)
+        if targets[href] is not None:
+            found[anchor] = targets[href]
     # Links in menus and sidebars are not the list, unless the list is all there is.
     main = {a: u for a, u in found.items() if not in_noise_or_link(a.getparent())}
     return main or found
@@ -63,7 +73,7 @@ def _item(anchor, url: str, anchors: dict):
     for parent in anchor.iterancestors():
         if any(anchors.get(a, url) != url for a in parent.iter("a")):
             break
-        if parent.tag in ("body", "html", "main") or parent.find(".//h1") is not None:
+        if parent.tag in ("body", "html", "main") or next(parent.iterdescendants("h1"), None) is not None:
             break
         item = parent
     return item

@@ -8,10 +8,14 @@ import json
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from lxml import etree
+
 from crawler.parsing.decoding import decode_html
 from crawler.parsing.dom import parse_document
 from crawler.parsing.text import normalize_text
 
+# Compiled XPath: iterfind's ElementPath walks every element of the page in Python.
+_ITEMPROP_PUBLISHED = etree.XPath("descendant::*[@itemprop='datePublished']")
 _PUBLISHED_META = ("article:published_time", "og:article:published_time", "datepublished",
                    "pubdate", "publishdate", "dc.date.issued", "dc.date", "date")
 
@@ -95,7 +99,7 @@ def read_metadata(root) -> Metadata:
             _read_json_ld(element.text or "", meta, descriptions)
     if not meta.published:
         # Microdata on the page body: <time itemprop="datePublished" datetime="...">.
-        for element in root.iterfind(".//*[@itemprop='datePublished']"):
+        for element in _ITEMPROP_PUBLISHED(root):
             printed = " ".join(element.itertext())
             meta.published = element.get("datetime") or element.get("content") or printed or None
             meta.published_source = "meta:itemprop"

@@ -30,6 +30,8 @@ _CURRENT_WORDS = frozenset(("active", "current", "selected"))
 _CURRENT_CANDIDATES = etree.XPath(
     "descendant::*[" + " or ".join(f"contains(@class, '{w}')" for w in sorted(_CURRENT_WORDS)) + "]"
 )
+# Compiled XPath: iterfind's ElementPath walks every element of the page in Python.
+_ARIA_CURRENT = etree.XPath("descendant::*[@aria-current='page']")
 _PAGER_WORDS = frozenset(("pagination", "pager", "pages", "paging", "paginator", "page"))
 _PAGE_IN_HREF = re.compile(r"page|[?&]p=", re.IGNORECASE)
 
@@ -46,7 +48,7 @@ def _usable_href(anchor, base: str, current: str) -> str | None:
 
 def _current_page(root, url: str) -> int:
     """The page number shown as current, else the one in the URL, else 1."""
-    for element in root.iterfind(".//*[@aria-current='page']"):
+    for element in _ARIA_CURRENT(root):
         text = normalize_text(text_of(element))
         if text.isdigit():
             return int(text)

@@ -9,6 +9,8 @@ the fast patterns first; dateparser only sees them if none matched.
 """
 from __future__ import annotations
 
+from lxml import etree
+
 from crawler.parsing.dates import ParsedDate, parse_fast, parse_iso, parse_site_date, parse_with_dateparser
 from crawler.parsing.dom import in_noise_or_link, lineage, spaced_text_of
 from crawler.parsing.selectors import DATE_WORDS, class_words
@@ -18,6 +20,9 @@ from crawler.parsing.urls import is_article_url
 _FOLLOWING = 80  # elements after the headline: its header, and some way into the body
 _PRECEDING = 15  # a date printed above the headline
 _MAX_DATE_TEXT = 100  # longer texts are prose that mentions a date, not a dateline
+# Compiled once: element.xpath() would compile the expression again on every page.
+_FOLLOWING_ELEMENTS = etree.XPath(f"following::*[position() <= {_FOLLOWING}]")
+_PRECEDING_ELEMENTS = etree.XPath(f"preceding::*[position() <= {_PRECEDING}]")
 
 
 def _header_elements(anchor, region, selectors):
@@ -28,7 +33,7 @@ def _header_elements(anchor, region, selectors):
         yield from ((element, f"selector:{selector}") for selector, element in selectors.matches("date", region))
     if anchor is None:
         return
-    following = anchor.xpath(f"following::*[position() <= {_FOLLOWING}]")
+    following = _FOLLOWING_ELEMENTS(anchor)
     for index, element in enumerate(following):
         if READ_ALSO.match((element.text or "").strip()):
             following = following[:index]
@@ -38,7 +43,7 @@ def _header_elements(anchor, region, selectors):
     # Above the headline, only within its own header block.
     parent = anchor.getparent()
     scope = parent.getparent() if parent is not None else None
-    preceding = anchor.xpath(f"preceding::*[position() <= {_PRECEDING}]")
+    preceding = _PRECEDING_ELEMENTS(anchor)
     yield from ((e, "structure") for e in reversed(preceding) if scope is None or scope in e.iterancestors())
 
 
