@@ -16,7 +16,8 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler.politeness import rate_settings
-from crawler.spiders.news import NewsSpider, _parse_langs
+from crawler.languages import parse_langs
+from crawler.spiders.news import NewsSpider
 from crawler.window import DateWindow
 from storage import Store, StorageError
 
@@ -67,7 +68,7 @@ class CrawlSummary:
 def check_options(options: CrawlOptions) -> None:
     """Fail fast, before Scrapy starts, on anything that would break the crawl later."""
     try:
-        _parse_langs(options.langs)
+        parse_langs(options.langs)
         DateWindow.from_strings(options.since, options.until)
         importlib.import_module("crawler.settings")  # reads the limits from the environment
     except ValueError as error:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,14 @@ def crawl(base_url: str, workdir: Path, *extra: str, check: bool = True) -> subp
         "crawl", "--base-url", base_url, "--db", str(workdir / "pmkz.db"),
         "--images-dir", str(workdir / "images"), *extra, check=check,
     )
+
+
+def wait_for(condition, timeout: float = 90, what: str = "condition", interval: float = 0.3):
+    """Poll `condition` until it returns something true, and return that."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"timed out waiting for {what}")

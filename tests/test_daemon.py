@@ -9,7 +9,7 @@ import time
 import pytest
 import sqlite_utils
 
-from conftest import pmkz
+from conftest import pmkz, wait_for
 from test_monitoring import EpochReplica
 
 
@@ -21,16 +21,6 @@ def runs(db_path) -> list[dict]:
         return list(db["crawl_runs"].rows_where(order_by="id")) if db["crawl_runs"].exists() else []
     finally:
         db.close()
-
-
-def wait_for(condition, timeout=90, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.3)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def ok_runs_after(db_path, run_count):

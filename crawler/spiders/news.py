@@ -20,11 +20,13 @@ from scrapy import Request, Spider, signals
 from scrapy.http import TextResponse
 
 from crawler import health, progress
+from crawler.languages import parse_langs
 from crawler.list_cursor import ListCursor
 from crawler.items import ArticleItem, PageFailed, PageGone, PageUnchanged
-from crawler.parsing import NotAnArticle, parse_article, parse_listing
-from crawler.parsing.selectors import KNOWN, load_selectors
+from crawler.parse_workers import ParserDied, ParseWorkers
+from crawler.parsing import NotAnArticle
 from crawler.parsing.urls import canonical_url, is_article_url, lang_of
+from crawler.spiders.answers import error_line, failure_line, header
 from crawler.window import DateWindow
 from pmkz.config import LANG_PREFIX, LANGUAGES
 
@@ -43,7 +45,7 @@ class NewsSpider(Spider):
     def __init__(self, base_url=None, langs=None, since=None, until=None, full=False, **kwargs):
         super().__init__(**kwargs)
         self.base_url = base_url
-        self.langs = _parse_langs(langs)
+        self.langs = parse_langs(langs)
         self.window = DateWindow.from_strings(since, until)
         self.full = full not in (False, None, "", "0", "false", "no")
         self.known = {}  # lang -> URLs stored before this run
@@ -56,8 +58,8 @@ class NewsSpider(Spider):
         spider.base_url = (spider.base_url or crawler.settings["PMKZ_BASE_URL"]).rstrip("/")
         if spider.langs is None:
             spider.langs = list(crawler.settings.getlist("PMKZ_LANGS") or LANGUAGES)
-        path = crawler.settings.get("PMKZ_SELECTORS")
-        spider.selectors = load_selectors(path) if path else KNOWN
+        spider.parsers = ParseWorkers(crawler.settings.getint("PMKZ_PARSE_WORKERS"), crawler.settings.get("PMKZ_SELECTORS"))
+        crawler.signals.connect(spider.parsers.close, signal=signals.spider_closed)
         return spider
 
     @property
@@ -98,7 +100,7 @@ class NewsSpider(Spider):
         return Request(url, callback=self.parse_list, errback=self.list_failed,
                        cb_kwargs={"lang": lang, "walk": walk}, meta=meta)
 
-    def parse_list(self, response, lang, walk):
+    async def parse_list(self, response, lang, walk):
         if response.status in LIST_END_STATUSES:
             # A page after the first that is not there: a list numbered past its end
             # (2019-style lists are walked by guessing page N+1), not a failure.
@@ -106,7 +108,11 @@ class NewsSpider(Spider):
                 self.list_ends_reached.add(lang)
             return
         self.crawler.stats.inc_value("pmkz/list_pages")
-        listing = parse_listing(response.body, response.url, selectors=self.selectors)
+        try:
+            listing = await self.parsers.parse_listing(response.body, response.url, None)
+        except ParserDied as error:
+            yield PageFailed(url=canonical_url(response.url), kind="parse", error=str(error), raw_html=response.body)
+            return
         health.count_list_page(self.crawler.stats, len(listing.article_urls))
         wanted = [url for url in listing.article_urls if not self.window.excludes(listing.list_dates.get(url))]
         for url in wanted:
@@ -151,7 +157,7 @@ class NewsSpider(Spider):
             meta={"handle_httpstatus_list": ARTICLE_STATUSES, "teaser": teaser}, priority=ARTICLE_PRIORITY,
         )
 
-    def parse_article(self, response):
+    async def parse_article(self, response):
         requested = canonical_url(response.request.meta.get("redirect_urls", [response.url])[0])
         if response.status == 304:
             yield PageUnchanged(url=requested)
@@ -163,65 +169,48 @@ class NewsSpider(Spider):
             yield PageGone(url=requested, reason=f"redirects to {response.url}")
             if not is_article_url(response.url):
                 return
-        yield from self.article_item(response)
+        item = await self.article_item(response)
+        if item is not None:
+            yield item
 
-    def article_item(self, response):
+    async def article_item(self, response):
+        """The page's ArticleItem; PageFailed when it does not parse; None when it is
+        outside the date window."""
         url = canonical_url(response.url)
         stats = self.crawler.stats
         if not isinstance(response, TextResponse):
             health.count_parse_failure(stats, None)
-            yield PageFailed(url=url, kind="parse", error="not an HTML page", raw_html=response.body)
-            return
+            return PageFailed(url=url, kind="parse", error="not an HTML page", raw_html=response.body)
         try:
-            record = parse_article(response.body, url, encoding=response.encoding, selectors=self.selectors)
+            record = await self.parsers.parse_article(response.body, url, response.encoding)
         except NotAnArticle as error:
             health.count_parse_failure(stats, error.missing)
-            yield PageFailed(url=url, kind="parse", error=str(error), raw_html=response.body)
-            return
+            return PageFailed(url=url, kind="parse", error=str(error), raw_html=response.body)
+        except Exception as error:  # a parser bug or a dead worker: recorded, never dropped
+            self.logger.exception("parsing %s failed", url)
+            health.count_parse_failure(stats, None)
+            message = str(error) if isinstance(error, ParserDied) else f"parser error: {error_line(error)}"
+            return PageFailed(url=url, kind="parse", error=message, raw_html=response.body)
         if record["summary"] is None and response.meta.get("teaser"):
             record["summary"] = response.meta["teaser"]
             record["field_sources"]["summary"] = "listing"
         health.count_page(stats, record)
         if self.window.excludes(record["published_date"]):
-            return
+            return None
         item = ArticleItem(**record)
-        item["etag"] = _header(response, b"ETag")
-        item["last_modified"] = _header(response, b"Last-Modified")
-        yield item
+        item["etag"] = header(response, b"ETag")
+        item["last_modified"] = header(response, b"Last-Modified")
+        return item
 
     def article_failed(self, failure):
         request = failure.request
         url = canonical_url(request.meta.get("redirect_urls", [request.url])[0])
         health.count_fetch_failure(self.crawler.stats)
-        yield PageFailed(url=url, kind="fetch", error=_one_line(failure), raw_html=None)
+        yield PageFailed(url=url, kind="fetch", error=failure_line(failure), raw_html=None)
 
     def list_failed(self, failure):
-        error = _one_line(failure)
+        error = failure_line(failure)
         health.count_fetch_failure(self.crawler.stats)
         if not self.crawler.stats.get_value("pmkz/first_list_error"):
             self.crawler.stats.set_value("pmkz/first_list_error", error)
         yield PageFailed(url=canonical_url(failure.request.url), kind="fetch", error=error, raw_html=None)
-
-
-def _parse_langs(langs):
-    if langs is None:
-        return None
-    chosen = [part.strip() for part in (langs.split(",") if isinstance(langs, str) else langs) if part.strip()]
-    unknown = [lang for lang in chosen if lang not in LANGUAGES]
-    if unknown or not chosen:
-        raise ValueError(f"unknown language {', '.join(unknown) or '(none)'}: choose from {', '.join(LANGUAGES)}")
-    return chosen
-
-
-def _header(response, name):
-    value = response.headers.get(name)
-    return value.decode("latin-1") if value else None
-
-
-def _one_line(failure) -> str:
-    value = failure.value
-    response = getattr(value, "response", None)
-    if response is not None:
-        return f"HTTP {response.status}"
-    text = str(value).strip() or type(value).__name__
-    return f"{type(value).__name__}: {text.splitlines()[0]}"[:300]
