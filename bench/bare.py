@@ -1,10 +1,16 @@
 """The floor the crawler is measured against: a Scrapy spider that follows the same
-list and article links as the news spider and does nothing else.
+links as the news spider and does nothing else.
 
-It parses nothing of its own (links come from Scrapy's selectors), yields no items and
-stores nothing, so the difference to the full crawl is what pmkz adds to Scrapy.
+It parses nothing of its own (list links come from Scrapy's selectors), yields no items
+and stores nothing, so the difference to the full crawl is what pmkz adds to Scrapy.
+Given `image_paths` (a JSON file: article path -> the paths of its images, written by
+the bench from the replica's own truth, never from pmkz's parser) it also fetches each
+article's images, the same requests the full crawl's images pipeline makes.
 """
 from __future__ import annotations
+
+import json
+from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
 
@@ -15,10 +21,14 @@ from pmkz.config import LANG_PREFIX
 class BareSpider(Spider):
     name = "bench-bare"
 
-    def __init__(self, base_url: str, langs: str = "ru,kk,en", **kwargs):
+    def __init__(self, base_url: str, langs: str = "ru,kk,en", image_paths: str | None = None, **kwargs):
         super().__init__(**kwargs)
         self.base_url = base_url.rstrip("/")
         self.langs = langs.split(",")
+        self.image_paths = {}
+        if image_paths:
+            with open(image_paths, encoding="utf-8") as file:
+                self.image_paths = json.load(file)
 
     async def start(self):
         for lang in self.langs:
@@ -37,3 +47,8 @@ class BareSpider(Spider):
 
     def parse_article(self, response):
         self.crawler.stats.inc_value("bench/article_pages")
+        for path in self.image_paths.get(urlsplit(response.url).path, ()):
+            yield Request(self.base_url + path, callback=self.image_fetched)
+
+    def image_fetched(self, response):
+        self.crawler.stats.inc_value("bench/images")

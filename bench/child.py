@@ -1,10 +1,11 @@
 """One benchmark crawl in this process; prints its figures as one JSON line.
 
-    python -m bench.child full|bare BASE_URL WORKDIR [--no-images]
+    python -m bench.child full|bare BASE_URL WORKDIR [--no-images | --image-paths FILE]
 
 `full` is exactly what `pmkz crawl` runs (same settings, spider and pipelines) on a
 database in WORKDIR; `bare` is bench.bare.BareSpider under the same settings without
-item pipelines.
+item pipelines, fetching the images FILE lists for each article (bench.crawls writes it
+from the replica's truth).
 
 Peak memory is the kernel's VmHWM of this process, read here at the end: ru_maxrss from
 the parent's wait4() would not do, since Linux folds the RSS of the process that forked
@@ -13,16 +14,10 @@ the parent's wait4() would not do, since Linux folds the RSS of the process that
 from __future__ import annotations
 
 import json
+import resource
 import sys
 import time
 from pathlib import Path
-
-from scrapy import signals
-from scrapy.crawler import CrawlerProcess
-
-from bench.bare import BareSpider
-from crawler.run import CrawlOptions, check_options, crawl_settings
-from crawler.spiders.news import NewsSpider
 
 LANGS = "ru,kk,en"
 
@@ -35,7 +30,16 @@ def _peak_kb() -> int:
 _OUTCOMES = ("new", "changed", "unchanged", "gone", "failed")
 
 
-def run(kind: str, base_url: str, workdir: Path, images: bool) -> dict:
+def run(kind: str, base_url: str, workdir: Path, images: bool, image_paths: str | None = None) -> dict:
+    # Imported here, not at the top: the parser workers (spawned) import this module as
+    # their __main__, and should cost what they cost under `pmkz crawl`, no more.
+    from scrapy import signals
+    from scrapy.crawler import CrawlerProcess
+
+    from bench.bare import BareSpider
+    from crawler.run import CrawlOptions, check_options, crawl_settings
+    from crawler.spiders.news import NewsSpider
+
     workdir.mkdir(parents=True, exist_ok=True)
     options = CrawlOptions(
         base_url=base_url, db_path=workdir / "pmkz.db", images_dir=workdir / "images",
@@ -61,8 +65,12 @@ def run(kind: str, base_url: str, workdir: Path, images: bool) -> dict:
 
     crawler.signals.connect(opened, signal=signals.spider_opened)
     crawler.signals.connect(closed, signal=signals.spider_closed)
-    process.crawl(crawler, base_url=base_url, langs=LANGS)
+    arguments = {"image_paths": image_paths} if kind == "bare" and images else {}
+    process.crawl(crawler, base_url=base_url, langs=LANGS, **arguments)
     process.start()
+    # The parser workers (crawler/parse_workers.py) are this process's only children,
+    # ended and reaped when the spider closed.
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
     stats = crawler.stats.get_stats()
     if kind == "bare":
         pages = stats.get("bench/list_pages", 0) + stats.get("bench/article_pages", 0)
@@ -74,16 +82,22 @@ def run(kind: str, base_url: str, workdir: Path, images: bool) -> dict:
         "requests": stats.get("downloader/request_count", 0),
         "seconds": stats.get("elapsed_time_seconds", 0.0),
         "cpu_s": round(cpu.get("closed", 0.0) - cpu.get("opened", 0.0), 3),
+        "worker_cpu_s": round(workers.ru_utime + workers.ru_stime, 3),
         "status": stats.get("pmkz/status", "ok" if kind == "bare" else "failed"),
         "peak_kb": _peak_kb(),
+        "worker_peak_kb": workers.ru_maxrss,
     }
 
 
 def main(argv: list[str]) -> None:
-    kind, base_url, workdir = argv[:3]
+    kind, base_url, workdir, *options = argv
     if kind not in ("full", "bare"):
         raise SystemExit(f"bench.child: unknown kind {kind!r}")
-    figures = run(kind, base_url.rstrip("/"), Path(workdir), images="--no-images" not in argv[3:])
+    image_paths = options[options.index("--image-paths") + 1] if "--image-paths" in options else None
+    if kind == "bare" and "--no-images" not in options and not image_paths:
+        raise SystemExit("bench.child: a bare crawl with images needs --image-paths FILE")
+    figures = run(kind, base_url.rstrip("/"), Path(workdir), images="--no-images" not in options,
+                  image_paths=image_paths)
     print(json.dumps(figures), flush=True)
 
 

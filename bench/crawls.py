@@ -13,6 +13,8 @@ import tempfile
 from pathlib import Path
 
 from pmkz.replica_process import ReplicaProcess
+from replica import build_site
+from replica.truth import truth_records
 from storage import Store
 
 
@@ -20,14 +22,16 @@ class BenchError(Exception):
     """A benchmark step that could not run; one-line message."""
 
 
-def crawl(kind: str, base_url: str, workdir: Path, images: bool = True) -> dict:
+def crawl(kind: str, base_url: str, workdir: Path, images: bool = True, image_paths: Path | None = None) -> dict:
     """One crawl in a child process: its figures, with pages per second, CPU per page
-    and peak memory in MB."""
+    and peak memory in MB (the crawl's process and its largest parser worker)."""
     workdir.mkdir(parents=True, exist_ok=True)
     # -P: a `bench` module in the current directory must not shadow this package.
     command = [sys.executable, "-P", "-m", "bench.child", kind, base_url, str(workdir)]
     if not images:
         command.append("--no-images")
+    elif kind == "bare":
+        command += ["--image-paths", str(image_paths)]
     with open(workdir / "child-stderr.txt", "w") as errors:
         child = subprocess.run(command, stdout=subprocess.PIPE, stderr=errors, text=True)
     lines = [line for line in child.stdout.splitlines() if line.startswith("{")]
@@ -35,46 +39,74 @@ def crawl(kind: str, base_url: str, workdir: Path, images: bool = True) -> dict:
         tail = (workdir / "child-stderr.txt").read_text(errors="replace").strip().splitlines()[-1:]
         raise BenchError(f"{kind} crawl of {base_url} exited {child.returncode}: {' '.join(tail) or 'no output'}")
     figures = json.loads(lines[-1])
-    figures["peak_mb"] = round(figures["peak_kb"] / 1024, 1)
+    figures["peak_mb"] = round((figures["peak_kb"] + figures["worker_peak_kb"]) / 1024, 1)
     figures["pages_per_s"] = round(figures["pages"] / figures["seconds"], 1) if figures["seconds"] else 0.0
-    figures["cpu_ms_per_page"] = round(1000 * figures["cpu_s"] / figures["pages"], 2) if figures["pages"] else 0.0
+    if figures["pages"]:
+        figures["cpu_ms_per_page"] = round(1000 * figures["cpu_s"] / figures["pages"], 2)
+        figures["worker_cpu_ms_per_page"] = round(1000 * figures["worker_cpu_s"] / figures["pages"], 2)
     return figures
 
 
 # What the throughput step compares: name -> (bench.child kind, download images).
-VARIANTS = {"bare": ("bare", True), "full": ("full", True), "full_no_images": ("full", False)}
+# Each full variant has a bare one making exactly the same requests.
+VARIANTS = {
+    "bare": ("bare", False), "bare_images": ("bare", True),
+    "full": ("full", True), "full_no_images": ("full", False),
+}
+# (full variant, its bare floor): the pairs held to the target, and the request counts
+# that must agree within each pair.
+PAIRS = {"ratio": ("full", "bare_images"), "ratio_no_images": ("full_no_images", "bare")}
+
+
+def write_image_paths(articles: int, path: Path) -> Path:
+    """Article path -> its images' paths, from the replica's source data (replica.truth)."""
+    site = build_site(articles=articles)
+    paths = {record["url"]: record["image_urls"] for record in truth_records(site, "")}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(paths), encoding="utf-8")
+    return path
 
 
 def throughput(articles: int, rounds: int, workdir: Path) -> dict:
-    """The bare spider and the full pipeline (with and without images) over one replica,
-    `rounds` times each in rotating order after a warm-up crawl (the replica draws each
-    page's text on first request); every full crawl starts from an empty database and
-    images dir. Medians of pages per second, and their ratios to the bare spider."""
+    """The bare spider and the full pipeline, each with and without images, over one
+    replica, `rounds` times each in rotating order after a warm-up crawl (the replica
+    draws each page's text on first request); every full crawl starts from an empty
+    database and images dir. Medians of pages per second, and the ratio of each full
+    variant to the bare spider making the same requests."""
+    image_paths = write_image_paths(articles, workdir / "image-paths.json")
     runs = {name: [] for name in VARIANTS}
     with ReplicaProcess("--articles", str(articles)) as replica:
-        crawl("bare", replica.url, workdir / "warm-up")
+        crawl("bare", replica.url, workdir / "warm-up", images=True, image_paths=image_paths)
         names = list(VARIANTS)
         for n in range(rounds):
             for name in names[n % len(names):] + names[:n % len(names)]:
                 kind, images = VARIANTS[name]
-                runs[name].append(crawl(kind, replica.url, workdir / f"{name}-{n}", images=images))
+                runs[name].append(crawl(kind, replica.url, workdir / f"{name}-{n}", images=images,
+                                        image_paths=image_paths))
     pages = {r["pages"] for results in runs.values() for r in results}
     if len(pages) != 1:
         raise BenchError(f"the crawls fetched different page counts: {sorted(pages)}")
+    requests = {name: statistics.median(r["requests"] for r in results) for name, results in runs.items()}
+    for full, bare in PAIRS.values():
+        if requests[full] != requests[bare]:
+            raise BenchError(f"{full} made {requests[full]:g} requests and {bare} {requests[bare]:g}: not comparable")
     speed = {name: statistics.median(r["pages_per_s"] for r in results) for name, results in runs.items()}
-    cpu = {name: statistics.median(r["cpu_ms_per_page"] for r in results) for name, results in runs.items()}
-    return {
+    figures = {
         "articles_per_lang": articles, "pages": pages.pop(), "rounds": rounds,
-        "bare_pages_per_s": speed["bare"], "full_pages_per_s": speed["full"],
-        "full_no_images_pages_per_s": speed["full_no_images"],
-        "ratio": round(speed["full"] / speed["bare"], 3),
-        "ratio_no_images": round(speed["full_no_images"] / speed["bare"], 3),
+        "pages_per_s": speed, "requests": requests,
+        **{name: round(speed[full] / speed[bare], 3) for name, (full, bare) in PAIRS.items()},
+        # The figure of the first bench, kept for comparison: images against no images.
+        "ratio_full_to_bare_pages_only": round(speed["full"] / speed["bare"], 3),
         "runs": {name: [r["pages_per_s"] for r in results] for name, results in runs.items()},
-        # The crawler process's own CPU per page: steadier than wall time on a busy machine.
-        "cpu_ms_per_page": cpu,
-        "image_requests_per_page": round(
-            statistics.median((r["requests"] / r["pages"]) for r in runs["full"]) - 1, 2),
+        # CPU per page of the crawl's own process and of its parser workers: steadier
+        # than wall time on a busy machine, and the whole cost, not only the fastest part.
+        "cpu_ms_per_page": {name: statistics.median(r["cpu_ms_per_page"] for r in results)
+                            for name, results in runs.items()},
+        "worker_cpu_ms_per_page": {name: statistics.median(r["worker_cpu_ms_per_page"] for r in results)
+                                   for name, results in runs.items()},
+        "image_requests_per_page": round(requests["full"] / requests["full_no_images"] - 1, 2),
     }
+    return figures
 
 
 def crawl_site(articles: int, workdir: Path, *, images: bool, idle: bool) -> dict:

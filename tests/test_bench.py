@@ -14,8 +14,8 @@ from bench.report import table
 from conftest import pmkz
 
 FIGURES = {
-    "throughput": ["bare_pages_per_s", "full_pages_per_s", "full_no_images_pages_per_s", "ratio",
-                   "ratio_no_images", "pages", "image_requests_per_page"],
+    "throughput": ["ratio", "ratio_no_images", "ratio_full_to_bare_pages_only", "pages",
+                   "image_requests_per_page"],
     "parse": ["median_ms", "p95_ms", "pages"],
     "dates": ["fast_per_s", "dateparser_per_s", "speedup", "texts"],
     "store": ["records", "new_s", "unchanged_s"],
@@ -38,7 +38,14 @@ def test_quick_bench_reports_every_figure_as_json(figures):
             value = figures[section][name]
             assert isinstance(value, numbers.Real) and value > 0, (section, name, value)
     assert figures["dates"]["equal"] is True and figures["dates"]["mismatches"] == []
-    assert figures["throughput"]["pages"] == 3 * 10 + 3  # articles and one list page per language
+    throughput = figures["throughput"]
+    assert throughput["pages"] == 3 * 10 + 3  # articles and one list page per language
+    for variant in ("bare", "bare_images", "full", "full_no_images"):
+        assert throughput["pages_per_s"][variant] > 0
+    # Each pair compared makes the same requests; the images add some.
+    assert throughput["requests"]["full"] == throughput["requests"]["bare_images"]
+    assert throughput["requests"]["full_no_images"] == throughput["requests"]["bare"]
+    assert throughput["requests"]["full"] > throughput["requests"]["full_no_images"]
     assert figures["memory"]["large_pages"] > figures["memory"]["small_pages"]
     assert figures["idle"]["large_items"] > figures["idle"]["small_items"]
     for name in TARGETS:
