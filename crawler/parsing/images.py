@@ -8,10 +8,10 @@ Lazy images are read from data-src / data-original / srcset.
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
 
 from crawler.parsing.dom import in_noise_or_link
 from crawler.parsing.selectors import class_words
+from crawler.parsing.urls import join_url
 
 _IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|bmp|tiff?|avif)(?:$|[?#])", re.IGNORECASE)
 _ICON = re.compile(r"logo|icon|sprite|badge|app-?store|google-?play|favicon|avatar|spacer|pixel\.", re.IGNORECASE)
@@ -79,7 +79,7 @@ def collect_images(region, base_url: str) -> tuple[list[str], int]:
         source = href or _source(img)
         if not source or source.startswith("data:") or _ICON.search(source):
             continue
-        url = urljoin(base_url, source)
+        url = join_url(base_url, source)
         if url not in urls:
             urls.append(url)
             linked += bool(href)

@@ -17,7 +17,7 @@ from crawler.parsing.metadata import read_metadata
 from crawler.parsing.pagination import find_next_url, page_position
 from crawler.parsing.selectors import DATE_WORDS, KNOWN, Selectors, class_words
 from crawler.parsing.text import is_boilerplate, normalize_text
-from crawler.parsing.urls import LANG_OF_PREFIX, canonical_url, is_article_url, prefix_of
+from crawler.parsing.urls import LANG_OF_PREFIX, canonical_url, is_article_url, join_url, prefix_of
 
 _TEXT_TAGS = BLOCK_TAGS | {"a", "span", "time", "strong", "b", "em"}
 _HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
@@ -50,14 +50,14 @@ def _article_anchors(root, url: str, base: str) -> dict:
     host, prefix = urlsplit(url).netloc.lower(), prefix_of(url)
     found = {}
     # href -> canonical URL or None: an item links its article two or three times
-    # (picture, heading, "more"), and urljoin costs more than the rest of the test.
+    # (picture, heading, "more"), and joining costs more than the rest of the test.
     targets: dict[str, str | None] = {}
     for anchor in root.iter("a"):
         href = (anchor.get("href") or "").strip()
         if not href:
             continue
         if href not in targets:
-            targets[href] = _article_target(urljoin(base, href), host, prefix)
+            targets[href] = _article_target(join_url(base, href), host, prefix)
         if targets[href] is not None:
             found[anchor] = targets[href]
     # Links in menus and sidebars are not the list, unless the list is all there is.

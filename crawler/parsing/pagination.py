@@ -16,7 +16,7 @@ from lxml import etree
 from crawler.parsing.dom import text_of
 from crawler.parsing.selectors import class_words
 from crawler.parsing.text import normalize_text
-from crawler.parsing.urls import is_article_url
+from crawler.parsing.urls import is_article_url, join_url
 
 # Including the "load more" buttons of lists that grow in place: without script their
 # link is the next page.
@@ -40,7 +40,7 @@ def _usable_href(anchor, base: str, current: str) -> str | None:
     href = (anchor.get("href") or "").strip()
     if not href or href.startswith(("#", "javascript:", "mailto:")):
         return None
-    url = urljoin(base, href)
+    url = join_url(base, href)
     if url == current or urlsplit(url).netloc != urlsplit(current).netloc or is_article_url(url):
         return None
     return url

@@ -9,11 +9,11 @@ gives no translations, so the result is {} rather than three home pages.
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from crawler.parsing.dom import text_of
 from crawler.parsing.text import normalize_text
-from crawler.parsing.urls import LANG_OF_PREFIX, canonical_url, is_article_url, lang_of
+from crawler.parsing.urls import LANG_OF_PREFIX, canonical_url, is_article_url, join_url, lang_of
 
 # Switcher labels seen on Kazakh government sites, folded to lower case.
 _LABELS = {
@@ -46,7 +46,7 @@ def _target(href: str | None, base: str, host: str, lang: str) -> str | None:
     """The canonical article URL a link to the `lang` version leads to, else None."""
     if not href:
         return None
-    target = urljoin(base, href.strip())
+    target = join_url(base, href.strip())
     if urlsplit(target).netloc.lower() != host or lang_of(target) != lang or not is_article_url(target):
         return None
     return canonical_url(target)

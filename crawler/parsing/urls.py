@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 # Site prefix -> ISO 639-1 code used in records.
 LANG_OF_PREFIX = {"ru": "ru", "kz": "kk", "kk": "kk", "en": "en"}
@@ -35,6 +35,24 @@ def canonical_url(url: str) -> str:
     """The URL without query and fragment: the key an article is stored under."""
     parts = urlsplit(url.strip())
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+
+
+# What makes urljoin() do more than put scheme and host before a link's absolute path:
+# a query, fragment or parameters, white space it removes, dot segments it resolves.
+_NOT_PLAIN = ("?", "#", ";", "\t", "\r", "\n", "/.")
+
+
+def join_url(base: str, href: str) -> str:
+    """urljoin(base, href), without its parsing for the common link `/ru/news/...`.
+
+    For a plain absolute path urljoin keeps only the base's scheme and host, so the
+    result is spelled out directly; anything else goes to urljoin.
+    """
+    if href[:1] == "/" and href[1:2] != "/" and not any(mark in href for mark in _NOT_PLAIN):
+        scheme, netloc = urlsplit(base)[:2]
+        if netloc and scheme in ("http", "https"):
+            return f"{scheme}://{netloc}{href}"
+    return urljoin(base, href)
 
 
 def _path(url: str) -> str:
