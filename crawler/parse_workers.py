@@ -7,8 +7,8 @@ backfill's speed on any machine. Parsing is a pure function of the page's bytes
 downloading and storing. `PMKZ_PARSE_WORKERS=0`, or a machine with one CPU, parses
 inline.
 
-The pool starts with the first page that needs parsing (an idle cycle answered by 304s
-never starts one) and workers die with the crawl, even a SIGKILLed one (Linux's
+The pool starts with the first article page that needs parsing (an idle cycle answered
+by 304s never starts one) and workers die with the crawl, even a SIGKILLed one (Linux's
 parent-death signal), so no orphan parser outlives it. A worker that dies mid-page
 fails that page as a parse failure, recorded like any other and retried by the next
 run, and the next page gets a fresh pool.
@@ -58,10 +58,12 @@ class ParseWorkers:
         return outcome[1]
 
     async def parse_listing(self, body: bytes, url: str, encoding: str | None) -> Listing:
-        return await self._run(_listing, body, url, encoding)
+        # A list page alone does not start the pool: an idle cycle parses three lists,
+        # gets 304s for every article, and should not pay for starting a process.
+        return await self._run(_listing, body, url, encoding, start_pool=False)
 
-    async def _run(self, function, *args):
-        if self.workers == 0:
+    async def _run(self, function, *args, start_pool: bool = True):
+        if self.workers == 0 or (self._pool is None and not start_pool):
             return function(*args, selectors=self.selectors)
         pool = self._running_pool()
         try:

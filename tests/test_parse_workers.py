@@ -66,6 +66,16 @@ def test_a_worker_answers_exactly_as_parsing_inline(workers):
     assert record["title"] and pages.article_urls and pages.next_url
 
 
+def test_list_pages_alone_start_no_worker(workers):
+    """An idle cycle parses list pages and gets 304s for its articles: no process starts."""
+    listing = (PAGES / "list-2026-markup-ru.html").read_bytes()
+    assert asyncio.run(workers.parse_listing(listing, LIST_URL, None)).article_urls
+    assert _parser_workers(os.getpid()) == []
+    article = (PAGES / "ru-news-2026-markup.html").read_bytes()
+    asyncio.run(workers.parse_article(article, ARTICLE_URL, "utf-8"))
+    assert len(_parser_workers(os.getpid())) == 1
+
+
 def test_not_an_article_comes_back_whole_from_a_worker(workers):
     page = (PAGES / "not-found-404-en.html").read_bytes()
     with pytest.raises(NotAnArticle) as inline:
