@@ -114,14 +114,26 @@ def _links_one_article(element) -> bool:
     return found is not None
 
 
+def _is_run_of_teasers(box) -> bool:
+    """True when at least 3 and at least half of the box's children each link one
+    article. Counting stops once the answer is known: an article body's paragraphs
+    rarely link any, and each test walks a child's links."""
+    children = [child for child in box if isinstance(child.tag, str)]
+    needed = max(3, (len(children) + 1) // 2)
+    spare = len(children) - needed  # children that may fail before the answer is no
+    for child in children:
+        if _links_one_article(child):
+            needed -= 1
+            if needed == 0:
+                return True
+        else:
+            spare -= 1
+            if spare < 0:
+                return False
+    return False
+
+
 def looks_like_list(container) -> bool:
     """True when the "body" is a run of items each linking one other article: a list
     page's teasers, or a sidebar's, which an article's text never is."""
-    for box in (container, container.getparent()):
-        if box is None:
-            continue
-        children = [child for child in box if isinstance(child.tag, str)]
-        single = sum(1 for child in children if _links_one_article(child))
-        if single >= 3 and single * 2 >= len(children):
-            return True
-    return False
+    return any(box is not None and _is_run_of_teasers(box) for box in (container, container.getparent()))

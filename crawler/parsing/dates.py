@@ -11,6 +11,7 @@ import importlib.resources
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 
@@ -107,6 +108,10 @@ def _hour(time: re.Match) -> int:
     return hour % 12 + (12 if time["half"].lower() == "p" else 0)
 
 
+# The same printed date is read several times a page (date line, lead candidates, the
+# parent that may add the time) and again on every list page of the day: ParsedDate is
+# frozen, so an answer can be handed out again.
+@lru_cache(maxsize=2048)
 def parse_fast(text: str) -> ParsedDate | None:
     """The first printed date in `text` in a known form, with its adjacent time if any."""
     iso = parse_iso(text)

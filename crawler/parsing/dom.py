@@ -64,6 +64,8 @@ def is_noise(element) -> bool:
         return True
     if tag == "header":  # the page header; an article's own header holds its headline
         return next(element.iter("h1"), None) is None and not _ARIA_TOP_HEADING(element)
+    if not element.attrib:  # most elements carry no attributes: no role or class to read
+        return False
     if element.get("role") in NOISE_ROLES:
         return True
     return not class_words(element).isdisjoint(NOISE_WORDS)

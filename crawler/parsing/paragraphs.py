@@ -32,15 +32,20 @@ class _Reader:
     def flush(self) -> None:
         if not self.parts:
             return
+        if not self.started:  # before the headline: nothing to read, nothing to normalise
+            self.parts.clear()
+            self.link_parts.clear()
+            return
         text = normalize_text("".join(self.parts))
-        links = normalize_text("".join(self.link_parts)) if self.link_parts else ""
+        link_text = "".join(self.link_parts)
         self.parts.clear()
         self.link_parts.clear()
-        if not text or not self.started:
+        if not text:
             return
         if READ_ALSO.match(text):
             self.after_read_also = True
             return
+        links = normalize_text(link_text) if link_text else ""
         limit = _LINK_SHARE_AFTER_READ_ALSO if self.after_read_also else _LINK_SHARE
         if len(links) >= limit * len(text):
             return
