@@ -12,7 +12,8 @@ from lxml import etree
 
 from crawler.parsing.selectors import NOISE_ROLES, NOISE_TAGS, NOISE_WORDS, class_words
 
-_ARIA_TOP_HEADING = etree.XPath("descendant::*[@role='heading'][@aria-level='1']")
+# Through the attribute, not `descendant::*[@aria-level='1']`: see headline._TOP_HEADINGS.
+_ARIA_TOP_HEADING = etree.XPath("descendant::*/@aria-level[.='1']/parent::*[@role='heading']")
 # Never text of the page.
 INVISIBLE_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "object",
                   "embed", "canvas", "select", "textarea", "video", "audio", "map")

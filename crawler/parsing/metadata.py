@@ -15,7 +15,8 @@ from crawler.parsing.dom import parse_document
 from crawler.parsing.text import normalize_text
 
 # Compiled XPath: iterfind's ElementPath walks every element of the page in Python.
-_ITEMPROP_PUBLISHED = etree.XPath("descendant::*[@itemprop='datePublished']")
+# Through the attribute: libxml2 then tests only elements that carry one.
+_ITEMPROP_PUBLISHED = etree.XPath("descendant::*/@itemprop[.='datePublished']/parent::*")
 _PUBLISHED_META = ("article:published_time", "og:article:published_time", "datepublished",
                    "pubdate", "publishdate", "dc.date.issued", "dc.date", "date")
 

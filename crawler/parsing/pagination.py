@@ -27,11 +27,13 @@ _NEXT_WORDS = re.compile(r"^(?:next|next page|далее|дальше|впере
 _ARROWS = frozenset(("›", "→", "»", ">", ">>", "⟩", "→→"))
 _PAGE_IN_PATH = re.compile(r"^(?P<head>.*/news(?:/[^/]+)?/page/)(?P<number>\d+)/?$")
 _CURRENT_WORDS = frozenset(("active", "current", "selected"))
+# Both reached through the attribute (`descendant::*/@class[...]/parent::*`): libxml2
+# then tests only elements that carry it, not every element of the page.
 _CURRENT_CANDIDATES = etree.XPath(
-    "descendant::*[" + " or ".join(f"contains(@class, '{w}')" for w in sorted(_CURRENT_WORDS)) + "]"
+    "descendant::*/@class[" + " or ".join(f"contains(., '{w}')" for w in sorted(_CURRENT_WORDS)) + "]/parent::*"
 )
 # Compiled XPath: iterfind's ElementPath walks every element of the page in Python.
-_ARIA_CURRENT = etree.XPath("descendant::*[@aria-current='page']")
+_ARIA_CURRENT = etree.XPath("descendant::*/@aria-current[.='page']/parent::*")
 _PAGER_WORDS = frozenset(("pagination", "pager", "pages", "paging", "paginator", "page"))
 _PAGE_IN_HREF = re.compile(r"page|[?&]p=", re.IGNORECASE)
 
