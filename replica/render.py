@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 import math
 import os
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -29,6 +31,8 @@ TEMPLATES = Path(__file__).parent / "templates"
 EXTRA_SKINS = "PMKZ_REPLICA_SKINS"
 PER_PAGE = 20
 HOME_ITEMS = 10
+# Rendered article pages kept (about 40 KB each): all of a benchmark's 900.
+ARTICLE_CACHE_PAGES = 2000
 
 
 def skin_dirs() -> dict[str, Path]:
@@ -67,10 +71,18 @@ class Renderer:
         self.paging = options.get("paging", "query")
         self.empty_past_end = options.get("past_end", "empty") == "empty"  # else 404
         self.template_dirs = [dirs[skin]] + ([dirs[options["extends"]]] if "extends" in options else [])
+        # auto_reload off: templates do not change while a replica serves, and checking
+        # their files' mtimes on every page was a quarter of the replica's work.
         self.env = Environment(
             loader=FileSystemLoader(self.template_dirs), autoescape=True, undefined=StrictUndefined,
-            trim_blocks=True, lstrip_blocks=True,
+            trim_blocks=True, lstrip_blocks=True, auto_reload=False,
         )
+        # Rendered article pages, newest use last. A page is a function of the article's
+        # state and the site's day (other-language versions come and go with the day), so
+        # that is the key. Crawls, tests and benchmarks then measure the crawler, not the
+        # replica's templates: the real site's CPU is not on the crawler's machine.
+        self._articles: OrderedDict[tuple, str] = OrderedDict()
+        self._articles_lock = threading.Lock()  # the server answers on many threads
 
     def _render(self, template: str, lang: str, **context) -> str:
         context.setdefault("translations", {})  # lang -> path of this page's other versions
@@ -111,7 +123,18 @@ class Renderer:
         )
 
     def article(self, article: Article) -> str:
-        return self._render("article.html", article.lang, **article_page.context(self.site, article, self.base_url))
+        key = (article.path, article.last_modified, self.site.now)
+        with self._articles_lock:
+            page = self._articles.get(key)
+            if page is not None:
+                self._articles.move_to_end(key)
+                return page
+        page = self._render("article.html", article.lang, **article_page.context(self.site, article, self.base_url))
+        with self._articles_lock:
+            self._articles[key] = page
+            if len(self._articles) > ARTICLE_CACHE_PAGES:
+                self._articles.popitem(last=False)
+        return page
 
     def static(self, lang: str, name: str) -> str | None:
         page = STATIC_PAGES.get(name, {}).get(lang)
