@@ -14,7 +14,6 @@ the parent's wait4() would not do, since Linux folds the RSS of the process that
 from __future__ import annotations
 
 import json
-import resource
 import sys
 import time
 from pathlib import Path
@@ -68,9 +67,6 @@ def run(kind: str, base_url: str, workdir: Path, images: bool, image_paths: str 
     arguments = {"image_paths": image_paths} if kind == "bare" and images else {}
     process.crawl(crawler, base_url=base_url, langs=LANGS, **arguments)
     process.start()
-    # The parser workers (crawler/parse_workers.py) are this process's only children,
-    # ended and reaped when the spider closed.
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
     stats = crawler.stats.get_stats()
     if kind == "bare":
         pages = stats.get("bench/list_pages", 0) + stats.get("bench/article_pages", 0)
@@ -82,10 +78,11 @@ def run(kind: str, base_url: str, workdir: Path, images: bool, image_paths: str 
         "requests": stats.get("downloader/request_count", 0),
         "seconds": stats.get("elapsed_time_seconds", 0.0),
         "cpu_s": round(cpu.get("closed", 0.0) - cpu.get("opened", 0.0), 3),
-        "worker_cpu_s": round(workers.ru_utime + workers.ru_stime, 3),
+        # The parser workers' (crawler/parse_workers.py), read by the spider as it closed.
+        "worker_cpu_s": stats.get("pmkz/parser_workers_cpu_s", 0.0),
         "status": stats.get("pmkz/status", "ok" if kind == "bare" else "failed"),
         "peak_kb": _peak_kb(),
-        "worker_peak_kb": workers.ru_maxrss,
+        "worker_peak_kb": stats.get("pmkz/parser_workers_peak_kb", 0),
     }
 
 

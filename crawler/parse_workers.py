@@ -22,6 +22,7 @@ import os
 import signal
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 
 from crawler.parsing import NotAnArticle, parse_article, parse_listing
 from crawler.parsing.listing import Listing
@@ -80,10 +81,18 @@ class ParseWorkers:
             self._discard(pool)
             raise ParserDied(f"the parser process died: {error}") from None
 
-    def close(self) -> None:
+    def close(self) -> dict:
+        """Stop the workers. Returns what they used, for the crawl's stats: the largest
+        worker's peak memory in kB and their CPU seconds (zeros when none ran)."""
+        usage = {"peak_kb": 0, "cpu_s": 0.0}
         if self._pool is not None:
+            for pid in list(getattr(self._pool, "_processes", None) or ()):
+                peak_kb, cpu_s = _process_usage(pid)
+                usage["peak_kb"] = max(usage["peak_kb"], peak_kb)
+                usage["cpu_s"] += cpu_s
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+        return usage
 
     def _discard(self, pool: ProcessPoolExecutor) -> None:
         if self._pool is pool:
@@ -99,6 +108,18 @@ class ParseWorkers:
                 initializer=_start_worker, initargs=(os.getpid(), self.selectors_path),
             )
         return self._pool
+
+
+def _process_usage(pid: int) -> tuple[int, float]:
+    """(peak resident kB, CPU seconds) of a running process, from Linux's /proc."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # not Linux, or already gone
+        return 0, 0.0
+    peak = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0)
+    ticks = int(fields[11]) + int(fields[12])  # utime, stime
+    return peak, ticks / os.sysconf("SC_CLK_TCK")
 
 
 # What a worker process holds: the selectors, loaded once when it starts.

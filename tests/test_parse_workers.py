@@ -74,6 +74,9 @@ def test_list_pages_alone_start_no_worker(workers):
     article = (PAGES / "ru-news-2026-markup.html").read_bytes()
     asyncio.run(workers.parse_article(article, ARTICLE_URL, "utf-8"))
     assert len(_parser_workers(os.getpid())) == 1
+    usage = workers.close()  # what the crawl's stats report of its workers
+    assert usage["peak_kb"] > 10_000 and usage["cpu_s"] > 0
+    assert _parser_workers(os.getpid()) == []
 
 
 def test_not_an_article_comes_back_whole_from_a_worker(workers):

@@ -59,8 +59,13 @@ class NewsSpider(Spider):
         if spider.langs is None:
             spider.langs = list(crawler.settings.getlist("PMKZ_LANGS") or LANGUAGES)
         spider.parsers = ParseWorkers(crawler.settings.getint("PMKZ_PARSE_WORKERS"), crawler.settings.get("PMKZ_SELECTORS"))
-        crawler.signals.connect(spider.parsers.close, signal=signals.spider_closed)
+        crawler.signals.connect(spider.close_parsers, signal=signals.spider_closed)
         return spider
+
+    def close_parsers(self):
+        usage = self.parsers.close()
+        self.crawler.stats.set_value("pmkz/parser_workers_peak_kb", usage["peak_kb"])
+        self.crawler.stats.set_value("pmkz/parser_workers_cpu_s", round(usage["cpu_s"], 2))
 
     @property
     def store(self):
