@@ -86,6 +86,26 @@ def in_noise_or_link(element, stop=None) -> bool:
     return False
 
 
+def in_noise_or_link_remembered(element, known: dict) -> bool:
+    """in_noise_or_link(element) up to the root, remembering in `known` the answer for
+    every element on the way: a list page's links share nearly all their ancestors, so
+    each is tested once."""
+    below = []
+    answer = False
+    while element is not None:
+        if element in known:
+            answer = known[element]
+            break
+        if element.tag == "a" or is_noise(element):
+            answer = True
+            break
+        below.append(element)
+        element = element.getparent()
+    for passed in below:
+        known[passed] = answer
+    return answer
+
+
 def lineage(element) -> dict[int, object]:
     """The element and its ancestors by id, a `stop` for in_noise_or_link.
 

@@ -12,7 +12,8 @@ from urllib.parse import urljoin, urlsplit
 
 from crawler.parsing.dates import parse_fast, parse_with_dateparser
 from crawler.parsing.decoding import decode_html
-from crawler.parsing.dom import BLOCK_TAGS, in_noise_or_link, parse_document, prepare, spaced_text_of, text_of
+from crawler.parsing.dom import (BLOCK_TAGS, in_noise_or_link_remembered, parse_document, prepare, spaced_text_of,
+                                 text_of)
 from crawler.parsing.metadata import read_metadata
 from crawler.parsing.pagination import find_next_url, page_position
 from crawler.parsing.selectors import DATE_WORDS, KNOWN, Selectors, class_words
@@ -61,8 +62,10 @@ def _article_anchors(root, url: str, base: str) -> dict:
         if targets[href] is not None:
             found[anchor] = targets[href]
     # Links in menus and sidebars are not the list, unless the list is all there is.
-    main = {a: u for a, u in found.items() if not in_noise_or_link(a.getparent())}
+    known: dict = {}
+    main = {a: u for a, u in found.items() if not in_noise_or_link_remembered(a.getparent(), known)}
     return main or found
+
 
 
 def _item(anchor, url: str, anchors: dict):

@@ -54,8 +54,10 @@ class _Reader:
             self.paragraphs.append(text)
 
     def visit(self, element) -> None:
-        if element.text:
-            self.parts.append(element.text)
+        # .text and .tail build a new string on every access: read each once.
+        text = element.text
+        if text:
+            self.parts.append(text)
         for child in element:
             tag = child.tag
             if not isinstance(tag, str):
@@ -80,8 +82,9 @@ class _Reader:
                 self.parts.append(" ")
             else:
                 self.visit(child)
-            if child.tail:
-                self.parts.append(child.tail)
+            tail = child.tail
+            if tail:
+                self.parts.append(tail)
 
 
 def extract_paragraphs(container, skip=(), start=None) -> list[str]:

@@ -42,24 +42,36 @@ _SIMPLE = re.compile(r"(?:[a-z][a-z0-9]*)?(?:\.[\w-]+)?")
 _XML_SPACE = re.compile(r"[ \t\n\r]+")
 
 
-def _matcher(selector: str):
-    """root -> the elements at or under root that `selector` matches, in document
-    order: what `_xpath(selector)` returns, without an XPath evaluation."""
-    tag, _, cls = selector.partition(".")
-    if not selector or not _SIMPLE.fullmatch(selector):
-        return _xpath(selector)
-    kind = tag or etree.Element  # etree.Element: elements only, as XPath's `*`
-    if not cls:
-        return lambda root: list(root.iter(kind))
+def _has_class(element, cls: str) -> bool:
+    """The XPath's class test: `cls` is a word of the class attribute."""
+    value = element.get("class")
+    # The substring test first, as in the XPath: it rejects nearly every element.
+    return bool(value) and cls in value and cls in _XML_SPACE.split(value)
+
+
+def _matcher(selectors: tuple[str, ...]):
+    """root -> (selector, element) pairs at or under root, selector by selector, each
+    selector's in document order: what the selectors' `_xpath`s return one after the
+    other. The usual forms are matched in one walk of the tree for all of them: a
+    field's selectors (three for a list item's date) share it, and a walk costs less
+    than an XPath evaluation's setup on the small list items they run on."""
+    if not selectors:
+        return lambda root: []
+    if not all(selector and _SIMPLE.fullmatch(selector) for selector in selectors):
+        compiled = [(selector, _xpath(selector)) for selector in selectors]
+        return lambda root: [(selector, element) for selector, xpath in compiled for element in xpath(root)]
+    tests = [selector.partition(".")[::2] for selector in selectors]  # (tag or "", class or "")
+    tags = {tag for tag, _ in tests}
+    # A tag name lets lxml skip other elements in C; etree.Element is XPath's `*`.
+    kinds = (etree.Element,) if "" in tags else tuple(tags)
 
     def match(root) -> list:
-        found = []
-        for element in root.iter(kind):
-            value = element.get("class")
-            # The substring test first, as in the XPath: it rejects nearly every element.
-            if value and cls in value and cls in _XML_SPACE.split(value):
-                found.append(element)
-        return found
+        found: list[list] = [[] for _ in tests]
+        for element in root.iter(*kinds):
+            for bucket, (tag, cls) in zip(found, tests):
+                if (not tag or element.tag == tag) and (not cls or _has_class(element, cls)):
+                    bucket.append(element)
+        return [(selector, element) for selector, bucket in zip(selectors, found) for element in bucket]
 
     return match
 
@@ -84,12 +96,10 @@ class Selectors:
     def matches(self, field_name: str, root) -> list[tuple[str, object]]:
         """(selector, element) pairs of one field, in selector order: the selector
         names the layer in a record's field_sources."""
-        found = []
-        for selector in getattr(self, field_name):
-            if selector not in self._compiled:
-                self._compiled[selector] = _matcher(selector)
-            found.extend((selector, element) for element in self._compiled[selector](root))
-        return found
+        selectors = tuple(getattr(self, field_name))
+        if selectors not in self._compiled:
+            self._compiled[selectors] = _matcher(selectors)
+        return self._compiled[selectors](root)
 
 
 KNOWN = Selectors()

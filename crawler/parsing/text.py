@@ -95,8 +95,10 @@ def is_boilerplate(paragraph: str) -> bool:
     if _ANY_BOILERPLATE.match(paragraph):
         return True
     folded = paragraph.casefold()
-    return any(len(paragraph) <= limit and any(w in folded for w in first) and any(w in folded for w in second)
-               for limit, first, second in BOILERPLATE_WORDS)
+    for limit, first, second in BOILERPLATE_WORDS:
+        if len(paragraph) <= limit and any(w in folded for w in first) and any(w in folded for w in second):
+            return True
+    return False
 
 
 def is_generic_title(title: str) -> bool:
