@@ -148,5 +148,7 @@ def parse_listing(html: str | bytes, url: str, encoding: str | None = None, *,
         dates[article_url], date_element = _item_date(item, blocks, lang, selectors)
         teasers[article_url] = _teaser(item, blocks, date_element, selectors)
         urls.append(article_url)
-    page, last_page = page_position(root, url)
-    return Listing(urls, teasers, dates, find_next_url(root, url, base, bool(urls)), page, last_page)
+    labels: dict = {}  # link texts, read once for both pager questions
+    page, last_page = page_position(root, url, labels=labels)
+    next_url = find_next_url(root, url, base, bool(urls), labels=labels, current=page)
+    return Listing(urls, teasers, dates, next_url, page, last_page)

@@ -77,7 +77,19 @@ def _in_pager(anchor) -> bool:
     return False
 
 
-def find_next_url(root, url: str, base: str, has_articles: bool) -> str | None:
+def _label(anchor, labels: dict) -> str:
+    """The link's text in normal form; `labels` keeps it for the page's other tests, as
+    every test below reads the text of every link on the page."""
+    if anchor not in labels:
+        labels[anchor] = normalize_text(text_of(anchor))
+    return labels[anchor]
+
+
+def find_next_url(root, url: str, base: str, has_articles: bool, *,
+                  labels: dict | None = None, current: int | None = None) -> str | None:
+    """The next list page's URL, or None. `labels` (see _label) and `current` (this
+    page's number, _current_page) may come from page_position on the same page."""
+    labels = {} if labels is None else labels
     for element in root.iter("link", "a"):
         if "next" in (element.get("rel") or "").lower().split():
             found = _usable_href(element, base, url)
@@ -86,19 +98,19 @@ def find_next_url(root, url: str, base: str, has_articles: bool) -> str | None:
     anchors = [a for a in root.iter("a") if a.get("href")]
     for anchor in anchors:
         label = f"{anchor.get('aria-label') or ''} {anchor.get('title') or ''}".strip()
-        if "next" in class_words(anchor) or _NEXT_WORDS.match(normalize_text(text_of(anchor))) \
+        if "next" in class_words(anchor) or _NEXT_WORDS.match(_label(anchor, labels)) \
                 or (label and _NEXT_WORDS.match(label)):
             found = _usable_href(anchor, base, url)
             if found:
                 return found
-    wanted = str(_current_page(root, url) + 1)
+    wanted = str((_current_page(root, url) if current is None else current) + 1)
     for anchor in anchors:
-        if normalize_text(text_of(anchor)) == wanted and _in_pager(anchor):
+        if _label(anchor, labels) == wanted and _in_pager(anchor):
             found = _usable_href(anchor, base, url)
             if found:
                 return found
     for anchor in anchors:
-        if normalize_text(text_of(anchor)) in _ARROWS:
+        if _label(anchor, labels) in _ARROWS:
             found = _usable_href(anchor, base, url)
             if found:
                 return found
@@ -108,14 +120,16 @@ def find_next_url(root, url: str, base: str, has_articles: bool) -> str | None:
     return None
 
 
-def page_position(root, url: str) -> tuple[int, int | None]:
+def page_position(root, url: str, *, labels: dict | None = None) -> tuple[int, int | None]:
     """(this page's number, the highest page number the pager links, or None).
 
     Only for showing progress: lists that print no page numbers give (n, None).
+    `labels`: see _label.
     """
+    labels = {} if labels is None else labels
     numbers = [
         int(text) for anchor in root.iter("a")
-        if (text := normalize_text(text_of(anchor))).isdigit() and _in_pager(anchor)
+        if (text := _label(anchor, labels)).isdigit() and _in_pager(anchor)
     ]
     current = _current_page(root, url)
     return current, max([current, *numbers]) if numbers else None
