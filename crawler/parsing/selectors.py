@@ -52,9 +52,11 @@ def _has_class(element, cls: str) -> bool:
 def _matcher(selectors: tuple[str, ...]):
     """root -> (selector, element) pairs at or under root, selector by selector, each
     selector's in document order: what the selectors' `_xpath`s return one after the
-    other. The usual forms are matched in one walk of the tree for all of them: a
-    field's selectors (three for a list item's date) share it, and a walk costs less
-    than an XPath evaluation's setup on the small list items they run on."""
+    other. The usual forms share one pass over the tree for all of a field's selectors
+    (three for a list item's date): the elements of their tags when every selector
+    names one (lxml skips the others in C), else the elements whose class attribute
+    contains one of their classes, found by one XPath through the attribute (libxml2
+    tests only elements that carry one), else every element."""
     if not selectors:
         return lambda root: []
     if not all(selector and _SIMPLE.fullmatch(selector) for selector in selectors):
@@ -62,12 +64,19 @@ def _matcher(selectors: tuple[str, ...]):
         return lambda root: [(selector, element) for selector, xpath in compiled for element in xpath(root)]
     tests = [selector.partition(".")[::2] for selector in selectors]  # (tag or "", class or "")
     tags = {tag for tag, _ in tests}
-    # A tag name lets lxml skip other elements in C; etree.Element is XPath's `*`.
-    kinds = (etree.Element,) if "" in tags else tuple(tags)
+    with_class = etree.XPath("descendant-or-self::*/@class["
+                             + " or ".join(f"contains(., '{cls}')" for _, cls in tests) + "]/parent::*")
+
+    def candidates(root):
+        if "" not in tags:
+            return root.iter(*tags)
+        if all(cls for _, cls in tests):
+            return with_class(root)
+        return root.iter(etree.Element)  # elements only, as XPath's `*`
 
     def match(root) -> list:
         found: list[list] = [[] for _ in tests]
-        for element in root.iter(*kinds):
+        for element in candidates(root):
             for bucket, (tag, cls) in zip(found, tests):
                 if (not tag or element.tag == tag) and (not cls or _has_class(element, cls)):
                     bucket.append(element)
