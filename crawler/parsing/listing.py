@@ -85,16 +85,18 @@ def _item(anchor, url: str, anchors: dict):
 def _text_blocks(item) -> list:
     """(element, text) of the outermost elements in the item that hold text and no blocks."""
     blocks = []
-    last = None
+    # Everything inside the blocks taken so far: a set lookup, where looking for a taken
+    # block among each element's ancestors walks up to the page root.
+    taken: set = set()
     for element in item.iter():
-        if last is not None and (element is last or any(a is last for a in element.iterancestors())):
+        if element in taken:
             continue  # inside a block already taken
         if element.tag not in _TEXT_TAGS or any(d.tag in BLOCK_TAGS for d in element.iterdescendants()):
             continue
         text = normalize_text(text_of(element))
         if text:
             blocks.append((element, text))
-            last = element
+            taken.update(element.iter())
     return blocks
 
 
