@@ -67,7 +67,6 @@ def _article_anchors(root, url: str, base: str) -> dict:
     return main or found
 
 
-
 def _item(anchor, url: str, anchors: dict):
     """The largest element around `anchor` that links no other article. On a page with
     a single article nothing stops that climb, so it also ends below the page's main

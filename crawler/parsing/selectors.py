@@ -8,11 +8,10 @@ to replace (`body = ["div.news-text"]`) and point the crawler's PMKZ_SELECTORS s
 at it (`load_selectors`); the spider passes the result to parse_article / parse_listing.
 
 A selector is `tag.class`, `.class` or `tag`: enough for the markups seen, so no CSS
-library is needed. Its meaning is one XPath each (`_xpath`); the usual forms are
-matched by the same test in a walk of lxml's tag-filtered iterator, which costs less
-than an XPath evaluation's setup on the small list items these run on many times a
-page. Prefer `tag.class`: then only elements of that tag are tested, and a bare
-`.class` costs a walk of every element.
+library is needed. Its meaning is one XPath each (`_xpath`); a field's selectors in
+the usual forms are matched together in one pass (`_matcher`), which gives the same
+elements in the same order for a fraction of the cost. Prefer `tag.class`: then only
+elements of that tag are tested.
 """
 from __future__ import annotations
 
@@ -64,15 +63,15 @@ def _matcher(selectors: tuple[str, ...]):
         return lambda root: [(selector, element) for selector, xpath in compiled for element in xpath(root)]
     tests = [selector.partition(".")[::2] for selector in selectors]  # (tag or "", class or "")
     tags = {tag for tag, _ in tests}
-    with_class = etree.XPath("descendant-or-self::*/@class["
-                             + " or ".join(f"contains(., '{cls}')" for _, cls in tests) + "]/parent::*")
-
-    def candidates(root):
-        if "" not in tags:
+    if "" not in tags:
+        def candidates(root):
             return root.iter(*tags)
-        if all(cls for _, cls in tests):
-            return with_class(root)
-        return root.iter(etree.Element)  # elements only, as XPath's `*`
+    elif all(cls for _, cls in tests):
+        candidates = etree.XPath("descendant-or-self::*/@class["
+                                 + " or ".join(f"contains(., '{cls}')" for _, cls in tests) + "]/parent::*")
+    else:
+        def candidates(root):
+            return root.iter(etree.Element)  # elements only, as XPath's `*`
 
     def match(root) -> list:
         found: list[list] = [[] for _ in tests]

@@ -69,8 +69,8 @@ _TITLE_SEPARATOR = re.compile(r"\s+[|—–-]\s+")
 def normalize_text(text: str) -> str:
     """One paragraph in normal form: NFC, every white space run one space, stripped.
 
-    str.split() splits on exactly what `\s` matches (str.isspace) and is several times
-    faster than a regex over Cyrillic text, which checks each letter's category.
+    str.split() splits on exactly the characters a regex's white space class matches
+    (str.isspace) and is several times faster than that regex over Cyrillic text.
     """
     text = unicodedata.normalize("NFC", text)
     # Printable text has no white space but the ASCII space, and no zero-width
