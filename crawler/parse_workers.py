@@ -1,17 +1,22 @@
 """Pages parsed in worker processes, beside Scrapy's single thread.
 
-Scrapy runs every callback on one thread, and parsing a page costs about as
-much CPU as everything Scrapy itself does for it, so parsing inline would halve a
-backfill's speed on any machine. Parsing is a pure function of the page's bytes
-(crawler/parsing), so it runs in a pool of worker processes while the reactor goes on
-downloading and storing. `PMKZ_PARSE_WORKERS=0`, or a machine with one CPU, parses
-inline.
+Scrapy runs every callback on one thread, and parsing a page costs about as much CPU
+as everything Scrapy itself does for it, so parsing inline would slow a backfill on
+any machine with a second CPU. Parsing is a pure function of the page's bytes
+(crawler/parsing), so it runs in worker processes while the reactor goes on downloading
+and storing. `PMKZ_PARSE_WORKERS=0`, or a machine with one CPU, parses inline.
 
-The pool starts with the first article page that needs parsing (an idle cycle answered
-by 304s never starts one) and workers die with the crawl, even a SIGKILLed one (Linux's
-parent-death signal), so no orphan parser outlives it. A worker that dies mid-page
-fails that page as a parse failure, recorded like any other and retried by the next
-run, and the next page gets a fresh pool.
+Each worker is a process at the end of a pipe that the event loop watches: a page goes
+down as one pickled message and its answer comes back as one, with no thread between
+(concurrent.futures' pool cost the reactor about half a millisecond a page in thread
+hand-offs, half of what parsing elsewhere saves). A worker holds at most two pages; more wait
+here, so a slow page never blocks the reactor on a full pipe.
+
+The workers start with the first article page that needs parsing (an idle cycle answered
+by 304s never starts one) and die with the crawl, even a SIGKILLed one (Linux's
+parent-death signal), so no orphan parser outlives it. A worker that dies fails the
+pages it held (ParserDied: recorded as parse failures, retried by the next run); the
+next page starts a new one.
 """
 from __future__ import annotations
 
@@ -19,9 +24,9 @@ import asyncio
 import ctypes
 import multiprocessing
 import os
+import pickle
 import signal
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections import deque
 from pathlib import Path
 
 from crawler.parsing import NotAnArticle, parse_article, parse_listing
@@ -29,6 +34,7 @@ from crawler.parsing.listing import Listing
 from crawler.parsing.selectors import KNOWN, load_selectors
 
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
+PAGES_PER_WORKER = 4  # one being parsed, the rest waiting in the pipe
 
 
 class ParserDied(Exception):
@@ -42,14 +48,18 @@ def default_workers() -> int:
 
 class ParseWorkers:
     """`await workers.parse_article(body, url, encoding)` and `parse_listing(...)`:
-    what crawler.parsing's functions return or raise, or ParserDied."""
+    what crawler.parsing's functions return or raise, or ParserDied.
+
+    Used from one event loop (the crawl's) for its whole life."""
 
     def __init__(self, workers: int, selectors_path: str | None = None):
         self.workers = workers
         self.selectors_path = selectors_path
         # Loaded here too, so that a bad selectors file stops the crawl at its start.
         self.selectors = load_selectors(selectors_path) if selectors_path else KNOWN
-        self._pool: ProcessPoolExecutor | None = None
+        self._running: list[_Worker] = []
+        self._waiting: deque[tuple[bytes, asyncio.Future]] = deque()
+        self._usage = {"peak_kb": 0, "cpu_s": 0.0}  # of workers that have ended
 
     async def parse_article(self, body: bytes, url: str, encoding: str | None) -> dict:
         outcome = await self._run(_article, body, url, encoding)
@@ -59,55 +69,125 @@ class ParseWorkers:
         return outcome[1]
 
     async def parse_listing(self, body: bytes, url: str, encoding: str | None) -> Listing:
-        # A list page alone does not start the pool: an idle cycle parses three lists,
+        # A list page alone does not start a worker: an idle cycle parses three lists,
         # gets 304s for every article, and should not pay for starting a process.
-        return await self._run(_listing, body, url, encoding, start_pool=False)
+        return await self._run(_listing, body, url, encoding, start_worker=False)
 
-    async def _run(self, function, *args, start_pool: bool = True):
-        if self.workers == 0 or (self._pool is None and not start_pool):
+    async def _run(self, function, *args, start_worker: bool = True):
+        if self.workers == 0 or (not self._running and not start_worker):
             return function(*args, selectors=self.selectors)
-        pool = self._running_pool()
-        try:
-            future = pool.submit(function, *args)
-        except BrokenProcessPool:  # a worker died since the last page: this one gets a fresh pool
-            self._discard(pool)
-            pool = self._running_pool()
-            future = pool.submit(function, *args)
-        try:
-            return await asyncio.wrap_future(future)
-        except BrokenProcessPool as error:
-            # Every page in flight on the broken pool lands here; the pages after them
-            # get a fresh pool.
-            self._discard(pool)
-            raise ParserDied(f"the parser process died: {error}") from None
+        loop = asyncio.get_running_loop()
+        while len(self._running) < self.workers:
+            self._running.append(_Worker(self, loop))
+        answer = loop.create_future()
+        self._waiting.append((pickle.dumps((function, args), pickle.HIGHEST_PROTOCOL), answer))
+        self._dispatch()
+        return await answer
+
+    def _dispatch(self) -> None:
+        """Hand waiting pages to the least busy workers that have room."""
+        while self._waiting:
+            worker = min(self._running, key=lambda w: len(w.pending), default=None)
+            if worker is None or len(worker.pending) >= PAGES_PER_WORKER:
+                return
+            message, answer = self._waiting.popleft()
+            if not answer.cancelled():
+                worker.send(message, answer)
+
+    def _ended(self, worker: "_Worker", error: BaseException) -> None:
+        """A worker's pipe closed: its pages fail; waiting pages go to a new worker."""
+        self._running.remove(worker)
+        self._count_usage(worker)
+        worker.fail_pending(error)
+        if self._waiting and len(self._running) < self.workers:
+            self._running.append(_Worker(self, worker.loop))
+        self._dispatch()
 
     def close(self) -> dict:
         """Stop the workers. Returns what they used, for the crawl's stats: the largest
         worker's peak memory in kB and their CPU seconds (zeros when none ran)."""
-        usage = {"peak_kb": 0, "cpu_s": 0.0}
-        if self._pool is not None:
-            for pid in list(getattr(self._pool, "_processes", None) or ()):
-                peak_kb, cpu_s = _process_usage(pid)
-                usage["peak_kb"] = max(usage["peak_kb"], peak_kb)
-                usage["cpu_s"] += cpu_s
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
-        return usage
+        for worker in self._running:
+            self._count_usage(worker)
+            worker.stop()
+            worker.fail_pending(ParserDied("the crawl closed its parser workers"))
+        self._running.clear()
+        for _, answer in self._waiting:
+            if not answer.done():
+                answer.set_exception(ParserDied("the crawl closed its parser workers"))
+        self._waiting.clear()
+        return dict(self._usage)
 
-    def _discard(self, pool: ProcessPoolExecutor) -> None:
-        if self._pool is pool:
-            self._pool = None
-            pool.shutdown(wait=False, cancel_futures=True)
+    def _count_usage(self, worker: "_Worker") -> None:
+        peak_kb, cpu_s = _process_usage(worker.process.pid)
+        self._usage["peak_kb"] = max(self._usage["peak_kb"], peak_kb)
+        self._usage["cpu_s"] += cpu_s
 
-    def _running_pool(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            # spawn, not fork: forking a process that runs a reactor and threads can
-            # copy a lock held by another thread into the child.
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_start_worker, initargs=(os.getpid(), self.selectors_path),
-            )
-        return self._pool
+
+class _Worker:
+    """One worker process and the pipe to it; answers come back in the order sent."""
+
+    def __init__(self, owner: ParseWorkers, loop: asyncio.AbstractEventLoop):
+        self.owner, self.loop = owner, loop
+        # spawn, not fork: forking a process that runs a reactor and threads can copy a
+        # lock held by another thread into the child.
+        context = multiprocessing.get_context("spawn")
+        self.conn, child_end = context.Pipe()
+        self.process = context.Process(
+            target=_serve, args=(child_end, os.getpid(), owner.selectors_path), daemon=True)
+        self.process.start()
+        child_end.close()  # so that the worker's death reads as the end of the pipe here
+        self.pending: deque[asyncio.Future] = deque()
+        loop.add_reader(self.conn.fileno(), self._readable)
+
+    def send(self, message: bytes, answer: asyncio.Future) -> None:
+        try:
+            self.conn.send_bytes(message)
+        except OSError as error:  # the worker is gone; its end of the pipe says so soon
+            answer.set_exception(ParserDied(f"the parser process died: {error}"))
+            return
+        self.pending.append(answer)
+
+    def _readable(self) -> None:
+        try:
+            while self.conn.poll():
+                self._answer(self.conn.recv_bytes())
+        except (EOFError, OSError) as error:
+            self.stop()
+            code = self.process.exitcode
+            reason = f"exit code {code}" if code is not None else type(error).__name__
+            self.owner._ended(self, ParserDied(f"the parser process died ({reason})"))
+            return
+        self.owner._dispatch()
+
+    def _answer(self, message: bytes) -> None:
+        answer = self.pending.popleft()
+        try:
+            kind, value = pickle.loads(message)
+        except Exception as error:  # e.g. an exception whose class will not rebuild
+            kind, value = "raise", RuntimeError(f"unreadable answer from the parser: {error}")
+        if answer.cancelled():
+            return
+        if kind == "raise":
+            answer.set_exception(value)
+        else:
+            answer.set_result(value)
+
+    def fail_pending(self, error: BaseException) -> None:
+        while self.pending:
+            answer = self.pending.popleft()
+            if not answer.done():
+                answer.set_exception(error)
+
+    def stop(self) -> None:
+        """Close the pipe (a live worker reads its end and exits) and reap the process."""
+        if self.conn.closed:
+            return
+        self.loop.remove_reader(self.conn.fileno())
+        self.conn.close()
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
 
 
 def _process_usage(pid: int) -> tuple[int, float]:
@@ -122,31 +202,48 @@ def _process_usage(pid: int) -> tuple[int, float]:
     return peak, ticks / os.sysconf("SC_CLK_TCK")
 
 
-# What a worker process holds: the selectors, loaded once when it starts.
+# The worker process --------------------------------------------------------------
+
+# What a worker holds: the selectors, loaded once when it starts.
 _worker_selectors = KNOWN
 
 
-def _start_worker(parent_pid: int, selectors_path: str | None) -> None:
+def _serve(conn, parent_pid: int, selectors_path: str | None) -> None:
+    """A worker's life: answer each message until the crawl closes the pipe."""
     global _worker_selectors
     _die_with_parent(parent_pid)
-    # Ctrl-C reaches the whole process group; the crawl, not its workers, decides
-    # how to stop (Scrapy finishes its run row, then closes the pool).
+    # Ctrl-C reaches the whole process group; the crawl, not its workers, decides how
+    # to stop (Scrapy finishes its run row, then closes the pipes).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if selectors_path:
         _worker_selectors = load_selectors(selectors_path)
+    while True:
+        try:
+            function, args = pickle.loads(conn.recv_bytes())
+        except EOFError:
+            return
+        try:
+            answer = ("return", function(*args))
+        except Exception as error:  # a parser bug: the spider records the page as failed
+            answer = ("raise", error)
+        try:
+            message = pickle.dumps(answer, pickle.HIGHEST_PROTOCOL)
+        except Exception as error:  # an answer that does not pickle is a bug too
+            message = pickle.dumps(("raise", RuntimeError(f"unpicklable answer: {error}")))
+        conn.send_bytes(message)
 
 
 def _die_with_parent(parent_pid: int) -> None:
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):  # not Linux: the pool's own pipes still end it
+    except (OSError, AttributeError):  # not Linux: the pipe's end still ends it
         return
     if os.getppid() != parent_pid:  # the parent died before prctl took effect
         os._exit(1)
 
 
-# The functions a worker runs; inline, the pool passes its own selectors.
+# The functions a worker runs; inline, the crawl passes its own selectors.
 
 def _article(body: bytes, url: str, encoding: str | None, selectors=None) -> tuple:
     # NotAnArticle goes back as plain values: an exception with extra constructor

@@ -8,6 +8,7 @@ remove what a dead one left without touching a live one's.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import tempfile
@@ -20,6 +21,9 @@ IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".
 PARTIAL_DIR = ".partial"
 
 
+# Scrapy's FilesPipeline asks for an image's path three times (stored?, downloaded,
+# written); a small cache answers the repeats.
+@functools.lru_cache(maxsize=1024)
 def image_path(url: str) -> str:
     """Relative path of an image: `ab/ab12...ef.jpg` from the sha1 of its URL.
 
