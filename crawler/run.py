@@ -121,7 +121,7 @@ def crawl_settings(options: CrawlOptions) -> Settings:
         "PMKZ_BASE_URL": options.base_url,
         "PMKZ_DB": str(options.db_path),
         "PMKZ_LANGS": list(options.langs),
-        "FILES_STORE": str(options.images_dir),
+        "PMKZ_IMAGES_DIR": str(options.images_dir),
         "LOG_LEVEL": options.log_level,
         "LOG_FILE": str(options.log_file) if options.log_file else None,
         "LOG_FILE_APPEND": True,

@@ -80,13 +80,9 @@ ITEM_PIPELINES = {
     "crawler.pipelines.images.OriginalImagesPipeline": 100,
     "crawler.pipelines.store.StorePipeline": 300,
 }
-# Images are archived as the original bytes the site served (FilesPipeline, not
-# ImagesPipeline, which re-encodes). An archived original never expires.
-FILES_STORE = str(_env.images_dir)
-FILES_URLS_FIELD = "image_urls"
-FILES_RESULT_FIELD = "images"
-FILES_EXPIRES = 365 * 100
-MEDIA_ALLOW_REDIRECTS = True
+# Images are archived as the original bytes the site served, never re-encoded, and an
+# archived original is never fetched again (crawler/pipelines/images.py).
+PMKZ_IMAGES_DIR = str(_env.images_dir)
 
 LOG_LEVEL = "INFO"
 

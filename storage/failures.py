@@ -40,9 +40,11 @@ def save_raw_html(url: str, raw_html: bytes, raw_dir: Path) -> str:
     return str(path)
 
 
-def clear(db: Database, url: str) -> bool:
-    """Forget the failure of `url` after a success; True if there was one."""
-    return db.execute("DELETE FROM failures WHERE url = ?", [url]).rowcount > 0
+def clear(db: Database, *urls: str) -> int:
+    """Forget the failures of `urls` after their success; how many there were."""
+    # One statement for a page and all its images: this runs for every stored item.
+    marks = ", ".join("?" for _ in urls)
+    return db.execute(f"DELETE FROM failures WHERE url IN ({marks})", list(urls)).rowcount if urls else 0
 
 
 def urls(db: Database, kinds: tuple[str, ...]) -> list[str]:

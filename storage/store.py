@@ -169,7 +169,11 @@ class Store:
                         now=utc_stamp(now))
 
     def clear_failure(self, url: str) -> bool:
-        return failures.clear(self.db, url)
+        return failures.clear(self.db, url) > 0
+
+    def clear_failures(self, urls: list[str]) -> int:
+        """Forget the failures of a page and its images in one go; how many there were."""
+        return failures.clear(self.db, *urls)
 
     def failed_urls(self, kinds: tuple[str, ...]) -> list[str]:
         return failures.urls(self.db, kinds)

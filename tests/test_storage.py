@@ -154,6 +154,14 @@ def test_failures_count_attempts_and_keep_raw_html_named_by_url_hash(store, tmp_
         store.record_failure(url, "dns", "x", run_id=None)
 
 
+def test_a_page_and_its_images_clear_their_failures_together(store):
+    for url, kind in (("http://h/a", "fetch"), ("http://h/a.jpg", "image"), ("http://h/b", "parse")):
+        store.record_failure(url, kind, "HTTP 500", run_id=1, now=T0)
+    assert store.clear_failures(["http://h/a", "http://h/a.jpg", "http://h/never-failed.jpg"]) == 2
+    assert store.failed_urls(("fetch", "parse", "image")) == ["http://h/b"]
+    assert store.clear_failures([]) == 0
+
+
 def test_runs_start_running_and_finish_with_counts(store):
     first = store.start_run("http://h", "full", now=T0)
     second = store.start_run("http://h", "incremental", now=T1)

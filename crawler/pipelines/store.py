@@ -76,10 +76,11 @@ class StorePipeline:
         outcome = self.store.save_item(
             item.record(), etag=item.get("etag"), last_modified=item.get("last_modified"), run_id=self.run_id,
         )
-        self.store.save_images(url, item.get("images") or [])
-        self.store.clear_failure(url)
-        for image in item.get("images") or []:  # an image that failed before has come through
-            self.store.clear_failure(image["url"])
+        images = item.get("images") or []
+        if images:
+            self.store.save_images(url, images)
+        # The page, and any image that failed before and has come through.
+        self.store.clear_failures([url, *(image["url"] for image in images)])
         for failed in item.get("image_failures") or []:
             self.store.record_failure(failed["url"], "image", failed["error"], run_id=self.run_id)
         return outcome
