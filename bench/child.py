@@ -78,11 +78,11 @@ def run(kind: str, base_url: str, workdir: Path, images: bool, image_paths: str 
         "requests": stats.get("downloader/request_count", 0),
         "seconds": stats.get("elapsed_time_seconds", 0.0),
         "cpu_s": round(cpu.get("closed", 0.0) - cpu.get("opened", 0.0), 3),
-        # The parser workers' (crawler/parse_workers.py), read by the spider as it closed.
-        "worker_cpu_s": stats.get("pmkz/parser_workers_cpu_s", 0.0),
+        # The parser workers' (crawler/workers.py), read by the spider as it closed.
+        "worker_cpu_s": stats.get("pmkz/workers_cpu_s", 0.0),
         "status": stats.get("pmkz/status", "ok" if kind == "bare" else "failed"),
         "peak_kb": _peak_kb(),
-        "worker_peak_kb": stats.get("pmkz/parser_workers_peak_kb", 0),
+        "worker_peak_kb": stats.get("pmkz/workers_peak_kb", 0),
     }
 
 

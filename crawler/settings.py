@@ -7,7 +7,7 @@ overrides the target, paths and log destination from its options.
 import os
 
 from pmkz import config
-from crawler.parse_workers import default_workers
+from crawler.workers import default_workers
 from crawler.politeness import rate_settings
 
 
@@ -89,9 +89,10 @@ LOG_LEVEL = "INFO"
 # The site's selectors for the parsers: a TOML or JSON file of the fields to replace
 # (crawler/parsing/selectors.py), for a new markup without a code change.
 PMKZ_SELECTORS = os.environ.get("PMKZ_SELECTORS") or None
-# Processes that parse article pages beside Scrapy's thread (crawler/parse_workers.py);
-# 0 parses inline. By default every CPU but the one Scrapy runs on, at most 4.
-PMKZ_PARSE_WORKERS = _number("PMKZ_PARSE_WORKERS", default_workers(), integer=True)
+# Processes that parse pages and write image files beside Scrapy's thread
+# (crawler/workers.py); 0 does it in the crawl's process. By default every CPU but the
+# one Scrapy runs on, at most 4.
+PMKZ_WORKERS = _number("PMKZ_WORKERS", default_workers(), integer=True)
 
 # Run health (crawler/health/checks.py): a completed run that breaches one of these is
 # marked `degraded` and alerts. Shares are 0..1 of the run's article pages.

@@ -17,7 +17,6 @@ crawl as fast as a spider that only downloads.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 from pathlib import Path
 
 from scrapy import Request
@@ -26,7 +25,8 @@ from scrapy.http.request import NO_CALLBACK
 from crawler.items import ArticleItem
 from crawler.middlewares.errors import plain
 from crawler.middlewares.hosts import IMAGE_META, SiteHosts
-from crawler.pipelines.image_files import image_path, remove_dead_partials, sha1_of_file, write_atomically
+from crawler.pipelines.image_files import image_path, remove_dead_partials, sha1_of_file
+from crawler.workers import WorkerDied
 
 STATS = "pmkz/images/"
 
@@ -86,14 +86,12 @@ class OriginalImagesPipeline:
         if not response.body:
             stats.inc_value(STATS + "failed")
             return {"url": url, "error": "an empty file"}
-        # In a thread: the write ends in an fsync, a few milliseconds of waiting on the
-        # disk per image that would otherwise stop the whole crawl (hashing and writing
-        # large data both release the GIL).
-        sha1 = await asyncio.to_thread(_write_and_hash, self.root, relative, response.body)
+        # By a worker process (crawler/workers.py): a safe write costs about 2 ms of
+        # the kernel's time, which the crawl's own thread should not wait for.
+        try:
+            sha1 = await self.crawler.spider.workers.store_image(self.root, relative, response.body)
+        except WorkerDied as error:
+            stats.inc_value(STATS + "failed")
+            return {"url": url, "error": str(error)}
         stats.inc_value(STATS + "downloaded")
         return {"url": url, "path": relative, "sha1": sha1}
-
-
-def _write_and_hash(root: Path, relative: str, data: bytes) -> str:
-    write_atomically(root, relative, data)
-    return hashlib.sha1(data).hexdigest()

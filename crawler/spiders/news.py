@@ -23,7 +23,7 @@ from crawler import health, progress
 from crawler.languages import parse_langs
 from crawler.list_cursor import ListCursor
 from crawler.items import ArticleItem, PageFailed, PageGone, PageUnchanged
-from crawler.parse_workers import ParserDied, ParseWorkers
+from crawler.workers import WorkerDied, Workers
 from crawler.parsing import NotAnArticle
 from crawler.parsing.urls import canonical_url, is_article_url, lang_of
 from crawler.spiders.answers import error_line, failure_line, header
@@ -58,14 +58,14 @@ class NewsSpider(Spider):
         spider.base_url = (spider.base_url or crawler.settings["PMKZ_BASE_URL"]).rstrip("/")
         if spider.langs is None:
             spider.langs = list(crawler.settings.getlist("PMKZ_LANGS") or LANGUAGES)
-        spider.parsers = ParseWorkers(crawler.settings.getint("PMKZ_PARSE_WORKERS"), crawler.settings.get("PMKZ_SELECTORS"))
-        crawler.signals.connect(spider.close_parsers, signal=signals.spider_closed)
+        spider.workers = Workers(crawler.settings.getint("PMKZ_WORKERS"), crawler.settings.get("PMKZ_SELECTORS"))
+        crawler.signals.connect(spider.close_workers, signal=signals.spider_closed)
         return spider
 
-    def close_parsers(self):
-        usage = self.parsers.close()
-        self.crawler.stats.set_value("pmkz/parser_workers_peak_kb", usage["peak_kb"])
-        self.crawler.stats.set_value("pmkz/parser_workers_cpu_s", round(usage["cpu_s"], 2))
+    def close_workers(self):
+        usage = self.workers.close()
+        self.crawler.stats.set_value("pmkz/workers_peak_kb", usage["peak_kb"])
+        self.crawler.stats.set_value("pmkz/workers_cpu_s", round(usage["cpu_s"], 2))
 
     @property
     def store(self):
@@ -114,8 +114,8 @@ class NewsSpider(Spider):
             return
         self.crawler.stats.inc_value("pmkz/list_pages")
         try:
-            listing = await self.parsers.parse_listing(response.body, response.url, None)
-        except ParserDied as error:
+            listing = await self.workers.parse_listing(response.body, response.url, None)
+        except WorkerDied as error:
             yield PageFailed(url=canonical_url(response.url), kind="parse", error=str(error), raw_html=response.body)
             return
         health.count_list_page(self.crawler.stats, len(listing.article_urls))
@@ -190,14 +190,14 @@ class NewsSpider(Spider):
             health.count_parse_failure(stats, None)
             return PageFailed(url=url, kind="parse", error="not an HTML page", raw_html=response.body)
         try:
-            record = await self.parsers.parse_article(response.body, url, response.encoding)
+            record = await self.workers.parse_article(response.body, url, response.encoding)
         except NotAnArticle as error:
             health.count_parse_failure(stats, error.missing)
             return PageFailed(url=url, kind="parse", error=str(error), raw_html=response.body)
         except Exception as error:  # a parser bug or a dead worker: recorded, never dropped
             self.logger.exception("parsing %s failed", url)
             health.count_parse_failure(stats, None)
-            message = str(error) if isinstance(error, ParserDied) else f"parser error: {error_line(error)}"
+            message = str(error) if isinstance(error, WorkerDied) else f"parser error: {error_line(error)}"
             return PageFailed(url=url, kind="parse", error=message, raw_html=response.body)
         if record["summary"] is None and response.meta.get("teaser"):
             record["summary"] = response.meta["teaser"]

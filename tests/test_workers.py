@@ -1,8 +1,9 @@
-"""Parsing in worker processes (crawler/parse_workers.py): the same answers as parsing
+"""Parsing in worker processes (crawler/workers.py): the same answers as parsing
 inline, a dead worker costs only the pages it held, and workers die with their crawl."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import os
 import signal
@@ -18,7 +19,7 @@ from scrapy.http import HtmlResponse
 
 from conftest import crawl, wait_for
 from crawler.items import PageFailed
-from crawler.parse_workers import ParserDied, ParseWorkers
+from crawler.workers import WorkerDied, Workers
 from crawler.parsing import NotAnArticle, parse_article, parse_listing
 from crawler.spiders.news import NewsSpider
 from test_crawl_replica import RECORD_FIELDS, path_of, snapshot
@@ -29,8 +30,8 @@ LIST_URL = "https://primeminister.kz/ru/news"
 NOT_AN_ARTICLE_URL = "https://primeminister.kz/en/news/some-page-1234"
 
 
-def _parser_workers(parent_pid: int) -> list[int]:
-    """PIDs of the parser workers (multiprocessing's spawned children) of a process."""
+def _worker_processes(parent_pid: int) -> list[int]:
+    """PIDs of the workers (multiprocessing's spawned children) of a process."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -47,7 +48,7 @@ def _parser_workers(parent_pid: int) -> list[int]:
 
 @pytest.fixture
 def workers():
-    pool = ParseWorkers(1)
+    pool = Workers(1)
     yield pool
     pool.close()
 
@@ -70,13 +71,26 @@ def test_list_pages_alone_start_no_worker(workers):
     """An idle cycle parses list pages and gets 304s for its articles: no process starts."""
     listing = (PAGES / "list-2026-markup-ru.html").read_bytes()
     assert asyncio.run(workers.parse_listing(listing, LIST_URL, None)).article_urls
-    assert _parser_workers(os.getpid()) == []
+    assert _worker_processes(os.getpid()) == []
     article = (PAGES / "ru-news-2026-markup.html").read_bytes()
     asyncio.run(workers.parse_article(article, ARTICLE_URL, "utf-8"))
-    assert len(_parser_workers(os.getpid())) == 1
+    assert len(_worker_processes(os.getpid())) == 1
     usage = workers.close()  # what the crawl's stats report of its workers
     assert usage["peak_kb"] > 10_000 and usage["cpu_s"] > 0
-    assert _parser_workers(os.getpid()) == []
+    assert _worker_processes(os.getpid()) == []
+
+
+@pytest.mark.parametrize("count", [0, 1])
+def test_an_image_is_written_whole_and_its_sha1_returned(tmp_path, count):
+    workers = Workers(count)
+    data = os.urandom(50_000)
+    try:
+        sha1 = asyncio.run(workers.store_image(tmp_path, "ab/abcdef.jpg", data))
+    finally:
+        workers.close()
+    assert (tmp_path / "ab" / "abcdef.jpg").read_bytes() == data
+    assert sha1 == hashlib.sha1(data).hexdigest()
+    assert list((tmp_path / ".partial").iterdir()) == []
 
 
 def test_not_an_article_comes_back_whole_from_a_worker(workers):
@@ -96,9 +110,9 @@ def test_a_dead_worker_fails_only_the_page_it_held(workers):
         await workers.parse_article(article, ARTICLE_URL, "utf-8")  # the pool is up
         # A page that keeps its worker busy, killed while it is being parsed.
         held = asyncio.ensure_future(workers._run(time.sleep, 60))
-        (pid,) = await asyncio.to_thread(wait_for, lambda: _parser_workers(os.getpid()), 20, "a parser worker", 0.05)
+        (pid,) = await asyncio.to_thread(wait_for, lambda: _worker_processes(os.getpid()), 20, "a worker", 0.05)
         os.kill(pid, signal.SIGKILL)
-        with pytest.raises(ParserDied, match="parser process died"):
+        with pytest.raises(WorkerDied, match="worker process died"):
             await held
         return await workers.parse_article(article, ARTICLE_URL, "utf-8")
 
@@ -108,9 +122,9 @@ def test_a_dead_worker_fails_only_the_page_it_held(workers):
 def test_workers_die_with_a_killed_crawl(tmp_path):
     script = textwrap.dedent(f"""
         import asyncio, sys, time
-        from crawler.parse_workers import ParseWorkers
+        from crawler.workers import Workers
         if __name__ == "__main__":
-            workers = ParseWorkers(2)
+            workers = Workers(2)
             page = open({str(PAGES / "ru-news-2026-markup.html")!r}, "rb").read()
             asyncio.run(workers.parse_article(page, {ARTICLE_URL!r}, "utf-8"))
             print("parsed", flush=True)
@@ -121,7 +135,7 @@ def test_workers_die_with_a_killed_crawl(tmp_path):
                               stdout=subprocess.PIPE, text=True)
     try:
         assert parent.stdout.readline().strip() == "parsed"
-        workers = wait_for(lambda: _parser_workers(parent.pid), 20, "the parser workers", 0.05)
+        workers = wait_for(lambda: _worker_processes(parent.pid), 20, "the workers", 0.05)
         parent.kill()
         parent.wait(timeout=10)
         wait_for(lambda: not any(_alive(pid) for pid in workers), 20, "the workers to end", 0.05)
@@ -149,7 +163,7 @@ class _Stats(dict):
 
 
 def test_a_parser_bug_records_the_page_as_failed():
-    spider = SimpleNamespace(parsers=_BrokenParsers(), crawler=SimpleNamespace(stats=_Stats()),
+    spider = SimpleNamespace(workers=_BrokenParsers(), crawler=SimpleNamespace(stats=_Stats()),
                              logger=logging.getLogger("test"))
     response = HtmlResponse(ARTICLE_URL, body=b"<html><h1>x</h1></html>", encoding="utf-8")
     item = asyncio.run(NewsSpider.article_item(spider, response))
@@ -161,7 +175,7 @@ def test_a_parser_bug_records_the_page_as_failed():
 @pytest.mark.parametrize("parse_workers", ["0", "2"])
 def test_a_crawl_stores_the_truth_with_any_number_of_workers(replica_factory, tmp_path, monkeypatch, parse_workers):
     replica = replica_factory("--articles", "15")
-    monkeypatch.setenv("PMKZ_PARSE_WORKERS", parse_workers)
+    monkeypatch.setenv("PMKZ_WORKERS", parse_workers)
     crawl(replica.url, tmp_path, "--no-images")
     stored = snapshot(tmp_path)["items"]
     truth = {path_of(r["url"]): r for r in replica.truth()}

@@ -1,27 +1,31 @@
-"""Pages parsed in worker processes, beside Scrapy's single thread.
+"""Parsing and image writing in worker processes, beside Scrapy's single thread.
 
-Scrapy runs every callback on one thread, and parsing a page costs about as much CPU
-as everything Scrapy itself does for it, so parsing inline would slow a backfill on
-any machine with a second CPU. Parsing is a pure function of the page's bytes
-(crawler/parsing), so it runs in worker processes while the reactor goes on downloading
-and storing. `PMKZ_PARSE_WORKERS=0`, or a machine with one CPU, parses inline.
+Scrapy runs every callback on one thread. Parsing a page costs about as much CPU as
+everything Scrapy itself does for it, and writing an image file safely (write, fsync,
+rename) about 2 ms of the kernel's time, so doing either on that thread would slow a
+backfill on any machine with a second CPU. Both are pure functions of the bytes
+downloaded (crawler/parsing, crawler/pipelines/image_files.py), so they run in worker
+processes while the reactor goes on downloading and storing. `PMKZ_WORKERS=0`, or a
+machine with one CPU, does them in the crawl's process.
 
-Each worker is a process at the end of a pipe that the event loop watches: a page goes
+Each worker is a process at the end of a pipe that the event loop watches: a task goes
 down as one pickled message and its answer comes back as one, with no thread between
 (concurrent.futures' pool cost the reactor about half a millisecond a page in thread
-hand-offs, half of what parsing elsewhere saves). A worker holds at most two pages; more wait
-here, so a slow page never blocks the reactor on a full pipe.
+hand-offs; a thread for the image writes saved nothing). A worker holds at most
+TASKS_PER_WORKER tasks; more wait here, so the reactor never blocks on a full pipe.
 
 The workers start with the first article page that needs parsing (an idle cycle answered
 by 304s never starts one) and die with the crawl, even a SIGKILLed one (Linux's
-parent-death signal), so no orphan parser outlives it. A worker that dies fails the
-pages it held (ParserDied: recorded as parse failures, retried by the next run); the
-next page starts a new one.
+parent-death signal), so no orphan outlives it; a half-written image file is named by
+its writer's pid, and the next crawl removes it. A worker that dies fails the tasks it
+held (WorkerDied: a page recorded as a parse failure, an image as an image failure, both
+tried again on the next run); the next task starts a new worker.
 """
 from __future__ import annotations
 
 import asyncio
 import ctypes
+import hashlib
 import multiprocessing
 import os
 import pickle
@@ -30,25 +34,27 @@ from collections import deque
 from pathlib import Path
 
 from crawler.parsing import NotAnArticle, parse_article, parse_listing
+from crawler.pipelines.image_files import write_atomically
 from crawler.parsing.listing import Listing
 from crawler.parsing.selectors import KNOWN, load_selectors
 
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
-PAGES_PER_WORKER = 4  # one being parsed, the rest waiting in the pipe
+TASKS_PER_WORKER = 4  # one being worked on, the rest waiting in the pipe
 
 
-class ParserDied(Exception):
-    """The worker parsing a page ended without an answer (killed, out of memory, crashed)."""
+class WorkerDied(Exception):
+    """The worker doing a task ended without an answer (killed, out of memory, crashed)."""
 
 
 def default_workers() -> int:
-    """One CPU is Scrapy's; the others parse. One CPU in all: parse inline."""
+    """One CPU is Scrapy's; the others work. One CPU in all: no workers."""
     return max(0, min(4, (os.cpu_count() or 1) - 1))
 
 
-class ParseWorkers:
+class Workers:
     """`await workers.parse_article(body, url, encoding)` and `parse_listing(...)`:
-    what crawler.parsing's functions return or raise, or ParserDied.
+    what crawler.parsing's functions return or raise; `store_image(...)`: the sha1 of
+    the image written. Any of them may raise WorkerDied.
 
     Used from one event loop (the crawl's) for its whole life."""
 
@@ -73,6 +79,12 @@ class ParseWorkers:
         # gets 304s for every article, and should not pay for starting a process.
         return await self._run(_listing, body, url, encoding, start_worker=False)
 
+    async def store_image(self, root: Path, relative: str, data: bytes) -> str:
+        """Write an image's bytes to root/relative, atomically; returns their sha1."""
+        if self.workers == 0:
+            return await asyncio.to_thread(_store_image, str(root), relative, data)
+        return await self._run(_store_image, str(root), relative, data)
+
     async def _run(self, function, *args, start_worker: bool = True):
         if self.workers == 0 or (not self._running and not start_worker):
             return function(*args, selectors=self.selectors)
@@ -85,17 +97,17 @@ class ParseWorkers:
         return await answer
 
     def _dispatch(self) -> None:
-        """Hand waiting pages to the least busy workers that have room."""
+        """Hand waiting tasks to the least busy workers that have room."""
         while self._waiting:
             worker = min(self._running, key=lambda w: len(w.pending), default=None)
-            if worker is None or len(worker.pending) >= PAGES_PER_WORKER:
+            if worker is None or len(worker.pending) >= TASKS_PER_WORKER:
                 return
             message, answer = self._waiting.popleft()
             if not answer.cancelled():
                 worker.send(message, answer)
 
     def _ended(self, worker: "_Worker", error: BaseException) -> None:
-        """A worker's pipe closed: its pages fail; waiting pages go to a new worker."""
+        """A worker's pipe closed: its tasks fail; waiting tasks go to a new worker."""
         self._running.remove(worker)
         self._count_usage(worker)
         worker.fail_pending(error)
@@ -109,11 +121,11 @@ class ParseWorkers:
         for worker in self._running:
             self._count_usage(worker)
             worker.stop()
-            worker.fail_pending(ParserDied("the crawl closed its parser workers"))
+            worker.fail_pending(WorkerDied("the crawl closed its workers"))
         self._running.clear()
         for _, answer in self._waiting:
             if not answer.done():
-                answer.set_exception(ParserDied("the crawl closed its parser workers"))
+                answer.set_exception(WorkerDied("the crawl closed its workers"))
         self._waiting.clear()
         return dict(self._usage)
 
@@ -126,7 +138,7 @@ class ParseWorkers:
 class _Worker:
     """One worker process and the pipe to it; answers come back in the order sent."""
 
-    def __init__(self, owner: ParseWorkers, loop: asyncio.AbstractEventLoop):
+    def __init__(self, owner: Workers, loop: asyncio.AbstractEventLoop):
         self.owner, self.loop = owner, loop
         # spawn, not fork: forking a process that runs a reactor and threads can copy a
         # lock held by another thread into the child.
@@ -143,7 +155,7 @@ class _Worker:
         try:
             self.conn.send_bytes(message)
         except OSError as error:  # the worker is gone; its end of the pipe says so soon
-            answer.set_exception(ParserDied(f"the parser process died: {error}"))
+            answer.set_exception(WorkerDied(f"the worker process died: {error}"))
             return
         self.pending.append(answer)
 
@@ -155,7 +167,7 @@ class _Worker:
             self.stop()
             code = self.process.exitcode
             reason = f"exit code {code}" if code is not None else type(error).__name__
-            self.owner._ended(self, ParserDied(f"the parser process died ({reason})"))
+            self.owner._ended(self, WorkerDied(f"the worker process died ({reason})"))
             return
         self.owner._dispatch()
 
@@ -243,7 +255,7 @@ def _die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
-# The functions a worker runs; inline, the crawl passes its own selectors.
+# The functions a worker runs; inline, the crawl passes its own selectors to the parsers.
 
 def _article(body: bytes, url: str, encoding: str | None, selectors=None) -> tuple:
     # NotAnArticle goes back as plain values: an exception with extra constructor
@@ -256,3 +268,8 @@ def _article(body: bytes, url: str, encoding: str | None, selectors=None) -> tup
 
 def _listing(body: bytes, url: str, encoding: str | None, selectors=None) -> Listing:
     return parse_listing(body, url, encoding=encoding, selectors=selectors or _worker_selectors)
+
+
+def _store_image(root: str, relative: str, data: bytes) -> str:
+    write_atomically(Path(root), relative, data)
+    return hashlib.sha1(data).hexdigest()
