@@ -61,8 +61,14 @@ def ensure_schema(db: Database) -> None:
             defaults={"status": "live", "image_urls": "[]"},
             if_not_exists=True,
         )
-        for column in ("published_date", "lang", "status"):
-            db["items"].create_index([column], if_not_exists=True)
+        # Newest first for browsing; a language's live items newest first for the
+        # incremental re-check. One index for both language and status: each index is
+        # written on every insert, and a backfill inserts tens of thousands of items.
+        db["items"].create_index(["published_date"], if_not_exists=True)
+        db["items"].create_index(["lang", "status", "published_date"], if_not_exists=True)
+        # Indexes of earlier databases that cost every insert and served no query.
+        for unused in ("idx_items_lang", "idx_items_status", "idx_item_events_url"):
+            db.execute(f"DROP INDEX IF EXISTS {unused}")
         db["item_versions"].create(
             {"item_url": str, "version": int,
              **{c: ITEM_COLUMNS[c] for c in VERSIONED_COLUMNS},
@@ -92,7 +98,6 @@ def ensure_schema(db: Database) -> None:
             pk="id", not_null=["url", "event", "at"], if_not_exists=True,
         )
         db["item_events"].create_index(["run_id"], if_not_exists=True)
-        db["item_events"].create_index(["url"], if_not_exists=True)
         # Languages whose news list a completed run walked to its end: from then on an
         # incremental run may stop paging at the first list page with nothing new.
         db["list_walks"].create({"lang": str, "completed": str}, pk="lang", if_not_exists=True)

@@ -36,7 +36,7 @@ def test_schema_has_the_contract_tables_and_indexes(memory_db):
     assert {"items", "images", "item_versions", "crawl_runs", "failures", "items_fts"} <= set(
         memory_db.table_names())
     indexed = {tuple(index.columns) for index in memory_db["items"].indexes}
-    assert {("published_date",), ("lang",), ("status",)} <= indexed
+    assert {("published_date",), ("lang", "status", "published_date")} <= indexed
     assert memory_db["images"].pks == ["item_url", "url"]
     assert memory_db["item_versions"].pks == ["item_url", "version"]
     ensure_schema(memory_db)  # idempotent
