@@ -23,11 +23,11 @@ from crawler import health, progress
 from crawler.languages import parse_langs
 from crawler.list_cursor import ListCursor
 from crawler.items import ArticleItem, PageFailed, PageGone, PageUnchanged
-from crawler.workers import WorkerDied, Workers
 from crawler.parsing import NotAnArticle
 from crawler.parsing.urls import canonical_url, is_article_url, lang_of
 from crawler.spiders.answers import error_line, failure_line, header
 from crawler.window import DateWindow
+from crawler.workers import WorkerDied, Workers
 from pmkz.config import LANG_PREFIX, LANGUAGES
 
 # Answers the article callback handles itself instead of Scrapy dropping them.
@@ -58,6 +58,7 @@ class NewsSpider(Spider):
         spider.base_url = (spider.base_url or crawler.settings["PMKZ_BASE_URL"]).rstrip("/")
         if spider.langs is None:
             spider.langs = list(crawler.settings.getlist("PMKZ_LANGS") or LANGUAGES)
+        # Parsing and image writing, in processes of their own (crawler/workers.py).
         spider.workers = Workers(crawler.settings.getint("PMKZ_WORKERS"), crawler.settings.get("PMKZ_SELECTORS"))
         crawler.signals.connect(spider.close_workers, signal=signals.spider_closed)
         return spider
