@@ -1,5 +1,5 @@
-"""Parsing in worker processes (crawler/workers.py): the same answers as parsing
-inline, a dead worker costs only the pages it held, and workers die with their crawl."""
+"""Parsing and image writing in worker processes (crawler/workers.py): the same answers
+as inline, a dead worker costs only the tasks it held, and workers die with their crawl."""
 from __future__ import annotations
 
 import asyncio
@@ -19,9 +19,9 @@ from scrapy.http import HtmlResponse
 
 from conftest import crawl, wait_for
 from crawler.items import PageFailed
-from crawler.workers import WorkerDied, Workers
 from crawler.parsing import NotAnArticle, parse_article, parse_listing
 from crawler.spiders.news import NewsSpider
+from crawler.workers import WorkerDied, Workers
 from test_crawl_replica import RECORD_FIELDS, path_of, snapshot
 
 PAGES = Path(__file__).parent / "files" / "pages"
@@ -172,13 +172,18 @@ def test_a_parser_bug_records_the_page_as_failed():
     assert item["raw_html"] == response.body
 
 
-@pytest.mark.parametrize("parse_workers", ["0", "2"])
-def test_a_crawl_stores_the_truth_with_any_number_of_workers(replica_factory, tmp_path, monkeypatch, parse_workers):
+@pytest.mark.parametrize("workers", ["0", "2"])
+def test_a_crawl_stores_the_truth_with_any_number_of_workers(replica_factory, tmp_path, monkeypatch, workers):
     replica = replica_factory("--articles", "15")
-    monkeypatch.setenv("PMKZ_WORKERS", parse_workers)
-    crawl(replica.url, tmp_path, "--no-images")
-    stored = snapshot(tmp_path)["items"]
+    monkeypatch.setenv("PMKZ_WORKERS", workers)
+    crawl(replica.url, tmp_path)
+    archive = snapshot(tmp_path)
     truth = {path_of(r["url"]): r for r in replica.truth()}
-    assert sorted(path_of(url) for url in stored) == sorted(truth)
-    for url, row in stored.items():
+    assert sorted(path_of(url) for url in archive["items"]) == sorted(truth)
+    for url, row in archive["items"].items():
         assert {f: row[f] for f in RECORD_FIELDS} == {f: truth[path_of(url)][f] for f in RECORD_FIELDS}
+    images = {(path_of(r["url"]), path_of(u)) for r in truth.values() for u in r["image_urls"]}
+    assert {(path_of(item), path_of(url)) for item, url in archive["images"]} == images
+    for row in archive["images"].values():
+        data = (tmp_path / "images" / row["path"]).read_bytes()
+        assert hashlib.sha1(data).hexdigest() == row["sha1"]
