@@ -30,7 +30,7 @@ _OUTCOMES = ("new", "changed", "unchanged", "gone", "failed")
 
 
 def run(kind: str, base_url: str, workdir: Path, images: bool, image_paths: str | None = None) -> dict:
-    # Imported here, not at the top: the parser workers (spawned) import this module as
+    # Imported here, not at the top: the workers (spawned) import this module as
     # their __main__, and should cost what they cost under `pmkz crawl`, no more.
     from scrapy import signals
     from scrapy.crawler import CrawlerProcess
@@ -78,7 +78,7 @@ def run(kind: str, base_url: str, workdir: Path, images: bool, image_paths: str 
         "requests": stats.get("downloader/request_count", 0),
         "seconds": stats.get("elapsed_time_seconds", 0.0),
         "cpu_s": round(cpu.get("closed", 0.0) - cpu.get("opened", 0.0), 3),
-        # The parser workers' (crawler/workers.py), read by the spider as it closed.
+        # The workers' (crawler/workers.py), read by the spider as it closed.
         "worker_cpu_s": stats.get("pmkz/workers_cpu_s", 0.0),
         "status": stats.get("pmkz/status", "ok" if kind == "bare" else "failed"),
         "peak_kb": _peak_kb(),

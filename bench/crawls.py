@@ -24,7 +24,7 @@ class BenchError(Exception):
 
 def crawl(kind: str, base_url: str, workdir: Path, images: bool = True, image_paths: Path | None = None) -> dict:
     """One crawl in a child process: its figures, with pages per second, CPU per page
-    and peak memory in MB (the crawl's process and its largest parser worker)."""
+    and peak memory in MB (the crawl's process and its largest worker)."""
     workdir.mkdir(parents=True, exist_ok=True)
     # -P: a `bench` module in the current directory must not shadow this package.
     command = [sys.executable, "-P", "-m", "bench.child", kind, base_url, str(workdir)]
@@ -98,7 +98,7 @@ def throughput(articles: int, rounds: int, workdir: Path) -> dict:
         # The figure of the first bench, kept for comparison: images against no images.
         "ratio_full_to_bare_pages_only": round(speed["full"] / speed["bare"], 3),
         "runs": {name: [r["pages_per_s"] for r in results] for name, results in runs.items()},
-        # CPU per page of the crawl's own process and of its parser workers: steadier
+        # CPU per page of the crawl's own process and of its workers: steadier
         # than wall time on a busy machine, and the whole cost, not only the fastest part.
         "cpu_ms_per_page": {name: statistics.median(r["cpu_ms_per_page"] for r in results)
                             for name, results in runs.items()},

@@ -21,7 +21,7 @@ def rows(f: dict) -> list[tuple[str, str, str, str]]:
         ("crawl, full pipeline, --no-images", f"{t['pages_per_s']['full_no_images']} pages/s", "", ""),
         ("CPU per page, crawl process: bare, bare + images, full, --no-images",
          " / ".join(f"{t['cpu_ms_per_page'][k]}" for k in VARIANT_ORDER) + " ms", "", ""),
-        ("CPU per page, parser workers: full, --no-images",
+        ("CPU per page, worker processes: full, --no-images",
          " / ".join(f"{t['worker_cpu_ms_per_page'][k]}" for k in VARIANT_ORDER[2:]) + " ms", "", ""),
         ("full / bare, same requests (pages and images)", f"{t['ratio']}", ">= 0.7", _met(f, "throughput_ratio")),
         ("full --no-images / bare, same requests (pages)", f"{t['ratio_no_images']}", "", ""),
