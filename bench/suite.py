@@ -53,7 +53,7 @@ def targets(figures: dict) -> dict:
         "throughput_ratio": {"value": t["ratio"], "target": ">= 0.7", "met": t["ratio"] >= 0.7},
         "parse_median_ms": {"value": p["median_ms"], "target": "<= 3", "met": p["median_ms"] <= 3},
         "date_speedup": {"value": d["speedup"], "target": ">= 50, equal", "met": d["speedup"] >= 50 and d["equal"]},
-        "store_new_s": {"value": s["new_s"], "target": f"< 2 for 10000", "met": s["new_s"] < 2},
+        "store_new_s": {"value": s["new_s"], "target": "< 2 for 10000", "met": s["new_s"] < 2},
         "memory_ratio": {"value": m["ratio"], "target": "<= 1.25", "met": m["ratio"] <= 1.25},
         "idle_requests": {"value": [i["small_requests"], i["large_requests"]], "target": "equal",
                           "met": i["small_requests"] == i["large_requests"]},

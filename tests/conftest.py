@@ -60,11 +60,20 @@ def replica_300():
     replica.stop()
 
 
+def crawl_args(base_url: str, workdir: Path, *extra: str) -> list[str]:
+    """`pmkz crawl` arguments for an archive (pmkz.db and images/) in `workdir`."""
+    return ["crawl", "--base-url", base_url, "--db", str(workdir / "pmkz.db"),
+            "--images-dir", str(workdir / "images"), *extra]
+
+
 def crawl(base_url: str, workdir: Path, *extra: str, check: bool = True) -> subprocess.CompletedProcess:
-    return pmkz(
-        "crawl", "--base-url", base_url, "--db", str(workdir / "pmkz.db"),
-        "--images-dir", str(workdir / "images"), *extra, check=check,
-    )
+    return pmkz(*crawl_args(base_url, workdir, *extra), check=check)
+
+
+def start_crawl(base_url: str, workdir: Path, *extra: str) -> subprocess.Popen:
+    """`pmkz crawl` running in the background, for tests that stop or kill it."""
+    return subprocess.Popen([sys.executable, "-m", "pmkz", *crawl_args(base_url, workdir, *extra)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def wait_for(condition, timeout: float = 90, what: str = "condition", interval: float = 0.3):

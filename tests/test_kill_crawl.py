@@ -13,11 +13,10 @@ import hashlib
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-from conftest import Replica
+from conftest import Replica, start_crawl
 from reliability import (
     connect, crawl, database_problems, images_problems, items_problems, path_of, summary,
 )
@@ -34,11 +33,7 @@ DEADLINE = 60.0  # seconds one run may take to reach its moment: a hung crawl fa
 
 
 def start(replica: Replica, workdir: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "pmkz", "crawl", "--base-url", replica.url,
-         "--db", str(workdir / "pmkz.db"), "--images-dir", str(workdir / "images")],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+    return start_crawl(replica.url, workdir)
 
 
 def count(workdir: Path, sql: str) -> int:

@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 import signal
-import subprocess
-import sys
 import time
 from urllib.parse import urlsplit
 
 import sqlite_utils
 
-from conftest import crawl
+from conftest import crawl, start_crawl
 
 
 def scalar(db_path, sql):
@@ -23,11 +21,7 @@ def scalar(db_path, sql):
 def test_an_interrupted_backfill_resumes_where_it_stopped(replica_factory, tmp_path):
     replica = replica_factory("--articles", "400")
     db_path = tmp_path / "pmkz.db"
-    first = subprocess.Popen(
-        [sys.executable, "-m", "pmkz", "crawl", "--base-url", replica.url, "--db", str(db_path),
-         "--images-dir", str(tmp_path / "images"), "--no-images"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+    first = start_crawl(replica.url, tmp_path, "--no-images")
     deadline = time.monotonic() + 120
     while scalar(db_path, "select count(*) from items") < 300 and time.monotonic() < deadline:
         assert first.poll() is None, "the crawl ended before it could be interrupted"

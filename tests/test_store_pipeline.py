@@ -10,13 +10,11 @@ import hashlib
 import json
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from conftest import crawl
+from conftest import crawl, start_crawl
 
 
 def rows(db_path: Path, sql: str) -> list[tuple]:
@@ -52,11 +50,7 @@ def assert_archive_complete(workdir: Path, truth: list[dict]) -> None:
 def test_a_crawl_killed_mid_batch_is_completed_by_the_next_run(replica_factory, tmp_path):
     replica = replica_factory("--articles", "100")
     db_path = tmp_path / "pmkz.db"
-    killed = subprocess.Popen(
-        [sys.executable, "-m", "pmkz", "crawl", "--base-url", replica.url, "--db", str(db_path),
-         "--images-dir", str(tmp_path / "images")],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+    killed = start_crawl(replica.url, tmp_path)
     try:
         deadline = time.monotonic() + 120
         while not rows(db_path, "SELECT 1 FROM items LIMIT 1") and killed.poll() is None:
