@@ -14,18 +14,23 @@ the parent's wait4() would not do, since Linux folds the RSS of the process that
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
+
+from crawler.workers import process_usage
 
 LANGS = "ru,kk,en"
 
 
 def _peak_kb() -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1])
-    raise RuntimeError("no VmHWM in /proc/self/status")
+    peak_kb, _ = process_usage(os.getpid())
+    if not peak_kb:
+        raise RuntimeError("no VmHWM in /proc/self/status")
+    return peak_kb
+
+
 _OUTCOMES = ("new", "changed", "unchanged", "gone", "failed")
 
 

@@ -130,7 +130,7 @@ class Workers:
         return dict(self._usage)
 
     def _count_usage(self, worker: "_Worker") -> None:
-        peak_kb, cpu_s = _process_usage(worker.process.pid)
+        peak_kb, cpu_s = process_usage(worker.process.pid)
         self._usage["peak_kb"] = max(self._usage["peak_kb"], peak_kb)
         self._usage["cpu_s"] += cpu_s
 
@@ -202,7 +202,7 @@ class _Worker:
             self.process.join()
 
 
-def _process_usage(pid: int) -> tuple[int, float]:
+def process_usage(pid: int) -> tuple[int, float]:
     """(peak resident kB, CPU seconds) of a running process, from Linux's /proc."""
     try:
         status = Path(f"/proc/{pid}/status").read_text()

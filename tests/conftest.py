@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from pmkz.replica_process import ReplicaProcess
+from storage import Store
 
 FILES = Path(__file__).parent / "files"
 
@@ -50,6 +51,13 @@ def replica_factory():
     yield start
     for replica in started:
         replica.stop()
+
+
+@pytest.fixture
+def store(tmp_path):
+    """A Store on a new database file in the test's own directory."""
+    with Store(tmp_path / "pmkz.db") as opened:
+        yield opened
 
 
 @pytest.fixture(scope="session")

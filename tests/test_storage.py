@@ -22,12 +22,6 @@ def record(n: int = 1, **changes) -> dict:
     return {**base, **changes}
 
 
-@pytest.fixture
-def store(tmp_path):
-    with Store(tmp_path / "pmkz.db") as opened:
-        yield opened
-
-
 def item(store, url):
     return store.db["items"].get(url)
 

@@ -35,12 +35,6 @@ def assert_index_matches_items(store: Store) -> None:
     assert store.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'items_ai'").fetchone()
 
 
-@pytest.fixture
-def store(tmp_path):
-    with Store(tmp_path / "pmkz.db") as opened:
-        yield opened
-
-
 def test_new_items_of_a_batch_are_found_in_any_case_after_it(store):
     store.save_item(record(1, "Наурыз мейрамы"))
     with store.batch():

@@ -3,16 +3,7 @@ from __future__ import annotations
 
 import subprocess
 
-import pytest
-
-from storage import Store
 from test_storage import T0, T1, T2, record
-
-
-@pytest.fixture
-def store(tmp_path):
-    with Store(tmp_path / "pmkz.db") as opened:
-        yield opened
 
 
 def test_new_changed_and_gone_are_events_of_their_run(store):

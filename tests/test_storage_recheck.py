@@ -2,21 +2,11 @@
 page, ties within a day included: an idle run then costs the same at any size."""
 from __future__ import annotations
 
-import pytest
-
-from storage import Store
-
 
 def record(site_id: int, published_at: str | None, day: str = "2026-10-24") -> dict:
     return {"url": f"http://h/ru/news/a-{site_id}", "site_id": site_id, "lang": "ru", "kind": "news",
             "category": None, "title": f"Новость {site_id}", "published_date": day,
             "published_at": published_at, "summary": None, "body": "Текст.", "image_urls": []}
-
-
-@pytest.fixture
-def store(tmp_path):
-    with Store(tmp_path / "pmkz.db") as opened:
-        yield opened
 
 
 def test_a_page_without_its_time_keeps_its_place_in_the_day(store):
