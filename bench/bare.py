@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
 
-from crawler.parsing.urls import is_article_url, lang_of
-from pmkz.config import LANG_PREFIX
+from pmkz.crawler.parsing.urls import is_article_url, lang_of
+from pmkz.site import LANG_PREFIX
 
 
 class BareSpider(Spider):

@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from crawler.workers import process_usage
+from pmkz.crawler.workers import process_usage
 
 LANGS = "ru,kk,en"
 
@@ -40,9 +40,9 @@ def run(kind: str, base_url: str, workdir: Path, images: bool, image_paths: str 
     from scrapy import signals
     from scrapy.crawler import CrawlerProcess
 
-    from bench.bare import BareSpider
-    from crawler.run import CrawlOptions, check_options, crawl_settings
-    from crawler.spiders.news import NewsSpider
+    from pmkz.bench.bare import BareSpider
+    from pmkz.crawler.run import CrawlOptions, check_options, crawl_settings
+    from pmkz.crawler.spiders.news import NewsSpider
 
     workdir.mkdir(parents=True, exist_ok=True)
     options = CrawlOptions(
@@ -94,10 +94,10 @@ def run(kind: str, base_url: str, workdir: Path, images: bool, image_paths: str 
 def main(argv: list[str]) -> None:
     kind, base_url, workdir, *options = argv
     if kind not in ("full", "bare"):
-        raise SystemExit(f"bench.child: unknown kind {kind!r}")
+        raise SystemExit(f"pmkz.bench.child: unknown kind {kind!r}")
     image_paths = options[options.index("--image-paths") + 1] if "--image-paths" in options else None
     if kind == "bare" and "--no-images" not in options and not image_paths:
-        raise SystemExit("bench.child: a bare crawl with images needs --image-paths FILE")
+        raise SystemExit("pmkz.bench.child: a bare crawl with images needs --image-paths FILE")
     figures = run(kind, base_url.rstrip("/"), Path(workdir), images="--no-images" not in options,
                   image_paths=image_paths)
     print(json.dumps(figures), flush=True)

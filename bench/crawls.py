@@ -13,9 +13,9 @@ import tempfile
 from pathlib import Path
 
 from pmkz.replica_process import ReplicaProcess
-from replica import build_site
-from replica.truth import truth_records
-from storage import Store
+from pmkz.replica import build_site
+from pmkz.replica.truth import truth_records
+from pmkz.storage import Store
 
 
 class BenchError(Exception):
@@ -27,7 +27,7 @@ def crawl(kind: str, base_url: str, workdir: Path, images: bool = True, image_pa
     and peak memory in MB (the crawl's process and its largest worker)."""
     workdir.mkdir(parents=True, exist_ok=True)
     # -P: a `bench` module in the current directory must not shadow this package.
-    command = [sys.executable, "-P", "-m", "bench.child", kind, base_url, str(workdir)]
+    command = [sys.executable, "-P", "-m", "pmkz.bench.child", kind, base_url, str(workdir)]
     if not images:
         command.append("--no-images")
     elif kind == "bare":

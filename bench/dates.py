@@ -9,8 +9,8 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
-from crawler.parsing.dates import parse_site_date, parse_with_dateparser
-from replica import datefmt
+from pmkz.crawler.parsing.dates import parse_site_date, parse_with_dateparser
+from pmkz.replica import datefmt
 
 FAST_REPEATS = 20
 

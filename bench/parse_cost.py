@@ -11,9 +11,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-from crawler.parsing import parse_article
+from pmkz.crawler.parsing import parse_article
 from pmkz.replica_process import ReplicaProcess
-from replica import build_site
+from pmkz.replica import build_site
 
 ROUNDS = 3
 

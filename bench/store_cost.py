@@ -12,8 +12,8 @@ import time
 from itertools import islice
 from pathlib import Path
 
-from replica import build_site, truth_records
-from storage import Store
+from pmkz.replica import build_site, truth_records
+from pmkz.storage import Store
 
 
 def records(count: int) -> list[dict]:

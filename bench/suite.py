@@ -11,10 +11,10 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from bench import crawls
-from bench.dates import date_speed
-from bench.parse_cost import parse_cost, save_pages
-from bench.store_cost import store_cost
+from pmkz.bench import crawls
+from pmkz.bench.dates import date_speed
+from pmkz.bench.parse_cost import parse_cost, save_pages
+from pmkz.bench.store_cost import store_cost
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,11 @@ from pathlib import Path
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from crawler.politeness import rate_settings
-from crawler.languages import parse_langs
-from crawler.spiders.news import NewsSpider
-from crawler.window import DateWindow
-from storage import Store, StorageError
+from pmkz.crawler.politeness import rate_settings
+from pmkz.site import LANGUAGES, parse_langs
+from pmkz.crawler.spiders.news import NewsSpider
+from pmkz.crawler.window import DateWindow
+from pmkz.storage import Store, StorageError
 
 
 logger = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ class CrawlOptions:
     base_url: str
     db_path: Path
     images_dir: Path
-    langs: list[str] = field(default_factory=lambda: ["ru", "kk", "en"])
+    langs: list[str] = field(default_factory=lambda: list(LANGUAGES))
     full: bool = False
     since: str | None = None
     until: str | None = None
@@ -70,7 +70,7 @@ def check_options(options: CrawlOptions) -> None:
     try:
         parse_langs(options.langs)
         DateWindow.from_strings(options.since, options.until)
-        importlib.import_module("crawler.settings")  # reads the limits from the environment
+        importlib.import_module("pmkz.crawler.settings")  # reads the limits from the environment
     except ValueError as error:
         raise CrawlError(str(error)) from None
     if options.download_timeout is not None and not options.download_timeout > 0:
@@ -115,7 +115,7 @@ def _check_writable_dir(path: Path, what: str) -> None:
 
 def crawl_settings(options: CrawlOptions) -> Settings:
     settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
+    settings.setmodule("pmkz.crawler.settings", priority="project")
     overrides = {
         **rate_settings(options.base_url),
         "PMKZ_BASE_URL": options.base_url,

@@ -7,8 +7,9 @@ overrides the target, paths and log destination from its options.
 import os
 
 from pmkz import config
-from crawler.workers import default_workers
-from crawler.politeness import rate_settings
+from pmkz.site import LANGUAGES
+from pmkz.crawler.workers import default_workers
+from pmkz.crawler.politeness import rate_settings
 
 
 def _number(name: str, default: float, integer: bool = False) -> float:
@@ -29,12 +30,12 @@ def _number(name: str, default: float, integer: bool = False) -> float:
 _env = config.from_env()
 
 BOT_NAME = "pmkz"
-SPIDER_MODULES = ["crawler.spiders"]
-NEWSPIDER_MODULE = "crawler.spiders"
+SPIDER_MODULES = ["pmkz.crawler.spiders"]
+NEWSPIDER_MODULE = "pmkz.crawler.spiders"
 
 PMKZ_BASE_URL = _env.base_url
 PMKZ_DB = str(_env.db_path)
-PMKZ_LANGS = list(config.LANGUAGES)
+PMKZ_LANGS = list(LANGUAGES)
 
 # An honest User-Agent: who we are and what we do, so the site's admins can tell.
 USER_AGENT = "pmkz/0.1 (press-release archiver; +https://pypi.org/project/pmkz/)"
@@ -58,13 +59,13 @@ REDIRECT_MAX_TIMES = 5
 # Hosts images may come from (comma-separated); empty means the base URL's host.
 PMKZ_IMAGE_HOSTS = [h for h in os.environ.get("PMKZ_IMAGE_HOSTS", "").split(",") if h.strip()]
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.middlewares.hosts.SiteHostsOnly": 50,
+    "pmkz.crawler.middlewares.hosts.SiteHostsOnly": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawler.middlewares.retry.CarefulRetryMiddleware": 550,
+    "pmkz.crawler.middlewares.retry.CarefulRetryMiddleware": 550,
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
-    "crawler.middlewares.redirects.LoopRefusingMetaRefreshMiddleware": 580,
+    "pmkz.crawler.middlewares.redirects.LoopRefusingMetaRefreshMiddleware": 580,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
-    "crawler.middlewares.redirects.LoopRefusingRedirectMiddleware": 600,
+    "pmkz.crawler.middlewares.redirects.LoopRefusingRedirectMiddleware": 600,
 }
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
@@ -74,11 +75,11 @@ TELNETCONSOLE_ENABLED = False
 CONCURRENT_ITEMS = 8
 
 # A progress line on a terminal during long crawls (crawler/progress.py).
-EXTENSIONS = {"crawler.progress.Progress": 500}
+EXTENSIONS = {"pmkz.crawler.progress.Progress": 500}
 
 ITEM_PIPELINES = {
-    "crawler.pipelines.images.OriginalImagesPipeline": 100,
-    "crawler.pipelines.store.StorePipeline": 300,
+    "pmkz.crawler.pipelines.images.OriginalImagesPipeline": 100,
+    "pmkz.crawler.pipelines.store.StorePipeline": 300,
 }
 # Images are archived as the original bytes the site served, never re-encoded, and an
 # archived original is never fetched again (crawler/pipelines/images.py).

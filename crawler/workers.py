@@ -33,10 +33,10 @@ import signal
 from collections import deque
 from pathlib import Path
 
-from crawler.parsing import NotAnArticle, parse_article, parse_listing
-from crawler.pipelines.image_files import write_atomically
-from crawler.parsing.listing import Listing
-from crawler.parsing.selectors import KNOWN, load_selectors
+from pmkz.crawler.parsing import NotAnArticle, parse_article, parse_listing
+from pmkz.crawler.pipelines.image_files import write_atomically
+from pmkz.crawler.parsing.listing import Listing
+from pmkz.crawler.parsing.selectors import KNOWN, load_selectors
 
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 TASKS_PER_WORKER = 4  # one being worked on, the rest waiting in the pipe

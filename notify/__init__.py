@@ -2,6 +2,6 @@
 
 Both are written after every crawl run from the `item_events` the run recorded.
 """
-from notify.after_run import notify_after_run
+from pmkz.notify.after_run import notify_after_run
 
 __all__ = ["notify_after_run"]

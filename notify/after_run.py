@@ -13,9 +13,9 @@ import json
 import logging
 from pathlib import Path
 
-from notify.feeds import ENTRIES, write_feeds
-from notify.webhook import post_json
-from storage import Store
+from pmkz.notify.feeds import ENTRIES, write_feeds
+from pmkz.notify.webhook import post_json
+from pmkz.storage import Store
 
 log = logging.getLogger(__name__)
 

@@ -1,14 +1,14 @@
-"""Settings that come from the environment, with their defaults, in one place."""
+"""Settings that come from the environment, with their defaults, in one place.
+
+Facts about the site itself are in pmkz/site.py."""
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-LIVE_BASE_URL = "https://primeminister.kz"
-LANGUAGES = ("ru", "kk", "en")
-# The site's path prefix for each ISO language code: Kazakh lives under /kz/.
-LANG_PREFIX = {"ru": "ru", "kk": "kz", "en": "en"}
+from pmkz.site import LIVE_BASE_URL
+
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from replica import clock, images
-from replica.model import LANG_OF_PREFIX, Site
-from replica.render import Renderer
+from pmkz.replica import clock, images
+from pmkz.replica.model import LANG_OF_PREFIX, Site
+from pmkz.replica.render import Renderer
 
 HTML = "text/html; charset=utf-8"
 ROBOTS = "User-agent: *\nDisallow: /admin/\nDisallow: /search\nAllow: /\n"

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from pmkz.config import LANG_PREFIX
+from pmkz.site import LANG_PREFIX
 
-from replica import datefmt, noise
-from replica.labels import LABELS
-from replica.model import Article, Site
-from replica.seeding import rng
-from replica.versions import versions
+from pmkz.replica import datefmt, noise
+from pmkz.replica.labels import LABELS
+from pmkz.replica.model import Article, Site
+from pmkz.replica.seeding import rng
+from pmkz.replica.versions import versions
 
 # A 1x1 transparent GIF: what a lazy-loading image shows until its data-src is loaded.
 PLACEHOLDER = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"

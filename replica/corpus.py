@@ -11,11 +11,11 @@ import random
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from pmkz.config import LANGUAGES
+from pmkz.site import LANGUAGES
 
-from replica import clock, epochs, ids
-from replica.model import Article, Site
-from replica.seeding import rng
+from pmkz.replica import clock, epochs, ids
+from pmkz.replica.model import Article, Site
+from pmkz.replica.seeding import rng
 
 # The oldest id era (replica.ids.ERAS) holds about 25,000 ids per language.
 MAX_ARTICLES = 50000

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import random
 
-from replica import clock, ids, textgen
-from replica.model import Article
-from replica.seeding import rng
+from pmkz.replica import clock, ids, textgen
+from pmkz.replica.model import Article
+from pmkz.replica.seeding import rng
 
 RECENT = 20
 PUBLICATION_HOURS = (10, 13, 16)

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from pmkz.config import LANGUAGES
+from pmkz.site import LANGUAGES
 
-from replica import textgen
-from replica.seeding import rng
+from pmkz.replica import textgen
+from pmkz.replica.seeding import rng
 
 CATEGORIES = ("reviews", "digital_office", "asset_recovery", "viziti_i_poezdki")
 MAX_IMAGES = 16

@@ -14,8 +14,8 @@ import threading
 from collections import Counter
 from dataclasses import replace
 
-from replica.app import Response
-from replica.seeding import unit
+from pmkz.replica.app import Response
+from pmkz.replica.seeding import unit
 
 TRANSIENT = ("500", "503", "429", "slow", "reset", "truncate", "empty")
 READABLE = ("charset", "broken")  # permanent, pages only, and the page must still be stored

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from replica.seeding import rng
+from pmkz.replica.seeding import rng
 
 # (first day of the era, id range). The current era's range widens when a big site
 # needs more ids; the oldest era's capacity is what bounds the site's size.

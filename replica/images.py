@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from PIL import Image
 
-from replica.seeding import rng
+from pmkz.replica.seeding import rng
 
 FULL_SIZE = (120, 80)
 THUMB_SIZE = (60, 40)

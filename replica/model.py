@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
-from pmkz.config import LANG_PREFIX
+from pmkz.site import LANG_PREFIX
 
-from replica import facts, textgen
+from pmkz.replica import facts, textgen
 
 LANG_OF_PREFIX = {prefix: lang for lang, prefix in LANG_PREFIX.items()}
 ARTICLE_PATH = re.compile(r"/([a-z]+)/news/(?:[a-z_]+/)?[a-z0-9-]+-(\d+)")

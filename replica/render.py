@@ -21,11 +21,11 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from pmkz.config import LANG_PREFIX
+from pmkz.site import LANG_PREFIX
 
-from replica import article_page, datefmt
-from replica.labels import CATEGORY_NAMES, LABELS, STATIC_PAGES, SWITCHER
-from replica.model import Article, Site
+from pmkz.replica import article_page, datefmt
+from pmkz.replica.labels import CATEGORY_NAMES, LABELS, STATIC_PAGES, SWITCHER
+from pmkz.replica.model import Article, Site
 
 TEMPLATES = Path(__file__).parent / "templates"
 EXTRA_SKINS = "PMKZ_REPLICA_SKINS"

@@ -13,10 +13,10 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from replica import faults, validators
-from replica.app import App, Response
-from replica.model import Site
-from replica.render import Renderer
+from pmkz.replica import faults, validators
+from pmkz.replica.app import App, Response
+from pmkz.replica.model import Site
+from pmkz.replica.render import Renderer
 
 HUGE_BYTES = 21 * 1024 * 1024  # past the crawler's 20 MB download cap
 HUGE_CHUNK = ("<p>" + "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 18 + "</p>\n").encode() * 64

@@ -9,8 +9,8 @@ from __future__ import annotations
 import random
 from datetime import datetime
 
-from replica import phrases_en, phrases_kk, phrases_ru, translit
-from replica.seeding import rng
+from pmkz.replica import phrases_en, phrases_kk, phrases_ru, translit
+from pmkz.replica.seeding import rng
 
 BANKS = {"ru": phrases_ru, "kk": phrases_kk, "en": phrases_en}
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from replica.clock import iso_local
-from replica.model import Article, Site
-from replica.versions import versions
+from pmkz.replica.clock import iso_local
+from pmkz.replica.model import Article, Site
+from pmkz.replica.versions import versions
 
 
 def record(site: Site, article: Article, base_url: str) -> dict:

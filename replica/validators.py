@@ -9,7 +9,7 @@ import hashlib
 from datetime import datetime, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 
-from replica.clock import to_utc
+from pmkz.replica.clock import to_utc
 
 
 def etag(body: bytes) -> str:

@@ -9,10 +9,10 @@ translation links does. The seed article has no other versions.
 """
 from __future__ import annotations
 
-from pmkz.config import LANGUAGES
+from pmkz.site import LANGUAGES
 
-from replica.model import Article, Site
-from replica.seeding import unit
+from pmkz.replica.model import Article, Site
+from pmkz.replica.seeding import unit
 
 SHARE = 0.6  # chance that an event has a version in a given language
 

@@ -22,8 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pmkz import config as env_config
-
-SITE_TIMEZONE = "Asia/Almaty"
+from pmkz.site import LANGUAGES, SITE_TIMEZONE
 
 
 class ConfigError(ValueError):
@@ -35,7 +34,7 @@ class DaemonConfig:
     base_url: str
     db: Path
     images_dir: Path
-    langs: list[str] = field(default_factory=lambda: list(env_config.LANGUAGES))
+    langs: list[str] = field(default_factory=lambda: list(LANGUAGES))
     incremental_every_minutes: float = 15
     incremental_time_limit_minutes: float = 30
     full_daily_at: str = "03:00"
@@ -62,7 +61,7 @@ def load(path: Path | None) -> DaemonConfig:
             base_url=str(crawl.get("base_url", env.base_url)).rstrip("/"),
             db=Path(crawl.get("db", env.db_path)),
             images_dir=Path(crawl.get("images_dir", env.images_dir)),
-            langs=list(crawl.get("langs", env_config.LANGUAGES)),
+            langs=list(crawl.get("langs", LANGUAGES)),
             **{key: schedule[key] for key in schedule},
         )
     except TypeError as error:
@@ -82,9 +81,9 @@ def _read(path: Path) -> dict:
 
 def _validate(config: DaemonConfig, path) -> None:
     where = f"{path}: " if path else ""
-    bad_langs = [lang for lang in config.langs if lang not in env_config.LANGUAGES]
+    bad_langs = [lang for lang in config.langs if lang not in LANGUAGES]
     if bad_langs or not config.langs:
-        raise ConfigError(f"{where}langs must be among {', '.join(env_config.LANGUAGES)}")
+        raise ConfigError(f"{where}langs must be among {', '.join(LANGUAGES)}")
     if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", str(config.full_daily_at)):
         raise ConfigError(f"{where}full_daily_at must be a time like 03:00, not {config.full_daily_at!r}")
     for name in ("incremental_every_minutes", "incremental_time_limit_minutes", "full_time_limit_minutes"):

@@ -14,8 +14,8 @@ import sys
 import threading
 from datetime import datetime, timezone
 
-from scheduler.config import DaemonConfig
-from storage import Store
+from pmkz.scheduler.config import DaemonConfig
+from pmkz.storage import Store
 
 log = logging.getLogger(__name__)
 GRACE_SECONDS = 30

@@ -19,8 +19,8 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from scheduler.config import DaemonConfig
-from scheduler.crawl_process import CrawlProcess
+from pmkz.scheduler.config import DaemonConfig
+from pmkz.scheduler.crawl_process import CrawlProcess
 
 log = logging.getLogger("pmkz.daemon")
 

@@ -1,6 +1,6 @@
 """SQLite storage for pmkz: the schema, every write (through sqlite-utils) and exports.
 
-    from storage import Store
+    from pmkz.storage import Store
     with Store("data/pmkz.db") as store:
         store.save_item(record)   # 'new', 'changed' or 'unchanged'
 """

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Iterable, Iterator
 
-from pmkz.config import LANGUAGES
+from pmkz.site import LANGUAGES
 
 from .connect import StorageError, open_for_reading
 from .files import atomic_open

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from pmkz.replica_process import ReplicaProcess
-from storage import Store
+from pmkz.storage import Store
 
 FILES = Path(__file__).parent / "files"
 

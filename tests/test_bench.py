@@ -10,7 +10,7 @@ import numbers
 
 import pytest
 
-from bench.report import table
+from pmkz.bench.report import table
 from conftest import pmkz
 
 FIGURES = {

@@ -19,8 +19,8 @@ from datasette.utils import tilde_encode
 from datasette.utils.testing import TestClient as DatasetteClient
 from PIL import Image
 
-from browse.app import build_datasette, datasette_cli_args
-from storage import Store
+from pmkz.browse.app import build_datasette, datasette_cli_args
+from pmkz.storage import Store
 
 SITE = "https://primeminister.kz"
 PREFIX = {"ru": "ru", "kk": "kz", "en": "en"}

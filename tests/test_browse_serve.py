@@ -18,9 +18,9 @@ import pytest
 from click.testing import CliRunner
 from datasette.utils.testing import TestClient as DatasetteClient
 
-from browse.app import build_datasette
+from pmkz.browse.app import build_datasette
 from pmkz.cli import cli
-from storage import Store
+from pmkz.storage import Store
 from test_browse_pages import build_archive, item_path, record
 
 READ_PATHS = ["/pmkz/items", "/pmkz/items?_search=%D0%BD%D0%B0%D1%83%D1%80%D1%8B%D0%B7",

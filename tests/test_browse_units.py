@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from browse import diff, images, item, listing, volume
+from pmkz.browse import diff, images, item, listing, volume
 
 
 @pytest.mark.parametrize("before, after, changes", [

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from storage import Store
+from pmkz.storage import Store
 
 NOWHERE = "http://127.0.0.1:1"  # nothing listens: a crawl that got past its checks fails here
 

@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from pmkz.cli import cli
-from storage import Store
+from pmkz.storage import Store
 
 RECORD = {"url": "http://h/ru/news/x-1", "site_id": 1, "lang": "ru", "kind": "news",
           "category": None, "title": "Заголовок", "published_date": "2024-03-09",

@@ -6,13 +6,13 @@ import pytest
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
-from crawler import health
-from crawler.health.checks import CHECKS, assess
-from crawler.health.figures import PREFIX
-from crawler.health.verdict import thresholds_from
+from pmkz.crawler import health
+from pmkz.crawler.health.checks import CHECKS, assess
+from pmkz.crawler.health.figures import PREFIX
+from pmkz.crawler.health.verdict import thresholds_from
 
 DEFAULTS = Settings()
-DEFAULTS.setmodule("crawler.settings")
+DEFAULTS.setmodule("pmkz.crawler.settings")
 
 
 def run_stats(pages=200, failed=None, summary=0.9, images=0.7, list_pages=10, list_max=20,

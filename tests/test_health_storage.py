@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from storage import Store, runs
+from pmkz.storage import Store, runs
 
 
 def test_a_degraded_run_keeps_its_health_and_later_runs_read_it(tmp_path):

@@ -30,7 +30,7 @@ def fetch(url: str) -> bytes:
 
 @pytest.mark.parametrize("prefix", ["ru", "kz", "en"])
 def test_live_list_and_newest_article_parse(prefix):
-    from crawler.parsing import parse_article, parse_listing
+    from pmkz.crawler.parsing import parse_article, parse_listing
 
     listing = parse_listing(fetch(f"{LIVE}/{prefix}/news"), f"{LIVE}/{prefix}/news")
     assert listing.article_urls, "no article links found on the live list page"

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.parsing import parse_article
+from pmkz.crawler.parsing import parse_article
 
 FILES = Path(__file__).parent / "files"
 PAGES = FILES / "pages"

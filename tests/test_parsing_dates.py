@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from crawler.parsing.dates import SITE_ZONE, ParsedDate, parse_fast, parse_iso, parse_site_date, parse_with_dateparser
+from pmkz.crawler.parsing.dates import SITE_ZONE, ParsedDate, parse_fast, parse_iso, parse_site_date, parse_with_dateparser
 
 # (printed text, page language, date, date-time or None)
 CASES = [

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.parsing import parse_article, parse_listing
+from pmkz.crawler.parsing import parse_article, parse_listing
 
 PAGES = Path(__file__).parent / "files" / "pages"
 RU_URL = "https://primeminister.kz/ru/news/po-porucheniyu-prezidenta-dorogu-almaty-kaskelen-rasshiryat-do-vosmi-polos-31656"

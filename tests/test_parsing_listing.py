@@ -2,7 +2,7 @@
 class names: article links, teasers, printed dates and the next page."""
 from pathlib import Path
 
-from crawler.parsing import Listing, parse_listing
+from pmkz.crawler.parsing import Listing, parse_listing
 
 PAGES = Path(__file__).parent / "files" / "pages"
 SITE = "https://primeminister.kz"

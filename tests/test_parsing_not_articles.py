@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.parsing import NotAnArticle, parse_article
+from pmkz.crawler.parsing import NotAnArticle, parse_article
 
 PAGES = Path(__file__).parent / "files" / "pages"
 SITE = "https://primeminister.kz"

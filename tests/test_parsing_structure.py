@@ -1,7 +1,7 @@
 """Structure over class names: small hand-written pages that vary one thing each."""
 import pytest
 
-from crawler.parsing import parse_article
+from pmkz.crawler.parsing import parse_article
 
 URL = "https://primeminister.kz/en/news/government-meeting-on-spring-field-work-30001"
 PROSE = ("The Government considered the progress of preparations for the spring field work, "

@@ -1,7 +1,7 @@
 """The paragraph normal form and the site's boilerplate lines."""
 import pytest
 
-from crawler.parsing.text import is_boilerplate, is_generic_title, normalize_text, strip_site_suffix
+from pmkz.crawler.parsing.text import is_boilerplate, is_generic_title, normalize_text, strip_site_suffix
 
 
 @pytest.mark.parametrize("raw, expected", [

@@ -1,7 +1,7 @@
 """URL rules: canonical form, language, id, category, what is an article."""
 import pytest
 
-from crawler.parsing.urls import canonical_url, category_of, is_article_url, lang_of, non_article_reason, site_id_of
+from pmkz.crawler.parsing.urls import canonical_url, category_of, is_article_url, lang_of, non_article_reason, site_id_of
 
 BASE = "https://primeminister.kz"
 

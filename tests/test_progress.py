@@ -1,7 +1,7 @@
 """The progress line of long crawls: what it says, and that a real crawl shows it."""
 from __future__ import annotations
 
-from crawler.progress import progress_line
+from pmkz.crawler.progress import progress_line
 from conftest import crawl
 
 

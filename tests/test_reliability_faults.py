@@ -15,7 +15,7 @@ from conftest import Replica, pmkz
 from reliability import (
     connect, crawl, database_problems, failures, images_problems, items_problems, path_of, summary,
 )
-from replica import faults
+from pmkz.replica import faults
 
 # Every kind at a few percent; `slow` outlasts the crawl's download timeout.
 FAULTS = ("500=0.03,503=0.03,429=0.03,slow=0.02,reset=0.03,truncate=0.03,empty=0.03,"

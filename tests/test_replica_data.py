@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from replica import build_site, truth_records
-from replica.clock import AVOID, SWITCH
+from pmkz.replica import build_site, truth_records
+from pmkz.replica.clock import AVOID, SWITCH
 
 FILES = Path(__file__).parent / "files"
 KEYS = {"url", "site_id", "lang", "kind", "category", "title", "published_date",

@@ -10,7 +10,7 @@ import lxml.html
 import pytest
 
 from conftest import Replica, pmkz
-from replica import faults
+from pmkz.replica import faults
 from test_replica_server import crude_text
 
 OPTIONS = ("--articles", "3", "--slow-seconds", "1")

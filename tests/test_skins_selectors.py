@@ -9,10 +9,10 @@ import pytest
 import sqlite_utils
 
 from conftest import crawl
-from crawler.parsing import parse_article
-from crawler.parsing.selectors import KNOWN, load_selectors
-from replica import build_site, truth_records
-from replica.render import Renderer
+from pmkz.crawler.parsing import parse_article
+from pmkz.crawler.parsing.selectors import KNOWN, load_selectors
+from pmkz.replica import build_site, truth_records
+from pmkz.replica.render import Renderer
 from test_skins_hidden import SKINS, hidden_replica
 
 PORTAL = 'title = ["div.post__heading"]\ndate = ["span.post__when"]\nbody = ["div.rich-text"]\n'

@@ -8,8 +8,8 @@ from click.testing import CliRunner
 
 from pmkz.cli import cli
 from pmkz.commands.status import render
-from storage import Store
-from storage.report import age, status_report
+from pmkz.storage import Store
+from pmkz.storage.report import age, status_report
 
 NOW = datetime(2024, 3, 12, 12, 0, tzinfo=timezone.utc)
 

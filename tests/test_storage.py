@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from storage import Store, content_hash
+from pmkz.storage import Store, content_hash
 
 T0, T1, T2, T3 = (f"2026-11-29T1{h}:00:00+00:00" for h in range(4))
 

@@ -11,8 +11,8 @@ import textwrap
 
 import pytest
 
-from storage import Store
-from storage.rolling_batch import RollingBatch
+from pmkz.storage import Store
+from pmkz.storage.rolling_batch import RollingBatch
 
 
 def record(n: int, title: str, body: str = "Текст.") -> dict:
@@ -140,8 +140,8 @@ def test_rolling_batch_commits_once_its_time_is_up(store):
 
 KILLED_WRITER = textwrap.dedent("""
     import os, signal, sys
-    from storage import Store
-    from storage.rolling_batch import RollingBatch
+    from pmkz.storage import Store
+    from pmkz.storage.rolling_batch import RollingBatch
     store = Store(sys.argv[1])
     writes = RollingBatch(store, max_items=100, max_seconds=3600)
     for n in range(250):

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from storage import Store, StorageError
-from storage.schema import ensure_schema
+from pmkz.storage import Store, StorageError
+from pmkz.storage.schema import ensure_schema
 
 
 def record(n: int, title: str, body: str = "Текст.") -> dict:

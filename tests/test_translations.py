@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from crawler.parsing import parse_article
-from replica import build_site, truth_records
+from pmkz.crawler.parsing import parse_article
+from pmkz.replica import build_site, truth_records
 
 PAGES = Path(__file__).parent / "files" / "pages"
 SITE = "https://primeminister.kz"

@@ -18,10 +18,10 @@ import pytest
 from scrapy.http import HtmlResponse
 
 from conftest import crawl, wait_for
-from crawler.items import PageFailed
-from crawler.parsing import NotAnArticle, parse_article, parse_listing
-from crawler.spiders.news import NewsSpider
-from crawler.workers import WorkerDied, Workers
+from pmkz.crawler.items import PageFailed
+from pmkz.crawler.parsing import NotAnArticle, parse_article, parse_listing
+from pmkz.crawler.spiders.news import NewsSpider
+from pmkz.crawler.workers import WorkerDied, Workers
 from test_crawl_replica import RECORD_FIELDS, path_of, snapshot
 
 PAGES = Path(__file__).parent / "files" / "pages"
@@ -122,7 +122,7 @@ def test_a_dead_worker_fails_only_the_page_it_held(workers):
 def test_workers_die_with_a_killed_crawl(tmp_path):
     script = textwrap.dedent(f"""
         import asyncio, sys, time
-        from crawler.workers import Workers
+        from pmkz.crawler.workers import Workers
         if __name__ == "__main__":
             workers = Workers(2)
             page = open({str(PAGES / "ru-news-2026-markup.html")!r}, "rb").read()

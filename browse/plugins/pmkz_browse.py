@@ -12,9 +12,9 @@ from datasette import hookimpl
 from datasette.utils import urlsafe_components
 from datasette.utils.asgi import BadRequest, NotFound, Response
 
-from browse import diff, images, item, listing, volume
-from browse.app import DATABASE_NAME, PLUGIN_NAME
-from browse.facets import MonthFacet
+from pmkz.browse import diff, images, item, listing, volume
+from pmkz.browse.app import DATABASE_NAME, PLUGIN_NAME
+from pmkz.browse.facets import MonthFacet
 from pmkz import config
 
 ITEM_TABLES = ("items", "item_versions")

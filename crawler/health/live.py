@@ -12,11 +12,11 @@ import urllib.robotparser
 from collections import Counter
 from dataclasses import dataclass, field
 
-from crawler.health.fetch import Fetched, fetch
-from crawler.parsing import NotAnArticle, parse_article, parse_listing
-from crawler.parsing.selectors import KNOWN, Selectors
-from crawler.politeness import is_loopback
-from pmkz.config import LANG_PREFIX
+from pmkz.crawler.health.fetch import Fetched, fetch
+from pmkz.crawler.parsing import NotAnArticle, parse_article, parse_listing
+from pmkz.crawler.parsing.selectors import KNOWN, Selectors
+from pmkz.crawler.politeness import is_loopback
+from pmkz.site import LANG_PREFIX
 
 FIELDS = ("title", "published", "body", "summary", "images", "translations")
 REQUIRED = ("title", "published", "body")

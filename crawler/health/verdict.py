@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from crawler.health.checks import CHECKS, HISTORY_SETTING, MIN_PAGES_SETTING, assess
-from crawler.health.figures import figures_from_stats
-from storage import runs
+from pmkz.crawler.health.checks import CHECKS, HISTORY_SETTING, MIN_PAGES_SETTING, assess
+from pmkz.crawler.health.figures import figures_from_stats
+from pmkz.storage import runs
 
 
 def thresholds_from(settings) -> dict:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from crawler.middlewares.errors import OffsiteRequest
+from pmkz.crawler.middlewares.errors import OffsiteRequest
 
 IMAGE_META = "pmkz_image"
 

@@ -10,7 +10,7 @@ from scrapy import Request
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.http import Response
 
-from crawler.middlewares.errors import RedirectLoop
+from pmkz.crawler.middlewares.errors import RedirectLoop
 
 
 def _refuse_loops(request: Request, result: Request | Response) -> Request | Response:

@@ -19,8 +19,8 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.response import response_status_message
 
-from crawler.middlewares.errors import EmptyResponse, FetchFailed, plain, too_large
-from crawler.middlewares.waits import retry_after, retry_wait
+from pmkz.crawler.middlewares.errors import EmptyResponse, FetchFailed, plain, too_large
+from pmkz.crawler.middlewares.waits import retry_after, retry_wait
 
 logger = logging.getLogger(__name__)
 

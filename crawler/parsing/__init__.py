@@ -2,11 +2,11 @@
 
 Nothing here imports Scrapy, so the parsers run and test alone:
 
-    from crawler.parsing import parse_article, parse_listing, NotAnArticle
+    from pmkz.crawler.parsing import parse_article, parse_listing, NotAnArticle
     record = parse_article(html_bytes, "https://primeminister.kz/en/news/some-slug-30371")
 """
-from crawler.parsing.article import parse_article
-from crawler.parsing.errors import NotAnArticle
-from crawler.parsing.listing import Listing, parse_listing
+from pmkz.crawler.parsing.article import parse_article
+from pmkz.crawler.parsing.errors import NotAnArticle
+from pmkz.crawler.parsing.listing import Listing, parse_listing
 
 __all__ = ["Listing", "NotAnArticle", "parse_article", "parse_listing"]

@@ -11,20 +11,20 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit
 
-from crawler.parsing.container import find_container
-from crawler.parsing.decoding import decode_html
-from crawler.parsing.dom import common_ancestor, contains, parse_document, prepare, text_of
-from crawler.parsing.errors import NotAnArticle
-from crawler.parsing.headline import find_headline
-from crawler.parsing.images import collect_images
-from crawler.parsing.lead import find_lead, find_summary
-from crawler.parsing.metadata import read_metadata
-from crawler.parsing.paragraphs import extract_paragraphs
-from crawler.parsing.published import find_published
-from crawler.parsing.selectors import KNOWN, Selectors
-from crawler.parsing.text import GALLERY_TITLES, normalize_text, strip_site_suffix
-from crawler.parsing.translations import find_translations
-from crawler.parsing.urls import canonical_url, category_of, lang_of, non_article_reason, site_id_of
+from pmkz.crawler.parsing.container import find_container
+from pmkz.crawler.parsing.decoding import decode_html
+from pmkz.crawler.parsing.dom import common_ancestor, contains, parse_document, prepare, text_of
+from pmkz.crawler.parsing.errors import NotAnArticle
+from pmkz.crawler.parsing.headline import find_headline
+from pmkz.crawler.parsing.images import collect_images
+from pmkz.crawler.parsing.lead import find_lead, find_summary
+from pmkz.crawler.parsing.metadata import read_metadata
+from pmkz.crawler.parsing.paragraphs import extract_paragraphs
+from pmkz.crawler.parsing.published import find_published
+from pmkz.crawler.parsing.selectors import KNOWN, Selectors
+from pmkz.crawler.parsing.text import GALLERY_TITLES, normalize_text, strip_site_suffix
+from pmkz.crawler.parsing.translations import find_translations
+from pmkz.crawler.parsing.urls import canonical_url, category_of, lang_of, non_article_reason, site_id_of
 
 # Any of these near the start says the text is HTML at all (not an image, PDF or JSON).
 _MARKUP = re.compile(r"<(?:!doctype|html|head|body|div|p|h1|meta|title|article|main)\b", re.IGNORECASE)

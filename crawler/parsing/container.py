@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from lxml import etree
 
-from crawler.parsing.dom import BLOCK_TAGS, is_block, is_noise
-from crawler.parsing.urls import canonical_url, is_article_url
+from pmkz.crawler.parsing.dom import BLOCK_TAGS, is_block, is_noise
+from pmkz.crawler.parsing.urls import canonical_url, is_article_url
 
 _PARAGRAPH_TAGS = frozenset(("p", "h2", "h3", "h4", "blockquote", "li", "pre"))
 # Lists and quotes hand their text on to the element that holds them.

@@ -14,14 +14,16 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from pmkz.site import SITE_TIMEZONE
+
 
 def _site_zone() -> ZoneInfo:
     """Asia/Almaty with the 2024 change to UTC+5; an older system database lacks it."""
-    zone = ZoneInfo("Asia/Almaty")
+    zone = ZoneInfo(SITE_TIMEZONE)
     if datetime(2024, 6, 1, tzinfo=zone).utcoffset() != timedelta(hours=5):
-        source = importlib.resources.files("tzdata").joinpath("zoneinfo/Asia/Almaty")
+        source = importlib.resources.files("tzdata").joinpath("zoneinfo", *SITE_TIMEZONE.split("/"))
         with source.open("rb") as data:
-            zone = ZoneInfo.from_file(data, key="Asia/Almaty")
+            zone = ZoneInfo.from_file(data, key=SITE_TIMEZONE)
     if datetime(2024, 6, 1, tzinfo=zone).utcoffset() != timedelta(hours=5):
         raise RuntimeError("no time zone data knows Kazakhstan's move to UTC+5 in 2024")
     return zone

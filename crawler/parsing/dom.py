@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from crawler.parsing.selectors import NOISE_ROLES, NOISE_TAGS, NOISE_WORDS, class_words
+from pmkz.crawler.parsing.selectors import NOISE_ROLES, NOISE_TAGS, NOISE_WORDS, class_words
 
 # Through the attribute, not `descendant::*[@aria-level='1']`: see headline._TOP_HEADINGS.
 _ARIA_TOP_HEADING = etree.XPath("descendant::*/@aria-level[.='1']/parent::*[@role='heading']")

@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from crawler.parsing.dom import contains, doc_index, in_noise_or_link, text_of
-from crawler.parsing.text import is_generic_title, normalize_text, strip_site_suffix
+from pmkz.crawler.parsing.dom import contains, doc_index, in_noise_or_link, text_of
+from pmkz.crawler.parsing.text import is_generic_title, normalize_text, strip_site_suffix
 
 # A link to a home page ("/", "/ru", "https://primeminister.kz/en/") marks a logo.
 _HOME_PATH = re.compile(r"^/?(?:ru|kz|kk|en)?/?$")

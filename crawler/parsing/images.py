@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from crawler.parsing.dom import in_noise_or_link
-from crawler.parsing.selectors import class_words
-from crawler.parsing.urls import join_url
+from pmkz.crawler.parsing.dom import in_noise_or_link
+from pmkz.crawler.parsing.selectors import class_words
+from pmkz.crawler.parsing.urls import join_url
 
 _IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|bmp|tiff?|avif)(?:$|[?#])", re.IGNORECASE)
 _ICON = re.compile(r"logo|icon|sprite|badge|app-?store|google-?play|favicon|avatar|spacer|pixel\.", re.IGNORECASE)

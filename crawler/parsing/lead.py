@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from lxml import etree
 
-from crawler.parsing.dates import parse_fast
-from crawler.parsing.dom import contains, in_noise_or_link, is_block, lineage, text_of
-from crawler.parsing.selectors import LEAD_WORDS, class_words
-from crawler.parsing.text import is_boilerplate, is_site_description, normalize_text
+from pmkz.crawler.parsing.dates import parse_fast
+from pmkz.crawler.parsing.dom import contains, in_noise_or_link, is_block, lineage, text_of
+from pmkz.crawler.parsing.selectors import LEAD_WORDS, class_words
+from pmkz.crawler.parsing.text import is_boilerplate, is_site_description, normalize_text
 
 _MIN_LEAD = 40  # shorter texts between headline and body are bylines, dates, captions
 _WINDOW = 40

@@ -10,15 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
-from crawler.parsing.dates import parse_fast, parse_with_dateparser
-from crawler.parsing.decoding import decode_html
-from crawler.parsing.dom import (BLOCK_TAGS, in_noise_or_link_remembered, parse_document, prepare, spaced_text_of,
+from pmkz.crawler.parsing.dates import parse_fast, parse_with_dateparser
+from pmkz.crawler.parsing.decoding import decode_html
+from pmkz.crawler.parsing.dom import (BLOCK_TAGS, in_noise_or_link_remembered, parse_document, prepare, spaced_text_of,
                                  text_of)
-from crawler.parsing.metadata import read_metadata
-from crawler.parsing.pagination import find_next_url, page_position
-from crawler.parsing.selectors import DATE_WORDS, KNOWN, Selectors, class_words
-from crawler.parsing.text import is_boilerplate, normalize_text
-from crawler.parsing.urls import LANG_OF_PREFIX, canonical_url, is_article_url, join_url, prefix_of
+from pmkz.crawler.parsing.metadata import read_metadata
+from pmkz.crawler.parsing.pagination import find_next_url, page_position
+from pmkz.crawler.parsing.selectors import DATE_WORDS, KNOWN, Selectors, class_words
+from pmkz.crawler.parsing.text import is_boilerplate, normalize_text
+from pmkz.crawler.parsing.urls import LANG_OF_PREFIX, canonical_url, is_article_url, join_url, prefix_of
 
 _TEXT_TAGS = BLOCK_TAGS | {"a", "span", "time", "strong", "b", "em"}
 _HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))

@@ -10,9 +10,9 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from crawler.parsing.decoding import decode_html
-from crawler.parsing.dom import parse_document
-from crawler.parsing.text import normalize_text
+from pmkz.crawler.parsing.decoding import decode_html
+from pmkz.crawler.parsing.dom import parse_document
+from pmkz.crawler.parsing.text import normalize_text
 
 # Compiled XPath: iterfind's ElementPath walks every element of the page in Python.
 # Through the attribute: libxml2 then tests only elements that carry one.

@@ -13,10 +13,10 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 from lxml import etree
 
-from crawler.parsing.dom import text_of
-from crawler.parsing.selectors import class_words
-from crawler.parsing.text import normalize_text
-from crawler.parsing.urls import is_article_url, join_url
+from pmkz.crawler.parsing.dom import text_of
+from pmkz.crawler.parsing.selectors import class_words
+from pmkz.crawler.parsing.text import normalize_text
+from pmkz.crawler.parsing.urls import is_article_url, join_url
 
 # Including the "load more" buttons of lists that grow in place: without script their
 # link is the next page.

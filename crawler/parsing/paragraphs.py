@@ -9,8 +9,8 @@ the site's boilerplate lines (text.BOILERPLATE).
 """
 from __future__ import annotations
 
-from crawler.parsing.dom import BLOCK_TAGS, is_noise
-from crawler.parsing.text import READ_ALSO, is_boilerplate, normalize_text
+from pmkz.crawler.parsing.dom import BLOCK_TAGS, is_noise
+from pmkz.crawler.parsing.text import READ_ALSO, is_boilerplate, normalize_text
 
 _SKIP_TAGS = frozenset(("figure", "figcaption", "h1", "img", "picture"))
 # Table cells are read row by row, cells apart.

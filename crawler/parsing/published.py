@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from lxml import etree
 
-from crawler.parsing.dates import ParsedDate, parse_fast, parse_iso, parse_site_date, parse_with_dateparser
-from crawler.parsing.dom import in_noise_or_link, lineage, spaced_text_of
-from crawler.parsing.selectors import DATE_WORDS, class_words
-from crawler.parsing.text import READ_ALSO, normalize_text
-from crawler.parsing.urls import is_article_url
+from pmkz.crawler.parsing.dates import ParsedDate, parse_fast, parse_iso, parse_site_date, parse_with_dateparser
+from pmkz.crawler.parsing.dom import in_noise_or_link, lineage, spaced_text_of
+from pmkz.crawler.parsing.selectors import DATE_WORDS, class_words
+from pmkz.crawler.parsing.text import READ_ALSO, normalize_text
+from pmkz.crawler.parsing.urls import is_article_url
 
 _FOLLOWING = 80  # elements after the headline: its header, and some way into the body
 _PRECEDING = 15  # a date printed above the headline

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from crawler.parsing.dom import text_of
-from crawler.parsing.text import normalize_text
-from crawler.parsing.urls import LANG_OF_PREFIX, canonical_url, is_article_url, join_url, lang_of
+from pmkz.crawler.parsing.dom import text_of
+from pmkz.crawler.parsing.text import normalize_text
+from pmkz.crawler.parsing.urls import LANG_OF_PREFIX, canonical_url, is_article_url, join_url, lang_of
 
 # Switcher labels seen on Kazakh government sites, folded to lower case.
 _LABELS = {

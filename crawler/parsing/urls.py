@@ -10,8 +10,8 @@ import re
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-# Site prefix -> ISO 639-1 code used in records.
-LANG_OF_PREFIX = {"ru": "ru", "kz": "kk", "kk": "kk", "en": "en"}
+from pmkz.site import LANG_OF_PREFIX
+
 
 # Possessive quantifiers (`++`) where giving characters back can never lead to a match,
 # and the slug's letter found by a lookahead: written as `[^/]*[^\W\d_][^/]*-\d+`, the

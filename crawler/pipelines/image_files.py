@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
-from storage.runs import process_alive
+from pmkz.storage.runs import process_alive
 
 IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff"}
 PARTIAL_DIR = ".partial"

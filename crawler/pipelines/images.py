@@ -22,11 +22,11 @@ from pathlib import Path
 from scrapy import Request
 from scrapy.http.request import NO_CALLBACK
 
-from crawler.items import ArticleItem
-from crawler.middlewares.errors import plain
-from crawler.middlewares.hosts import IMAGE_META, SiteHosts
-from crawler.pipelines.image_files import image_path, remove_dead_partials, sha1_of_file
-from crawler.workers import WorkerDied
+from pmkz.crawler.items import ArticleItem
+from pmkz.crawler.middlewares.errors import plain
+from pmkz.crawler.middlewares.hosts import IMAGE_META, SiteHosts
+from pmkz.crawler.pipelines.image_files import image_path, remove_dead_partials, sha1_of_file
+from pmkz.crawler.workers import WorkerDied
 
 STATS = "pmkz/images/"
 

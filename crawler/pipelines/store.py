@@ -13,10 +13,10 @@ from pathlib import Path
 
 from scrapy import signals
 
-from crawler.health.verdict import assess_run
-from crawler.items import ArticleItem, PageFailed, PageGone, PageUnchanged
-from storage import Store
-from storage.rolling_batch import RollingBatch
+from pmkz.crawler.health.verdict import assess_run
+from pmkz.crawler.items import ArticleItem, PageFailed, PageGone, PageUnchanged
+from pmkz.storage import Store
+from pmkz.storage.rolling_batch import RollingBatch
 
 # How Scrapy's close reason maps onto crawl_runs.status.
 RUN_STATUS = {"finished": "ok", "shutdown": "interrupted"}

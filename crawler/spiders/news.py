@@ -19,16 +19,16 @@ from __future__ import annotations
 from scrapy import Request, Spider, signals
 from scrapy.http import TextResponse
 
-from crawler import health, progress
-from crawler.languages import parse_langs
-from crawler.list_cursor import ListCursor
-from crawler.items import ArticleItem, PageFailed, PageGone, PageUnchanged
-from crawler.parsing import NotAnArticle
-from crawler.parsing.urls import canonical_url, is_article_url, lang_of
-from crawler.spiders.answers import error_line, failure_line, header
-from crawler.window import DateWindow
-from crawler.workers import WorkerDied, Workers
-from pmkz.config import LANG_PREFIX, LANGUAGES
+from pmkz.crawler import health, progress
+from pmkz.site import parse_langs
+from pmkz.crawler.list_cursor import ListCursor
+from pmkz.crawler.items import ArticleItem, PageFailed, PageGone, PageUnchanged
+from pmkz.crawler.parsing import NotAnArticle
+from pmkz.crawler.parsing.urls import canonical_url, is_article_url, lang_of
+from pmkz.crawler.spiders.answers import error_line, failure_line, header
+from pmkz.crawler.window import DateWindow
+from pmkz.crawler.workers import WorkerDied, Workers
+from pmkz.site import LANG_PREFIX, LANGUAGES
 
 # Answers the article callback handles itself instead of Scrapy dropping them.
 ARTICLE_STATUSES = [304, 404, 410]

@@ -19,9 +19,9 @@ def command(as_json, quick):
       pmkz bench            # the table
       pmkz bench --json     # every figure, machine-readable
     """
-    from bench import suite
-    from bench.crawls import BenchError
-    from bench.report import table
+    from pmkz.bench import suite
+    from pmkz.bench.crawls import BenchError
+    from pmkz.bench.report import table
 
     try:
         figures = suite.run(quick=quick, progress=lambda step: click.echo(f"bench: {step}", err=True))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from pmkz import config
+from pmkz.site import LIVE_BASE_URL, parse_langs
 from pmkz.commands._errors import CommandError, OneLineErrors
 
 LOW, USAGE, UNREACHABLE = 1, 2, 3
@@ -23,7 +23,7 @@ def _fail(message: str, code: int) -> None:
 
 
 def _print(report, min_coverage: float) -> list[str]:
-    from crawler.health.live import FIELDS
+    from pmkz.crawler.health.live import FIELDS
 
     click.echo(f"checking {report.base_url}")
     for lang in report.langs:
@@ -45,7 +45,7 @@ def _print(report, min_coverage: float) -> list[str]:
 
 
 @click.command(name="check-live", cls=OneLineErrors)
-@click.option("--base-url", envvar="PMKZ_BASE_URL", default=config.LIVE_BASE_URL, show_default=True,
+@click.option("--base-url", envvar="PMKZ_BASE_URL", default=LIVE_BASE_URL, show_default=True,
               help="Site to check: the live site, or a replica standing in for it.")
 @click.option("--articles", type=click.IntRange(1, 20), default=3, show_default=True,
               help="Article pages to parse per language.")
@@ -64,14 +64,14 @@ def command(base_url, articles, langs, selectors_file, min_coverage):
       pmkz check-live --articles 5
       pmkz check-live --base-url http://127.0.0.1:8123 --lang en
     """
-    from crawler.health.fetch import Unreachable
-    from crawler.health.live import check_site
-    from crawler.parsing.selectors import KNOWN, load_selectors
+    from pmkz.crawler.health.fetch import Unreachable
+    from pmkz.crawler.health.live import check_site
+    from pmkz.crawler.parsing.selectors import KNOWN, load_selectors
 
-    chosen = [part.strip() for part in langs.split(",") if part.strip()]
-    unknown = [lang for lang in chosen if lang not in config.LANGUAGES]
-    if unknown or not chosen:
-        _fail(f"--lang: unknown language {', '.join(unknown) or '(none)'}: choose from {', '.join(config.LANGUAGES)}", USAGE)
+    try:
+        chosen = parse_langs(langs)
+    except ValueError as error:
+        _fail(f"--lang: {error}", USAGE)
     if not base_url.startswith(("http://", "https://")):
         _fail(f"--base-url must start with http:// or https://, not {base_url!r}", USAGE)
     try:

@@ -6,11 +6,12 @@ from pathlib import Path
 import click
 
 from pmkz import config
+from pmkz.site import LIVE_BASE_URL
 from pmkz.commands._errors import CommandError, OneLineErrors
 
 
 @click.command(cls=OneLineErrors, name="crawl")
-@click.option("--base-url", envvar="PMKZ_BASE_URL", default=config.LIVE_BASE_URL, show_default=True,
+@click.option("--base-url", envvar="PMKZ_BASE_URL", default=LIVE_BASE_URL, show_default=True,
               help="Site to crawl: the live site, or a replica's URL.")
 @click.option("--db", "db_path", envvar="PMKZ_DB", default="data/pmkz.db", show_default=True,
               type=click.Path(dir_okay=False, path_type=Path), help="SQLite database to write.")
@@ -36,7 +37,7 @@ def command(base_url, db_path, images_dir, langs, full, since, until, no_images,
     Example:
       pmkz crawl --base-url http://127.0.0.1:8123 --db data/demo.db --lang en
     """
-    from crawler.run import CrawlError, CrawlOptions, run_crawl
+    from pmkz.crawler.run import CrawlError, CrawlOptions, run_crawl
 
     options = CrawlOptions(
         base_url=base_url.rstrip("/"), db_path=db_path, images_dir=images_dir,
@@ -57,7 +58,7 @@ def command(base_url, db_path, images_dir, langs, full, since, until, no_images,
 
 def _notify(db_path, run_id, feeds_dir, base_url, langs):
     """Feeds and webhook; their failure is reported but never fails the stored crawl."""
-    from notify import notify_after_run
+    from pmkz.notify import notify_after_run
 
     env = config.from_env()
     try:

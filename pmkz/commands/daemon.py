@@ -20,8 +20,8 @@ def command(config_path):
     Example:
       pmkz daemon --config pmkz-daemon.toml
     """
-    from scheduler.config import ConfigError, load
-    from scheduler.daemon import Daemon
+    from pmkz.scheduler.config import ConfigError, load
+    from pmkz.scheduler.daemon import Daemon
 
     try:
         config = load(config_path)

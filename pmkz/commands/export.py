@@ -11,8 +11,8 @@ import click
 
 from pmkz.commands._errors import CommandError, OneLineErrors
 from pmkz.config import from_env
-from storage import StorageError
-from storage.export import export_items
+from pmkz.storage import StorageError
+from pmkz.storage.export import export_items
 
 
 def db_option(func):

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from crawler.parsing import parse_article
-from crawler.parsing.metadata import page_url
+from pmkz.crawler.parsing import parse_article
+from pmkz.crawler.parsing.metadata import page_url
 from pmkz.commands._errors import OneLineErrors
 
 

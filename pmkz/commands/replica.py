@@ -9,10 +9,10 @@ from urllib.parse import urlsplit
 
 import click
 
-from replica import build_site, faults, truth_records
-from replica.corpus import MAX_ARTICLES
-from replica.render import skins
-from replica.server import ReplicaServer
+from pmkz.replica import build_site, faults, truth_records
+from pmkz.replica.corpus import MAX_ARTICLES
+from pmkz.replica.render import skins
+from pmkz.replica.server import ReplicaServer
 
 
 def fail(ctx: click.Context, message: str):

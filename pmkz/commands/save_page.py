@@ -38,7 +38,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.parsing import parse_article
+from pmkz.crawler.parsing import parse_article
 
 PAGE = Path(__file__).parent / $page
 SAVED = json.loads(PAGE.with_suffix(".json").read_text(encoding="utf-8"))
@@ -112,7 +112,7 @@ def command(url, out, tests_dir, name, force):
     Example:
       pmkz save-page https://primeminister.kz/ru/news/some-slug-31656
     """
-    from crawler.health.fetch import Unreachable, fetch
+    from pmkz.crawler.health.fetch import Unreachable, fetch
 
     if not url.startswith(("http://", "https://")):
         _fail(f"URL must start with http:// or https://, not {url!r}", USAGE)

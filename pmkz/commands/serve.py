@@ -31,9 +31,9 @@ def command(db_path, images_dir, host, port):
     Example:
       pmkz serve --db data/demo.db --images-dir data/demo-images --port 8001
     """
-    from browse.app import build_datasette
-    from storage import StorageError
-    from storage.connect import open_for_reading
+    from pmkz.browse.app import build_datasette
+    from pmkz.storage import StorageError
+    from pmkz.storage.connect import open_for_reading
 
     try:
         open_for_reading(db_path).close()

@@ -5,8 +5,8 @@ import click
 
 from pmkz.commands._errors import CommandError, OneLineErrors
 from pmkz.commands.export import db_option
-from storage import StorageError
-from storage.report import age, status_report
+from pmkz.storage import StorageError
+from pmkz.storage.report import age, status_report
 
 RUN_COLUMNS = ("started", "ended", "status", "requests",
                "new", "changed", "unchanged", "gone", "failed")

@@ -1,0 +1,32 @@
+"""Facts about primeminister.kz that the whole project shares, written once.
+
+Nothing of ours is imported here, so every layer (parsers, storage, the crawler, the
+command line) may import it. The replica keeps its own copy of these facts on purpose:
+it is the oracle the crawler is tested against, and must not follow our mistakes.
+"""
+from __future__ import annotations
+
+LIVE_BASE_URL = "https://primeminister.kz"
+# ISO 639-1 codes used in records, in the order the site lists its sections.
+LANGUAGES = ("ru", "kk", "en")
+# The site's path prefix for each language: Kazakh lives under /kz/.
+LANG_PREFIX = {"ru": "ru", "kk": "kz", "en": "en"}
+# And back: the prefix in a URL -> the language. `/kk/` was never seen on the site but is
+# read as Kazakh, should the site ever use the ISO code.
+LANG_OF_PREFIX = {**{prefix: lang for lang, prefix in LANG_PREFIX.items()}, "kk": "kk"}
+# The site's clock: UTC+6 until 2024-03-01, UTC+5 from then on (tzdata knows the change).
+SITE_TIMEZONE = "Asia/Almaty"
+
+
+def parse_langs(langs):
+    """`"ru,en"` or `["ru", "en"]` as a list; None stays None (the caller's default).
+
+    Raises ValueError naming the unknown languages, or when none is left.
+    """
+    if langs is None:
+        return None
+    chosen = [part.strip() for part in (langs.split(",") if isinstance(langs, str) else langs) if part.strip()]
+    unknown = [lang for lang in chosen if lang not in LANGUAGES]
+    if unknown or not chosen:
+        raise ValueError(f"unknown language {', '.join(unknown) or '(none)'}: choose from {', '.join(LANGUAGES)}")
+    return chosen
