@@ -10,7 +10,12 @@ import click
 @click.command(name="bench")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON instead of a table.")
 @click.option("--quick", is_flag=True, help="Small sizes: a smoke test of the suite, not a measurement.")
-def command(as_json, quick):
+@click.option("--real-pages", "real_pages", type=click.Path(file_okay=False, exists=True),
+              help="Only this: the parser on a directory of real pages with their true bodies "
+                   "(ground-truth.json, html/) or dates (truth.json, pages/), beside trafilatura "
+                   "and htmldate when installed.")
+@click.option("--details", is_flag=True, help="With --real-pages --json: the figures of every page.")
+def command(as_json, quick, real_pages, details):
     """Measure crawl throughput, parse, date, store, memory and idle-cycle costs
     against the replica on loopback. A full run takes several minutes.
 
@@ -18,7 +23,11 @@ def command(as_json, quick):
     Example:
       pmkz bench            # the table
       pmkz bench --json     # every figure, machine-readable
+      pmkz bench --real-pages ../shared/realpages/aeb
     """
+    if real_pages:
+        _real_pages(real_pages, as_json, details)
+        return
     from pmkz.bench import suite
     from pmkz.bench.crawls import BenchError
     from pmkz.bench.report import table
@@ -29,3 +38,15 @@ def command(as_json, quick):
         click.echo(f"pmkz bench: error: {error}", err=True)
         sys.exit(1)
     click.echo(json.dumps(figures, indent=2, ensure_ascii=False) if as_json else table(figures))
+
+
+def _real_pages(directory, as_json, details):
+    from pmkz.bench import real_pages
+
+    try:
+        figures = real_pages.run(directory, progress=lambda step: click.echo(f"bench: {step}", err=True),
+                                 details=details)
+    except real_pages.RealPagesError as error:
+        click.echo(f"pmkz bench: error: {error}", err=True)
+        sys.exit(1)
+    click.echo(json.dumps(figures, indent=2, ensure_ascii=False) if as_json else real_pages.table(figures))
