@@ -14,10 +14,9 @@ from urllib.parse import urljoin, urlsplit
 from pmkz.crawler.parsing.container import find_container
 from pmkz.crawler.parsing.decoding import decode_html
 from pmkz.crawler.parsing.dom import common_ancestor, contains, parse_document, prepare, text_of
-from pmkz.crawler.parsing.errors import NotAnArticle
 from pmkz.crawler.parsing.headline import find_headline
 from pmkz.crawler.parsing.images import collect_images
-from pmkz.crawler.parsing.lead import find_lead, find_summary
+from pmkz.crawler.parsing.summary import find_lead, find_summary
 from pmkz.crawler.parsing.metadata import read_metadata
 from pmkz.crawler.parsing.paragraphs import extract_paragraphs
 from pmkz.crawler.parsing.published import find_published
@@ -33,6 +32,21 @@ _GALLERY_LINKED_IMAGES = 4  # a grid of this many linked originals is a photo re
 # Less text than this is a view counter or a byline left over where the body should be
 # (a body the page builds with script), never an article, not even a photo caption.
 _MIN_BODY = 30
+
+
+class NotAnArticle(ValueError):
+    """The page has no headline, no publication date or no body; the message says which.
+
+    `missing` names the record field that was not found ("title", "published",
+    "body"), or is None when the page is no article page at all (a list, a PDF): run
+    health counts pages by the field they lacked. `found` holds the field_sources of
+    the fields found before it, for reports of what a markup still yields.
+    """
+
+    def __init__(self, message: str, missing: str | None = None, found: dict | None = None):
+        super().__init__(message)
+        self.missing = missing
+        self.found = found or {}
 
 
 def _is_gallery(url: str, meta, linked_images: int) -> bool:
