@@ -43,6 +43,12 @@ def test_not_an_article_is_a_value_error():
     assert issubclass(NotAnArticle, ValueError)
 
 
-def test_url_without_language_section():
+def test_url_not_http_is_refused():
     with pytest.raises(ValueError, match="bad URL"):
-        parse_article((PAGES / "ru-news-2026-markup.html").read_bytes(), "https://primeminister.kz/news/a-1")
+        parse_article((PAGES / "ru-news-2026-markup.html").read_bytes(), "ftp://primeminister.kz/ru/news/a-1")
+
+
+def test_url_without_language_section_is_parsed_by_the_page():
+    record = parse_article((PAGES / "ru-news-2026-markup.html").read_bytes(), "https://primeminister.kz/news/a-1")
+    assert record["lang"] == "ru" and record["site_id"] is None and record["category"] is None
+    assert record["kind"] == "news" and record["body"]

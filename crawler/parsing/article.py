@@ -19,10 +19,10 @@ from pmkz.crawler.parsing.images import collect_images
 from pmkz.crawler.parsing.summary import find_lead, find_summary
 from pmkz.crawler.parsing.metadata import read_metadata
 from pmkz.crawler.parsing.paragraphs import extract_paragraphs
-from pmkz.crawler.parsing.published import find_published
+from pmkz.crawler.parsing.published import date_by_htmldate, date_of_url, find_published
 from pmkz.crawler.parsing.selectors import KNOWN, Selectors
 from pmkz.crawler.parsing.text import GALLERY_TITLES, normalize_text, strip_site_suffix
-from pmkz.crawler.parsing.translations import find_translations
+from pmkz.crawler.parsing.translations import find_translations, lang_of_code
 from pmkz.crawler.parsing.urls import canonical_url, category_of, lang_of, non_article_reason, site_id_of
 
 # Any of these near the start says the text is HTML at all (not an image, PDF or JSON).
@@ -73,10 +73,11 @@ def parse_article(html: str | bytes, url: str, encoding: str | None = None, *,
 
     `encoding` is what the transport declared (HTTP Content-Type), for bytes input.
     """
-    lang = lang_of(url)
-    if lang is None:
-        raise ValueError(f"bad URL: no /ru/, /kz/ or /en/ section in {url}")
-    reason = non_article_reason(url)
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"bad URL: not an http(s) URL: {url}")
+    on_site = lang_of(url) is not None  # the site's URL scheme: /ru/, /kz/, /en/ sections
+    reason = non_article_reason(url) if on_site else None
     if reason:
         raise NotAnArticle(f"no article: {urlsplit(url).path} is {reason}")
     text = decode_html(html, encoding)
@@ -86,6 +87,7 @@ def parse_article(html: str | bytes, url: str, encoding: str | None = None, *,
     if root is None:
         raise NotAnArticle("no headline: the page is empty")
     meta = read_metadata(root)
+    lang = lang_of(url) if on_site else lang_of_code(meta.language)
     prepare(root)
 
     container, body_source = _body_container(root, selectors)
@@ -94,6 +96,10 @@ def parse_article(html: str | bytes, url: str, encoding: str | None = None, *,
         raise NotAnArticle("no headline", missing="title")
     region = common_ancestor(headline, container) if headline is not None and container is not None else container
     published, date_element, published_source = find_published(meta, headline, region, lang, selectors)
+    if published is None:
+        published, published_source = date_of_url(url), "url"
+    if published is None:
+        published, published_source = date_by_htmldate(text, url), "htmldate"
     if published is None:
         raise NotAnArticle("no publication date", missing="published", found={"title": title_source})
     found = {"title": title_source, "published": published_source}
@@ -117,10 +123,10 @@ def parse_article(html: str | bytes, url: str, encoding: str | None = None, *,
     }
     return {
         "url": canonical_url(url),
-        "site_id": site_id_of(url),
+        "site_id": site_id_of(url) if on_site else None,
         "lang": lang,
-        "kind": "gallery" if _is_gallery(url, meta, linked) else "news",
-        "category": category_of(url),
+        "kind": "gallery" if on_site and _is_gallery(url, meta, linked) else "news",
+        "category": category_of(url) if on_site else None,
         "title": title,
         "published_date": published.date,
         "published_at": published.at,

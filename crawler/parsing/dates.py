@@ -60,7 +60,7 @@ _DATE_FORMS = tuple(re.compile(p, re.IGNORECASE) for p in (
 _ISO = re.compile(
     r"(?<!\d)(?P<year>\d{4})-(?P<num>\d\d)-(?P<day>\d\d)"
     r"(?:[T ](?P<hour>\d\d):(?P<minute>\d\d)(?::(?P<second>\d\d)(?:\.\d+)?)?"
-    r"\s*(?P<tz>Z|[+-]\d\d:?\d\d)?)?"
+    r"\s*(?P<tz>Z|[+-]\d\d:?\d\d|(?:UTC|GMT)(?![^\W\d_]))?)?"
 )
 # English pages may print a 12-hour clock: "2:35 PM", "11:05 a.m.".
 _TIME = (r"(?P<hour>[01]?\d|2[0-3]):(?P<minute>[0-5]\d)(?::(?P<second>[0-5]\d))?(?!\d)"
@@ -91,7 +91,7 @@ def parse_iso(text: str) -> ParsedDate | None:
     if not match["tz"]:
         return _local(match["year"], match["num"], match["day"],
                       match["hour"], match["minute"], match["second"])
-    tz = match["tz"].replace("Z", "+00:00")
+    tz = "+00:00" if match["tz"] in ("Z", "UTC", "GMT") else match["tz"]
     if ":" not in tz:
         tz = tz[:3] + ":" + tz[3:]
     stamp = f"{match['year']}-{match['num']}-{match['day']}T{match['hour']}:{match['minute']}:{match['second'] or '00'}{tz}"
@@ -136,9 +136,10 @@ def parse_fast(text: str) -> ParsedDate | None:
 _KAZAKH_YEAR_FIRST = re.compile(r"(\d{4})\s*(?:ж\.|жыл[^\W\d_]*)\s+(\d{1,2})\s+([^\W\d_]{3})[^\W\d_]*", re.IGNORECASE)
 
 
-def parse_with_dateparser(text: str, lang: str) -> ParsedDate | None:
-    """The general (slow) reader; only texts with a four-digit year are tried."""
-    if len(text) > 120 or not _HAS_YEAR.search(text):
+def parse_with_dateparser(text: str, lang: str | None) -> ParsedDate | None:
+    """The general (slow) reader; only texts with a four-digit year are tried, and only
+    in a known language (`lang` None: not tried, guessing the language costs too much)."""
+    if lang is None or len(text) > 120 or not _HAS_YEAR.search(text):
         return None
     import dateparser  # imported on first need: it takes a second to load
 
@@ -155,6 +156,6 @@ def parse_with_dateparser(text: str, lang: str) -> ParsedDate | None:
                   *((moment.hour, moment.minute, moment.second) if time else ()))
 
 
-def parse_site_date(text: str, lang: str) -> ParsedDate | None:
+def parse_site_date(text: str, lang: str | None) -> ParsedDate | None:
     """A date (and time, when printed) as the site shows it, in any of its languages."""
     return parse_fast(text) or parse_with_dateparser(text, lang)

@@ -28,8 +28,9 @@ BLOCK_TAGS = frozenset((
 
 def parse_document(text: str):
     """The page's root element, or None when there is no markup at all."""
+    # huge_tree: past libxml2's default depth of 256 it drops the rest of the page.
     parser = etree.HTMLParser(remove_comments=True, remove_pis=True, encoding="utf-8",
-                              no_network=True)
+                              no_network=True, huge_tree=True)
     try:
         return etree.fromstring(text.encode("utf-8", errors="replace"), parser)
     except etree.ParserError:

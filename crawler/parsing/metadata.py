@@ -15,10 +15,27 @@ from pmkz.crawler.parsing.dom import parse_document
 from pmkz.crawler.parsing.text import normalize_text
 
 # Compiled XPath: iterfind's ElementPath walks every element of the page in Python.
-# Through the attribute: libxml2 then tests only elements that carry one.
-_ITEMPROP_PUBLISHED = etree.XPath("descendant::*/@itemprop[.='datePublished']/parent::*")
-_PUBLISHED_META = ("article:published_time", "og:article:published_time", "datepublished",
-                   "pubdate", "publishdate", "dc.date.issued", "dc.date", "date")
+# Through the attribute: libxml2 then tests only elements that carry one. An itemprop
+# may hold several names ("datePublished dateCreated").
+_ITEMPROP_PUBLISHED = etree.XPath(
+    "descendant::*/@itemprop[contains(concat(' ', normalize-space(.), ' '), ' datePublished ')]/parent::*")
+# Meta names and properties of the publication date, the most specific first: a page
+# may carry several, and a bare "date" is sometimes the day the page was generated.
+_PUBLISHED_META = (
+    "article:published_time", "og:article:published_time", "og:published_time", "article:published",
+    "datepublished", "date_published", "published_time", "published-date", "publish-date", "publish_date",
+    "publishdate", "pubdate", "sailthru.date", "parsely-pub-date", "dc.date.issued", "dcterms.issued",
+    "dc.date.created", "dcterms.created", "dc.date", "dcterms.date", "citation_publication_date",
+    "citation_date", "originalpublicationdate", "article_date_original", "article.published",
+    "datecreated", "created", "date", "pdate", "displaydate",
+)
+_PUBLISHED_RANK = {name: rank for rank, name in enumerate(_PUBLISHED_META)}
+# JSON-LD keys of the publication date, best first, and the types whose date it is:
+# a WebPage's or an Organization's date is not the article's.
+_LD_DATES = ("datePublished", "dateCreated", "uploadDate")
+_LD_ARTICLE = ("article", "posting", "report", "news", "blog")
+# Declared languages: <html lang> first, then these metadata names.
+_LANGUAGE_META = ("og:locale", "content-language", "dc.language", "language", "inlanguage")
 
 
 @dataclass
@@ -36,6 +53,8 @@ class Metadata:
     # "meta:<tag name>", "meta:json-ld" or "meta:itemprop".
     description_source: str | None = None
     published_source: str | None = None
+    language: str | None = None  # as declared: "en-US", "ru", ...
+    _published_rank: int = 10**6  # of `published` among the sources, lower is better
     # <link rel="alternate" hreflang="kk" href="...">: language -> href as written.
     alternates: dict = field(default_factory=dict)
 
@@ -52,18 +71,54 @@ def _json_ld_objects(data):
                 yield from _json_ld_objects(value)
 
 
-def _read_json_ld(script_text: str, meta: Metadata, descriptions: dict) -> None:
+def _load_json(text: str):
+    """JSON-LD as pages write it: in comments or CDATA, with raw newlines in strings."""
+    text = text.strip()
+    for mark in ("<!--", "-->", "//<![CDATA[", "//]]>", "<![CDATA[", "]]>"):
+        text = text.replace(mark, "")
     try:
-        data = json.loads(script_text)
+        return json.loads(text, strict=False)
     except ValueError:
+        return None
+
+
+def _first_text(value) -> str | None:
+    """A string, or the first string of a list, or an object's "@value"."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("@value")
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _is_article_type(obj: dict) -> bool:
+    kinds = obj.get("@type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    return any(isinstance(k, str) and any(word in k.lower() for word in _LD_ARTICLE) for k in kinds)
+
+
+def _read_json_ld(script_text: str, meta: Metadata, descriptions: dict) -> None:
+    data = _load_json(script_text)
+    if data is None:
         return
     for obj in _json_ld_objects(data):
-        if isinstance(obj.get("headline"), str) and not meta.ld_headline:
-            meta.ld_headline = normalize_text(obj["headline"])
-        if isinstance(obj.get("datePublished"), str) and not meta.published:
-            meta.published, meta.published_source = obj["datePublished"], "meta:json-ld"
+        headline = _first_text(obj.get("headline"))
+        if headline and not meta.ld_headline:
+            meta.ld_headline = normalize_text(headline)
+        # An article's own date ranks with article:published_time; another object's
+        # (the web page's, an image's) just below every meta name.
+        rank = -1 if _is_article_type(obj) else len(_PUBLISHED_META)
+        for offset, key in enumerate(_LD_DATES):
+            stamp = _first_text(obj.get(key))
+            if stamp and rank + offset * 0.1 < meta._published_rank:
+                meta.published, meta.published_source = stamp, "meta:json-ld"
+                meta._published_rank = rank + offset * 0.1
+                break
         if isinstance(obj.get("description"), str) and obj.get("headline"):
             descriptions.setdefault("ld", obj["description"])
+        language = _first_text(obj.get("inLanguage"))
+        if language and not meta.language:
+            meta.language = language
 
 
 def read_metadata(root) -> Metadata:
@@ -72,10 +127,13 @@ def read_metadata(root) -> Metadata:
     for element in root.iter("meta", "link", "title", "base", "script"):
         tag = element.tag
         if tag == "meta":
-            key = (element.get("property") or element.get("name") or element.get("itemprop") or "").lower()
+            key = (element.get("property") or element.get("name") or element.get("itemprop")
+                   or element.get("http-equiv") or "").lower().strip()
             content = element.get("content")
             if not key or content is None:
                 continue
+            if " " in key:  # itemprop="datePublished dateCreated"
+                key = min(key.split(), key=lambda name: _PUBLISHED_RANK.get(name, 10**6))
             if key == "og:title":
                 meta.og_title = meta.og_title or normalize_text(content)
             elif key == "twitter:title":
@@ -84,8 +142,11 @@ def read_metadata(root) -> Metadata:
                 descriptions.setdefault(key, content)
             elif key == "og:url":
                 meta.og_url = meta.og_url or content.strip()
-            elif key in _PUBLISHED_META and not meta.published:
+            elif _PUBLISHED_RANK.get(key, 10**6) < meta._published_rank and content.strip():
                 meta.published, meta.published_source = content, f"meta:{key}"
+                meta._published_rank = _PUBLISHED_RANK[key]
+            elif key in _LANGUAGE_META and not meta.language:
+                meta.language = content
         elif tag == "link":
             rel = (element.get("rel") or "").lower().split()
             if "canonical" in rel:
@@ -98,6 +159,7 @@ def read_metadata(root) -> Metadata:
             meta.base_href = meta.base_href or element.get("href").strip()
         elif tag == "script" and (element.get("type") or "").lower() == "application/ld+json":
             _read_json_ld(element.text or "", meta, descriptions)
+    meta.language = root.get("lang") or root.get("xml:lang") or meta.language
     if not meta.published:
         # Microdata on the page body: <time itemprop="datePublished" datetime="...">.
         for element in _ITEMPROP_PUBLISHED(root):

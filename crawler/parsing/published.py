@@ -9,6 +9,9 @@ the fast patterns first; dateparser only sees them if none matched.
 """
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 from lxml import etree
 
 from pmkz.crawler.parsing.dates import ParsedDate, parse_fast, parse_iso, parse_site_date, parse_with_dateparser
@@ -23,6 +26,9 @@ _MAX_DATE_TEXT = 100  # longer texts are prose that mentions a date, not a datel
 # Compiled once: element.xpath() would compile the expression again on every page.
 _FOLLOWING_ELEMENTS = etree.XPath(f"following::*[position() <= {_FOLLOWING}]")
 _PRECEDING_ELEMENTS = etree.XPath(f"preceding::*[position() <= {_PRECEDING}]")
+# A whole date in the URL's path: /2019/11/18/, /2019-11-18-slug, /20191118/.
+_URL_DATE = re.compile(
+    r"/((?:19|20)\d\d)([/_-]?)(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])(?=[/_.-]|$)")
 
 
 def _header_elements(anchor, region, selectors):
@@ -117,3 +123,28 @@ def find_published(meta, headline, region, lang, selectors) -> tuple[ParsedDate 
     if printed is not None and printed.date == declared.date:
         return (printed, element, source) if declared.at is None else (declared, element, meta.published_source)
     return declared, None, meta.published_source
+
+
+def date_of_url(url: str) -> ParsedDate | None:
+    """The date a URL's path spells out in full (year, month and day), else None: a
+    last hint, since it may be the day the story was filed rather than published."""
+    match = _URL_DATE.search(urlsplit(url).path)
+    if not match:
+        return None
+    return parse_fast(f"{match[1]}-{match[3]}-{match[4]}")
+
+
+def date_by_htmldate(html: str, url: str) -> ParsedDate | None:
+    """htmldate's publication date (the `bench` extra; None when not installed), for
+    pages whose date nothing above found: it reads many more page layouts, at a cost.
+    Without its extensive search, which takes any date in the text (a copyright year
+    on an error page)."""
+    try:
+        from htmldate import find_date
+    except ImportError:
+        return None
+    try:
+        found = find_date(html, url=url, original_date=True, extensive_search=False)
+    except Exception:  # a third-party reader's failure is no date, never a failed parse
+        return None
+    return parse_fast(found) if found else None

@@ -27,7 +27,7 @@ _LANG_OF_LABEL = {label: lang for lang, labels in _LABELS.items() for label in l
 _SECTION = re.compile(r"/(" + "|".join(LANG_OF_PREFIX) + r")(?:/|$)", re.IGNORECASE)
 
 
-def _lang_of_code(code: str | None) -> str | None:
+def lang_of_code(code: str | None) -> str | None:
     """`ru`, `kk-KZ`, `kz`, `en-US` -> the record's language code, else None."""
     if not code:
         return None
@@ -57,7 +57,7 @@ def find_translations(root, meta, url: str, base: str) -> tuple[dict[str, str], 
     own, host = lang_of(url), urlsplit(url).netloc.lower()
     found: dict[str, str] = {}
     for code, href in meta.alternates.items():
-        lang = _lang_of_code(code)
+        lang = lang_of_code(code)
         target = _target(href, base, host, lang) if lang and lang != own else None
         if target:
             found.setdefault(lang, target)
@@ -67,7 +67,7 @@ def find_translations(root, meta, url: str, base: str) -> tuple[dict[str, str], 
         section = _SECTION.search(anchor.get("href") or "")
         if section is None or LANG_OF_PREFIX[section[1].lower()] == own:
             continue
-        lang = _lang_of_code(anchor.get("hreflang") or anchor.get("lang")) or _lang_of_label(anchor)
+        lang = lang_of_code(anchor.get("hreflang") or anchor.get("lang")) or _lang_of_label(anchor)
         target = _target(anchor.get("href"), base, host, lang) if lang and lang != own else None
         if target:
             found.setdefault(lang, target)
