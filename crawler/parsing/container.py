@@ -2,8 +2,8 @@
 
 Every paragraph-like element (p, h2-h4, blockquote, list items, pre, and divs holding
 only inline content) gives its non-link text to its parent (a list's or a quote's to
-the element holding the list or quote); the parent with the most is the body
-container. Link text does not count, so menus, "read also" lists and sidebars of
+the element holding the list or quote), text loose in a block gives it to that block;
+the element with the most is the body container. Link text does not count, so menus, "read also" lists and sidebars of
 headlines lose to prose. A container that turns out to be a run of teasers, each
 linking another article, is a list, and the next best candidate is tried. When the text is split over sibling wrappers
 (one `<div>` per paragraph, or text interrupted by a figure block), the container
@@ -23,44 +23,56 @@ _PASS_UP_TAGS = frozenset(("blockquote", "li", "ul", "ol"))
 # never reach Python. Written as one absolute descendant step, and with the cheap blank
 # test before the ancestor walk, it costs a third less than `//body//text()[...]`.
 _PROSE_TEXTS = etree.XPath("/descendant::body/descendant::text()[normalize-space()][not(ancestor::a)]")
-# Furniture by tag only: a class word on a page wrapper must not hide the article.
+# Blocks whose loose text is prose of their own.
+_LOOSE_HOLDERS = frozenset(("div", "section", "article", "main", "td", "th", "center", "font", "dd"))
+# Furniture by tag only: a class word on a page wrapper must not hide the article. Still
+# the article may sit in one (a page-wide <form>, prose in <header> or <aside>): a
+# candidate in furniture wins when it holds this many times the best one outside.
 _FURNITURE_TAGS = frozenset(("footer", "nav", "aside", "header", "form"))
+_FURNITURE_MARGIN = 2
 # A sibling wrapper joins the container only with a paragraph's worth of text, and
 # only when the siblings together hold a good share of what the container holds.
 _MIN_SIBLING = 40
 _SIBLING_SHARE = 0.3
 
 
-def _paragraph_of(element):
-    """The paragraph-like element holding inline content at `element`, or None when
-    the text sits loose in a block that is no paragraph."""
+def _credited(element):
+    """The element a text at `element` scores for, or None.
+
+    A paragraph-like element's text scores for its parent (a list's or a quote's for
+    the element holding it); text loose in a block that also has block children (prose
+    written straight into a `<div>`, between its figures, or in a table cell) scores for
+    that block itself. Headings' and captions' text scores for nothing."""
     while element is not None:
         tag = element.tag
         if tag in _PARAGRAPH_TAGS:
+            break
+        if tag in _LOOSE_HOLDERS:
+            if tag == "div" and not any(is_block(child) for child in element):
+                break
             return element
-        if tag == "div":
-            return None if any(is_block(child) for child in element) else element
         if tag in BLOCK_TAGS:
             return None
         element = element.getparent()
-    return None
+    else:
+        return None
+    parent = element.getparent()
+    while parent is not None and parent.tag in _PASS_UP_TAGS:
+        parent = parent.getparent()
+    return parent
 
 
 def paragraph_scores(root) -> dict:
-    """Element -> length of the non-link text of its paragraph-like children."""
+    """Element -> length of the non-link text it holds as paragraphs (`_credited`)."""
     scores: dict = {}
-    paragraphs: dict = {}  # holder of a text -> its paragraph's parent, or None
+    credited: dict = {}  # holder of a text -> the element its text scores for, or None
     for text in _PROSE_TEXTS(root):
         holder = text.getparent()
         if text.is_tail:
             holder = holder.getparent()
-        if holder not in paragraphs:
-            paragraph = _paragraph_of(holder)
-            parent = paragraph.getparent() if paragraph is not None else None
-            while parent is not None and parent.tag in _PASS_UP_TAGS:
-                parent = parent.getparent()
-            paragraphs[holder] = parent
-        parent = paragraphs[holder]
+        if holder not in credited:
+            credited[holder] = _credited(holder)
+        parent = credited[holder]
         if parent is not None:
             scores[parent] = scores.get(parent, 0) + len(text.strip())
     return scores
@@ -89,14 +101,23 @@ def find_container(root):
     but lists of other articles' teasers."""
     scores = paragraph_scores(root)
     lists: list = []
+    in_furniture = None  # (container, score) of the best candidate inside furniture
     for candidate in sorted(scores, key=scores.get, reverse=True):
-        if _in_furniture(candidate) or any(candidate is l or l in candidate.iterancestors() for l in lists):
+        if any(candidate is l or l in candidate.iterancestors() for l in lists):
+            continue
+        furniture = _in_furniture(candidate)
+        if furniture and in_furniture is not None:
             continue
         container = _grow(candidate, scores)
-        if not looks_like_list(container):
+        if looks_like_list(container):
+            lists.append(container)
+        elif not furniture:
+            if in_furniture is not None and in_furniture[1] > _FURNITURE_MARGIN * scores[candidate]:
+                return in_furniture[0]
             return container
-        lists.append(container)
-    return None
+        else:
+            in_furniture = (container, scores[candidate])
+    return in_furniture[0] if in_furniture is not None else None
 
 
 def _links_one_article(element) -> bool:
