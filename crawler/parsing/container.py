@@ -14,6 +14,7 @@ from __future__ import annotations
 from lxml import etree
 
 from pmkz.crawler.parsing.dom import BLOCK_TAGS, is_block, is_noise
+from pmkz.crawler.parsing.selectors import class_words
 from pmkz.crawler.parsing.urls import canonical_url, is_article_url
 
 _PARAGRAPH_TAGS = frozenset(("p", "h2", "h3", "h4", "blockquote", "li", "pre"))
@@ -30,6 +31,8 @@ _LOOSE_HOLDERS = frozenset(("div", "section", "article", "main", "td", "th", "ce
 # candidate in furniture wins when it holds this many times the best one outside.
 _FURNITURE_TAGS = frozenset(("footer", "nav", "aside", "header", "form"))
 _FURNITURE_MARGIN = 2
+# Readers' comments, by class or id word: furniture too, however much prose they hold.
+_COMMENT_WORDS = frozenset(("comment", "comments", "disqus", "respond", "replies"))
 # A sibling wrapper joins the container only with a paragraph's worth of text, and
 # only when the siblings together hold a good share of what the container holds.
 _MIN_SIBLING = 40
@@ -79,20 +82,47 @@ def paragraph_scores(root) -> dict:
 
 
 def _in_furniture(element) -> bool:
-    return any(a.tag in _FURNITURE_TAGS for a in (element, *element.iterancestors()))
+    return any(a.tag in _FURNITURE_TAGS or a.attrib and not class_words(a).isdisjoint(_COMMENT_WORDS)
+               for a in (element, *element.iterancestors()))
 
 
-def _grow(best, scores):
-    """Widen the container to the common parent of sibling wrappers of prose."""
-    total = scores[best]
-    while (parent := best.getparent()) is not None and parent.tag not in ("body", "html"):
+def _subtree_totals(scores) -> dict:
+    """Element -> the scores of it and everything under it."""
+    totals: dict = {}
+    for element, score in scores.items():
+        totals[element] = totals.get(element, 0) + score
+        for ancestor in element.iterancestors():
+            totals[ancestor] = totals.get(ancestor, 0) + score
+    return totals
+
+
+def _joins(sibling) -> bool:
+    """A sibling wrapper may be more of the body: not furniture, not the article's
+    header (it holds the headline, and the lead is no body), not a run of teasers."""
+    return (not is_noise(sibling) and next(sibling.iter("h1"), None) is None
+            and not _is_run_of_teasers(sibling))
+
+
+def _grow(best, totals):
+    """Widen the container to the common parent of sibling wrappers of prose. Beside the
+    container any sibling joins that holds a good share of the text; further up, past
+    wrappers holding nothing else, only siblings of the wrapper's own tag and class (one
+    wrapper per few paragraphs). The walk stops at a sibling of prose that does not join."""
+    total = totals[best]
+    node = best
+    while (parent := node.getparent()) is not None and parent.tag not in ("body", "html"):
+        like = (node.tag, node.get("class")) if node is not best else None
         others = sum(
             score for child in parent
-            if child is not best and (score := scores.get(child, 0)) >= _MIN_SIBLING and not is_noise(child)
+            if child is not node and (score := totals.get(child, 0)) >= _MIN_SIBLING
+            and (like is None or (child.tag, child.get("class")) == like) and _joins(child)
         )
-        if others < _SIBLING_SHARE * total:
+        if others >= _SIBLING_SHARE * total:
+            best, total = parent, total + others
+        elif others or like is None and any(
+                child is not node and totals.get(child, 0) >= _MIN_SIBLING for child in parent):
             break
-        best, total = parent, total + others + scores.get(parent, 0)
+        node = parent
     return best
 
 
@@ -100,6 +130,7 @@ def find_container(root):
     """The element holding the article's paragraphs, or None when there is no prose
     but lists of other articles' teasers."""
     scores = paragraph_scores(root)
+    totals = _subtree_totals(scores)
     lists: list = []
     in_furniture = None  # (container, score) of the best candidate inside furniture
     for candidate in sorted(scores, key=scores.get, reverse=True):
@@ -108,7 +139,7 @@ def find_container(root):
         furniture = _in_furniture(candidate)
         if furniture and in_furniture is not None:
             continue
-        container = _grow(candidate, scores)
+        container = _grow(candidate, totals)
         if looks_like_list(container):
             lists.append(container)
         elif not furniture:
