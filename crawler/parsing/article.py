@@ -57,13 +57,29 @@ def _is_gallery(url: str, meta, linked_images: int) -> bool:
     return bool(_GALLERY_SLUG.match(slug)) or linked_images >= _GALLERY_LINKED_IMAGES
 
 
+def body_by_trafilatura(html: str, url: str) -> list[str]:
+    """trafilatura's paragraphs of the page (the `bench` extra; [] when not installed),
+    for a page whose body our layers refuse: it knows more layouts, at several times
+    the cost of the whole parse."""
+    try:
+        import trafilatura
+    except ImportError:
+        return []
+    try:
+        extracted = trafilatura.extract(html, url=url, include_comments=False, include_tables=True)
+    except Exception:  # a third-party extractor's failure is no body, never a failed parse
+        return []
+    return [text for line in (extracted or "").split("\n") if (text := normalize_text(line))]
+
+
 def _body_container(root, selectors: Selectors):
-    """(element holding the body, source): a configured body selector that holds text,
-    else the structural finder's choice."""
+    """(element holding the body, source, whether the page is a list of teasers): a
+    configured body selector that holds text, else the structural finder's choice."""
     for selector, element in selectors.matches("body", root):
         if normalize_text(text_of(element)):
-            return element, f"selector:{selector}"
-    return find_container(root), "structure"
+            return element, f"selector:{selector}", False
+    container, lists = find_container(root)
+    return container, "structure", container is None and lists
 
 
 def parse_article(html: str | bytes, url: str, encoding: str | None = None, *,
@@ -90,7 +106,7 @@ def parse_article(html: str | bytes, url: str, encoding: str | None = None, *,
     lang = lang_of(url) if on_site else lang_of_code(meta.language)
     prepare(root)
 
-    container, body_source = _body_container(root, selectors)
+    container, body_source, a_list = _body_container(root, selectors)
     title, headline, title_source = find_headline(root, container, meta, selectors)
     if not title:
         raise NotAnArticle("no headline", missing="title")
@@ -99,19 +115,22 @@ def parse_article(html: str | bytes, url: str, encoding: str | None = None, *,
     if published is None:
         published, published_source = date_of_url(url), "url"
     if published is None:
-        published, published_source = date_by_htmldate(text, url), "htmldate"
+        published, published_source = date_by_htmldate(text, url, extensive=not on_site), "htmldate"
     if published is None:
         raise NotAnArticle("no publication date", missing="published", found={"title": title_source})
     found = {"title": title_source, "published": published_source}
-    if container is None:
-        raise NotAnArticle("no body", missing="body", found=found)
-
-    lead, lead_element = find_lead(region, headline, container)
-    start = headline if headline is not None and contains(container, headline) else None
-    skip = [e for e in (headline, date_element, lead_element) if e is not None]
-    paragraphs = extract_paragraphs(container, skip, start)
+    lead, lead_element = find_lead(region, headline, container) if container is not None else (None, None)
+    paragraphs = []
+    if container is not None:
+        start = headline if headline is not None and contains(container, headline) else None
+        skip = [e for e in (headline, date_element, lead_element) if e is not None]
+        paragraphs = extract_paragraphs(container, skip, start)
+    if sum(map(len, paragraphs)) < _MIN_BODY and not a_list:
+        paragraphs, body_source = body_by_trafilatura(text, url), "trafilatura"
     if sum(map(len, paragraphs)) < _MIN_BODY:
         raise NotAnArticle("no body", missing="body", found=found)
+    if region is None:
+        region = root
     base = urljoin(url, meta.base_href) if meta.base_href else url
     image_urls, linked = collect_images(region, base)
     summary, summary_source = find_summary(meta, lead)

@@ -126,9 +126,9 @@ def _grow(best, totals):
     return best
 
 
-def find_container(root):
-    """The element holding the article's paragraphs, or None when there is no prose
-    but lists of other articles' teasers."""
+def find_container(root) -> tuple[object, bool]:
+    """(the element holding the article's paragraphs, or None; whether prose was passed
+    over as lists of other articles' teasers): None and True is a list page."""
     scores = paragraph_scores(root)
     totals = _subtree_totals(scores)
     lists: list = []
@@ -144,11 +144,11 @@ def find_container(root):
             lists.append(container)
         elif not furniture:
             if in_furniture is not None and in_furniture[1] > _FURNITURE_MARGIN * scores[candidate]:
-                return in_furniture[0]
-            return container
+                return in_furniture[0], bool(lists)
+            return container, bool(lists)
         else:
             in_furniture = (container, scores[candidate])
-    return in_furniture[0] if in_furniture is not None else None
+    return (in_furniture[0] if in_furniture is not None else None), bool(lists)
 
 
 def _links_one_article(element) -> bool:

@@ -134,17 +134,17 @@ def date_of_url(url: str) -> ParsedDate | None:
     return parse_fast(f"{match[1]}-{match[3]}-{match[4]}")
 
 
-def date_by_htmldate(html: str, url: str) -> ParsedDate | None:
+def date_by_htmldate(html: str, url: str, extensive: bool) -> ParsedDate | None:
     """htmldate's publication date (the `bench` extra; None when not installed), for
     pages whose date nothing above found: it reads many more page layouts, at a cost.
-    Without its extensive search, which takes any date in the text (a copyright year
-    on an error page)."""
+    `extensive`: whether it may take any date in the text, which on the site's own
+    pages, whose date forms the layers above know, is a copyright year on an error page."""
     try:
         from htmldate import find_date
     except ImportError:
         return None
     try:
-        found = find_date(html, url=url, original_date=True, extensive_search=False)
+        found = find_date(html, url=url, original_date=True, extensive_search=extensive)
     except Exception:  # a third-party reader's failure is no date, never a failed parse
         return None
     return parse_fast(found) if found else None
