@@ -7,11 +7,11 @@ To adapt to a new markup without a code change, write a TOML or JSON file of the
 to replace (`body = ["div.news-text"]`) and point the crawler's PMKZ_SELECTORS setting
 at it (`load_selectors`); the spider passes the result to parse_article / parse_listing.
 
-A selector is `tag.class`, `.class` or `tag`: enough for the markups seen, so no CSS
-library is needed. Its meaning is one XPath each (`_xpath`); a field's selectors in
-the usual forms are matched together in one pass (`_matcher`), which gives the same
-elements in the same order for a fraction of the cost. Prefer `tag.class`: then only
-elements of that tag are tested.
+A selector is any CSS selector (cssselect turns it into XPath). Its meaning is one XPath
+each (`_xpath`); a field's selectors in the usual forms (`tag.class`, `.class`, `tag`)
+are matched together in one pass (`_matcher`), which gives the same elements in the same
+order for a fraction of the cost. Prefer `tag.class`: then only elements of that tag
+are tested.
 """
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ from lxml import etree
 
 
 def _xpath(selector: str) -> etree.XPath:
+    if not _SIMPLE.fullmatch(selector):
+        return etree.XPath(_css_to_xpath(selector))
     tag, _, cls = selector.partition(".")
     # The plain substring test first: it rejects nearly every element at a fraction of
     # the cost of the whole-word test.
@@ -33,7 +35,16 @@ def _xpath(selector: str) -> etree.XPath:
     return etree.XPath(f"descendant-or-self::{tag or '*'}{test}")
 
 
-_SELECTOR = re.compile(r"^(?:[a-z][a-z0-9]*(?:\.[\w-]+)?|\.[\w-]+)$", re.IGNORECASE)
+def _css_to_xpath(selector: str) -> str:
+    """Any CSS selector as an XPath from the element down (cssselect, which ships with
+    Scrapy's parsel); ValueError naming the selector when it is not CSS."""
+    from cssselect import GenericTranslator, SelectorError
+
+    try:
+        return GenericTranslator().css_to_xpath(selector, prefix="descendant-or-self::")
+    except SelectorError as error:
+        raise ValueError(f"{selector!r} is not a CSS selector ({error})") from None
+
 # The forms matched without XPath: a lower-case tag (the HTML parser's names; XPath
 # compares names as written) and a class word without white space or quotes.
 _SIMPLE = re.compile(r"(?:[a-z][a-z0-9]*)?(?:\.[\w-]+)?")
@@ -132,9 +143,14 @@ def load_selectors(path: str | Path) -> Selectors:
         if name not in FIELDS:
             raise ValueError(f"selectors file {path}: unknown field {name!r} (known: {', '.join(FIELDS)})")
         values = [value] if isinstance(value, str) else value
-        if not isinstance(values, list) or not all(isinstance(v, str) and _SELECTOR.match(v) for v in values):
-            raise ValueError(f"selectors file {path}: {name} must be selectors like tag, tag.class or .class")
-        changes[name] = tuple(values)
+        if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+            raise ValueError(f"selectors file {path}: {name} must be a CSS selector or a list of them")
+        for selector in values:
+            try:
+                _xpath(selector.strip())
+            except (ValueError, etree.XPathError) as error:
+                raise ValueError(f"selectors file {path}: {name}: {error}") from None
+        changes[name] = tuple(v.strip() for v in values)
     return replace(KNOWN, **changes)
 
 # Class and id words that mark page furniture, never content. Matched against the
