@@ -1,0 +1,103 @@
+"""Publication date, headline and language on pages of other sites, one metadata form
+per test: small pages written here in the forms real news pages use."""
+import json
+
+import pytest
+
+from pmkz.crawler.parsing import parse_article
+
+URL = "https://news.example.org/story/harbour-bridge-reopens"
+PROSE = ("<p>The harbour bridge reopened to traffic on Monday after eight months of repairs, "
+         "the city's transport office said in a statement.</p>"
+         "<p>Engineers replaced the deck joints and repainted the main span.</p>")
+
+
+def page(head="", body="", lang="en"):
+    return (f"<html lang='{lang}'><head><title>Harbour bridge reopens | Example News</title>{head}</head>"
+            f"<body><article><h1>Harbour bridge reopens</h1>{body}{PROSE}</article></body></html>")
+
+
+def parsed(head="", body="", url=URL, **kwargs):
+    return parse_article(page(head, body, **kwargs), url)
+
+
+@pytest.mark.parametrize("name", [
+    "article:published_time", "og:published_time", "date", "DC.date.issued", "pubdate",
+    "sailthru.date", "parsely-pub-date", "publish-date", "dcterms.created",
+])
+def test_meta_name_or_property(name):
+    attribute = "property" if ":" in name else "name"
+    record = parsed(f"<meta {attribute}='{name}' content='2019-11-18T09:30:00+00:00'>")
+    assert record["published_date"] == "2019-11-18"
+    assert record["field_sources"]["published"] == f"meta:{name.lower()}"
+
+
+def test_the_most_specific_meta_wins_over_a_bare_date():
+    record = parsed("<meta name='date' content='2020-01-05'>"
+                    "<meta property='article:published_time' content='2019-11-18T09:30:00Z'>")
+    assert record["published_date"] == "2019-11-18"
+
+
+def test_meta_itemprop_with_several_values():
+    record = parsed("<meta itemprop='datePublished dateCreated' content='2019-11-18'>")
+    assert record["published_date"] == "2019-11-18"
+
+
+def test_body_itemprop_with_several_values():
+    record = parsed(body="<span itemprop='dateCreated datePublished' content='2019-11-17'>yesterday</span>")
+    assert (record["published_date"], record["field_sources"]["published"]) == ("2019-11-17", "meta:itemprop")
+
+
+def test_time_datetime_with_a_space_and_gmt():
+    record = parsed(body="<time datetime='2019-11-18 17:19:53 GMT'>Nov 18</time>")
+    assert record["published_at"] == "2019-11-18T23:19:53+06:00"  # site-local
+
+
+@pytest.mark.parametrize("document", [
+    {"@type": "NewsArticle", "datePublished": "2019-11-18T10:00:00Z"},
+    {"@graph": [{"@type": "WebPage", "datePublished": "2020-02-02"},
+                {"@type": "NewsArticle", "datePublished": "2019-11-18"}]},
+    [{"@type": "Organization"}, {"@type": "BlogPosting", "datePublished": ["2019-11-18", "2019-11-20"]}],
+    {"@type": "WebPage", "mainEntity": {"@type": "Article", "datePublished": "2019-11-18"}},
+], ids=["object", "graph-article-before-webpage", "list-of-values", "nested"])
+def test_json_ld(document):
+    record = parsed(f"<script type='application/ld+json'>{json.dumps(document)}</script>")
+    assert (record["published_date"], record["field_sources"]["published"]) == ("2019-11-18", "meta:json-ld")
+
+
+def test_json_ld_in_a_comment_with_a_raw_newline():
+    script = '<!--{"@type": "NewsArticle", "headline": "a\nb", "datePublished": "2019-11-18"}-->'
+    assert parsed(f"<script type='application/ld+json'>{script}</script>")["published_date"] == "2019-11-18"
+
+
+def test_printed_date():
+    record = parsed(body="<div class='byline'>By A. Writer, November 18, 2019</div>")
+    assert (record["published_date"], record["field_sources"]["published"]) == ("2019-11-18", "structure")
+
+
+def test_date_in_the_url_is_the_last_hint():
+    record = parsed(url="https://news.example.org/2019/11/18/harbour-bridge-reopens/")
+    assert (record["published_date"], record["field_sources"]["published"]) == ("2019-11-18", "url")
+
+
+def test_headline_is_not_an_h1_in_a_box_inside_the_article():
+    html = ("<html><head><meta property='og:title' content='Harbour bridge reopens'></head><body><article>"
+            "<h1>Harbour bridge reopens</h1><p>November 18, 2019</p>"
+            f"{PROSE}<div class='box'><h1>Subscribe to our newsletter</h1></div><p>More prose follows the box "
+            "and it is part of the story as well.</p></article></body></html>")
+    record = parse_article(html, URL)
+    assert record["title"] == "Harbour bridge reopens"
+    assert record["body"].startswith("The harbour bridge reopened")
+
+
+@pytest.mark.parametrize("lang, expected", [("en-GB", "en"), ("ru", "ru"), ("kk-KZ", "kk"), ("de", None)])
+def test_language_from_html_lang_off_the_site(lang, expected):
+    record = parsed("<meta name='date' content='2019-11-18'>", lang=lang)
+    assert record["lang"] == expected
+    assert (record["site_id"], record["category"], record["kind"]) == (None, None, "news")
+
+
+def test_site_url_keeps_its_scheme():
+    record = parse_article(page("<meta name='date' content='2019-11-18'>", lang="de"),
+                           "https://primeminister.kz/en/news/reviews/harbour-bridge-reopens-30371")
+    assert (record["lang"], record["site_id"], record["category"]) == ("en", 30371, "reviews")
