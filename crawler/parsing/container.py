@@ -81,9 +81,16 @@ def paragraph_scores(root) -> dict:
     return scores
 
 
-def _in_furniture(element) -> bool:
-    return any(a.tag in _FURNITURE_TAGS or a.attrib and not class_words(a).isdisjoint(_COMMENT_WORDS)
-               for a in (element, *element.iterancestors()))
+def _in_furniture(element) -> float:
+    """0 for an element outside furniture, else how many times the best candidate
+    outside it must hold to lose: readers' comments lose to any."""
+    margin = 0
+    for a in (element, *element.iterancestors()):
+        if a.attrib and not class_words(a).isdisjoint(_COMMENT_WORDS):
+            return float("inf")
+        if a.tag in _FURNITURE_TAGS:
+            margin = _FURNITURE_MARGIN
+    return margin
 
 
 def _subtree_totals(scores) -> dict:
@@ -132,7 +139,7 @@ def find_container(root) -> tuple[object, bool]:
     scores = paragraph_scores(root)
     totals = _subtree_totals(scores)
     lists: list = []
-    in_furniture = None  # (container, score) of the best candidate inside furniture
+    in_furniture = None  # (container, score needed outside to beat it) of the best inside furniture
     for candidate in sorted(scores, key=scores.get, reverse=True):
         if any(candidate is l or l in candidate.iterancestors() for l in lists):
             continue
@@ -143,11 +150,11 @@ def find_container(root) -> tuple[object, bool]:
         if looks_like_list(container):
             lists.append(container)
         elif not furniture:
-            if in_furniture is not None and in_furniture[1] > _FURNITURE_MARGIN * scores[candidate]:
+            if in_furniture is not None and in_furniture[1] > scores[candidate]:
                 return in_furniture[0], bool(lists)
             return container, bool(lists)
         else:
-            in_furniture = (container, scores[candidate])
+            in_furniture = (container, scores[candidate] / furniture)
     return (in_furniture[0] if in_furniture is not None else None), bool(lists)
 
 

@@ -17,6 +17,10 @@ _SKIP_TAGS = frozenset(("figure", "figcaption", "h1", "img", "picture"))
 _CELL_TAGS = frozenset(("td", "th"))
 _LINK_SHARE = 0.9  # a paragraph this much link text is navigation, not prose
 _LINK_SHARE_AFTER_READ_ALSO = 0.5
+# A paragraph that is one link is still prose when it reads as a sentence: this many
+# words and a sentence's end. Headlines of other articles rarely end with a full stop.
+_LINKED_PROSE_WORDS = 12
+_SENTENCE_END = (".", "!", "?", "…", ".\"", ".”", ".»", ".'")
 
 
 class _Reader:
@@ -47,7 +51,8 @@ class _Reader:
             return
         links = normalize_text(link_text) if link_text else ""
         limit = _LINK_SHARE_AFTER_READ_ALSO if self.after_read_also else _LINK_SHARE
-        if len(links) >= limit * len(text):
+        if len(links) >= limit * len(text) and (
+                self.after_read_also or not text.endswith(_SENTENCE_END) or len(text.split()) < _LINKED_PROSE_WORDS):
             return
         self.after_read_also = False
         if not is_boilerplate(text):

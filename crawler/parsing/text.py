@@ -13,9 +13,10 @@ import unicodedata
 # Zero-width characters are not white space to Python's `\s`, but editors scatter them
 # between words exactly where a space belongs.
 _ZERO_WIDTH = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
-# Control characters (C0 but white space, DEL, C1) are never printed: they go, and
+# Control characters (C0 but white space, DEL, C1; the parser turns NUL into U+FFFD)
+# are never printed: they go, and
 # with them the zero-width characters, which become a space.
-_UNPRINTED = {**{code: None for code in (*range(0x20), *range(0x7f, 0xa0)) if not chr(code).isspace()},
+_UNPRINTED = {**{code: None for code in (*range(0x20), *range(0x7f, 0xa0), 0xfffd) if not chr(code).isspace()},
               **{ord(character): " " for character in _ZERO_WIDTH}}
 
 _CREDIT = r"(?:photo|photos|фото|фотография|сурет|суреттер|фотосурет|фото и видео|photo and video)"

@@ -1,0 +1,66 @@
+"""Where the body is on pages of other sites, one container case per test, on small
+pages written here. Each asserts the body came from our own structure layer."""
+from pmkz.crawler.parsing import parse_article
+
+URL = "https://news.example.org/story/harbour-bridge-reopens"
+HEAD = "<head><meta property='article:published_time' content='2019-11-18T09:30:00Z'></head>"
+ONE = "The harbour bridge reopened to traffic on Monday after eight months of repairs."
+TWO = "Engineers replaced the deck joints and repainted the main span of the bridge."
+THREE = "The city's transport office said buses would return to their usual routes this week."
+NOISE = "".join(f"<li><a href='/story/other-{n}'>Other story number {n} with a long headline</a></li>" for n in range(6))
+
+
+def body(markup):
+    record = parse_article(f"<html>{HEAD}<body><h1>Harbour bridge reopens</h1>{markup}</body></html>", URL)
+    assert record["field_sources"]["body"] == "structure"
+    return record["body"].split("\n\n")
+
+
+def test_body_inside_a_page_wide_form():
+    assert body(f"<form id='aspnetForm'><nav><ul>{NOISE}</ul></nav>"
+                f"<div><p>{ONE}</p><p>{TWO}</p><p>{THREE}</p></div></form>") == [ONE, TWO, THREE]
+
+
+def test_body_inside_header():
+    assert body(f"<header><p>{ONE}</p><p>{TWO}</p><p>{THREE}</p></header><div><p>Short.</p></div>") == [ONE, TWO, THREE]
+
+
+def test_body_inside_aside_when_the_prose_is_there():
+    assert body(f"<aside><div><p>{ONE}</p><p>{TWO}</p><p>{THREE}</p></div></aside>") == [ONE, TWO, THREE]
+
+
+def test_footer_prose_does_not_beat_the_article():
+    footer = "<footer><p>" + "About this newspaper and its long history of printing. " * 2 + "</p></footer>"
+    assert body(f"<div><p>{ONE}</p><p>{TWO}</p><p>{THREE}</p></div>{footer}") == [ONE, TWO, THREE]
+
+
+def test_loose_text_in_a_div_with_block_children():
+    assert body(f"<div class='story'>{ONE}<br><br>{TWO}<figure><img src='/a.jpg'></figure>{THREE}</div>"
+                f"<div class='comments-area'><p>{'A reader wrote a long comment here. ' * 2}</p></div>") == [
+        f"{ONE} {TWO}", THREE]
+
+
+def test_readers_comments_never_win():
+    comments = "".join(f"<p>Reader comment {n}: I agree with every word of this, it is so true.</p>" for n in range(8))
+    assert body(f"<div><p>{ONE}</p><p>{TWO}</p></div><div id='comments'>{comments}</div>") == [ONE, TWO]
+
+
+def test_body_split_across_sibling_wrappers_is_joined():
+    column = "<div class='column'><div class='inner'><p>{}</p></div></div>"
+    assert body("<section>" + "".join(column.format(t) for t in (ONE, TWO, THREE)) + "</section>") == [ONE, TWO, THREE]
+
+
+def test_paragraph_wholly_a_link_is_kept_when_it_is_prose():
+    link = ("<p><a href='/story/report'>The full report of the transport office runs to ninety pages "
+            "and describes every joint that was replaced.</a></p>")
+    paragraphs = body(f"<div><p>{ONE}</p>{link}<p>{TWO}</p></div>")
+    assert len(paragraphs) == 3 and paragraphs[1].startswith("The full report")
+
+
+def test_control_characters_removed():
+    assert body(f"<div><p>{ONE}\x07\x00</p><p>{TWO}\x1b</p></div>") == [ONE, TWO]
+
+
+def test_deep_nesting_keeps_the_body():
+    deep = "<div>" * 300 + f"<p>{ONE}</p><p>{TWO}</p>" + "</div>" * 300
+    assert body(deep) == [ONE, TWO]
