@@ -19,24 +19,23 @@ import sys
 import time
 from pathlib import Path
 
-from pmkz.crawler.workers import process_usage
-
 LANGS = "ru,kk,en"
 
 
 def _peak_kb() -> int:
-    peak_kb, _ = process_usage(os.getpid())
-    if not peak_kb:
+    """The peak resident memory of this process, in kB (Linux's VmHWM)."""
+    status = Path(f"/proc/{os.getpid()}/status").read_text()
+    peak = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0)
+    if not peak:
         raise RuntimeError("no VmHWM in /proc/self/status")
-    return peak_kb
+    return peak
 
 
 _OUTCOMES = ("new", "changed", "unchanged", "gone", "failed")
 
 
 def run(kind: str, base_url: str, workdir: Path, images: bool, image_paths: str | None = None) -> dict:
-    # Imported here, not at the top: the workers (spawned) import this module as
-    # their __main__, and should cost what they cost under `pmkz crawl`, no more.
+    # Imported here, not at the top, so that a wrong argument fails before Scrapy loads.
     from scrapy import signals
     from scrapy.crawler import CrawlerProcess
 
@@ -83,11 +82,8 @@ def run(kind: str, base_url: str, workdir: Path, images: bool, image_paths: str 
         "requests": stats.get("downloader/request_count", 0),
         "seconds": stats.get("elapsed_time_seconds", 0.0),
         "cpu_s": round(cpu.get("closed", 0.0) - cpu.get("opened", 0.0), 3),
-        # The workers' (crawler/workers.py), read by the spider as it closed.
-        "worker_cpu_s": stats.get("pmkz/workers_cpu_s", 0.0),
         "status": stats.get("pmkz/status", "ok" if kind == "bare" else "failed"),
         "peak_kb": _peak_kb(),
-        "worker_peak_kb": stats.get("pmkz/workers_peak_kb", 0),
     }
 
 

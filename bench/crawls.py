@@ -24,7 +24,7 @@ class BenchError(Exception):
 
 def crawl(kind: str, base_url: str, workdir: Path, images: bool = True, image_paths: Path | None = None) -> dict:
     """One crawl in a child process: its figures, with pages per second, CPU per page
-    and peak memory in MB (the crawl's process and its largest worker)."""
+    and peak memory in MB."""
     workdir.mkdir(parents=True, exist_ok=True)
     # -P: a `bench` module in the current directory must not shadow this package.
     command = [sys.executable, "-P", "-m", "pmkz.bench.child", kind, base_url, str(workdir)]
@@ -39,11 +39,10 @@ def crawl(kind: str, base_url: str, workdir: Path, images: bool = True, image_pa
         tail = (workdir / "child-stderr.txt").read_text(errors="replace").strip().splitlines()[-1:]
         raise BenchError(f"{kind} crawl of {base_url} exited {child.returncode}: {' '.join(tail) or 'no output'}")
     figures = json.loads(lines[-1])
-    figures["peak_mb"] = round((figures["peak_kb"] + figures["worker_peak_kb"]) / 1024, 1)
+    figures["peak_mb"] = round(figures["peak_kb"] / 1024, 1)
     figures["pages_per_s"] = round(figures["pages"] / figures["seconds"], 1) if figures["seconds"] else 0.0
     if figures["pages"]:
         figures["cpu_ms_per_page"] = round(1000 * figures["cpu_s"] / figures["pages"], 2)
-        figures["worker_cpu_ms_per_page"] = round(1000 * figures["worker_cpu_s"] / figures["pages"], 2)
     return figures
 
 
@@ -98,22 +97,42 @@ def throughput(articles: int, rounds: int, workdir: Path) -> dict:
         # The figure of the first bench, kept for comparison: images against no images.
         "ratio_full_to_bare_pages_only": round(speed["full"] / speed["bare"], 3),
         "runs": {name: [r["pages_per_s"] for r in results] for name, results in runs.items()},
-        # CPU per page of the crawl's own process and of its workers: steadier
-        # than wall time on a busy machine, and the whole cost, not only the fastest part.
+        # CPU per page of the crawl's process: steadier than wall time on a busy machine.
         "cpu_ms_per_page": {name: statistics.median(r["cpu_ms_per_page"] for r in results)
                             for name, results in runs.items()},
-        "worker_cpu_ms_per_page": {name: statistics.median(r["worker_cpu_ms_per_page"] for r in results)
-                                   for name, results in runs.items()},
         "image_requests_per_page": round(requests["full"] / requests["full_no_images"] - 1, 2),
     }
     return figures
 
 
-def crawl_site(articles: int, workdir: Path, *, images: bool, idle: bool) -> dict:
-    """A first crawl of a replica of `articles` per language into an empty database:
-    its figures, and with `idle` the stored items and requests of the incremental
-    crawl right after it, when nothing on the site has changed."""
+def seed_archive(db_path: Path, count: int, base_url: str) -> None:
+    """`count` stored items that the replica does not have, as an archive of years
+    holds: older than anything the replica publishes, and marked gone, so that a crawl
+    makes exactly the requests it would make on an empty database. What a crawl keeps
+    in memory per stored item shows up as the difference."""
+    paragraph = "Правительство рассмотрело ход исполнения поручений Главы государства. " * 6
+    with Store(db_path) as store, store.batch():
+        for n in range(count):
+            lang = ("ru", "kk", "en")[n % 3]
+            prefix = {"ru": "ru", "kk": "kz", "en": "en"}[lang]
+            store.save_item({
+                "url": f"{base_url}/{prefix}/news/archived-statement-{n}-{900000 + n}",
+                "site_id": 900000 + n, "lang": lang, "kind": "news", "category": None,
+                "title": f"Archived statement {n}", "published_date": f"20{10 + n % 8}-0{1 + n % 9}-1{n % 9}",
+                "published_at": None, "summary": None, "body": f"{paragraph}\n\n{n}",
+                "image_urls": [], "translations": {}, "field_sources": {},
+            })
+        store.db.execute("UPDATE items SET status = 'gone'")
+
+
+def crawl_site(articles: int, workdir: Path, *, images: bool, idle: bool, stored: int = 0) -> dict:
+    """A first crawl of a replica of `articles` per language into a database holding
+    `stored` other items: its figures, and with `idle` the stored items and requests
+    of the incremental crawl right after it, when nothing on the site has changed."""
     with ReplicaProcess("--articles", str(articles)) as replica:
+        if stored:
+            workdir.mkdir(parents=True, exist_ok=True)
+            seed_archive(workdir / "pmkz.db", stored, replica.url)
         first = crawl("full", replica.url, workdir, images=images)
         if first["status"] != "ok":
             raise BenchError(f"the crawl of {articles} articles per language ended {first['status']}")

@@ -1,5 +1,5 @@
 """`pmkz bench --real-pages DIR`: the parser on real third-party pages, beside
-trafilatura (bodies) and htmldate (dates) when they are installed (the `bench` extra).
+trafilatura (bodies) and htmldate (dates).
 
 DIR is in one of two layouts:
 - bodies: `html/<id>.html.gz` (or `.html`) and `ground-truth.json`,
@@ -130,19 +130,15 @@ def _pmkz(page: Page):
 
 
 def _trafilatura():
-    try:
-        import trafilatura
-    except ImportError:
-        return None
+    import trafilatura
+
     # Comments are no part of an article's body, nor of the benchmark's truth.
     return lambda page: trafilatura.extract(page.html, url=page.url, include_comments=False)
 
 
 def _htmldate():
-    try:
-        from htmldate import find_date
-    except ImportError:
-        return None
+    from htmldate import find_date
+
     return lambda page: find_date(page.html, url=page.url, original_date=True)
 
 
@@ -191,9 +187,6 @@ def run(directory: str | Path, progress=lambda step: None, details: bool = False
     figures["pmkz"] = ours
     other = _trafilatura() if bodies else _htmldate()
     name = "trafilatura" if bodies else "htmldate"
-    if other is None:
-        figures[name] = None
-        return figures
     progress(f"{name} on {len(pages)} pages")
     found, ms = zip(*(_timed(other, page) for page in pages))
     theirs: dict = {"refused": sum(not value for value in found), **_times(ms)}
@@ -208,7 +201,7 @@ def run(directory: str | Path, progress=lambda step: None, details: bool = False
 def table(figures: dict) -> str:
     bodies = figures["layout"] == "bodies"
     other = "trafilatura" if bodies else "htmldate"
-    names = ["pmkz"] + ([other] if figures.get(other) else [])
+    names = ["pmkz", other]
     if bodies:
         columns = [("F1", "f1"), ("precision", "precision"), ("recall", "recall")]
     else:
@@ -219,9 +212,6 @@ def table(figures: dict) -> str:
              f"{'':<12}" + "".join(f"{title:>14}" for title, _ in columns)]
     for name in names:
         lines.append(f"{name:<12}" + "".join(f"{figures[name][key]:>14}" for _, key in columns))
-    if not figures.get(other):
-        lines.append(f"({other} is not installed: pip install 'pmkz[bench]')")
-    else:
-        ratio = figures["pmkz"]["median_ms"] / figures[other]["median_ms"]
-        lines.append(f"median time pmkz / {other}: {ratio:.2f}")
+    ratio = figures["pmkz"]["median_ms"] / figures[other]["median_ms"]
+    lines.append(f"median time pmkz / {other}: {ratio:.2f}")
     return "\n".join(lines)

@@ -1,13 +1,11 @@
 """What the news spider yields: one item type per outcome of fetching an article page."""
 from __future__ import annotations
 
-import json
-
 import scrapy
 
 RECORD_FIELDS = (
     "url", "site_id", "lang", "kind", "category", "title", "published_date",
-    "published_at", "summary", "body", "image_urls",
+    "published_at", "summary", "body", "image_urls", "translations", "field_sources",
 )
 
 
@@ -26,7 +24,7 @@ class ArticleItem(scrapy.Item):
     body = scrapy.Field()
     image_urls = scrapy.Field()
     # lang -> URL of the page's other language versions, and which layer of the parser
-    # gave each field (crawler/parsing/article.py): stored as JSON text.
+    # gave each field (crawler/parsing/article.py).
     translations = scrapy.Field()
     field_sources = scrapy.Field()
     # HTTP validators, kept so the next visit can be a conditional GET.
@@ -37,12 +35,8 @@ class ArticleItem(scrapy.Item):
     image_failures = scrapy.Field()
 
     def record(self) -> dict:
-        """The fields the store keeps, the JSON objects as JSON text (sorted keys, so an
-        unchanged page writes the same text)."""
-        record = {name: self.get(name) for name in RECORD_FIELDS}
-        for name in ("translations", "field_sources"):
-            record[name] = json.dumps(self.get(name) or {}, ensure_ascii=False, sort_keys=True)
-        return record
+        """The fields the store keeps, as plain values (the store encodes them)."""
+        return {name: self.get(name) for name in RECORD_FIELDS}
 
 
 class PageUnchanged(scrapy.Item):

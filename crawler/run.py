@@ -18,7 +18,7 @@ from scrapy.settings import Settings
 from pmkz.crawler.politeness import rate_settings
 from pmkz.site import LANGUAGES, parse_langs
 from pmkz.crawler.spiders.news import NewsSpider
-from pmkz.crawler.window import DateWindow
+from pmkz.crawler.list_walk import DateWindow
 from pmkz.storage import Store, StorageError
 
 

@@ -8,7 +8,6 @@ import os
 
 from pmkz import config
 from pmkz.site import LANGUAGES
-from pmkz.crawler.workers import default_workers
 from pmkz.crawler.politeness import rate_settings
 
 
@@ -70,8 +69,8 @@ DOWNLOADER_MIDDLEWARES = {
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 # Scrapy starts this many worker tasks for the output of every response (default 100).
-# A page yields one item or a list's ~20 requests, so 8 lose nothing and save about
-# 2 ms of CPU per page (`pmkz bench`).
+# A page yields one item or a list's ~20 requests, so 8 lose nothing and save the CPU
+# of starting the rest for every page.
 CONCURRENT_ITEMS = 8
 
 # A progress line on a terminal during long crawls (crawler/progress.py).
@@ -85,15 +84,17 @@ ITEM_PIPELINES = {
 # archived original is never fetched again (crawler/pipelines/images.py).
 PMKZ_IMAGES_DIR = str(_env.images_dir)
 
+# Items are committed in rolling batches (storage/rolling_batch.py): every this many
+# items, or this many seconds, and at the end. A kill loses at most the open batch,
+# whose pages the next run fetches again.
+PMKZ_STORE_BATCH_ITEMS = _number("PMKZ_STORE_BATCH_ITEMS", 200, integer=True) or 1
+PMKZ_STORE_BATCH_SECONDS = _number("PMKZ_STORE_BATCH_SECONDS", 2.0)
+
 LOG_LEVEL = "INFO"
 
 # The site's selectors for the parsers: a TOML or JSON file of the fields to replace
 # (crawler/parsing/selectors.py), for a new markup without a code change.
 PMKZ_SELECTORS = os.environ.get("PMKZ_SELECTORS") or None
-# Processes that parse pages and write image files beside Scrapy's thread
-# (crawler/workers.py); 0 does it in the crawl's process. By default every CPU but the
-# one Scrapy runs on, at most 4.
-PMKZ_WORKERS = _number("PMKZ_WORKERS", default_workers(), integer=True)
 
 # Run health (crawler/health/checks.py): a completed run that breaches one of these is
 # marked `degraded` and alerts. Shares are 0..1 of the run's article pages.

@@ -5,7 +5,7 @@
         store.save_item(record)   # 'new', 'changed' or 'unchanged'
 """
 from .connect import StorageError
-from .hashing import content_hash
+from .items import content_hash
 from .store import Store
 
 __all__ = ["Store", "StorageError", "content_hash"]

@@ -9,8 +9,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from .files import atomic_open
-from .hashing import url_digest
+from .files import atomic_open, url_digest
 from .schema import FAILURE_KINDS
 
 

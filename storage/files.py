@@ -1,7 +1,9 @@
-"""Writing files so that a reader or a crash never sees them half-written."""
+"""Files beside the database: written so that a reader or a crash never sees them
+half-written, and named from URLs, never from page content."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import secrets
 from pathlib import Path
@@ -24,3 +26,8 @@ def atomic_open(path: Path, mode: str = "w", **kwargs) -> Iterator[IO]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def url_digest(url: str, length: int = 16) -> str:
+    """A short hex digest of a URL, for file names that must not come from page content."""
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()[:length]

@@ -7,15 +7,18 @@ save, without a new version, so that `changed` in the crawl summary means the te
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import unicodedata
 
 from sqlite_utils import Database
 
 from .deferred_index import DeferredIndex
-from .hashing import content_hash
 from .schema import RECORD_COLUMNS, VERSIONED_COLUMNS
 
 _REQUIRED = ("url", "lang", "title", "published_date", "body")
+# Record fields that are JSON objects (lang -> URL, field -> layer).
+_JSON_OBJECTS = ("translations", "field_sources")
 # Fields kept current on every save, content unchanged or not.
 _METADATA = [c for c in RECORD_COLUMNS if c not in ("url", "title", "summary", "body")]
 _KEPT_CURRENT = [*_METADATA, "status", "etag", "http_last_modified"]
@@ -105,6 +108,18 @@ def known_urls(db: Database, lang: str | None = None, status: str | None = None)
     return {url for (url,) in db.execute(sql, params)}
 
 
+def known_among(db: Database, urls: list[str]) -> set[str]:
+    """The stored ones of `urls` (a list page's few dozen links)."""
+    found: set[str] = set()
+    unique = list(dict.fromkeys(urls))
+    # In chunks under SQLite's smallest limit on bound parameters.
+    for start in range(0, len(unique), 500):
+        chunk = unique[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        found.update(url for (url,) in db.execute(f"SELECT url FROM items WHERE url IN ({marks})", chunk))
+    return found
+
+
 def save_images(db: Database, item_url: str, rows: list[dict]) -> None:
     """Upsert the downloaded images of one item (url, path relative to images dir, sha1)."""
     # Plain SQL for the hot path, as in _insert: upsert_all() inspects the table per call.
@@ -122,13 +137,38 @@ def image_row(db: Database, url: str) -> dict | None:
 
 
 def _row(record: dict) -> dict:
+    """The record as an `items` row: the one place a record is encoded for SQLite.
+
+    Lists and objects become JSON text, objects with sorted keys, so that an unchanged
+    page writes the same text.
+    """
     missing = [key for key in _REQUIRED if not record.get(key)]
     if missing:
         raise ValueError(f"record {record.get('url', '?')} lacks {', '.join(missing)}")
     row = {column: record.get(column) for column in RECORD_COLUMNS}
     row["image_urls"] = json.dumps(list(record.get("image_urls") or []), ensure_ascii=False)
+    for column in _JSON_OBJECTS:
+        value = record.get(column) or {}
+        row[column] = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
     row["content_hash"] = content_hash(record)
     return row
+
+
+# HTML parsers turn U+0000 into U+FFFD, so NUL never occurs in text taken from a page:
+# joining on it keeps ("ab", "c") and ("a", "bc") apart.
+_SEPARATOR = "\x00"
+
+
+def content_hash(record: dict) -> str:
+    """sha256 hex of the record's title, summary and body, each in Unicode NFC.
+
+    A missing summary hashes like an empty one: both mean the page shows no lead.
+    """
+    parts = (
+        unicodedata.normalize("NFC", record.get(field) or "")
+        for field in ("title", "summary", "body")
+    )
+    return hashlib.sha256(_SEPARATOR.join(parts).encode("utf-8")).hexdigest()
 
 
 def _insert(db: Database, table: str, row: dict, on_conflict: str | None = None) -> bool:

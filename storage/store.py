@@ -13,11 +13,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from . import cursors, events, failures, items, runs
+from . import events, failures, items, runs
 from .connect import open_for_writing
 from .deferred_index import DeferredIndex
 from .schema import ensure_schema
-from .transactions import atomic
 
 Stamp = datetime | str | None
 
@@ -69,12 +68,20 @@ class Store:
         finally:
             self._index = None
 
-    def _atomic(self):
-        """All or nothing; a savepoint rolled back may bring the insert trigger back."""
+    @contextlib.contextmanager
+    def _atomic(self) -> Iterator[None]:
+        """All or nothing (sqlite-utils' transaction, or a savepoint inside one); a
+        savepoint rolled back may bring the insert trigger back."""
         index = self._index
-        return atomic(self.db.conn, on_rollback=index.rolled_back if index is not None else None)
+        try:
+            with self.db.atomic():
+                yield
+        except BaseException:
+            if index is not None:
+                index.rolled_back()
+            raise
 
-    def _call(self):
+    def _write(self):
         """The transaction of one write call. Inside a batch the batch is the unit (or a
         batch nested around the call, as the store pipeline puts around each item), so
         a call adds no savepoint of its own: that costs a sub-journal per call."""
@@ -91,7 +98,7 @@ class Store:
         A new or changed item is also an event of run `run_id`.
         """
         stamp = utc_stamp(now)
-        with self._call():
+        with self._write():
             outcome = items.save(self.db, record, etag=etag, last_modified=last_modified, now=stamp,
                                  index=self._index)
             if outcome != "unchanged":
@@ -104,7 +111,7 @@ class Store:
 
     def mark_gone(self, url: str, *, run_id: int | None = None, now: Stamp = None) -> bool:
         """Mark the item gone; True if it was live (then also an event of run `run_id`)."""
-        with self._call():
+        with self._write():
             gone = items.mark_gone(self.db, url)
             if gone:
                 events.record(self.db, run_id, url, "gone", utc_stamp(now))
@@ -116,6 +123,10 @@ class Store:
 
     def known_urls(self, lang: str | None = None, status: str | None = None) -> set[str]:
         return items.known_urls(self.db, lang, status)
+
+    def known_among(self, urls: list[str]) -> set[str]:
+        """Which of these URLs are stored: one look-up, whatever the archive's size."""
+        return items.known_among(self.db, urls)
 
     def urls_to_recheck(self, lang: str, *, newest: int | None, since: str | None = None,
                         until: str | None = None) -> list[str]:
@@ -135,22 +146,22 @@ class Store:
 
     def mark_list_walked(self, lang: str, *, now: Stamp = None) -> None:
         """The list was walked to its end: no resume position is needed any more."""
-        with self._call():
+        with self._write():
             events.mark_list_walked(self.db, lang, utc_stamp(now))
-            cursors.clear(self.db, lang)
+            events.clear_list_cursor(self.db, lang)
 
     def list_cursor(self, lang: str) -> str | None:
-        return cursors.get(self.db, lang)
+        return events.list_cursor(self.db, lang)
 
     def save_list_cursor(self, lang: str, url: str, *, now: Stamp = None) -> None:
-        with self._call():
-            cursors.save(self.db, lang, url, utc_stamp(now))
+        with self._write():
+            events.save_list_cursor(self.db, lang, url, utc_stamp(now))
 
     # Images ----------------------------------------------------------------------
 
     def save_images(self, item_url: str, rows: list[dict]) -> None:
         """Rows of `url`, `path` (relative to the images dir) and `sha1`."""
-        with self._call():
+        with self._write():
             items.save_images(self.db, item_url, rows)
 
     def image_row(self, url: str) -> dict | None:
@@ -181,7 +192,7 @@ class Store:
     # Runs ------------------------------------------------------------------------
 
     def start_run(self, base_url: str, mode: str, *, now: Stamp = None) -> int:
-        with self._call():
+        with self._write():
             return runs.start(self.db, base_url, mode, utc_stamp(now))
 
     def finish_run(self, run_id: int, status: str, counts: dict, requests: int,
@@ -194,6 +205,13 @@ class Store:
     def run(self, run_id: int) -> dict:
         return runs.get(self.db, run_id)
 
+    def record_health(self, run_id: int, health: dict) -> None:
+        runs.record_health(self.db, run_id, health)
+
+    def recent_health(self, before_run_id: int, n: int) -> list[dict]:
+        """The health of up to `n` completed runs before this one, newest first."""
+        return runs.recent_health(self.db, before_run_id, n)
+
     def fail_runs_started_since(self, started: Stamp, error: str) -> None:
-        with self._call():
+        with self._write():
             runs.fail_started_since(self.db, utc_stamp(started), error)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .connect import StorageError
-from .hashing import url_digest
+from .files import url_digest
 
 
 def txt_text(row: dict) -> str:

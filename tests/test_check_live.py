@@ -8,7 +8,7 @@ import socket
 
 import pytest
 
-from conftest import pmkz
+from helpers import pmkz
 from test_skins_hidden import hidden_replica
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlite_utils
 
-from conftest import crawl, pmkz
+from helpers import crawl, pmkz
 
 
 def assert_one_line_error(result, expected: str) -> None:

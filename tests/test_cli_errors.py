@@ -58,7 +58,7 @@ CASES = [
     ("parse-missing-file", ["parse", "{d}/none.html"], "cannot read"),
     ("parse-a-directory", ["parse", "{d}"], "Is a directory"),
     ("parse-not-an-article", ["parse", "{d}/text.db", "--url", "https://primeminister.kz/ru/news/a-1"], "no headline"),
-    ("parse-no-file", ["parse"], "Missing argument 'FILE'"),
+    ("parse-no-file", ["parse"], "Missing argument 'FILE...'"),
     ("replica-negative-articles", ["replica", "--articles", "-1"], "--articles must be between 0 and"),
     ("replica-unknown-skin", ["replica", "--skin", "nosuch"], "unknown --skin 'nosuch'"),
     ("replica-bad-faults", ["replica", "--faults", "boom=1"], "unknown fault kind 'boom'"),

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 import sqlite_utils
 
-from conftest import crawl
+from helpers import crawl
 
 RECORD_FIELDS = (
     "site_id", "lang", "kind", "category", "title", "published_date",
@@ -134,7 +134,7 @@ def test_seed_article_body_matches_the_seed_record(archive):
 
 
 def test_export_txt_writes_the_seed_shape(archive, tmp_path):
-    from conftest import pmkz
+    from helpers import pmkz
 
     row = stored_seed(archive)
     pmkz("export", "--format", "txt", "--db", str(archive["workdir"] / "pmkz.db"),

@@ -9,7 +9,7 @@ import time
 import pytest
 import sqlite_utils
 
-from conftest import pmkz, wait_for
+from helpers import pmkz, wait_for
 from test_monitoring import EpochReplica
 
 

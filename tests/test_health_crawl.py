@@ -8,7 +8,7 @@ import json
 import pytest
 import sqlite_utils
 
-from conftest import crawl
+from helpers import crawl
 from test_monitoring import EpochReplica
 from test_notify import Receiver
 from test_skins_hidden import SKINS

@@ -1,5 +1,5 @@
 """ListCursor: the resume position moves only past pages whose articles are all handled."""
-from pmkz.crawler.list_cursor import ListCursor
+from pmkz.crawler.list_walk import ListCursor
 
 
 def test_position_moves_past_fully_handled_pages_in_order():

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 import sqlite_utils
 
-from conftest import Replica, crawl
+from helpers import Replica, crawl
 
 
 def free_port() -> int:

@@ -9,7 +9,7 @@ import feedparser
 import pytest
 from lxml import etree
 
-from conftest import Replica, crawl
+from helpers import Replica, crawl
 from test_monitoring import EpochReplica
 
 ATOM = "{http://www.w3.org/2005/Atom}"

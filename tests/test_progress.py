@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pmkz.crawler.progress import progress_line
-from conftest import crawl
+from helpers import crawl
 
 
 def test_progress_line_counts_queued_work_and_list_pages_ahead():

@@ -11,9 +11,8 @@ import json
 
 import pytest
 
-from conftest import Replica, pmkz
-from reliability import (
-    connect, crawl, database_problems, failures, images_problems, items_problems, path_of, summary,
+from helpers import (
+    connect, database_problems, failures, images_problems, items_problems, path_of, pmkz, Replica, run_crawl, summary,
 )
 from pmkz.replica import faults
 
@@ -61,9 +60,9 @@ def faulty(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("faulty")
     replica = Replica("--articles", "300", "--faults", FAULTS, *SLOW)
     try:
-        first = crawl(replica.url, workdir, *TIMEOUT)
+        first = run_crawl(replica.url, workdir, *TIMEOUT)
         before = snapshot(workdir)
-        second = crawl(replica.url, workdir, *TIMEOUT)
+        second = run_crawl(replica.url, workdir, *TIMEOUT)
         after = snapshot(workdir)
         truth = replica.truth()
     finally:
@@ -151,7 +150,7 @@ def test_later_runs_recover_pages_and_images_that_failed(tmp_path):
         hit = {path: kind for path, kind in hit.items() if kind}
         assert set(hit.values()) == set(faults.TRANSIENT)
 
-        first = crawl(replica.url, tmp_path, *TIMEOUT, env=env)
+        first = run_crawl(replica.url, tmp_path, *TIMEOUT, env=env)
         db = connect(tmp_path / "pmkz.db")
         try:
             listed = {p: f for p, f in failures(db).items() if f["kind"] != "image"}
@@ -170,9 +169,9 @@ def test_later_runs_recover_pages_and_images_that_failed(tmp_path):
         assert not stored & set(listed)
         assert not (tmp_path / "failed-pages").exists()
 
-        second = crawl(replica.url, tmp_path, *TIMEOUT, env=env)
+        second = run_crawl(replica.url, tmp_path, *TIMEOUT, env=env)
         assert summary(second)["new"] == len(listed), second.stderr
-        third = crawl(replica.url, tmp_path, *TIMEOUT, env=env)
+        third = run_crawl(replica.url, tmp_path, *TIMEOUT, env=env)
         assert summary(third)["new"] == 0, third.stderr
 
     db = connect(tmp_path / "pmkz.db")
@@ -189,10 +188,10 @@ def test_retry_after_longer_than_the_allowed_wait_leaves_the_page_for_a_later_ru
     # Every page and image answers 429 with Retry-After: 1 to its first two requests.
     with Replica("--articles", "3", "--faults", "429=1") as replica:
         truth = replica.truth()
-        impatient = crawl(replica.url, tmp_path, env={"PMKZ_MAX_RETRY_WAIT": "0.5"})
+        impatient = run_crawl(replica.url, tmp_path, env={"PMKZ_MAX_RETRY_WAIT": "0.5"})
         first = summary(impatient)
         assert (first["new"], first["failed"], first["retries"]) == (0, len(truth), 0)
-        patient = summary(crawl(replica.url, tmp_path))
+        patient = summary(run_crawl(replica.url, tmp_path))
     images = {u for r in truth for u in r["image_urls"]}
     assert patient["new"] == len(truth)
     # Waited out as asked: a page has one more 429 to go, an image (never asked for yet) two.
@@ -209,7 +208,7 @@ def test_retry_after_longer_than_the_allowed_wait_leaves_the_page_for_a_later_ru
 def test_images_only_from_the_configured_hosts(tmp_path):
     with Replica("--articles", "2") as replica:
         truth = replica.truth()
-        result = crawl(replica.url, tmp_path, env={"PMKZ_IMAGE_HOSTS": "images.example.invalid"})
+        result = run_crawl(replica.url, tmp_path, env={"PMKZ_IMAGE_HOSTS": "images.example.invalid"})
     assert summary(result)["new"] == len(truth)
     images = {u for r in truth for u in r["image_urls"]}
     assert images

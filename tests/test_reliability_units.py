@@ -19,7 +19,7 @@ from scrapy.settings import Settings
 from pmkz.crawler.middlewares.errors import plain, too_large
 from pmkz.crawler.middlewares.hosts import SiteHosts
 from pmkz.crawler.middlewares.waits import retry_after, retry_wait
-from pmkz.crawler.pipelines.image_files import PARTIAL_DIR, image_path, remove_dead_partials, write_atomically
+from pmkz.storage.images import PARTIAL_DIR, image_path, remove_dead_partials, write_atomically
 
 NOW = datetime(2026, 3, 9, 12, 0, 0, tzinfo=timezone.utc)
 

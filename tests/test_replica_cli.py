@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from conftest import pmkz
+from helpers import pmkz
 
 
 @pytest.mark.parametrize("args, says", [

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import lxml.html
 import pytest
 
-from conftest import Replica, pmkz
+from helpers import Replica, pmkz
 from pmkz.replica import faults
 from test_replica_server import crude_text
 

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from PIL import Image
 
-from conftest import Replica
+from helpers import Replica
 
 OPTIONS = ("--articles", "45", "--epoch", "1")
 

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
-from conftest import crawl, start_crawl
+from helpers import crawl, start_crawl
 
 
 def scalar(db_path, sql):

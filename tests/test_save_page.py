@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import Replica, pmkz
+from helpers import Replica, pmkz
 
 ROOT = Path(__file__).parent.parent
 

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 import sqlite_utils
 
-from conftest import crawl
+from helpers import crawl
 from test_crawl_replica import RECORD_FIELDS
 from test_monitoring import EpochReplica
 

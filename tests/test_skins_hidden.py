@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 import sqlite_utils
 
-from conftest import Replica, crawl, pmkz
+from helpers import Replica, crawl, pmkz
 
 SKINS = Path(__file__).parent / "skins"
 HIDDEN = sorted(p.name for p in SKINS.iterdir() if p.is_dir())

@@ -8,7 +8,7 @@ import json
 import pytest
 import sqlite_utils
 
-from conftest import crawl
+from helpers import crawl
 from pmkz.crawler.parsing import parse_article
 from pmkz.crawler.parsing.selectors import KNOWN, load_selectors
 from pmkz.replica import build_site, truth_records
@@ -31,7 +31,7 @@ def test_a_file_replaces_the_fields_it_names(tmp_path):
 
 @pytest.mark.parametrize("text, says", [
     ('headline = ["h1"]', "unknown field 'headline'"),
-    ('body = ["div > p"]', "body must be selectors like tag, tag.class or .class"),
+    ('body = ["div >> p"]', "is not a CSS selector"),
     ("body = [", "is not valid"),
 ])
 def test_a_bad_file_is_one_clear_error(tmp_path, text, says):

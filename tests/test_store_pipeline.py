@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from conftest import crawl, start_crawl
+from helpers import crawl, start_crawl
 
 
 def rows(db_path: Path, sql: str) -> list[tuple]:
@@ -65,7 +65,9 @@ def test_a_crawl_killed_mid_batch_is_completed_by_the_next_run(replica_factory, 
     assert rows(db_path, "SELECT count(*) FROM items WHERE url NOT IN (SELECT url FROM item_events)") == [(0,)]
     assert rows(db_path, "SELECT count(*) FROM items i WHERE json_array_length(i.image_urls) !="
                          " (SELECT count(*) FROM images m WHERE m.item_url = i.url)") == [(0,)]
-    files_before = {p: p.stat().st_mtime_ns for p in (tmp_path / "images").rglob("*") if p.is_file()}
+    # Whole images only: a half-written one under .partial/ is the next run's to remove.
+    files_before = {p: p.stat().st_mtime_ns for p in (tmp_path / "images").rglob("*")
+                    if p.is_file() and ".partial" not in p.parts}
 
     crawl(replica.url, tmp_path)
     assert_archive_complete(tmp_path, replica.truth())
@@ -86,3 +88,31 @@ def test_images_already_stored_are_not_downloaded_again(replica_factory, tmp_pat
     assert image_count > 0
     assert requests_second == requests_first - image_count
     assert_archive_complete(second, replica.truth())
+
+
+def test_a_parser_bug_records_the_page_as_failed(monkeypatch):
+    """An exception no parser foresaw fails the page with its reason, never drops it."""
+    import logging
+    from types import SimpleNamespace
+
+    from scrapy.http import HtmlResponse
+
+    from pmkz.crawler.items import PageFailed
+    from pmkz.crawler.parsing.selectors import KNOWN
+    from pmkz.crawler.spiders import news
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("index out of range")
+
+    class Stats(dict):
+        def inc_value(self, key, count=1):
+            self[key] = self.get(key, 0) + count
+
+    monkeypatch.setattr(news, "parse_article", broken)
+    url = "https://primeminister.kz/ru/news/po-porucheniyu-prezidenta-dorogu-31656"
+    spider = SimpleNamespace(crawler=SimpleNamespace(stats=Stats()), selectors=KNOWN, logger=logging.getLogger("test"))
+    response = HtmlResponse(url, body=b"<html><h1>x</h1></html>", encoding="utf-8")
+    item = news.NewsSpider.article_item(spider, response)
+    assert isinstance(item, PageFailed)
+    assert (item["kind"], item["error"]) == ("parse", "parser error: RuntimeError: index out of range")
+    assert item["raw_html"] == response.body

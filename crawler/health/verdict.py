@@ -9,7 +9,6 @@ from dataclasses import asdict
 
 from pmkz.crawler.health.checks import CHECKS, HISTORY_SETTING, MIN_PAGES_SETTING, assess
 from pmkz.crawler.health.figures import figures_from_stats
-from pmkz.storage import runs
 
 
 def thresholds_from(settings) -> dict:
@@ -17,13 +16,14 @@ def thresholds_from(settings) -> dict:
     return {name: settings.getfloat(name) for name in (*(c.setting for c in CHECKS), MIN_PAGES_SETTING)}
 
 
-def assess_run(crawler, store, run_id: int) -> tuple[str, str | None]:
-    """("ok", None) or ("degraded", the breached checks' sentences in one line)."""
-    settings = crawler.settings
-    figures = figures_from_stats(crawler.stats.get_stats())
-    history = [h["figures"] for h in runs.recent_health(store.db, run_id, settings.getint(HISTORY_SETTING))]
+def assess_run(settings, stats: dict, store, run_id: int) -> tuple[str, str | None]:
+    """("ok", None) or ("degraded", the breached checks' sentences in one line).
+
+    `stats`: the crawl's stats; `store`: the run's Store, which keeps the verdict."""
+    figures = figures_from_stats(stats)
+    history = [h["figures"] for h in store.recent_health(run_id, settings.getint(HISTORY_SETTING))]
     breaches = assess(figures, history, thresholds_from(settings))
-    runs.record_health(store.db, run_id, {"figures": figures, "breaches": [asdict(b) for b in breaches]})
+    store.record_health(run_id, {"figures": figures, "breaches": [asdict(b) for b in breaches]})
     if not breaches:
         return "ok", None
     return "degraded", "; ".join(breach.message for breach in breaches)

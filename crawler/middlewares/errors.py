@@ -56,6 +56,20 @@ def plain(exception: BaseException) -> str:
     return f"{type(exception).__name__}: {text[0]}" if text else type(exception).__name__
 
 
+def failure_line(failure) -> str:
+    """A failed request in one line: `HTTP 503` for an error answer, else the exception."""
+    response = getattr(failure.value, "response", None)
+    if response is not None:
+        return f"HTTP {response.status}"
+    return error_line(failure.value)
+
+
+def error_line(error: BaseException) -> str:
+    """Any exception as `TypeName: first line of its message`, at most 300 characters."""
+    text = str(error).strip() or type(error).__name__
+    return f"{type(error).__name__}: {text.splitlines()[0]}"[:300]
+
+
 def too_large(exception: BaseException, cap: int) -> ResponseTooLarge | None:
     """The size-cap failure behind a cancelled download, or None for other failures.
 

@@ -58,18 +58,30 @@ def _is_gallery(url: str, meta, linked_images: int) -> bool:
 
 
 def body_by_trafilatura(html: str, url: str) -> list[str]:
-    """trafilatura's paragraphs of the page (the `bench` extra; [] when not installed),
-    for a page whose body our layers refuse: it knows more layouts, at several times
+    """trafilatura's paragraphs of the page, for a page whose body our layers refuse: it knows more layouts, at several times
     the cost of the whole parse."""
-    try:
-        import trafilatura
-    except ImportError:
-        return []
+    # Imported here: it costs the start-up of every command, and few pages need it.
+    import trafilatura
+
     try:
         extracted = trafilatura.extract(html, url=url, include_comments=False, include_tables=True)
     except Exception:  # a third-party extractor's failure is no body, never a failed parse
         return []
-    return [text for line in (extracted or "").split("\n") if (text := normalize_text(line))]
+    paragraphs = [text for line in (extracted or "").split("\n") if (text := normalize_text(line))]
+    return paragraphs if _reads_as_prose(paragraphs) else []
+
+
+# The end of a sentence: a full stop, question or exclamation mark (also CJK ones).
+_SENTENCE_END = re.compile(r"[.!?…。！？](?:[\"'»”’)\]]*)(?:\s|$)")
+
+
+def _reads_as_prose(paragraphs: list[str]) -> bool:
+    """At least half the text in sentences: paragraphs of eight words or more with a
+    sentence's end. An extractor given a page with no article to read (its text drawn
+    by a script, say) falls back to menus, headlines and link lists, which are short
+    lines without full stops: that is no body, not a wrong one."""
+    in_sentences = sum(len(p) for p in paragraphs if len(p.split()) >= 8 and _SENTENCE_END.search(p))
+    return in_sentences >= _MIN_BODY and 2 * in_sentences >= sum(map(len, paragraphs))
 
 
 def _body_container(root, selectors: Selectors):

@@ -135,14 +135,12 @@ def date_of_url(url: str) -> ParsedDate | None:
 
 
 def date_by_htmldate(html: str, url: str, extensive: bool) -> ParsedDate | None:
-    """htmldate's publication date (the `bench` extra; None when not installed), for
-    pages whose date nothing above found: it reads many more page layouts, at a cost.
+    """htmldate's publication date, for pages whose date nothing above found: it reads many more page layouts, at a cost.
     `extensive`: whether it may take any date in the text, which on the site's own
     pages, whose date forms the layers above know, is a copyright year on an error page."""
-    try:
-        from htmldate import find_date
-    except ImportError:
-        return None
+    # Imported here: it costs the start-up of every command, and few pages need it.
+    from htmldate import find_date
+
     try:
         found = find_date(html, url=url, original_date=True, extensive_search=extensive)
     except Exception:  # a third-party reader's failure is no date, never a failed parse

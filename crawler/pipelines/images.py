@@ -10,9 +10,8 @@ writes; an article whose images did not all arrive keeps no validators, so its n
 visit is a full GET that tries them again.
 
 Not Scrapy's FilesPipeline: its bookkeeping (fingerprints, waiting lists, a cached
-result per image) cost the crawl's thread 1.5 ms per image, more than the download
-itself; fetching the way it does (engine.download_async) and nothing more leaves the
-crawl as fast as a spider that only downloads.
+result per image) costs the crawl's thread more than the download itself; this fetches
+the way it does (engine.download_async) and nothing more.
 """
 from __future__ import annotations
 
@@ -25,8 +24,7 @@ from scrapy.http.request import NO_CALLBACK
 from pmkz.crawler.items import ArticleItem
 from pmkz.crawler.middlewares.errors import plain
 from pmkz.crawler.middlewares.hosts import IMAGE_META, SiteHosts
-from pmkz.crawler.pipelines.image_files import image_path, remove_dead_partials, sha1_of_file
-from pmkz.crawler.workers import WorkerDied
+from pmkz.storage.images import image_path, remove_dead_partials, sha1_of_file, write_image
 
 STATS = "pmkz/images/"
 
@@ -86,12 +84,8 @@ class OriginalImagesPipeline:
         if not response.body:
             stats.inc_value(STATS + "failed")
             return {"url": url, "error": "an empty file"}
-        # By a worker process (crawler/workers.py): a safe write costs about 2 ms of
-        # the kernel's time, which the crawl's own thread should not wait for.
-        try:
-            sha1 = await self.crawler.spider.workers.store_image(self.root, relative, response.body)
-        except WorkerDied as error:
-            stats.inc_value(STATS + "failed")
-            return {"url": url, "error": str(error)}
+        # On a thread: a safe write (write, fsync, rename) waits for the disk, and the
+        # reactor goes on downloading meanwhile.
+        sha1 = await asyncio.to_thread(write_image, self.root, relative, response.body)
         stats.inc_value(STATS + "downloaded")
         return {"url": url, "path": relative, "sha1": sha1}

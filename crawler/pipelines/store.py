@@ -1,8 +1,10 @@
 """Writes every spider outcome to SQLite through storage.Store and keeps the run's tally.
 
-The pipeline owns the database for the whole crawl: it opens the Store, publishes it
-as `crawler.pmkz_store` (the spider reads conditional-GET validators from it), writes
-the `crawl_runs` row at start and finishes it at close. Items are written in rolling
+The pipeline owns the database for the whole crawl: it opens the Store, writes the
+`crawl_runs` row at start and finishes it at close. The spider finds it with
+`crawler.get_item_pipeline(StorePipeline)` to read what is already stored (known pages,
+validators for conditional GETs, where a list walk resumes) and to say which lists it
+walked to their end. Items are written in rolling
 batches (storage.rolling_batch): each item whole, a commit every
 PMKZ_STORE_BATCH_ITEMS items or PMKZ_STORE_BATCH_SECONDS seconds, and at close.
 """
@@ -30,11 +32,11 @@ class StorePipeline:
         self.raw_dir = Path(settings["PMKZ_DB"]).resolve().parent / "failed-pages"
         self.counts = Counter(new=0, changed=0, unchanged=0, gone=0, failed=0)
         self.run_id = None
+        self.lists_walked: set[str] = set()  # languages whose list end this run reached
         self.writes = RollingBatch(
-            self.store, max_items=settings.getint("PMKZ_STORE_BATCH_ITEMS", 200),
-            max_seconds=settings.getfloat("PMKZ_STORE_BATCH_SECONDS", 2.0),
+            self.store, max_items=settings.getint("PMKZ_STORE_BATCH_ITEMS"),
+            max_seconds=settings.getfloat("PMKZ_STORE_BATCH_SECONDS"),
         )
-        crawler.pmkz_store = self.store
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -45,6 +47,10 @@ class StorePipeline:
         spider = self.crawler.spider
         self.run_id = self.store.start_run(spider.base_url, "full" if spider.full else "incremental")
         self.crawler.stats.set_value("pmkz/run_id", self.run_id)
+
+    def list_end_reached(self, lang: str) -> None:
+        """The spider walked this language's list to its end; kept if the run completes."""
+        self.lists_walked.add(lang)
 
     def process_item(self, item):
         with self.writes.item():
@@ -94,9 +100,9 @@ class StorePipeline:
         if status == "ok":
             # Only a completed run proves everything down the list was fetched; from
             # then on incremental runs may stop at the first page with nothing new.
-            for lang in spider.list_ends_reached:
+            for lang in self.lists_walked:
                 self.store.mark_list_walked(lang)
-            status, error = assess_run(self.crawler, self.store, self.run_id)  # ok or degraded
+            status, error = assess_run(self.crawler.settings, stats.get_stats(), self.store, self.run_id)  # ok or degraded
         stats.set_value("pmkz/status", status)
         stats.set_value("pmkz/error", error)
         self.store.finish_run(

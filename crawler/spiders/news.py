@@ -12,6 +12,10 @@ not found. The parsers get the site's selectors from the PMKZ_SELECTORS setting 
 or JSON file, crawler/parsing/selectors.py) when it is set. What each page yielded is
 counted for the run's health check (crawler.health).
 
+The spider reads what the archive already holds (known pages, validators, the resume
+position) from the store pipeline, which owns the database, through
+`crawler.get_item_pipeline`; everything it finds goes out as items.
+
 Run as `pmkz crawl` or `scrapy crawl news -a base_url=... -a langs=ru,en -a full=1`.
 """
 from __future__ import annotations
@@ -20,15 +24,14 @@ from scrapy import Request, Spider, signals
 from scrapy.http import TextResponse
 
 from pmkz.crawler import health, progress
-from pmkz.site import parse_langs
-from pmkz.crawler.list_cursor import ListCursor
 from pmkz.crawler.items import ArticleItem, PageFailed, PageGone, PageUnchanged
-from pmkz.crawler.parsing import NotAnArticle
+from pmkz.crawler.list_walk import DateWindow, ListCursor
+from pmkz.crawler.middlewares.errors import error_line, failure_line
+from pmkz.crawler.parsing import NotAnArticle, parse_article, parse_listing
+from pmkz.crawler.parsing.selectors import KNOWN, load_selectors
 from pmkz.crawler.parsing.urls import canonical_url, is_article_url, lang_of
-from pmkz.crawler.spiders.answers import error_line, failure_line, header
-from pmkz.crawler.window import DateWindow
-from pmkz.crawler.workers import WorkerDied, Workers
-from pmkz.site import LANG_PREFIX, LANGUAGES
+from pmkz.crawler.pipelines.store import StorePipeline
+from pmkz.site import LANG_PREFIX, LANGUAGES, parse_langs
 
 # Answers the article callback handles itself instead of Scrapy dropping them.
 ARTICLE_STATUSES = [304, 404, 410]
@@ -48,9 +51,7 @@ class NewsSpider(Spider):
         self.langs = parse_langs(langs)
         self.window = DateWindow.from_strings(since, until)
         self.full = full not in (False, None, "", "0", "false", "no")
-        self.known = {}  # lang -> URLs stored before this run
         self.cursors = {}  # lang -> ListCursor, while a first backfill walks the list
-        self.list_ends_reached = set()
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -58,35 +59,29 @@ class NewsSpider(Spider):
         spider.base_url = (spider.base_url or crawler.settings["PMKZ_BASE_URL"]).rstrip("/")
         if spider.langs is None:
             spider.langs = list(crawler.settings.getlist("PMKZ_LANGS") or LANGUAGES)
-        # Parsing and image writing, in processes of their own (crawler/workers.py).
-        spider.workers = Workers(crawler.settings.getint("PMKZ_WORKERS"), crawler.settings.get("PMKZ_SELECTORS"))
-        crawler.signals.connect(spider.close_workers, signal=signals.spider_closed)
+        path = crawler.settings.get("PMKZ_SELECTORS")
+        spider.selectors = load_selectors(path) if path else KNOWN
         return spider
 
-    def close_workers(self):
-        usage = self.workers.close()
-        self.crawler.stats.set_value("pmkz/workers_peak_kb", usage["peak_kb"])
-        self.crawler.stats.set_value("pmkz/workers_cpu_s", round(usage["cpu_s"], 2))
-
     @property
-    def store(self):
-        # Opened by the store pipeline, which owns the database for the whole crawl.
-        return self.crawler.pmkz_store
+    def archive(self) -> StorePipeline:
+        """The store pipeline: it owns the database and answers what is stored."""
+        return self.crawler.get_item_pipeline(StorePipeline)
 
     async def start(self):
         recheck = self.settings.getint("PMKZ_RECHECK_NEWEST", 20)
         windowed = bool(self.window.since or self.window.until)
         self.crawler.signals.connect(self.item_handled, signal=signals.item_scraped)
+        store = self.archive.store
         for lang in self.langs:
-            self.known[lang] = self.store.known_urls(lang)
-            walk = self.full or windowed or not self.store.list_walked(lang)
+            walk = self.full or windowed or not store.list_walked(lang)
             first_page = f"{self.base_url}/{LANG_PREFIX[lang]}/news"
             resume_at = None
             if walk and not (self.full or windowed):
                 # A first backfill: keep a resumable position, and resume from the
                 # last one if an earlier run was interrupted.
                 self.cursors[lang] = ListCursor(lang)
-                resume_at = self.store.list_cursor(lang)
+                resume_at = store.list_cursor(lang)
             if resume_at and resume_at != first_page:  # page 1 twice would be a dropped duplicate
                 # Page 1 only down to what is known; the walk goes on from the position.
                 yield self.list_request(first_page, lang, walk=False, first=True)
@@ -94,9 +89,9 @@ class NewsSpider(Spider):
             else:
                 yield self.list_request(first_page, lang, walk=walk, first=True)
             newest = None if self.full else recheck
-            for known_url in self.store.urls_to_recheck(lang, newest=newest, since=self.window.since, until=self.window.until):
+            for known_url in store.urls_to_recheck(lang, newest=newest, since=self.window.since, until=self.window.until):
                 yield self.article_request(known_url)
-        for failed_url in self.store.failed_urls(("fetch", "parse")):
+        for failed_url in store.failed_urls(("fetch", "parse")):
             if is_article_url(failed_url) and lang_of(failed_url) in self.langs:
                 yield self.article_request(failed_url)
 
@@ -106,19 +101,15 @@ class NewsSpider(Spider):
         return Request(url, callback=self.parse_list, errback=self.list_failed,
                        cb_kwargs={"lang": lang, "walk": walk}, meta=meta)
 
-    async def parse_list(self, response, lang, walk):
+    def parse_list(self, response, lang, walk):
         if response.status in LIST_END_STATUSES:
             # A page after the first that is not there: a list numbered past its end
             # (2019-style lists are walked by guessing page N+1), not a failure.
             if walk:
-                self.list_ends_reached.add(lang)
+                self.archive.list_end_reached(lang)
             return
         self.crawler.stats.inc_value("pmkz/list_pages")
-        try:
-            listing = await self.workers.parse_listing(response.body, response.url, None)
-        except WorkerDied as error:
-            yield PageFailed(url=canonical_url(response.url), kind="parse", error=str(error), raw_html=response.body)
-            return
+        listing = parse_listing(response.body, response.url, selectors=self.selectors)
         health.count_list_page(self.crawler.stats, len(listing.article_urls))
         wanted = [url for url in listing.article_urls if not self.window.excludes(listing.list_dates.get(url))]
         for url in wanted:
@@ -127,11 +118,11 @@ class NewsSpider(Spider):
             self._save_position(lang, self.cursors[lang].page_listed(response.url, wanted))
         if not listing.next_url or not listing.article_urls:
             if walk:
-                self.list_ends_reached.add(lang)
+                self.archive.list_end_reached(lang)
             progress.note_list_page(self.crawler.stats, lang, listing, following=False)
             return
         dates = [d for d in listing.list_dates.values() if d]
-        something_new = any(url not in self.known[lang] for url in listing.article_urls)
+        something_new = len(self.archive.store.known_among(listing.article_urls)) < len(set(listing.article_urls))
         following = not self.window.all_older(dates) and (walk or something_new)
         progress.note_list_page(self.crawler.stats, lang, listing, following=following)
         if not following:
@@ -147,14 +138,11 @@ class NewsSpider(Spider):
 
     def _save_position(self, lang, page_url):
         if page_url:
-            self.store.save_list_cursor(lang, page_url)
+            self.archive.store.save_list_cursor(lang, page_url)
 
     def article_request(self, url, teaser=None):
         headers = {}
-        # Only pages stored before this run have validators: a backfill's thousands of
-        # new pages skip the look-up.
-        stored_before = self.known.get(lang_of(url))
-        known = self.store.validators(url) if stored_before is None or url in stored_before else None
+        known = self.archive.store.validators(url)
         if known:
             etag, last_modified = known
             if etag:
@@ -166,7 +154,7 @@ class NewsSpider(Spider):
             meta={"handle_httpstatus_list": ARTICLE_STATUSES, "teaser": teaser}, priority=ARTICLE_PRIORITY,
         )
 
-    async def parse_article(self, response):
+    def parse_article(self, response):
         requested = canonical_url(response.request.meta.get("redirect_urls", [response.url])[0])
         if response.status == 304:
             yield PageUnchanged(url=requested)
@@ -178,11 +166,11 @@ class NewsSpider(Spider):
             yield PageGone(url=requested, reason=f"redirects to {response.url}")
             if not is_article_url(response.url):
                 return
-        item = await self.article_item(response)
+        item = self.article_item(response)
         if item is not None:
             yield item
 
-    async def article_item(self, response):
+    def article_item(self, response):
         """The page's ArticleItem; PageFailed when it does not parse; None when it is
         outside the date window."""
         url = canonical_url(response.url)
@@ -191,15 +179,14 @@ class NewsSpider(Spider):
             health.count_parse_failure(stats, None)
             return PageFailed(url=url, kind="parse", error="not an HTML page", raw_html=response.body)
         try:
-            record = await self.workers.parse_article(response.body, url, response.encoding)
+            record = parse_article(response.body, url, response.encoding, selectors=self.selectors)
         except NotAnArticle as error:
             health.count_parse_failure(stats, error.missing)
             return PageFailed(url=url, kind="parse", error=str(error), raw_html=response.body)
-        except Exception as error:  # a parser bug or a dead worker: recorded, never dropped
+        except Exception as error:  # a parser bug: recorded, never dropped
             self.logger.exception("parsing %s failed", url)
             health.count_parse_failure(stats, None)
-            message = str(error) if isinstance(error, WorkerDied) else f"parser error: {error_line(error)}"
-            return PageFailed(url=url, kind="parse", error=message, raw_html=response.body)
+            return PageFailed(url=url, kind="parse", error=f"parser error: {error_line(error)}", raw_html=response.body)
         if record["summary"] is None and response.meta.get("teaser"):
             record["summary"] = response.meta["teaser"]
             record["field_sources"]["summary"] = "listing"
@@ -207,8 +194,8 @@ class NewsSpider(Spider):
         if self.window.excludes(record["published_date"]):
             return None
         item = ArticleItem(**record)
-        item["etag"] = header(response, b"ETag")
-        item["last_modified"] = header(response, b"Last-Modified")
+        item["etag"] = _header(response, b"ETag")
+        item["last_modified"] = _header(response, b"Last-Modified")
         return item
 
     def article_failed(self, failure):
@@ -223,3 +210,8 @@ class NewsSpider(Spider):
         if not self.crawler.stats.get_value("pmkz/first_list_error"):
             self.crawler.stats.set_value("pmkz/first_list_error", error)
         yield PageFailed(url=canonical_url(failure.request.url), kind="fetch", error=error, raw_html=None)
+
+
+def _header(response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None

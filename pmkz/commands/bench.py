@@ -13,7 +13,7 @@ import click
 @click.option("--real-pages", "real_pages", type=click.Path(file_okay=False, exists=True),
               help="Only this: the parser on a directory of real pages with their true bodies "
                    "(ground-truth.json, html/) or dates (truth.json, pages/), beside trafilatura "
-                   "and htmldate when installed.")
+                   "or htmldate on the same pages.")
 @click.option("--details", is_flag=True, help="With --real-pages --json: the figures of every page.")
 def command(as_json, quick, real_pages, details):
     """Measure crawl throughput, parse, date, store, memory and idle-cycle costs

@@ -28,7 +28,7 @@ def _read(file: str) -> bytes:
 
 
 @click.command(cls=OneLineErrors, name="parse")
-@click.argument("files", nargs=-1, required=True)
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
 @click.option("--url", help="The page's URL; default: its canonical link or og:url.")
 @click.option("--selectors", "selectors_file", type=click.Path(dir_okay=False, path_type=Path),
               envvar="PMKZ_SELECTORS", help="TOML or JSON file of site selectors (as PMKZ_SELECTORS).")

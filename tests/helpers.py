@@ -1,9 +1,10 @@
-"""What "nothing lost, nothing broken" means for an archive, as checks the reliability
-tests share: stored records equal to the replica's truth, an intact database without
-duplicates, and an images dir holding exactly the complete files its rows name.
+"""What the tests share: the `pmkz` command in a fresh process, the replica with its
+truth, crawls of it, waiting for a condition, and what "nothing lost, nothing broken"
+means for an archive (stored records equal to the replica's truth, an intact database
+without duplicates, an images dir holding exactly the complete files its rows name).
 
-Each check returns a list of problems (empty when all is well), so a failing test shows
-everything that is wrong at once.
+Each `*_problems` check returns a list of problems (empty when all is well), so a failing
+test shows everything that is wrong at once. Fixtures live in conftest.py.
 """
 from __future__ import annotations
 
@@ -14,8 +15,62 @@ import re
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from pmkz.replica_process import ReplicaProcess
+
+FILES = Path(__file__).parent / "files"
+
+
+def pmkz(*args: str, timeout: float = 600, check: bool = True) -> subprocess.CompletedProcess:
+    """Run the `pmkz` command in a fresh process."""
+    result = subprocess.run(
+        [sys.executable, "-m", "pmkz", *args],
+        capture_output=True, text=True, timeout=timeout,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"pmkz {' '.join(args)} exited {result.returncode}:\n{result.stderr}")
+    return result
+
+
+class Replica(ReplicaProcess):
+    """A replica whose truth the test can ask for."""
+
+    def truth(self) -> list[dict]:
+        out = pmkz("replica", "--dump-truth", *self.options).stdout
+        return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+
+def crawl_args(base_url: str, workdir: Path, *extra: str) -> list[str]:
+    """`pmkz crawl` arguments for an archive (pmkz.db and images/) in `workdir`."""
+    return ["crawl", "--base-url", base_url, "--db", str(workdir / "pmkz.db"),
+            "--images-dir", str(workdir / "images"), *extra]
+
+
+def crawl(base_url: str, workdir: Path, *extra: str, check: bool = True) -> subprocess.CompletedProcess:
+    return pmkz(*crawl_args(base_url, workdir, *extra), check=check)
+
+
+def start_crawl(base_url: str, workdir: Path, *extra: str, env: dict | None = None) -> subprocess.Popen:
+    """`pmkz crawl` running in the background, for tests that stop or kill it."""
+    return subprocess.Popen([sys.executable, "-m", "pmkz", *crawl_args(base_url, workdir, *extra)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**os.environ, **(env or {})})
+
+
+def wait_for(condition, timeout: float = 90, what: str = "condition", interval: float = 0.3):
+    """Poll `condition` until it returns something true, and return that."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
 
 RECORD_FIELDS = (
     "site_id", "lang", "kind", "category", "title", "published_date",
@@ -27,7 +82,7 @@ def path_of(url: str) -> str:
     return urlsplit(url).path
 
 
-def crawl(base_url: str, workdir: Path, *extra: str, env: dict | None = None,
+def run_crawl(base_url: str, workdir: Path, *extra: str, env: dict | None = None,
           timeout: float = 300) -> subprocess.CompletedProcess:
     """`pmkz crawl` into workdir/pmkz.db and workdir/images, with extra environment."""
     return subprocess.run(

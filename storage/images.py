@@ -1,4 +1,4 @@
-"""Where and how image originals are written to disk.
+"""Image originals on disk: where each one goes, and how it is written.
 
 File names come from a hash of the image URL, never from the page, so no URL can
 steer a write outside the images dir. Writes go to a temporary file under `.partial/`
@@ -8,22 +8,18 @@ remove what a dead one left without touching a live one's.
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import tempfile
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
-from pmkz.storage.runs import process_alive
+from .runs import process_alive
 
 IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff"}
 PARTIAL_DIR = ".partial"
 
 
-# Scrapy's FilesPipeline asks for an image's path three times (stored?, downloaded,
-# written); a small cache answers the repeats.
-@functools.lru_cache(maxsize=1024)
 def image_path(url: str) -> str:
     """Relative path of an image: `ab/ab12...ef.jpg` from the sha1 of its URL.
 
@@ -42,6 +38,12 @@ def sha1_of_file(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 16), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def write_image(root: Path, relative: str, data: bytes) -> str:
+    """Write an image original under the images dir; returns the sha1 of its bytes."""
+    write_atomically(root, relative, data)
+    return hashlib.sha1(data).hexdigest()
 
 
 def write_atomically(root: Path, relative: str, data: bytes) -> None:
