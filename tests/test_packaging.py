@@ -1,0 +1,47 @@
+"""pmkz installs as one package: its wheel holds `pmkz/` alone, so installing it beside
+packages named `scheduler` or `storage` (both taken on PyPI) touches neither."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def build_wheel(out: Path) -> Path:
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(ROOT)],
+                   check=True, capture_output=True, text=True)
+    [wheel] = out.glob("pmkz-*.whl")
+    return wheel
+
+
+def test_the_wheel_installs_one_package_beside_others_of_common_names(tmp_path):
+    wheel = build_wheel(tmp_path / "dist")
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+    top_level = {name.split("/", 1)[0] for name in names if ".dist-info/" not in name}
+    assert top_level == {"pmkz"}
+    # Data files travel with their packages.
+    assert "pmkz/replica/templates/modern/article.html" in names
+    assert "pmkz/browse/metadata.yaml" in names
+
+    # Two packages of another project, named like parts of pmkz, already installed.
+    target = tmp_path / "site"
+    for name in ("scheduler", "storage"):
+        (target / name).mkdir(parents=True)
+        (target / name / "__init__.py").write_text(f"WHO = 'the other {name}'\n")
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target", str(target), str(wheel)],
+                   check=True, capture_output=True, text=True)
+
+    check = ("import scheduler, storage, pmkz.scheduler.config, pmkz.storage; "
+             "print(scheduler.WHO, storage.WHO, pmkz.storage.Store.__name__, pmkz.__file__, sep='|')")
+    # Run from a directory with no pmkz folder, the wheel's copy first on the path.
+    result = subprocess.run([sys.executable, "-P", "-c", check], cwd=tmp_path, capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(target)})
+    assert result.returncode == 0, result.stderr
+    other_scheduler, other_storage, store, location = result.stdout.strip().split("|")
+    assert (other_scheduler, other_storage, store) == ("the other scheduler", "the other storage", "Store")
+    assert Path(location).is_relative_to(target)
