@@ -6,6 +6,8 @@ Twisted reactor cannot be restarted inside the test process.
 """
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 from helpers import Replica
@@ -39,3 +41,26 @@ def replica_300():
     replica = Replica("--articles", "300")
     yield replica
     replica.stop()
+
+
+@pytest.fixture(autouse=True)
+def close_every_database(monkeypatch):
+    """Close every SQLite connection the test opened (sqlite-utils' and the Store's
+    included), even when it failed midway: an open connection keeps its file, and in WAL
+    mode the -wal and -shm files beside it, open for the rest of the session."""
+    opened = []
+    connect = sqlite3.connect
+
+    def recording_connect(*args, **kwargs):
+        connection = connect(*args, **kwargs)
+        opened.append(connection)
+        return connection
+
+    monkeypatch.setattr(sqlite3, "connect", recording_connect)
+    yield
+    for connection in opened:
+        try:
+            connection.close()
+        except sqlite3.ProgrammingError:  # made on another thread, which closes it itself
+            pass
+
