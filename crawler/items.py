@@ -30,6 +30,8 @@ class ArticleItem(scrapy.Item):
     # HTTP validators, kept so the next visit can be a conditional GET.
     etag = scrapy.Field()
     last_modified = scrapy.Field()
+    # The archived response (`captures.id`) it was parsed from, when the archive is on.
+    capture_id = scrapy.Field()
     # Filled by the images pipeline: stored originals, and images that failed.
     images = scrapy.Field()
     image_failures = scrapy.Field()

@@ -39,6 +39,8 @@ class CrawlOptions:
     since: str | None = None
     until: str | None = None
     images: bool = True
+    warc: bool = True  # the raw archive (crawler/middlewares/archive.py)
+    warc_dir: Path | None = None  # None: $PMKZ_WARC_DIR, or warc/ beside the database
     log_file: Path | None = None  # None: Scrapy's log goes to stderr
     log_level: str = "INFO"
     download_timeout: float | None = None  # None: DOWNLOAD_TIMEOUT ($PMKZ_DOWNLOAD_TIMEOUT or 30 s)
@@ -87,6 +89,8 @@ def check_options(options: CrawlOptions) -> None:
         store.close()
     if options.images:
         _check_writable_dir(options.images_dir, "images dir")
+    if options.warc:
+        _check_writable_dir(warc_dir(options), "WARC dir")
     if options.log_file:
         _check_writable_dir(options.log_file.parent, "log dir")
 
@@ -113,6 +117,10 @@ def _check_writable_dir(path: Path, what: str) -> None:
         raise CrawlError(f"{what} {path} is not writable")
 
 
+def warc_dir(options: CrawlOptions) -> Path:
+    return Path(options.warc_dir or os.environ.get("PMKZ_WARC_DIR") or options.db_path.resolve().parent / "warc")
+
+
 def crawl_settings(options: CrawlOptions) -> Settings:
     settings = Settings()
     settings.setmodule("pmkz.crawler.settings", priority="project")
@@ -122,6 +130,8 @@ def crawl_settings(options: CrawlOptions) -> Settings:
         "PMKZ_DB": str(options.db_path),
         "PMKZ_LANGS": list(options.langs),
         "PMKZ_IMAGES_DIR": str(options.images_dir),
+        "PMKZ_WARC": options.warc,
+        "PMKZ_WARC_DIR": str(warc_dir(options)),
         "LOG_LEVEL": options.log_level,
         "LOG_FILE": str(options.log_file) if options.log_file else None,
         "LOG_FILE_APPEND": True,

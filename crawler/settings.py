@@ -65,6 +65,8 @@ DOWNLOADER_MIDDLEWARES = {
     "pmkz.crawler.middlewares.redirects.LoopRefusingMetaRefreshMiddleware": 580,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "pmkz.crawler.middlewares.redirects.LoopRefusingRedirectMiddleware": 600,
+    # Next to the downloader: every answer as received, before retries and redirects.
+    "pmkz.crawler.middlewares.archive.ArchiveMiddleware": 950,
 }
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
@@ -83,6 +85,12 @@ ITEM_PIPELINES = {
 # Images are archived as the original bytes the site served, never re-encoded, and an
 # archived original is never fetched again (crawler/pipelines/images.py).
 PMKZ_IMAGES_DIR = str(_env.images_dir)
+
+# The raw archive (crawler/middlewares/archive.py): every response as WARC, in
+# PMKZ_WARC_DIR (empty: warc/ beside the database), a new file past this many bytes.
+PMKZ_WARC = True
+PMKZ_WARC_DIR = os.environ.get("PMKZ_WARC_DIR") or None
+PMKZ_WARC_MAX_BYTES = _number("PMKZ_WARC_MAX_BYTES", 1 << 30, integer=True) or 1 << 30
 
 # Items are committed in rolling batches (storage/rolling_batch.py): every this many
 # items, or this many seconds, and at the end. A kill loses at most the open batch,

@@ -21,20 +21,28 @@ _REQUIRED = ("url", "lang", "title", "published_date", "body")
 _JSON_OBJECTS = ("translations", "field_sources")
 # Fields kept current on every save, content unchanged or not.
 _METADATA = [c for c in RECORD_COLUMNS if c not in ("url", "title", "summary", "body")]
-_KEPT_CURRENT = [*_METADATA, "status", "etag", "http_last_modified"]
+_KEPT_CURRENT = [*_METADATA, "status", "etag", "http_last_modified", "capture_id"]
+# What a re-parse (`reparsed=True`) leaves as the last fetch set it.
+_FETCH_STATE = ("last_seen", "status", "etag", "http_last_modified")
 # What a save reads of the stored row: the earlier state, and what to compare.
 _READ = list(dict.fromkeys([*VERSIONED_COLUMNS, *_KEPT_CURRENT]))
 
 
 def save(db: Database, record: dict, *, etag: str | None, last_modified: str | None,
-         now: str, index: DeferredIndex | None = None) -> str:
+         now: str, index: DeferredIndex | None = None, capture_id: int | None = None,
+         reparsed: bool = False) -> str:
     """Insert or update one record; returns 'new', 'changed' or 'unchanged'.
 
     `index`: inside a batch, the full-text indexing of new rows waits for its end.
+    `capture_id`: the archived response the record was parsed from (kept as it was when
+    None). `reparsed`: the record comes from `pmkz reparse`, not from a fetch: what the
+    last fetch set (last seen, status, validators) stays, and a new state says so.
     """
     row = _row(record)
     row.update(last_seen=now, status="live", etag=etag, http_last_modified=last_modified,
-               first_seen=now, last_changed=now)
+               first_seen=now, last_changed=now, version_reason="reparsed" if reparsed else "new")
+    if capture_id is not None:
+        row["capture_id"] = capture_id
     # Insert first: in a backfill nearly every record is new, and a look-up before each
     # insert cost a sixth of the store's time. A URL already there inserts nothing.
     if index is not None:
@@ -42,6 +50,9 @@ def save(db: Database, record: dict, *, etag: str | None, last_modified: str | N
     if _insert(db, "items", row, on_conflict="(url) DO NOTHING"):
         return "new"
     del row["first_seen"], row["last_changed"]
+    if reparsed:
+        for column in _FETCH_STATE:
+            del row[column]
     old = db.execute(
         f"SELECT rowid, first_seen, last_changed, {', '.join(_READ)} FROM items WHERE url = ?",
         [row["url"]],
@@ -51,7 +62,8 @@ def save(db: Database, record: dict, *, etag: str | None, last_modified: str | N
     previous = {c: stored[c] for c in VERSIONED_COLUMNS}
     if previous["content_hash"] == row["content_hash"]:
         # Only what moved: every column in SET rewrites the indexes that hold it.
-        _update(db, row, ["last_seen", *(c for c in _KEPT_CURRENT if stored[c] != row[c])])
+        moved = [c for c in _KEPT_CURRENT if c in row and stored[c] != row[c]]
+        _update(db, row, moved if reparsed else ["last_seen", *moved])
         return "unchanged"
     (version,) = db.execute(
         "SELECT coalesce(max(version), 0) + 1 FROM item_versions WHERE item_url = ?",
@@ -65,6 +77,8 @@ def save(db: Database, record: dict, *, etag: str | None, last_modified: str | N
         "replaced_at": now,
     })
     row["last_changed"] = now
+    row["version_reason"] = "reparsed" if reparsed else "changed"
+    row.setdefault("capture_id", None)  # the new state came from no archived response
     if index is not None:
         index.index_row(rowid)
     _update(db, row, [c for c in row if c != "url"])

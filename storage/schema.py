@@ -11,7 +11,9 @@ ITEM_STATUSES = ("live", "gone")
 # `degraded`: the run completed but breached a health threshold (crawler/health).
 RUN_STATUSES = ("running", "ok", "degraded", "failed", "interrupted")
 FAILURE_KINDS = ("fetch", "parse", "image")
-EVENTS = ("new", "changed", "gone")
+# `reparsed`: `pmkz reparse` derived a different record from the same archived response
+# (a parser correction, never an edit on the site).
+EVENTS = ("new", "changed", "gone", "reparsed")
 RUN_COUNTS = ("new", "changed", "unchanged", "gone", "failed")
 
 # The record's own fields, in contract order; `items` adds bookkeeping after them.
@@ -41,11 +43,24 @@ ITEM_COLUMNS = {
     # Internal: the validators of the last 200 response, for conditional GET.
     "etag": str,
     "http_last_modified": str,
+    # The capture (`captures.id`) this state was parsed from, and how the state came to
+    # be: `new`, `changed` (an edit on the site) or `reparsed` (`pmkz reparse`).
+    "capture_id": int,
+    "version_reason": str,
 }
 # The columns a user sees in exports; the HTTP validators are crawler plumbing.
-EXPORT_COLUMNS = [c for c in ITEM_COLUMNS if c not in ("etag", "http_last_modified", "field_sources")]
+EXPORT_COLUMNS = [c for c in ITEM_COLUMNS
+                  if c not in ("etag", "http_last_modified", "field_sources", "capture_id", "version_reason")]
 # What an item_versions row keeps of an earlier state.
-VERSIONED_COLUMNS = ("title", "summary", "body", "image_urls", "published_at", "content_hash")
+VERSIONED_COLUMNS = ("title", "summary", "body", "image_urls", "published_at", "content_hash",
+                     "capture_id", "version_reason")
+# One row per archived response (storage/warc.py): where its WARC record is, and the item
+# version it produced (null when it changed nothing, or was not an article).
+CAPTURE_COLUMNS = {
+    "id": int, "url": str, "fetched_at": str, "status": int, "record_type": str,
+    "record_id": str, "payload_digest": str, "content_type": str, "warc_file": str,
+    "warc_offset": int, "warc_length": int, "run_id": int, "item_version": int,
+}
 
 FTS_COLUMNS = ["title", "summary", "body"]
 
@@ -103,6 +118,14 @@ def ensure_schema(db: Database) -> None:
         db["list_walks"].create({"lang": str, "completed": str}, pk="lang", if_not_exists=True)
         # Until then, where an interrupted walk resumes (crawler/list_cursor.py).
         db["list_cursors"].create({"lang": str, "url": str, "saved": str}, pk="lang", if_not_exists=True)
+        db["captures"].create(
+            CAPTURE_COLUMNS, pk="id",
+            not_null=["url", "fetched_at", "record_type", "warc_file", "warc_offset", "warc_length"],
+            if_not_exists=True,
+        )
+        # The newest capture of a page; the end of the indexed records of a file.
+        db["captures"].create_index(["url"], if_not_exists=True)
+        db["captures"].create_index(["warc_file"], if_not_exists=True)
         db["failures"].create(
             {"url": str, "kind": str, "error": str, "first_failed": str,
              "last_failed": str, "attempts": int, "run_id": int, "raw_html_path": str},
@@ -110,7 +133,8 @@ def ensure_schema(db: Database) -> None:
             not_null=["kind", "first_failed", "last_failed", "attempts"],
             if_not_exists=True,
         )
-    _add_new_columns(db, {"items": ITEM_COLUMNS, "crawl_runs": {"health": str}})
+    _add_new_columns(db, {"items": ITEM_COLUMNS, "crawl_runs": {"health": str},
+                          "item_versions": {c: ITEM_COLUMNS[c] for c in VERSIONED_COLUMNS}})
     if not db["items_fts"].exists():
         _enable_fts(db)
 

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from . import events, failures, items, runs
+from . import captures, events, failures, items, runs
 from .connect import open_for_writing
 from .deferred_index import DeferredIndex
 from .schema import ensure_schema
@@ -91,18 +91,21 @@ class Store:
 
     def save_item(self, record: dict, *, etag: str | None = None,
                   last_modified: str | None = None, run_id: int | None = None,
-                  now: Stamp = None) -> str:
+                  now: Stamp = None, capture_id: int | None = None, reparsed: bool = False) -> str:
         """Store a parsed record; returns 'new', 'changed' or 'unchanged'.
 
         `etag` and `last_modified` are the response's validators (None if it sent none).
-        A new or changed item is also an event of run `run_id`.
+        A new or changed item is also an event of run `run_id` (`reparsed` for a record
+        `pmkz reparse` derived again). `capture_id`: the archived response it came from.
         """
         stamp = utc_stamp(now)
         with self._write():
             outcome = items.save(self.db, record, etag=etag, last_modified=last_modified, now=stamp,
-                                 index=self._index)
+                                 index=self._index, capture_id=capture_id, reparsed=reparsed)
             if outcome != "unchanged":
-                events.record(self.db, run_id, record["url"], outcome, stamp)
+                events.record(self.db, run_id, record["url"], "reparsed" if reparsed else outcome, stamp)
+                if capture_id is not None:
+                    captures.produced(self.db, capture_id, record["url"])
             return outcome
 
     def touch_item(self, url: str, *, now: Stamp = None) -> bool:
@@ -156,6 +159,30 @@ class Store:
     def save_list_cursor(self, lang: str, url: str, *, now: Stamp = None) -> None:
         with self._write():
             events.save_list_cursor(self.db, lang, url, utc_stamp(now))
+
+    # Captures (storage/warc.py writes the records they index) -----------------------
+
+    def save_capture(self, capture: dict, *, run_id: int | None) -> int:
+        """Index one archived response; returns its id."""
+        with self._write():
+            return captures.save(self.db, capture, run_id)
+
+    def capture(self, capture_id: int) -> dict | None:
+        return captures.get(self.db, capture_id)
+
+    def newest_payload_capture(self, url: str) -> dict | None:
+        """The newest full (200) response archived for `url`: what a 304 confirms."""
+        return captures.newest_payload(self.db, url)
+
+    def warc_file_end(self, warc_file: str) -> int:
+        return captures.file_end(self.db, warc_file)
+
+    def reparse_targets(self, *, lang: str | None = None, since: str | None = None,
+                        until: str | None = None, url: str | None = None) -> list[dict]:
+        return captures.reparse_targets(self.db, lang, since, until, url)
+
+    def items_without_capture(self) -> int:
+        return captures.without_capture(self.db)
 
     # Images ----------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ PMKZ_STORE_BATCH_ITEMS items or PMKZ_STORE_BATCH_SECONDS seconds, and at close.
 """
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from pmkz.crawler.health.verdict import assess_run
 from pmkz.crawler.items import ArticleItem, PageFailed, PageGone, PageUnchanged
 from pmkz.storage import Store
 from pmkz.storage.rolling_batch import RollingBatch
+
+logger = logging.getLogger(__name__)
 
 # How Scrapy's close reason maps onto crawl_runs.status.
 RUN_STATUS = {"finished": "ok", "shutdown": "interrupted"}
@@ -52,6 +55,18 @@ class StorePipeline:
         """The spider walked this language's list to its end; kept if the run completes."""
         self.lists_walked.add(lang)
 
+    def record_capture(self, capture: dict) -> int | None:
+        """Index an archived response (crawler/middlewares/archive.py); returns its id.
+        Written in the rolling batch, so it commits with or before the item it gives.
+        None when the database refused it: the record stays in its WARC file unindexed."""
+        try:
+            with self.writes.item():
+                return self.store.save_capture(capture, run_id=self.run_id)
+        except Exception as error:
+            self.crawler.stats.inc_value("pmkz/warc/unindexed")
+            logger.warning("The capture of %s was archived but not indexed: %s", capture["url"], error)
+            return None
+
     def process_item(self, item):
         with self.writes.item():
             outcome = self._write(item)
@@ -81,6 +96,7 @@ class StorePipeline:
         url = item["url"]
         outcome = self.store.save_item(
             item.record(), etag=item.get("etag"), last_modified=item.get("last_modified"), run_id=self.run_id,
+            capture_id=item.get("capture_id"),
         )
         images = item.get("images") or []
         if images:

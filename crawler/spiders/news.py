@@ -26,6 +26,7 @@ from scrapy.http import TextResponse
 from pmkz.crawler import health, progress
 from pmkz.crawler.items import ArticleItem, PageFailed, PageGone, PageUnchanged
 from pmkz.crawler.list_walk import DateWindow, ListCursor
+from pmkz.crawler.middlewares.archive import CAPTURE_META
 from pmkz.crawler.middlewares.errors import error_line, failure_line
 from pmkz.crawler.parsing import NotAnArticle, parse_article, parse_listing
 from pmkz.crawler.parsing.selectors import KNOWN, load_selectors
@@ -196,6 +197,7 @@ class NewsSpider(Spider):
         item = ArticleItem(**record)
         item["etag"] = _header(response, b"ETag")
         item["last_modified"] = _header(response, b"Last-Modified")
+        item["capture_id"] = response.meta.get(CAPTURE_META)
         return item
 
     def article_failed(self, failure):

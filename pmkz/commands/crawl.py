@@ -22,6 +22,9 @@ from pmkz.commands._errors import CommandError, OneLineErrors
 @click.option("--since", help="Only items published on or after this date (YYYY-MM-DD).")
 @click.option("--until", help="Only items published on or before this date (YYYY-MM-DD).")
 @click.option("--no-images", is_flag=True, help="Record image URLs but do not download images.")
+@click.option("--warc-dir", envvar="PMKZ_WARC_DIR", type=click.Path(file_okay=False, path_type=Path),
+              help="Where the raw archive's WARC files go (default: warc/ beside the database).")
+@click.option("--no-warc", is_flag=True, help="Do not keep the responses as WARC files.")
 @click.option("--download-timeout", type=float, metavar="SECONDS",
               help="Give up on an answer after this long (default: $PMKZ_DOWNLOAD_TIMEOUT or 30).")
 @click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path),
@@ -29,7 +32,7 @@ from pmkz.commands._errors import CommandError, OneLineErrors
 @click.option("--feeds-dir", envvar="PMKZ_FEEDS_DIR", type=click.Path(file_okay=False, path_type=Path),
               help="Where the Atom feeds go (default: feeds/ beside the database).")
 @click.option("-v", "--verbose", is_flag=True, help="Send Scrapy's log to stderr instead of the log file.")
-def command(base_url, db_path, images_dir, langs, full, since, until, no_images, download_timeout,
+def command(base_url, db_path, images_dir, langs, full, since, until, no_images, warc_dir, no_warc, download_timeout,
             log_file, feeds_dir, verbose):
     """Crawl the site once into the database.
 
@@ -43,6 +46,7 @@ def command(base_url, db_path, images_dir, langs, full, since, until, no_images,
         base_url=base_url.rstrip("/"), db_path=db_path, images_dir=images_dir,
         langs=[part.strip() for part in langs.split(",") if part.strip()],
         full=full, since=since, until=until, images=not no_images, download_timeout=download_timeout,
+        warc=not no_warc, warc_dir=warc_dir,
         log_file=None if verbose else (log_file or db_path.parent / "logs" / "crawl.log"),
     )
     try:

@@ -1,0 +1,343 @@
+"""The raw archive: every response the crawl receives, as WARC (ISO 28500) files.
+
+Records are built with warcio (the Webrecorder project's library) and written as one
+gzip member each, so any record can be read alone from its offset and length, and a
+fetch (its `response` record, then the `request` record concurrent to it) goes to the
+file in one `write`: a process killed at any moment leaves every earlier record whole.
+A write cut by a power cut or a full disk can still leave the last member short; the
+next crawl finds it (`recover`), from the end of the last record the database knows, and
+cuts it off, so no reader ever takes it for a record. A 304 answer is a `revisit`
+record (profile server-not-modified) that points at the capture it confirms.
+
+Files are `pmkz-<run>-<n>.warc.gz` (the crawl run's id, then a number from 0), a new one
+once a file passes the size limit. Each starts with a `warcinfo` record.
+"""
+from __future__ import annotations
+
+import io
+import os
+import re
+import zlib
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from http.client import responses as REASONS
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.timeutils import datetime_to_iso_date
+from warcio.warcwriter import BufferWARCWriter
+
+FILE_PATTERN = re.compile(r"^pmkz-(?P<run>\d+)-(?P<n>\d+)\.warc\.gz$")
+WARC_VERSION = "1.1"
+NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+# Hop-by-hop framing the downloader has already undone: the record holds the body as
+# received without chunks, and a reader must not look for them.
+_DROPPED_HEADERS = {"transfer-encoding"}
+# Heritrix's default size; a file this large still copies and checks in seconds.
+DEFAULT_MAX_BYTES = 1 << 30
+_GZIP_LEVEL = 6  # warcio's own writer uses 9: twice the time for a few per cent
+
+
+def file_name(run_id: int, n: int) -> str:
+    return f"pmkz-{run_id}-{n}.warc.gz"
+
+
+def warc_date(moment: datetime | str) -> str:
+    """WARC-Date of a moment (or of a capture's `fetched_at`), to the second like
+    `fetched_at`, so that a revisit's WARC-Refers-To-Date is the earlier record's date."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return datetime_to_iso_date(moment.astimezone(timezone.utc).replace(tzinfo=None), use_micros=False)
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One fetch as the crawler saw it: the request sent and the answer received."""
+
+    url: str
+    method: str
+    request_headers: list[tuple[str, str]]
+    request_body: bytes
+    status: int
+    protocol: str
+    headers: list[tuple[str, str]]
+    body: bytes
+    fetched_at: datetime
+
+
+class WarcWriter:
+    """Appends fetches to the WARC files of one crawl run in `directory`.
+
+    `write` and `write_revisit` return the capture (what the `captures` table keeps):
+    url, fetched_at, status, record_type, record_id, payload_digest, warc_file,
+    warc_offset and warc_length of the response or revisit record.
+    """
+
+    def __init__(self, directory: Path, run_id: int, max_bytes: int = DEFAULT_MAX_BYTES):
+        self.directory = Path(directory)
+        self.run_id = run_id
+        self.max_bytes = max_bytes
+        self._builder = BufferWARCWriter(gzip=False, warc_version=WARC_VERSION)
+        self._n = -1
+        self._fd: int | None = None
+        self._size = 0
+        self.name: str | None = None
+        self.directory.mkdir(parents=True, exist_ok=True)
+
+    def write(self, exchange: Exchange) -> dict:
+        http = StatusAndHeaders(f"{exchange.status} {REASONS.get(exchange.status, 'Unknown')}",
+                                _kept(exchange.headers), protocol=exchange.protocol or "HTTP/1.1")
+        record = self._builder.create_warc_record(
+            exchange.url, "response", payload=io.BytesIO(exchange.body), length=len(exchange.body),
+            http_headers=http, warc_headers_dict={"WARC-Date": warc_date(exchange.fetched_at)})
+        return self._append(exchange, record)
+
+    def write_revisit(self, exchange: Exchange, earlier: dict) -> dict:
+        """A 304: the answer's headers, pointing at `earlier` (a capture of the same page)."""
+        http = StatusAndHeaders(f"{exchange.status} {REASONS.get(exchange.status, 'Unknown')}",
+                                _kept(exchange.headers), protocol=exchange.protocol or "HTTP/1.1")
+        record = self._builder.create_revisit_record(
+            exchange.url, earlier["payload_digest"], earlier["url"], warc_date(earlier["fetched_at"]),
+            http_headers=http, warc_headers_dict={"WARC-Date": warc_date(exchange.fetched_at),
+                                                  "WARC-Refers-To": earlier["record_id"]})
+        record.rec_headers.replace_header("WARC-Profile", NOT_MODIFIED_PROFILE)
+        return self._append(exchange, record)
+
+    def _append(self, exchange: Exchange, record) -> dict:
+        request = self._request_record(exchange, record)
+        response_bytes = _gzip(self._serialize(record))
+        data = response_bytes + _gzip(self._serialize(request))
+        if self._fd is None or self._size >= self.max_bytes:
+            self._next_file()
+        offset = self._size
+        _write_all(self._fd, data)
+        self._size += len(data)
+        headers = record.rec_headers
+        return {
+            "url": exchange.url,
+            "fetched_at": exchange.fetched_at.astimezone(timezone.utc).replace(microsecond=0).isoformat(),
+            "status": exchange.status,
+            "record_type": record.rec_type,
+            "record_id": headers.get_header("WARC-Record-ID"),
+            "payload_digest": headers.get_header("WARC-Payload-Digest"),
+            "content_type": _header(exchange.headers, "content-type"),
+            "warc_file": self.name,
+            "warc_offset": offset,
+            "warc_length": len(response_bytes),
+        }
+
+    def _request_record(self, exchange: Exchange, response):
+        parts = exchange.url.split("/", 3)
+        target = "/" + (parts[3] if len(parts) > 3 else "")
+        host = parts[2] if len(parts) > 2 else ""
+        http = StatusAndHeaders(f"{exchange.method} {target.split('#')[0]}",
+                                [("Host", host), *exchange.request_headers],
+                                protocol="HTTP/1.1", is_http_request=True)
+        body = exchange.request_body or b""
+        record = self._builder.create_warc_record(
+            exchange.url, "request", payload=io.BytesIO(body), length=len(body), http_headers=http,
+            warc_headers_dict={"WARC-Date": response.rec_headers.get_header("WARC-Date"),
+                               "WARC-Concurrent-To": response.rec_headers.get_header("WARC-Record-ID")})
+        return record
+
+    def _serialize(self, record) -> bytes:
+        self._builder.out = io.BytesIO()
+        self._builder.write_record(record)
+        return self._builder.out.getvalue()
+
+    def _next_file(self) -> None:
+        self.close()
+        self._n += 1
+        while (self.directory / file_name(self.run_id, self._n)).exists():
+            self._n += 1  # a run never appends to a file it did not start
+        self.name = file_name(self.run_id, self._n)
+        self._fd = os.open(self.directory / self.name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
+        info = self._builder.create_warcinfo_record(self.name, {
+            "software": "pmkz (warcio)", "format": "WARC File Format 1.1",
+            "description": "responses received by a pmkz crawl of primeminister.kz",
+        })
+        data = _gzip(self._serialize(info))
+        _write_all(self._fd, data)
+        self._size = len(data)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _gzip(data: bytes) -> bytes:
+    compressor = zlib.compressobj(_GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+    return compressor.compress(data) + compressor.flush()
+
+
+def _kept(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(k, v) for k, v in headers if k.lower() not in _DROPPED_HEADERS]
+
+
+def _header(headers: list[tuple[str, str]], name: str) -> str | None:
+    return next((v for k, v in headers if k.lower() == name), None)
+
+
+# Reading ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ArchivedResponse:
+    url: str
+    warc_date: str
+    record_type: str
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes  # the payload as received (content encoding, if any, still applied)
+
+    def header(self, name: str) -> str | None:
+        return _header(self.headers, name.lower())
+
+    def content(self) -> bytes:
+        """The body with any Content-Encoding (gzip, deflate, br) undone."""
+        encoding = (self.header("content-encoding") or "").strip().lower()
+        if encoding in ("gzip", "x-gzip"):
+            return zlib.decompress(self.body, zlib.MAX_WBITS | 32)
+        if encoding == "deflate":
+            try:
+                return zlib.decompress(self.body)
+            except zlib.error:
+                return zlib.decompress(self.body, -zlib.MAX_WBITS)
+        if encoding == "br":
+            import brotli  # Scrapy's own optional dependency for br; present when the site used it
+
+            return brotli.decompress(self.body)
+        return self.body
+
+
+class ArchiveReader:
+    """Reads captures by file, offset and length; keeps the files it opened open."""
+
+    def __init__(self, directory: Path):
+        self.directory = Path(directory)
+        self._files: dict[str, io.BufferedReader] = {}
+
+    def raw(self, warc_file: str, offset: int, length: int) -> bytes:
+        """The gzip member of one record, exactly as stored."""
+        handle = self._files.get(warc_file)
+        if handle is None:
+            if not FILE_PATTERN.match(warc_file):
+                raise ValueError(f"not a pmkz WARC file name: {warc_file!r}")
+            handle = self._files[warc_file] = open(self.directory / warc_file, "rb")
+        handle.seek(offset)
+        data = handle.read(length)
+        if len(data) != length:
+            raise ValueError(f"{warc_file} ends before the record at {offset} does")
+        return data
+
+    def read(self, warc_file: str, offset: int, length: int) -> ArchivedResponse:
+        data = self.raw(warc_file, offset, length)
+        record = next(iter(ArchiveIterator(io.BytesIO(data), no_record_parse=False)))
+        http = record.http_headers
+        return ArchivedResponse(
+            url=record.rec_headers.get_header("WARC-Target-URI"),
+            warc_date=record.rec_headers.get_header("WARC-Date"),
+            record_type=record.rec_type,
+            status=int(http.get_statuscode()) if http else 0,
+            headers=list(http.headers) if http else [],
+            body=record.raw_stream.read(),
+        )
+
+    def close(self) -> None:
+        for handle in self._files.values():
+            handle.close()
+        self._files.clear()
+
+    def __enter__(self) -> "ArchiveReader":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+
+def warc_files(directory: Path) -> list[Path]:
+    """The pmkz WARC files in `directory`, by run and number."""
+    if not Path(directory).is_dir():
+        return []
+    found = [p for p in Path(directory).iterdir() if FILE_PATTERN.match(p.name)]
+    return sorted(found, key=lambda p: tuple(int(x) for x in FILE_PATTERN.match(p.name).groups()))
+
+
+def run_of(path: Path) -> int:
+    return int(FILE_PATTERN.match(Path(path).name)["run"])
+
+
+# Recovery --------------------------------------------------------------------------
+
+def complete_end(path: Path, start: int = 0) -> int:
+    """Where the last complete gzip member at or after `start` ends (`start` if none)."""
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        data = handle.read()
+    end = start
+    while data:
+        member = zlib.decompressobj(zlib.MAX_WBITS + 16)
+        try:
+            member.decompress(data)
+        except zlib.error:
+            break
+        if not member.eof:
+            break
+        consumed = len(data) - len(member.unused_data)
+        end += consumed
+        data = member.unused_data
+    return end
+
+
+def recover(directory: Path, known_end: Callable[[str], int], writing: Callable[[int], bool]) -> list[tuple[str, int]]:
+    """Cut a short last record off every file no live crawl is writing.
+
+    `known_end(name)`: where the last record the database indexes ends (0 if none), so
+    only the tail written after the last commit is read. `writing(run_id)`: True for a
+    run still in progress. Returns (file, bytes cut) for each file that was cut.
+    """
+    cut = []
+    for path in warc_files(directory):
+        if writing(run_of(path)):
+            continue
+        size = path.stat().st_size
+        start = min(known_end(path.name), size)
+        if size == start:
+            continue
+        end = complete_end(path, start)
+        if end < size:
+            os.truncate(path, end)
+            cut.append((path.name, size - end))
+    return cut
+
+
+# Export ----------------------------------------------------------------------------
+
+def copy_records(reader: ArchiveReader, captures: Iterable[dict], out, filename: str | None = None) -> int:
+    """Write the records of `captures` (each gzip member as stored) after a warcinfo
+    record to the binary stream `out`; returns how many were written."""
+    builder = BufferWARCWriter(gzip=False, warc_version=WARC_VERSION)
+    builder.write_record(builder.create_warcinfo_record(filename, {
+        "software": "pmkz (warcio)", "format": "WARC File Format 1.1",
+        "description": "captures exported by pmkz export --format warc",
+    }))
+    out.write(_gzip(builder.get_contents()))
+    count = 0
+    for capture in captures:
+        out.write(reader.raw(capture["warc_file"], capture["warc_offset"], capture["warc_length"]))
+        count += 1
+    return count
+
+
+def iter_records(path: Path) -> Iterator:
+    """Every record of a WARC file, read with warcio (for tests and tools)."""
+    with open(path, "rb") as handle:
+        yield from ArchiveIterator(handle)
