@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from pmkz.site import LANG_PREFIX
+from pmkz.replica.labels import LANG_PREFIX
 
 from pmkz.replica import datefmt, noise
 from pmkz.replica.labels import LABELS

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from pmkz.site import LANGUAGES
+from pmkz.replica.labels import LANGUAGES
 
 from pmkz.replica import textgen
 from pmkz.replica.seeding import rng

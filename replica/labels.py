@@ -1,9 +1,15 @@
-"""The words of the site's own furniture (navigation, boilerplate), per language.
+"""The site's languages and the words of its own furniture (navigation, boilerplate).
 
 The boilerplate lines are those seen on the real pages (SITE.md); the crawler must
-leave every one of them out of the body.
+leave every one of them out of the body. The languages and their path prefixes are the
+replica's own copy of SITE.md's facts, not pmkz.site's: the replica is the oracle the
+crawler is tested against, and must not inherit a mistake of the crawler's.
 """
 from __future__ import annotations
+
+LANGUAGES = ("ru", "kk", "en")
+# Kazakh pages live under /kz/.
+LANG_PREFIX = {"ru": "ru", "kk": "kz", "en": "en"}
 
 LABELS = {
     "ru": {

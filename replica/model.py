@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
-from pmkz.site import LANG_PREFIX
+from pmkz.replica.labels import LANG_PREFIX
 
 from pmkz.replica import facts, textgen
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from pmkz.site import LANG_PREFIX
+from pmkz.replica.labels import LANG_PREFIX
 
 from pmkz.replica import article_page, datefmt
 from pmkz.replica.labels import CATEGORY_NAMES, LABELS, STATIC_PAGES, SWITCHER

@@ -9,7 +9,7 @@ translation links does. The seed article has no other versions.
 """
 from __future__ import annotations
 
-from pmkz.site import LANGUAGES
+from pmkz.replica.labels import LANGUAGES
 
 from pmkz.replica.model import Article, Site
 from pmkz.replica.seeding import unit
