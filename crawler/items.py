@@ -52,6 +52,7 @@ class PageGone(scrapy.Item):
 
     url = scrapy.Field()
     reason = scrapy.Field()
+    redirect_to = scrapy.Field()  # where it redirects, or None for a 404/410
 
 
 class PageFailed(scrapy.Item):

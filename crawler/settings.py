@@ -117,3 +117,18 @@ PMKZ_HEALTH_MIN_IMAGES = 0.3
 PMKZ_HEALTH_MIN_LIST_YIELD = 0.5  # of the recent runs' median
 PMKZ_HEALTH_MAX_FETCH_ERRORS = 0.1  # of requests
 PMKZ_HEALTH_MAX_RETRIES = 0.5  # of requests
+
+# Revisits (crawler/revisit.py): an incremental run re-checks what the policy says is
+# due, within a budget of requests an hour; every stored page at least once a period.
+PMKZ_REVISIT_PERIOD_DAYS = _number("PMKZ_REVISIT_PERIOD_DAYS", 7.0)
+PMKZ_REVISIT_BUDGET = _number("PMKZ_REVISIT_BUDGET", 900, integer=True)
+if PMKZ_REVISIT_BUDGET < 1 or PMKZ_REVISIT_PERIOD_DAYS * 24 <= 1:
+    raise ValueError("PMKZ_REVISIT_BUDGET must be 1 or more requests an hour, and"
+                     " PMKZ_REVISIT_PERIOD_DAYS longer than an hour")
+# Mass disappearance (crawler/health/disappearance.py): more than this share of the
+# pages re-checked in one run gone (404/410, or redirected to one place), once a run
+# re-checked this many, is an alert and marks nothing gone.
+PMKZ_MASS_GONE_SHARE = _number("PMKZ_MASS_GONE_SHARE", 0.5)
+if PMKZ_MASS_GONE_SHARE > 1:
+    raise ValueError(f"PMKZ_MASS_GONE_SHARE must be a share above 0 and at most 1, not {PMKZ_MASS_GONE_SHARE}")
+PMKZ_MASS_GONE_MIN_PAGES = _number("PMKZ_MASS_GONE_MIN_PAGES", 10, integer=True)

@@ -13,7 +13,8 @@ RUN_STATUSES = ("running", "ok", "degraded", "failed", "interrupted")
 FAILURE_KINDS = ("fetch", "parse", "image")
 # `reparsed`: `pmkz reparse` derived a different record from the same archived response
 # (a parser correction, never an edit on the site).
-EVENTS = ("new", "changed", "gone", "reparsed")
+# `returned`: a page marked gone answers again (storage/revisits.py).
+EVENTS = ("new", "changed", "gone", "returned", "reparsed")
 RUN_COUNTS = ("new", "changed", "unchanged", "gone", "failed")
 
 # The record's own fields, in contract order; `items` adds bookkeeping after them.
@@ -126,6 +127,10 @@ def ensure_schema(db: Database) -> None:
         # The newest capture of a page; the end of the indexed records of a file.
         db["captures"].create_index(["url"], if_not_exists=True)
         db["captures"].create_index(["warc_file"], if_not_exists=True)
+        # When each item's page was last checked: the revisit policy's state
+        # (crawler/revisit.py); the index serves the hourly budget's count.
+        db["revisits"].create({"url": str, "checked": str}, pk="url", not_null=["checked"], if_not_exists=True)
+        db["revisits"].create_index(["checked"], if_not_exists=True)
         db["failures"].create(
             {"url": str, "kind": str, "error": str, "first_failed": str,
              "last_failed": str, "attempts": int, "run_id": int, "raw_html_path": str},
@@ -133,8 +138,9 @@ def ensure_schema(db: Database) -> None:
             not_null=["kind", "first_failed", "last_failed", "attempts"],
             if_not_exists=True,
         )
+    # item_versions.note: what a version row marks besides an edit (a return after gone).
     _add_new_columns(db, {"items": ITEM_COLUMNS, "crawl_runs": {"health": str},
-                          "item_versions": {c: ITEM_COLUMNS[c] for c in VERSIONED_COLUMNS}})
+                          "item_versions": {"note": str, **{c: ITEM_COLUMNS[c] for c in VERSIONED_COLUMNS}}})
     if not db["items_fts"].exists():
         _enable_fts(db)
 

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from . import captures, events, failures, items, runs
+from . import captures, events, failures, items, revisits, runs
 from .connect import open_for_writing
 from .deferred_index import DeferredIndex
 from .schema import ensure_schema
@@ -135,6 +135,32 @@ class Store:
                         until: str | None = None) -> list[str]:
         """The newest `newest` live URLs of `lang`, or every known one when None."""
         return items.urls_to_recheck(self.db, lang, newest, since, until)
+
+    # Revisits (crawler/revisit.py plans from these) -------------------------------
+
+    def record_check(self, url: str, *, now: Stamp = None) -> None:
+        """The page of a stored item was checked (any answer)."""
+        revisits.record_check(self.db, url, utc_stamp(now))
+
+    def revisit_states(self, langs: list[str]) -> list[tuple]:
+        """(url, published_date, published_at, last checked) of every item of `langs`."""
+        return revisits.states(self.db, langs)
+
+    def checks_since(self, since: Stamp) -> int:
+        return revisits.checks_since(self.db, utc_stamp(since))
+
+    def item_status(self, url: str) -> str | None:
+        """'live', 'gone', or None for a page not stored."""
+        return revisits.status_of(self.db, url)
+
+    def listed_summary(self, url: str) -> str | None:
+        """The stored summary of an item whose summary came from a list's teaser."""
+        return revisits.listed_summary(self.db, url)
+
+    def record_return(self, url: str, *, run_id: int | None = None, now: Stamp = None) -> None:
+        """A page marked gone answers again: a `returned` event and a version note."""
+        with self._write():
+            revisits.record_return(self.db, run_id, url, utc_stamp(now))
 
     # Events and list walks -------------------------------------------------------
 

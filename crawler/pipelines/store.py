@@ -18,6 +18,7 @@ from scrapy import signals
 
 from pmkz.crawler.health.verdict import assess_run
 from pmkz.crawler.items import ArticleItem, PageFailed, PageGone, PageUnchanged
+from pmkz.crawler.pipelines.revisits import RevisitLog
 from pmkz.storage import Store
 from pmkz.storage.rolling_batch import RollingBatch
 
@@ -36,6 +37,7 @@ class StorePipeline:
         self.counts = Counter(new=0, changed=0, unchanged=0, gone=0, failed=0)
         self.run_id = None
         self.lists_walked: set[str] = set()  # languages whose list end this run reached
+        self.revisits = RevisitLog(settings)
         self.writes = RollingBatch(
             self.store, max_items=settings.getint("PMKZ_STORE_BATCH_ITEMS"),
             max_seconds=settings.getfloat("PMKZ_STORE_BATCH_SECONDS"),
@@ -76,14 +78,22 @@ class StorePipeline:
 
     def _write(self, item) -> str | None:
         """Write one spider outcome; returns the run count it adds to, if any."""
+        if isinstance(item, PageGone):
+            # Judged with the run's other disappearances at its end.
+            self.revisits.hold(self.store, item)
+            return None
+        returned = self.revisits.before_write(self.store, item)
+        outcome = self._write_outcome(item)
+        self.revisits.after_write(self.store, item, returned, self.run_id)
+        return outcome
+
+    def _write_outcome(self, item) -> str | None:
         if isinstance(item, ArticleItem):
             return self._save_article(item)
         if isinstance(item, PageUnchanged):
             self.store.touch_item(item["url"])
             self.store.clear_failure(item["url"])
             return "unchanged"
-        if isinstance(item, PageGone):
-            return "gone" if self.store.mark_gone(item["url"], run_id=self.run_id) else None
         if isinstance(item, PageFailed):
             self.store.record_failure(
                 item["url"], item["kind"], item["error"], run_id=self.run_id,
@@ -109,6 +119,8 @@ class StorePipeline:
 
     def spider_closed(self, spider, reason):
         self.writes.close()
+        gone, mass_alert = self.revisits.settle(self.store, self.run_id)
+        self.counts["gone"] += gone
         stats = self.crawler.stats
         for name, value in self.counts.items():
             stats.set_value(f"pmkz/{name}", value)
@@ -119,6 +131,8 @@ class StorePipeline:
             for lang in self.lists_walked:
                 self.store.mark_list_walked(lang)
             status, error = assess_run(self.crawler.settings, stats.get_stats(), self.store, self.run_id)  # ok or degraded
+        if mass_alert and status in ("ok", "degraded"):
+            status, error = "degraded", "; ".join(filter(None, (error, mass_alert)))
         stats.set_value("pmkz/status", status)
         stats.set_value("pmkz/error", error)
         self.store.finish_run(

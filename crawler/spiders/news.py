@@ -1,9 +1,12 @@
 """The news spider: each language's press list, newest first, to every article page.
 
 Incremental by default: a language whose list was once walked to its end is walked only
-until a list page holds nothing new, and the newest known items are re-checked with
-conditional GETs (edits come soon after publication), so an idle run costs a constant
-handful of requests however large the archive. `full` re-checks every known page.
+until a list page holds nothing new (pages it links that are stored already are not
+fetched again), and the stored pages the revisit policy says are due (crawler/revisit.py:
+young ones every run, the rest at least once a period, within a budget of requests an
+hour) are re-checked with conditional GETs, so an idle run costs a handful of requests
+however large the archive. An incremental run keeps its list position as it goes, so a
+killed one resumes there and no new item waits. `full` re-checks every known page.
 Pages that failed in earlier runs are tried again.
 
 Lists are followed by what each page links as its next page; 2019-style lists
@@ -20,10 +23,12 @@ Run as `pmkz crawl` or `scrapy crawl news -a base_url=... -a langs=ru,en -a full
 """
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 from scrapy import Request, Spider, signals
 from scrapy.http import TextResponse
 
-from pmkz.crawler import health, progress
+from pmkz.crawler import health, progress, revisit
 from pmkz.crawler.items import ArticleItem, PageFailed, PageGone, PageUnchanged
 from pmkz.crawler.list_walk import DateWindow, ListCursor
 from pmkz.crawler.middlewares.archive import CAPTURE_META
@@ -52,7 +57,8 @@ class NewsSpider(Spider):
         self.langs = parse_langs(langs)
         self.window = DateWindow.from_strings(since, until)
         self.full = full not in (False, None, "", "0", "false", "no")
-        self.cursors = {}  # lang -> ListCursor, while a first backfill walks the list
+        self.cursors = {}  # lang -> ListCursor, while an incremental run walks the list
+        self.revisiting = False  # an incremental run: the revisit policy picks re-checks
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -74,35 +80,51 @@ class NewsSpider(Spider):
         windowed = bool(self.window.since or self.window.until)
         self.crawler.signals.connect(self.item_handled, signal=signals.item_scraped)
         store = self.archive.store
+        self.revisiting = not (self.full or windowed)
         for lang in self.langs:
             walk = self.full or windowed or not store.list_walked(lang)
             first_page = f"{self.base_url}/{LANG_PREFIX[lang]}/news"
             resume_at = None
-            if walk and not (self.full or windowed):
-                # A first backfill: keep a resumable position, and resume from the
-                # last one if an earlier run was interrupted.
+            if self.revisiting:
+                # Keep a resumable position (a first backfill, or new items over several
+                # pages), and resume from the last one if an earlier run was interrupted.
                 self.cursors[lang] = ListCursor(lang)
                 resume_at = store.list_cursor(lang)
             if resume_at and resume_at != first_page:  # page 1 twice would be a dropped duplicate
-                # Page 1 only down to what is known; the walk goes on from the position.
+                # Page 1 only down to what is known; the walk goes on from the position,
+                # at least to the page after it.
                 yield self.list_request(first_page, lang, walk=False, first=True)
-                yield self.list_request(resume_at, lang, walk=True)
+                yield self.list_request(resume_at, lang, walk=walk, resumed=True)
             else:
                 yield self.list_request(first_page, lang, walk=walk, first=True)
-            newest = None if self.full else recheck
-            for known_url in store.urls_to_recheck(lang, newest=newest, since=self.window.since, until=self.window.until):
+            if not self.revisiting:
+                newest = None if self.full else recheck
+                for known_url in store.urls_to_recheck(lang, newest=newest, since=self.window.since, until=self.window.until):
+                    yield self.article_request(known_url)
+        if self.revisiting:
+            for known_url in self.revisit_plan():
                 yield self.article_request(known_url)
         for failed_url in store.failed_urls(("fetch", "parse")):
             if is_article_url(failed_url) and lang_of(failed_url) in self.langs:
                 yield self.article_request(failed_url)
 
-    def list_request(self, url, lang, walk, first=False):
+    def revisit_plan(self) -> list[str]:
+        """The stored pages the revisit policy says are due now, within the budget."""
+        store = self.archive.store
+        now = datetime.now(timezone.utc)
+        states = [revisit.item_state(*row) for row in store.revisit_states(self.langs)]
+        spent = store.checks_since(now - timedelta(hours=1))
+        due = revisit.plan(states, now, revisit.policy_from(self.settings), spent)
+        self.crawler.stats.set_value("pmkz/revisits", len(due))
+        return due
+
+    def list_request(self, url, lang, walk, first=False, resumed=False):
         # Past the first page, a 404 or 410 ends a list; on the first it is a failure.
         meta = {} if first else {"handle_httpstatus_list": LIST_END_STATUSES}
         return Request(url, callback=self.parse_list, errback=self.list_failed,
-                       cb_kwargs={"lang": lang, "walk": walk}, meta=meta)
+                       cb_kwargs={"lang": lang, "walk": walk, "resumed": resumed}, meta=meta)
 
-    def parse_list(self, response, lang, walk):
+    def parse_list(self, response, lang, walk, resumed=False):
         if response.status in LIST_END_STATUSES:
             # A page after the first that is not there: a list numbered past its end
             # (2019-style lists are walked by guessing page N+1), not a failure.
@@ -113,9 +135,14 @@ class NewsSpider(Spider):
         listing = parse_listing(response.body, response.url, selectors=self.selectors)
         health.count_list_page(self.crawler.stats, len(listing.article_urls))
         wanted = [url for url in listing.article_urls if not self.window.excludes(listing.list_dates.get(url))]
+        if self.revisiting:
+            # Stored pages are re-checked when the revisit policy says so, not because
+            # a list links them.
+            known = self.archive.store.known_among(wanted)
+            wanted = [url for url in wanted if url not in known]
         for url in wanted:
             yield self.article_request(url, teaser=listing.teasers.get(url))
-        if walk and lang in self.cursors:
+        if lang in self.cursors:
             self._save_position(lang, self.cursors[lang].page_listed(response.url, wanted))
         if not listing.next_url or not listing.article_urls:
             if walk:
@@ -124,9 +151,12 @@ class NewsSpider(Spider):
             return
         dates = [d for d in listing.list_dates.values() if d]
         something_new = len(self.archive.store.known_among(listing.article_urls)) < len(set(listing.article_urls))
-        following = not self.window.all_older(dates) and (walk or something_new)
+        following = not self.window.all_older(dates) and (walk or something_new or resumed)
         progress.note_list_page(self.crawler.stats, lang, listing, following=following)
         if not following:
+            if lang in self.cursors and self.archive.store.list_walked(lang):
+                # Caught up with the list: a completed run needs no position.
+                self.archive.list_end_reached(lang)
             return
         yield self.list_request(listing.next_url, lang, walk=walk)
 
@@ -164,7 +194,7 @@ class NewsSpider(Spider):
             yield PageGone(url=requested, reason=f"HTTP {response.status}")
             return
         if canonical_url(response.url) != requested:
-            yield PageGone(url=requested, reason=f"redirects to {response.url}")
+            yield PageGone(url=requested, reason=f"redirects to {response.url}", redirect_to=canonical_url(response.url))
             if not is_article_url(response.url):
                 return
         item = self.article_item(response)
@@ -188,8 +218,12 @@ class NewsSpider(Spider):
             self.logger.exception("parsing %s failed", url)
             health.count_parse_failure(stats, None)
             return PageFailed(url=url, kind="parse", error=f"parser error: {error_line(error)}", raw_html=response.body)
-        if record["summary"] is None and response.meta.get("teaser"):
-            record["summary"] = response.meta["teaser"]
+        teaser = response.meta.get("teaser")
+        if record["summary"] is None and not teaser:
+            # A re-check comes from the revisit plan, not a list: the teaser stored then.
+            teaser = self.archive.store.listed_summary(url)
+        if record["summary"] is None and teaser:
+            record["summary"] = teaser
             record["field_sources"]["summary"] = "listing"
         health.count_page(stats, record)
         if self.window.excludes(record["published_date"]):

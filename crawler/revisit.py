@@ -1,0 +1,115 @@
+"""The revisit policy: which stored pages an incremental run re-checks, and in what order.
+
+A pure function of the stored state (when each item was published and last checked)
+and the time, so a restart or a missed cycle changes nothing and a simulated clock
+tests it. Three rules, after the refresh-policy literature (a uniform sweep with a bias
+to the young beats chasing change frequencies):
+
+- young items (published less than `young` ago) are re-checked every cycle: editors
+  correct within hours;
+- items of the last `daily_until` are re-checked once a day;
+- every item, old or young, live or gone, is re-checked at least once per `period`,
+  by a sweep that keeps the archive's check times as fresh as an even sweep over the
+  period would: ranked stalest first, the item of rank i is due once it was checked
+  longer ago than about period * (1 - i / N). Right after a backfill, when every item was
+  checked at once, that releases N / period items an hour instead of all of them a
+  period later; in the steady state it checks each item once per period.
+
+Each rule looks one `cycle` ahead (a check due before the next cycle is made now), so
+that with cycles at most `cycle` apart no item waits longer than its interval. What is
+due is taken most overdue first (time since the last check over the item's interval),
+up to what the hourly `budget` has left: a run never spends more than the budget, minus
+what the archive's checks of the last hour already spent.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from pmkz.site import SITE_TIMEZONE
+
+SITE_ZONE = ZoneInfo(SITE_TIMEZONE)
+HOUR = 3600.0
+DAY = 24 * HOUR
+
+
+@dataclass(frozen=True)
+class Policy:
+    period: timedelta = timedelta(days=7)
+    young: timedelta = timedelta(days=1)
+    daily_until: timedelta = timedelta(days=7)
+    cycle: timedelta = timedelta(hours=1)
+    # Requests an hour; the default leaves seven eighths of the polite rate (about two
+    # requests a second) to lists, new items and retries.
+    budget: int = 900
+
+    def __post_init__(self):
+        if not self.period > self.cycle:
+            raise ValueError(f"the revisit period must be longer than a cycle ({self.cycle})")
+        if self.budget < 1:
+            raise ValueError(f"the revisit budget must be 1 request an hour or more, not {self.budget}")
+
+    def interval(self, age: float) -> float:
+        """Seconds between checks of an item `age` seconds old (negative: published
+        after the clock's now, which counts as young)."""
+        if age < self.young.total_seconds():
+            return 0.0
+        period = self.period.total_seconds()
+        if age < self.daily_until.total_seconds():
+            return min(DAY, period)
+        return period
+
+
+@dataclass(frozen=True)
+class ItemState:
+    url: str
+    published: float  # POSIX seconds
+    checked: float  # POSIX seconds of the last check (or of the first fetch)
+
+
+def policy_from(settings) -> Policy:
+    """The policy of the crawl's settings (checked in crawler/settings.py)."""
+    return Policy(period=timedelta(days=settings.getfloat("PMKZ_REVISIT_PERIOD_DAYS")),
+                  budget=settings.getint("PMKZ_REVISIT_BUDGET"))
+
+
+def plan(items: list[ItemState], now: datetime | float, policy: Policy = Policy(), spent: int = 0) -> list[str]:
+    """The URLs to re-check now, most overdue first, at most `policy.budget - spent`."""
+    now = now.timestamp() if isinstance(now, datetime) else float(now)
+    allowance = max(0, policy.budget - spent)
+    if not allowance or not items:
+        return []
+    cycle = policy.cycle.total_seconds()
+    period = policy.period.total_seconds()
+    stalest = sorted(items, key=lambda item: item.checked)
+    # The sweep: how many items are staler than an even sweep would leave them. The
+    # stalest that many are due (the count, not the ranks: after a backfill the ranks
+    # over the line are the last ones, and the first ones are as stale).
+    # A cycle's checks are a cycle old by the next one: the line allows that, and the
+    # stalest item is due a cycle before the period is up.
+    n = len(stalest)
+    span = max(period - 2 * cycle, cycle)
+    sweep = sum(1 for rank, item in enumerate(stalest) if item.checked <= now - cycle - span * (1 - rank / n))
+    due = []
+    for rank, item in enumerate(stalest):
+        interval = policy.interval(now - item.published)
+        since = now - item.checked
+        if rank < sweep or since >= interval - cycle:
+            due.append((since / max(interval, cycle) if rank >= sweep else max(since / period, 1.0), item.url))
+    due.sort(key=lambda entry: -entry[0])
+    return [url for _, url in due[:allowance]]
+
+
+def pass_hours(count: int, policy: Policy = Policy()) -> float:
+    """Hours a complete pass over `count` items takes: the period, or longer when the
+    budget cannot check them all within it (then the bound no longer holds)."""
+    return max(policy.period.total_seconds() / HOUR, count / policy.budget)
+
+
+def item_state(url: str, published_date: str, published_at: str | None, checked: str) -> ItemState:
+    """An item's state from its stored columns; a page printed without its time counts
+    from the start of its day, site time."""
+    published = datetime.fromisoformat(published_at) if published_at else \
+        datetime.fromisoformat(published_date).replace(tzinfo=SITE_ZONE)
+    return ItemState(url, published.timestamp(), datetime.fromisoformat(checked).timestamp())
