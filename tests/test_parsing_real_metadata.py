@@ -50,7 +50,24 @@ def test_body_itemprop_with_several_values():
 
 def test_time_datetime_with_a_space_and_gmt():
     record = parsed(body="<time datetime='2019-11-18 17:19:53 GMT'>Nov 18</time>")
-    assert record["published_at"] == "2019-11-18T23:19:53+06:00"  # site-local
+    assert record["published_at"] == "2019-11-18T17:19:53+00:00"
+
+
+def test_another_site_keeps_its_own_clock():
+    # 21:30 in New York is the next day in Almaty: the page's own date is the record's.
+    record = parsed("<meta property='article:published_time' content='2019-11-18T21:30:00-05:00'>")
+    assert (record["published_date"], record["published_at"]) == ("2019-11-18", "2019-11-18T21:30:00-05:00")
+
+
+def test_a_time_without_offset_elsewhere_gives_no_moment():
+    record = parsed("<meta property='article:published_time' content='2019-11-18T21:30:00'>")
+    assert (record["published_date"], record["published_at"]) == ("2019-11-18", None)
+
+
+def test_the_sites_own_pages_keep_almaty_time():
+    record = parse_article(page("<meta property='article:published_time' content='2019-11-18T21:30:00-05:00'>"),
+                           "https://primeminister.kz/en/news/reviews/harbour-bridge-reopens-30371")
+    assert (record["published_date"], record["published_at"]) == ("2019-11-19", "2019-11-19T08:30:00+06:00")
 
 
 @pytest.mark.parametrize("document", [
@@ -65,6 +82,12 @@ def test_json_ld(document):
     assert (record["published_date"], record["field_sources"]["published"]) == ("2019-11-18", "meta:json-ld")
 
 
+def test_json_ld_with_stray_text_after_it():
+    script = '{"@type": "NewsArticle", "datePublished": "2019-11-18T10:00:00+01:00"}\n}'
+    record = parsed(f"<script type='application/ld+json'>{script}</script>")
+    assert (record["published_date"], record["field_sources"]["published"]) == ("2019-11-18", "meta:json-ld")
+
+
 def test_json_ld_in_a_comment_with_a_raw_newline():
     script = '<!--{"@type": "NewsArticle", "headline": "a\nb", "datePublished": "2019-11-18"}-->'
     assert parsed(f"<script type='application/ld+json'>{script}</script>")["published_date"] == "2019-11-18"
@@ -73,6 +96,28 @@ def test_json_ld_in_a_comment_with_a_raw_newline():
 def test_printed_date():
     record = parsed(body="<div class='byline'>By A. Writer, November 18, 2019</div>")
     assert (record["published_date"], record["field_sources"]["published"]) == ("2019-11-18", "structure")
+
+
+@pytest.mark.parametrize("href", ["/story/harbour-bridge-reopens", "/archive/2019-11-18"],
+                         ids=["permalink", "day-archive"])
+def test_printed_date_in_a_link_to_no_other_article(href):
+    record = parsed(body=f"<div class='byline'><a href='{href}'><time>November 18, 2019</time></a></div>")
+    assert (record["published_date"], record["field_sources"]["published"]) == ("2019-11-18", "structure")
+
+
+def test_no_date_of_another_articles_item():
+    item = ("<div class='item'><a href='/story/city-council-approves-new-budget-for-schools'>Budget</a>"
+            "<div class='when'>March 2, 2019</div></div>")
+    html = ("<html lang='en'><body><article><h1>Harbour bridge reopens</h1><div class='byline'>November 18, "
+            f"2019</div>{PROSE}</article><div class='more'>{item}</div></body></html>")
+    page_at = "https://news.example.org/2019/11/18/harbour-bridge-reopens"
+    assert parse_article(html.replace("November 18, 2019", "A. Writer"), page_at)["field_sources"]["published"] == "url"
+    assert parse_article(html, page_at)["published_date"] == "2019-11-18"
+
+
+def test_printed_date_in_a_row_classed_as_navigation_right_under_the_headline():
+    record = parsed(body="<ul class='nav meta'><li><a href='/day/2019-11-18'>18 Nov 2019 18:29</a></li></ul>")
+    assert (record["published_date"], record["published_at"]) == ("2019-11-18", None)
 
 
 def test_date_in_the_url_is_the_last_hint():

@@ -12,6 +12,7 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 from pmkz.crawler.parsing.container import find_container
+from pmkz.crawler.parsing.dates import SITE_ZONE
 from pmkz.crawler.parsing.decoding import decode_html
 from pmkz.crawler.parsing.dom import common_ancestor, contains, parse_document, prepare, text_of
 from pmkz.crawler.parsing.headline import find_headline
@@ -23,7 +24,9 @@ from pmkz.crawler.parsing.published import date_by_htmldate, date_of_url, find_p
 from pmkz.crawler.parsing.selectors import KNOWN, Selectors
 from pmkz.crawler.parsing.text import GALLERY_TITLES, normalize_text, strip_site_suffix
 from pmkz.crawler.parsing.translations import find_translations, lang_of_code
-from pmkz.crawler.parsing.urls import canonical_url, category_of, lang_of, non_article_reason, site_id_of
+from pmkz.crawler.parsing.urls import (
+    article_link_test, canonical_url, category_of, lang_of, non_article_reason, site_id_of,
+)
 
 # Any of these near the start says the text is HTML at all (not an image, PDF or JSON).
 _MARKUP = re.compile(r"<(?:!doctype|html|head|body|div|p|h1|meta|title|article|main)\b", re.IGNORECASE)
@@ -123,11 +126,15 @@ def parse_article(html: str | bytes, url: str, encoding: str | None = None, *,
     if not title:
         raise NotAnArticle("no headline", missing="title")
     region = common_ancestor(headline, container) if headline is not None and container is not None else container
-    published, date_element, published_source = find_published(meta, headline, region, lang, selectors)
+    # The page's own clock and links: the site's for its pages, the page's elsewhere.
+    zone = SITE_ZONE if on_site else None
+    is_article = None if on_site else article_link_test(url)
+    published, date_element, published_source = find_published(meta, headline, region, lang, selectors,
+                                                                zone, is_article)
     if published is None:
-        published, published_source = date_of_url(url), "url"
+        published, published_source = date_of_url(url, zone), "url"
     if published is None:
-        published, published_source = date_by_htmldate(text, url, extensive=not on_site), "htmldate"
+        published, published_source = date_by_htmldate(text, url, extensive=not on_site, zone=zone), "htmldate"
     if published is None:
         raise NotAnArticle("no publication date", missing="published", found={"title": title_source})
     found = {"title": title_source, "published": published_source}

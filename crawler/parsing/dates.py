@@ -1,5 +1,10 @@
 """Dates as the site prints them, read as site-local time (Asia/Almaty).
 
+Every reader takes the zone the page's clock is in: the site's for its own pages (a
+stamp in UTC is converted to Almaty), None for a page of another site, whose own local
+date is the one it declares or prints: a stamp keeps its offset, and a time printed
+without one gives no `at` (its offset is not known).
+
 `parse_site_date` tries precompiled patterns for every form seen on the site and on
 Kazakh news sites (English, Russian, Kazakh, numeric, ISO) and calls dateparser only
 when none matches: dateparser costs milliseconds a call, the patterns microseconds.
@@ -34,7 +39,7 @@ SITE_ZONE = _site_zone()
 
 @dataclass(frozen=True)
 class ParsedDate:
-    date: str  # YYYY-MM-DD, site-local
+    date: str  # YYYY-MM-DD, the page's local date
     at: str | None  # ISO 8601 with seconds and offset, None when no time was printed
 
 
@@ -73,33 +78,40 @@ _HAS_TIME = re.compile(_TIME)
 _HAS_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
-def _local(year, month, day, hour=None, minute=None, second=None) -> ParsedDate | None:
+def _local(year, month, day, hour=None, minute=None, second=None, zone=SITE_ZONE) -> ParsedDate | None:
+    """A date and time as printed on a clock in `zone` (None: a zone not known)."""
     try:
         moment = datetime(int(year), int(month), int(day), int(hour or 0),
-                          int(minute or 0), int(second or 0), tzinfo=SITE_ZONE)
+                          int(minute or 0), int(second or 0), tzinfo=zone)
     except ValueError:
         return None
-    at = moment.isoformat(timespec="seconds") if hour is not None else None
+    at = moment.isoformat(timespec="seconds") if hour is not None and zone is not None else None
     return ParsedDate(moment.date().isoformat(), at)
 
 
-def parse_iso(text: str) -> ParsedDate | None:
-    """An ISO 8601 date or date-time (metadata, `<time datetime>`), as site-local."""
+def _moment(moment: datetime, zone) -> ParsedDate:
+    """An instant with a known offset, on the clock of `zone` (None: its own offset)."""
+    if zone is not None:
+        moment = moment.astimezone(zone)
+    return ParsedDate(moment.date().isoformat(), moment.isoformat(timespec="seconds"))
+
+
+def parse_iso(text: str, zone=SITE_ZONE) -> ParsedDate | None:
+    """An ISO 8601 date or date-time (metadata, `<time datetime>`), on the clock of `zone`."""
     match = _ISO.search(text or "")
     if not match:
         return None
     if not match["tz"]:
         return _local(match["year"], match["num"], match["day"],
-                      match["hour"], match["minute"], match["second"])
+                      match["hour"], match["minute"], match["second"], zone)
     tz = "+00:00" if match["tz"] in ("Z", "UTC", "GMT") else match["tz"]
     if ":" not in tz:
         tz = tz[:3] + ":" + tz[3:]
     stamp = f"{match['year']}-{match['num']}-{match['day']}T{match['hour']}:{match['minute']}:{match['second'] or '00'}{tz}"
     try:
-        moment = datetime.fromisoformat(stamp).astimezone(SITE_ZONE)
+        return _moment(datetime.fromisoformat(stamp), zone)
     except ValueError:
         return None
-    return ParsedDate(moment.date().isoformat(), moment.isoformat(timespec="seconds"))
 
 
 def _hour(time: re.Match) -> int:
@@ -114,9 +126,9 @@ def _hour(time: re.Match) -> int:
 # parent that may add the time) and again on every list page of the day: ParsedDate is
 # frozen, so an answer can be handed out again.
 @lru_cache(maxsize=2048)
-def parse_fast(text: str) -> ParsedDate | None:
+def parse_fast(text: str, zone=SITE_ZONE) -> ParsedDate | None:
     """The first printed date in `text` in a known form, with its adjacent time if any."""
-    iso = parse_iso(text)
+    iso = parse_iso(text, zone)
     if iso:
         return iso
     for form in _DATE_FORMS:
@@ -126,8 +138,8 @@ def parse_fast(text: str) -> ParsedDate | None:
         month = int(match["num"]) if "num" in form.groupindex else _MONTH_STEMS[match["month"].lower()]
         time = _TIME_AFTER.search(text[match.end():]) or _TIME_BEFORE.search(text[:match.start()])
         if time:
-            return _local(match["year"], month, match["day"], _hour(time), time["minute"], time["second"])
-        return _local(match["year"], month, match["day"])
+            return _local(match["year"], month, match["day"], _hour(time), time["minute"], time["second"], zone)
+        return _local(match["year"], month, match["day"], zone=zone)
     return None
 
 
@@ -136,7 +148,7 @@ def parse_fast(text: str) -> ParsedDate | None:
 _KAZAKH_YEAR_FIRST = re.compile(r"(\d{4})\s*(?:ж\.|жыл[^\W\d_]*)\s+(\d{1,2})\s+([^\W\d_]{3})[^\W\d_]*", re.IGNORECASE)
 
 
-def parse_with_dateparser(text: str, lang: str | None) -> ParsedDate | None:
+def parse_with_dateparser(text: str, lang: str | None, zone=SITE_ZONE) -> ParsedDate | None:
     """The general (slow) reader; only texts with a four-digit year are tried, and only
     in a known language (`lang` None: not tried, guessing the language costs too much)."""
     if lang is None or len(text) > 120 or not _HAS_YEAR.search(text):
@@ -149,13 +161,12 @@ def parse_with_dateparser(text: str, lang: str | None) -> ParsedDate | None:
     if moment is None:
         return None
     if moment.tzinfo is not None:
-        moment = moment.astimezone(SITE_ZONE)
-        return ParsedDate(moment.date().isoformat(), moment.isoformat(timespec="seconds"))
+        return _moment(moment, zone)
     time = _HAS_TIME.search(text)
     return _local(moment.year, moment.month, moment.day,
-                  *((moment.hour, moment.minute, moment.second) if time else ()))
+                  *((moment.hour, moment.minute, moment.second) if time else (None, None, None)), zone)
 
 
-def parse_site_date(text: str, lang: str | None) -> ParsedDate | None:
+def parse_site_date(text: str, lang: str | None, zone=SITE_ZONE) -> ParsedDate | None:
     """A date (and time, when printed) as the site shows it, in any of its languages."""
-    return parse_fast(text) or parse_with_dateparser(text, lang)
+    return parse_fast(text, zone) or parse_with_dateparser(text, lang, zone)

@@ -71,13 +71,16 @@ def _json_ld_objects(data):
                 yield from _json_ld_objects(value)
 
 
+_LENIENT_JSON = json.JSONDecoder(strict=False)
+
+
 def _load_json(text: str):
-    """JSON-LD as pages write it: in comments or CDATA, with raw newlines in strings."""
-    text = text.strip()
+    """JSON-LD as pages write it: in comments or CDATA, with raw newlines in strings, and
+    with stray text after the document (a brace too many, a second object)."""
     for mark in ("<!--", "-->", "//<![CDATA[", "//]]>", "<![CDATA[", "]]>"):
         text = text.replace(mark, "")
     try:
-        return json.loads(text, strict=False)
+        return _LENIENT_JSON.raw_decode(text.strip())[0]
     except ValueError:
         return None
 

@@ -3,9 +3,10 @@
 Layers: the page's metadata (article:published_time, JSON-LD, microdata); then the
 date printed in the article header: elements after the headline, closest first, those
 whose class says "date" or "time" before the others, then the few elements just before
-the headline. Dates in links, sidebars, "read also" blocks and footers are never read,
-and the header scan ends where a "read also" block starts. Every candidate goes through
-the fast patterns first; dateparser only sees them if none matched.
+the headline. Dates in links to other articles, sidebars, "read also" blocks and footers
+are never read, and the header scan ends where a "read also" block starts (on the site's
+own pages a date in any link is another page's). Every candidate goes through the fast
+patterns first; dateparser only sees them if none matched.
 """
 from __future__ import annotations
 
@@ -14,14 +15,17 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from pmkz.crawler.parsing.dates import ParsedDate, parse_fast, parse_iso, parse_site_date, parse_with_dateparser
-from pmkz.crawler.parsing.dom import in_noise_or_link, lineage, spaced_text_of
-from pmkz.crawler.parsing.selectors import DATE_WORDS, class_words
+from pmkz.crawler.parsing.dates import (
+    SITE_ZONE, ParsedDate, parse_fast, parse_iso, parse_site_date, parse_with_dateparser,
+)
+from pmkz.crawler.parsing.dom import is_noise, lineage, spaced_text_of
+from pmkz.crawler.parsing.selectors import DATE_WORDS, NOISE_ROLES, NOISE_TAGS, class_words
 from pmkz.crawler.parsing.text import READ_ALSO, normalize_text
 from pmkz.crawler.parsing.urls import is_article_url
 
 _FOLLOWING = 80  # elements after the headline: its header, and some way into the body
 _PRECEDING = 15  # a date printed above the headline
+_HEADER = 10  # elements right after the headline: its byline and date row
 _MAX_DATE_TEXT = 100  # longer texts are prose that mentions a date, not a dateline
 # Compiled once: element.xpath() would compile the expression again on every page.
 _FOLLOWING_ELEMENTS = etree.XPath(f"following::*[position() <= {_FOLLOWING}]")
@@ -53,17 +57,44 @@ def _header_elements(anchor, region, selectors):
     yield from ((e, "structure") for e in reversed(preceding) if scope is None or scope in e.iterancestors())
 
 
-def _links_an_article(element) -> bool:
+def _links_an_article(element, is_article) -> bool:
     """A block that links another article is an item of a list, its date that item's."""
-    return any(is_article_url(a.get("href") or "") for a in element.iter("a"))
+    return any(is_article(a.get("href") or "") for a in element.iter("a"))
 
 
-def _texts(anchor, region, selectors):
-    """(text, element, source) of every candidate, skipping links and furniture."""
-    stop = lineage(anchor) if anchor is not None else None
+def _in_noise_or_link_away(element, stop, is_article, by_class: bool = True) -> bool:
+    """Whether the element sits in furniture or in a link that leads to another article
+    (`is_article` None: in any link), below `stop` (the anchor's lineage). `by_class`:
+    whether a class word makes furniture, or only a tag or role does."""
+    while element is not None and id(element) not in stop:
+        if element.tag == "a" and (is_article is None or is_article(element.get("href") or "")):
+            return True
+        if is_noise(element) if by_class else element.tag in NOISE_TAGS or element.get("role") in NOISE_ROLES:
+            return True
+        element = element.getparent()
+    return False
+
+
+def _is_list_item(element, stop, is_article) -> bool:
+    """The element links another article, or (off the site, `is_article` given) its
+    parent below `stop` does: a date there is that item's (`<div class="item"><a
+    href="...">Headline</a><span>date</span></div>`)."""
+    if _links_an_article(element, is_article or is_article_url):
+        return True
+    parent = element.getparent() if is_article is not None else None
+    return parent is not None and id(parent) not in stop and _links_an_article(parent, is_article)
+
+
+def _texts(anchor, region, selectors, is_article, elements=None):
+    """(text, element, source) of every candidate, skipping furniture and other articles'
+    links and list items. `elements`: (element, source) to read instead of the header's,
+    where a class word does not make furniture."""
+    stop = lineage(anchor) if anchor is not None else {}
     seen = set()
-    for element, source in _header_elements(anchor, region, selectors):
-        if element in seen or in_noise_or_link(element, stop) or _links_an_article(element):
+    by_class = elements is None
+    for element, source in elements if elements is not None else _header_elements(anchor, region, selectors):
+        if (element in seen or _in_noise_or_link_away(element, stop, is_article, by_class)
+                or _is_list_item(element, stop, is_article)):
             continue
         seen.add(element)
         text = normalize_text(spaced_text_of(element))
@@ -78,35 +109,47 @@ def _texts(anchor, region, selectors):
             yield stamp, element, source
 
 
-def _with_time_beside(found: ParsedDate, element) -> ParsedDate:
+def _with_time_beside(found: ParsedDate, element, zone) -> ParsedDate:
     """A date printed without time may have it in a sibling: `<span class="date">06.01.2026
     </span><span class="time">12:40</span>`; their parent reads "06.01.2026 12:40"."""
     parent = element.getparent()
     if found.at is not None or parent is None:
         return found
     text = normalize_text(spaced_text_of(parent))
-    fuller = parse_fast(text) if len(text) <= _MAX_DATE_TEXT else None
+    fuller = parse_fast(text, zone) if len(text) <= _MAX_DATE_TEXT else None
     return fuller if fuller is not None and fuller.date == found.date and fuller.at else found
 
 
-def find_printed_date(headline, region, lang, selectors, slow: bool = True):
+def find_printed_date(headline, region, lang, selectors, slow: bool = True, zone=SITE_ZONE, is_article=None):
     """(ParsedDate, element, source) of the date printed near the headline, or
     (None, None, None). `slow`: whether dateparser may try the texts the fast patterns
-    did not read."""
+    did not read. `zone`: the page's clock (dates.py); `is_article`: the page's test of
+    a link to another article, None on the site's own pages, where no date in a link is
+    the page's."""
+    anchor = headline if headline is not None else region
     tried = []
-    for text, element, source in _texts(headline if headline is not None else region, region, selectors):
-        found = parse_fast(text)
+    for text, element, source in _texts(anchor, region, selectors, is_article):
+        found = parse_fast(text, zone)
         if found:
-            return _with_time_beside(found, element), element, source
+            return _with_time_beside(found, element, zone), element, source
         tried.append((text, element, source))
     for text, element, source in tried if slow else ():
-        found = parse_with_dateparser(text, lang)
+        found = parse_with_dateparser(text, lang, zone)
         if found:
             return found, element, source
+    if slow and is_article is not None and anchor is not None:
+        # Elsewhere a page may print its date right under the headline in a row whose
+        # class names navigation (`<ul class="nav meta">`): read there as a last resort.
+        header = [(e, "structure") for e in _FOLLOWING_ELEMENTS(anchor)[:_HEADER]]
+        for text, element, source in _texts(anchor, region, selectors, is_article, header):
+            found = parse_fast(text, zone)
+            if found:
+                return _with_time_beside(found, element, zone), element, source
     return None, None, None
 
 
-def find_published(meta, headline, region, lang, selectors) -> tuple[ParsedDate | None, object, str | None]:
+def find_published(meta, headline, region, lang, selectors, zone=SITE_ZONE,
+                   is_article=None) -> tuple[ParsedDate | None, object, str | None]:
     """(publication date, the element that printed it or None, source).
 
     The printed date is looked for even when the metadata has one: its element must
@@ -116,8 +159,9 @@ def find_published(meta, headline, region, lang, selectors) -> tuple[ParsedDate 
     """
     declared = None
     if meta.published:
-        declared = parse_iso(meta.published) or parse_site_date(meta.published, lang)
-    printed, element, source = find_printed_date(headline, region, lang, selectors, slow=declared is None)
+        declared = parse_iso(meta.published, zone) or parse_site_date(meta.published, lang, zone)
+    printed, element, source = find_printed_date(headline, region, lang, selectors, slow=declared is None,
+                                                 zone=zone, is_article=is_article)
     if declared is None:
         return printed, element, source
     if printed is not None and printed.date == declared.date:
@@ -125,16 +169,16 @@ def find_published(meta, headline, region, lang, selectors) -> tuple[ParsedDate 
     return declared, None, meta.published_source
 
 
-def date_of_url(url: str) -> ParsedDate | None:
+def date_of_url(url: str, zone=SITE_ZONE) -> ParsedDate | None:
     """The date a URL's path spells out in full (year, month and day), else None: a
     last hint, since it may be the day the story was filed rather than published."""
     match = _URL_DATE.search(urlsplit(url).path)
     if not match:
         return None
-    return parse_fast(f"{match[1]}-{match[3]}-{match[4]}")
+    return parse_fast(f"{match[1]}-{match[3]}-{match[4]}", zone)
 
 
-def date_by_htmldate(html: str, url: str, extensive: bool) -> ParsedDate | None:
+def date_by_htmldate(html: str, url: str, extensive: bool, zone=SITE_ZONE) -> ParsedDate | None:
     """htmldate's publication date, for pages whose date nothing above found: it reads many more page layouts, at a cost.
     `extensive`: whether it may take any date in the text, which on the site's own
     pages, whose date forms the layers above know, is a copyright year on an error page."""
@@ -145,4 +189,4 @@ def date_by_htmldate(html: str, url: str, extensive: bool) -> ParsedDate | None:
         found = find_date(html, url=url, original_date=True, extensive_search=extensive)
     except Exception:  # a third-party reader's failure is no date, never a failed parse
         return None
-    return parse_fast(found) if found else None
+    return parse_fast(found, zone) if found else None

@@ -101,3 +101,52 @@ def non_article_reason(url: str) -> str | None:
     if _NEWS_LIST_PATH.match(path):
         return "a news list page, not an article"
     return None
+
+
+# Off the site's URL scheme an article link is told by its path: a slug of several words
+# (`/harbour-bridge-reopens-after-repairs/`), a shorter one under a date or number
+# (`/2019/11/18/bridge-reopens/`), or a long number (`/a/30657941.html`); and no segment
+# naming a list (`/tag/...`, `/author/...`).
+_LIST_SEGMENTS = frozenset((
+    "tag", "tags", "category", "categories", "author", "authors", "topic", "topics", "section",
+    "sections", "search", "page", "label", "labels", "archive", "archives", "feed", "rss", "user",
+    "users", "profile", "profiles",
+))
+_SLUG_WORDS = 4  # words of a slug: fewer is a section's name ("/news/", "/about-us/")
+_DATED_SLUG_WORDS = 2
+_WORD = re.compile(r"[^\W_]+")
+_LONG_NUMBER = re.compile(r"\d{5,}")
+_PAGE_SUFFIX = re.compile(r"\.(?:s?html?|php|aspx?|jsp)$", re.IGNORECASE)
+
+
+def _bare_host(netloc: str) -> str:
+    host = netloc.lower().rsplit("@", 1)[-1].split(":", 1)[0]
+    return host[4:] if host.startswith("www.") else host
+
+
+@lru_cache(maxsize=_URL_CACHE)
+def _elsewhere_article(page_url: str, href: str) -> bool:
+    url = join_url(page_url, href.strip())
+    parts, page = urlsplit(url), urlsplit(page_url)
+    if parts.scheme not in ("http", "https") or _bare_host(parts.netloc) != _bare_host(page.netloc):
+        return False
+    if parts.path.rstrip("/") == page.path.rstrip("/"):
+        return False  # the page itself (a permalink, a comment's anchor)
+    segments = [s for s in parts.path.lower().split("/") if s]
+    if not segments or not _LIST_SEGMENTS.isdisjoint(segments):
+        return False
+    if any(_LONG_NUMBER.search(s) for s in segments):
+        return True
+    words = [w for w in _WORD.findall(_PAGE_SUFFIX.sub("", segments[-1])) if not w.isdigit()]
+    dated = any(s.isdigit() for s in segments[:-1])
+    return len(words) >= (_DATED_SLUG_WORDS if dated else _SLUG_WORDS)
+
+
+def article_link_test(page_url: str):
+    """href -> whether it links another article, for a page at `page_url`.
+
+    The site's own pages know their article URLs (`is_article_url`); a page of another
+    site is judged by the shape of its links to its own host, the page itself excepted."""
+    if lang_of(page_url) is not None:
+        return is_article_url
+    return lambda href: _elsewhere_article(page_url, href)
