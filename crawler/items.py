@@ -45,6 +45,9 @@ class PageUnchanged(scrapy.Item):
     """The site answered 304 Not Modified to a conditional GET."""
 
     url = scrapy.Field()
+    # Filled by the images pipeline: the stored item's images that were missing.
+    images = scrapy.Field()
+    image_failures = scrapy.Field()
 
 
 class PageGone(scrapy.Item):

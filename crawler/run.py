@@ -15,14 +15,24 @@ from pathlib import Path
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from pmkz import config
+from pmkz.config import check_url
+from pmkz.crawler.parsing.selectors import load_selectors
 from pmkz.crawler.politeness import rate_settings
+from pmkz.crawler.process_guard import ProcessGuard
 from pmkz.site import LANGUAGES, parse_langs
 from pmkz.crawler.spiders.news import NewsSpider
 from pmkz.crawler.list_walk import DateWindow
 from pmkz.storage import Store, StorageError
+from pmkz.storage.connect import check_intact
+from pmkz.storage.crawl_lock import CrawlLock
 
 
 logger = logging.getLogger(__name__)
+
+
+# An answer that takes longer than this is no answer; larger is a typo (or inf).
+MAX_DOWNLOAD_TIMEOUT = 3600.0
 
 
 class CrawlError(Exception):
@@ -59,6 +69,7 @@ class CrawlSummary:
     requests: int
     retries: int  # of `requests`, how many repeated one that had failed
     error: str | None
+    exit_code: int | None = None  # 130 or 143 when SIGINT or SIGTERM stopped the crawl
 
     def line(self) -> str:
         return (
@@ -67,32 +78,47 @@ class CrawlSummary:
         )
 
 
-def check_options(options: CrawlOptions) -> None:
-    """Fail fast, before Scrapy starts, on anything that would break the crawl later."""
+def check_options(options: CrawlOptions, lock: CrawlLock | None = None) -> None:
+    """Fail fast, before Scrapy starts, on anything that would break the crawl later.
+
+    `lock`: taken before the database is opened; a refused crawl leaves no lock file."""
     try:
         parse_langs(options.langs)
         DateWindow.from_strings(options.since, options.until)
-        importlib.import_module("pmkz.crawler.settings")  # reads the limits from the environment
+        check_url(options.base_url, "--base-url")
+        config.from_env()  # every PMKZ_* setting, the webhook's too, before any work
+        settings = importlib.import_module("pmkz.crawler.settings")  # reads the limits from the environment
+        if settings.PMKZ_SELECTORS:
+            load_selectors(settings.PMKZ_SELECTORS)
     except ValueError as error:
         raise CrawlError(str(error)) from None
-    if options.download_timeout is not None and not options.download_timeout > 0:
-        raise CrawlError(f"--download-timeout must be a number of seconds above 0, not {options.download_timeout:g}")
-    if not options.base_url.startswith(("http://", "https://")):
-        raise CrawlError(f"--base-url must start with http:// or https://, not {options.base_url!r}")
-    try:
-        store = Store(options.db_path)
-    except StorageError as error:
-        raise CrawlError(str(error)) from None
-    try:
-        _check_writable_db(store)
-    finally:
-        store.close()
+    if options.download_timeout is not None and not 0 < options.download_timeout <= MAX_DOWNLOAD_TIMEOUT:
+        raise CrawlError(f"--download-timeout must be a number of seconds above 0 and at most"
+                         f" {MAX_DOWNLOAD_TIMEOUT:g}, not {options.download_timeout:g}")
+    # Folders first: a crawl refused for one of them leaves no new database behind.
     if options.images:
         _check_writable_dir(options.images_dir, "images dir")
     if options.warc:
         _check_writable_dir(warc_dir(options), "WARC dir")
     if options.log_file:
         _check_writable_dir(options.log_file.parent, "log dir")
+    try:
+        if lock:
+            lock.acquire()
+        store = Store(options.db_path)
+    except StorageError as error:
+        if lock:
+            lock.release(discard=True)
+        raise CrawlError(str(error)) from None
+    try:
+        _check_writable_db(store)
+        check_intact(store.db, store.path)
+    except (StorageError, CrawlError) as error:
+        if lock:
+            lock.release(discard=True)
+        raise CrawlError(str(error)) from None
+    finally:
+        store.close()
 
 
 def _check_writable_db(store: Store) -> None:
@@ -147,9 +173,19 @@ def crawl_settings(options: CrawlOptions) -> Settings:
 
 
 def run_crawl(options: CrawlOptions) -> CrawlSummary:
-    check_options(options)
+    lock = CrawlLock(options.db_path)
+    try:
+        return _run(options, lock)
+    finally:
+        lock.release()
+
+
+def _run(options: CrawlOptions, lock: CrawlLock) -> CrawlSummary:
+    check_options(options, lock)
     process = CrawlerProcess(crawl_settings(options))
     crawler = process.create_crawler(NewsSpider)
+    guard = ProcessGuard()
+    guard.install(crawler)
     startup_errors: list[str] = []
     process.crawl(
         crawler, base_url=options.base_url, langs=",".join(options.langs),
@@ -169,6 +205,7 @@ def run_crawl(options: CrawlOptions) -> CrawlSummary:
         retries=stats.get("retry/count", 0),
         error=stats.get("pmkz/error") if "pmkz/status" in stats else (
             startup_errors[0] if startup_errors else "the crawl stopped before it began; see the log"),
+        exit_code=guard.exit_code(),
     )
 
 

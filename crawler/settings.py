@@ -4,11 +4,16 @@ and so do the careful-client limits below (timeouts, retries, image hosts).
 `scrapy crawl news` reads this module through scrapy.cfg; `pmkz crawl` loads it and
 overrides the target, paths and log destination from its options.
 """
+import math
 import os
 
 from pmkz import config
 from pmkz.site import LANGUAGES
 from pmkz.crawler.politeness import rate_settings
+
+
+# No limit of ours is meaningful past a year of seconds: larger is a typo (or inf).
+MAX_SETTING = 366 * 24 * 3600
 
 
 def _number(name: str, default: float, integer: bool = False) -> float:
@@ -20,8 +25,9 @@ def _number(name: str, default: float, integer: bool = False) -> float:
         value = int(raw) if integer else float(raw)
     except ValueError:
         value = -1
-    if value < 0 or (value == 0 and not integer):
+    if not math.isfinite(value) or value > MAX_SETTING or value < 0 or (value == 0 and not integer):
         kind = "a whole number, 0 or more" if integer else "a number of seconds above 0"
+        kind += f", at most {MAX_SETTING}"
         raise ValueError(f"{name} must be {kind}, not {raw!r}")
     return value
 
@@ -69,7 +75,11 @@ DOWNLOADER_MIDDLEWARES = {
     "pmkz.crawler.middlewares.archive.ArchiveMiddleware": 950,
 }
 COOKIES_ENABLED = False
+# No consoles into a running crawl: Scrapy's telnet console, and its remote control
+# (an HTTP server that runs code, announced by a job file under ~/.local/state/scrapy
+# that a killed crawl leaves behind).
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 # Scrapy starts this many worker tasks for the output of every response (default 100).
 # A page yields one item or a list's ~20 requests, so 8 lose nothing and save the CPU
 # of starting the rest for every page.
@@ -97,6 +107,9 @@ PMKZ_WARC_MAX_BYTES = _number("PMKZ_WARC_MAX_BYTES", 1 << 30, integer=True) or 1
 # whose pages the next run fetches again.
 PMKZ_STORE_BATCH_ITEMS = _number("PMKZ_STORE_BATCH_ITEMS", 200, integer=True) or 1
 PMKZ_STORE_BATCH_SECONDS = _number("PMKZ_STORE_BATCH_SECONDS", 2.0)
+# How long an item waits for the database while another process holds its lock
+# (crawler/pipelines/store.py); past it the run stops as failed.
+PMKZ_LOCK_WAIT_SECONDS = _number("PMKZ_LOCK_WAIT_SECONDS", 120.0)
 
 LOG_LEVEL = "INFO"
 

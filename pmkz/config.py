@@ -3,9 +3,11 @@
 Facts about the site itself are in pmkz/site.py."""
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pmkz.site import LIVE_BASE_URL
 
@@ -24,11 +26,42 @@ class Config:
 
 
 def from_env(env: os._Environ | dict | None = None) -> Config:
+    """The settings; a value of the wrong type or range raises ValueError naming it."""
     env = os.environ if env is None else env
+    webhook_url = env.get("PMKZ_WEBHOOK_URL") or None
+    if webhook_url:
+        check_url(webhook_url, "PMKZ_WEBHOOK_URL")
+    base_url = env.get("PMKZ_BASE_URL", LIVE_BASE_URL).rstrip("/")
+    check_url(base_url, "PMKZ_BASE_URL")
     return Config(
         db_path=Path(env.get("PMKZ_DB", "data/pmkz.db")),
         images_dir=Path(env.get("PMKZ_IMAGES_DIR", "data/images")),
-        base_url=env.get("PMKZ_BASE_URL", LIVE_BASE_URL).rstrip("/"),
-        webhook_url=env.get("PMKZ_WEBHOOK_URL") or None,
-        webhook_backoff=float(env.get("PMKZ_WEBHOOK_BACKOFF", "1")),
+        base_url=base_url,
+        webhook_url=webhook_url,
+        webhook_backoff=_seconds(env, "PMKZ_WEBHOOK_BACKOFF", 1.0),
     )
+
+
+def check_url(url: str, name: str) -> str:
+    """An absolute http(s) URL with a host; ValueError naming the option otherwise."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # raises for a port that is not a number or out of range
+    except ValueError as error:
+        raise ValueError(f"{name} is not a valid URL ({error}): {url!r}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{name} must start with http:// or https:// and name a host, not {url!r}")
+    return url
+
+
+def _seconds(env, name: str, default: float, most: float = 3600.0) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not (0 <= value <= most):
+        raise ValueError(f"{name} must be a number of seconds from 0 to {most:g}, not {raw!r}")
+    return value

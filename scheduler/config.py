@@ -25,6 +25,11 @@ from pmkz import config as env_config
 from pmkz.site import LANGUAGES, SITE_TIMEZONE
 
 
+# Schedules and time limits: a second at least (a crawl cannot start faster), a year at most.
+MIN_MINUTES = 1 / 60
+MAX_MINUTES = 366 * 24 * 60
+
+
 class ConfigError(ValueError):
     """A configuration file that cannot be used; the message is one line."""
 
@@ -48,9 +53,20 @@ class DaemonConfig:
 
 
 def load(path: Path | None) -> DaemonConfig:
-    env = env_config.from_env()
+    try:
+        env = env_config.from_env()
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
     data = _read(path) if path else {}
     crawl, schedule = data.get("crawl", {}), data.get("schedule", {})
+    for name, table in (("crawl", crawl), ("schedule", schedule)):
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: [{name}] must be a table of settings, not {table!r}")
+    for name in ("base_url", "db", "images_dir"):
+        if name in crawl and not isinstance(crawl[name], str):
+            raise ConfigError(f"{path}: {name} must be a string, not {crawl[name]!r}")
+    if "langs" in crawl and not (isinstance(crawl["langs"], list) and all(isinstance(x, str) for x in crawl["langs"])):
+        raise ConfigError(f"{path}: langs must be a list of language codes, not {crawl['langs']!r}")
     unknown = (set(data) - {"crawl", "schedule"}) | (set(crawl) - {"base_url", "db", "images_dir", "langs"}) | (
         set(schedule) - {"incremental_every_minutes", "incremental_time_limit_minutes",
                          "full_daily_at", "full_time_limit_minutes"})
@@ -88,7 +104,11 @@ def _validate(config: DaemonConfig, path) -> None:
         raise ConfigError(f"{where}full_daily_at must be a time like 03:00, not {config.full_daily_at!r}")
     for name in ("incremental_every_minutes", "incremental_time_limit_minutes", "full_time_limit_minutes"):
         value = getattr(config, name)
-        if not isinstance(value, (int, float)) or value <= 0:
-            raise ConfigError(f"{where}{name} must be a positive number, not {value!r}")
-    if not config.base_url.startswith(("http://", "https://")):
-        raise ConfigError(f"{where}base_url must start with http:// or https://")
+        # bool is an int to Python; inf and nan are floats to TOML.
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not MIN_MINUTES <= value <= MAX_MINUTES:
+            raise ConfigError(f"{where}{name} must be a number of minutes from {MIN_MINUTES:.4f}"
+                              f" (a second) to {MAX_MINUTES} (a year), not {value!r}")
+    try:
+        env_config.check_url(config.base_url, "base_url")
+    except ValueError as error:
+        raise ConfigError(f"{where}{error}") from None

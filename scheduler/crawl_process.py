@@ -8,12 +8,14 @@ is recorded as failed.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import subprocess
 import sys
 import threading
 from datetime import datetime, timezone
 
+from pmkz.crawler.process_guard import PARENT_ENV
 from pmkz.scheduler.config import DaemonConfig
 from pmkz.storage import Store
 
@@ -40,8 +42,10 @@ class CrawlProcess:
     def run(self, time_limit_seconds: float) -> int:
         """Run the crawl to its end or its time limit; returns the exit code."""
         started = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+        # The child stops itself once this process is gone (crawler/process_guard.py).
         self.process = subprocess.Popen(
             self.command(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env={**os.environ, PARENT_ENV: str(os.getpid())},
         )
         try:
             out, err = self.process.communicate(timeout=time_limit_seconds)
@@ -64,7 +68,10 @@ class CrawlProcess:
         self.stopping.set()
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
-            threading.Timer(GRACE_SECONDS, self._kill_if_alive).start()
+            # A daemon thread: the daemon may exit as soon as the crawl has stopped.
+            timer = threading.Timer(GRACE_SECONDS, self._kill_if_alive)
+            timer.daemon = True
+            timer.start()
 
     def _kill_if_alive(self) -> None:
         if self.process.poll() is None:

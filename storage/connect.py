@@ -5,6 +5,7 @@ failed open never leaves a half-created file behind.
 """
 from __future__ import annotations
 
+import os
 import sqlite3
 import urllib.parse
 from pathlib import Path
@@ -42,6 +43,7 @@ def open_for_writing(path: str | Path, setup: Callable[[Database], None]) -> Dat
         raise StorageError(f"cannot open {path}: {exc}") from None
     try:
         _check_readable(db, path)
+        check_ours(db, path, ("items",))  # before anything is written to it
         db.enable_wal()
         # In WAL mode NORMAL cannot corrupt the file; a power cut may lose only the
         # last commits, which the next crawl fetches again. FULL costs an fsync each.
@@ -62,8 +64,10 @@ def open_for_writing(path: str | Path, setup: Callable[[Database], None]) -> Dat
 def open_for_reading(path: str | Path) -> Database:
     """Open an existing pmkz database; never creates a file.
 
-    Opened read-write (not `mode=ro`) only so that closing the last connection can clean
-    up the WAL side files; callers here never write.
+    Opened read-write (not `mode=ro`) where the file and its folder are writable, only so
+    that closing the last connection can clean up the WAL side files; callers here never
+    write. A database on a read-only mount or in a read-only folder is opened read-only
+    (immutable: no one can be writing it there, and SQLite could not create its side files).
     """
     path = Path(path)
     if not path.exists():
@@ -71,13 +75,14 @@ def open_for_reading(path: str | Path) -> Database:
     if not path.is_file():
         raise StorageError(f"{path} is not a database file")
     try:
-        db = _connect(path, "rw")
+        db = _connect(path, "rw") if writable(path) else _connect(path, "ro", immutable=True)
     except sqlite3.Error as exc:
         raise StorageError(f"cannot open {path}: {exc}") from None
     try:
         _check_readable(db, path)
         if not db["items"].exists():
             raise StorageError(f"{path} is not a pmkz database (no items table)")
+        check_ours(db, path, ("items",))
     except (sqlite3.Error, StorageError) as exc:
         db.close()
         if isinstance(exc, StorageError):
@@ -94,10 +99,57 @@ def _discard_new(path: Path, created: bool) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def _connect(path: Path, mode: str) -> Database:
+def writable(path: Path) -> bool:
+    """Whether SQLite may write the database file and create its side files beside it."""
+    for place in (path, path.resolve().parent):
+        if not os.access(place, os.W_OK):
+            return False
+        try:
+            if os.statvfs(place).f_flag & os.ST_RDONLY:
+                return False
+        except OSError:
+            return False
+    return True
+
+
+# What every pmkz database holds: a table made by another tool under one of these
+# names, or a database of other tables, is refused untouched.
+OUR_COLUMNS = {"items": {"url", "lang", "title", "published_date", "body", "content_hash", "status"},
+               "crawl_runs": {"id", "started", "status"}}
+
+
+def check_ours(db: Database, path: Path, tables: tuple[str, ...] = tuple(OUR_COLUMNS)) -> None:
+    """Refuse a database whose tables are not pmkz's (an empty one is fine)."""
+    present = [name for (name,) in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    if not present:
+        return
+    for table in tables:
+        wanted = OUR_COLUMNS[table]
+        if table not in present:
+            raise StorageError(f"{path} is not a pmkz database (it has tables, but no {table} table);"
+                               " pmkz leaves it untouched")
+        missing = wanted - {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+        if missing:
+            raise StorageError(f"{path} is not a pmkz database (its {table} table has no"
+                               f" {', '.join(sorted(missing))}); pmkz leaves it untouched")
+
+
+def check_intact(db: Database, path: Path) -> None:
+    """A damaged file (a bad sector, a copy cut short) is found before any work."""
+    try:
+        problems = [row[0] for row in db.execute("PRAGMA quick_check(3)")]
+    except sqlite3.DatabaseError as exc:
+        problems = [str(exc)]
+    if problems != ["ok"]:
+        raise StorageError(f"{path} is damaged ({problems[0]}); restore it from a backup,"
+                           f" or salvage it with: sqlite3 {path} .recover")
+
+
+def _connect(path: Path, mode: str, immutable: bool = False) -> Database:
     # A URI lets `mode=rw` refuse to create a missing file; quoting keeps `?` and `#`
     # in file names from being read as URI syntax.
-    uri = f"file:{urllib.parse.quote(str(path.resolve()))}?mode={mode}"
+    uri = f"file:{urllib.parse.quote(str(path.resolve()))}?mode={mode}" + ("&immutable=1" if immutable else "")
     conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS)
     return Database(conn)
 

@@ -14,19 +14,19 @@ from .schema import FAILURE_KINDS
 
 
 def record(db: Database, url: str, kind: str, error: str, *, run_id: int | None,
-           raw_path: str | None, now: str) -> None:
+           raw_path: str | None, now: str, item_url: str | None = None) -> None:
     """Upsert the failure of `url`: first_failed is kept, attempts counts up."""
     if kind not in FAILURE_KINDS:
         raise ValueError(f"failure kind must be one of {', '.join(FAILURE_KINDS)}, not {kind!r}")
     # A later attempt without a saved page keeps the page saved earlier.
     db.execute(
         "INSERT INTO failures (url, kind, error, first_failed, last_failed, attempts,"
-        " run_id, raw_html_path) VALUES (?, ?, ?, ?, ?, 1, ?, ?)"
+        " run_id, raw_html_path, item_url) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)"
         " ON CONFLICT(url) DO UPDATE SET kind = excluded.kind, error = excluded.error,"
         " last_failed = excluded.last_failed, attempts = attempts + 1,"
-        " run_id = excluded.run_id,"
+        " run_id = excluded.run_id, item_url = coalesce(excluded.item_url, item_url),"
         " raw_html_path = coalesce(excluded.raw_html_path, raw_html_path)",
-        [url, kind, error, now, now, run_id, raw_path],
+        [url, kind, error, now, now, run_id, raw_path, item_url],
     )
 
 
@@ -51,3 +51,9 @@ def urls(db: Database, kinds: tuple[str, ...]) -> list[str]:
     marks = ", ".join("?" for _ in kinds)
     return [url for (url,) in db.execute(
         f"SELECT url FROM failures WHERE kind IN ({marks}) ORDER BY first_failed", list(kinds))]
+
+
+def pages_to_save_again(db: Database) -> list[str]:
+    """Pages whose save failed, or one of whose image files could not be written."""
+    return [url for (url,) in db.execute(
+        "SELECT DISTINCT coalesce(item_url, url) FROM failures WHERE kind = 'save' ORDER BY first_failed")]

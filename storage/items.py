@@ -60,10 +60,13 @@ def save(db: Database, record: dict, *, etag: str | None, last_modified: str | N
     rowid, first_seen, last_changed, *rest = old
     stored = dict(zip(_READ, rest))
     previous = {c: stored[c] for c in VERSIONED_COLUMNS}
-    if previous["content_hash"] == row["content_hash"]:
+    # A re-parse compares with the text as stored, whatever its stored hash says.
+    stored_hash = content_hash(previous) if reparsed else previous["content_hash"]
+    if stored_hash == row["content_hash"]:
         # Only what moved: every column in SET rewrites the indexes that hold it.
         moved = [c for c in _KEPT_CURRENT if c in row and stored[c] != row[c]]
-        _update(db, row, moved if reparsed else ["last_seen", *moved])
+        if moved or not reparsed:
+            _update(db, row, moved if reparsed else ["last_seen", *moved])
         return "unchanged"
     (version,) = db.execute(
         "SELECT coalesce(max(version), 0) + 1 FROM item_versions WHERE item_url = ?",
@@ -142,6 +145,15 @@ def save_images(db: Database, item_url: str, rows: list[dict]) -> None:
         " ON CONFLICT (item_url, url) DO UPDATE SET path = excluded.path, sha1 = excluded.sha1",
         [(item_url, r["url"], r["path"], r["sha1"]) for r in rows],
     )
+
+
+def stored_images(db: Database, item_url: str) -> tuple[list[str], dict[str, str]]:
+    """The image URLs the stored item references, and url -> path of its stored images."""
+    row = db.execute("SELECT image_urls FROM items WHERE url = ?", [item_url]).fetchone()
+    if row is None:
+        return [], {}
+    paths = dict(db.execute("SELECT url, path FROM images WHERE item_url = ?", [item_url]).fetchall())
+    return json.loads(row[0] or "[]"), paths
 
 
 def image_row(db: Database, url: str) -> dict | None:

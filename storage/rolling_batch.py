@@ -6,6 +6,10 @@ commit every `max_items` items or once `max_seconds` have passed since the batch
 began (checked as items arrive), and at close. Each item is a savepoint inside the
 batch, so an item is written whole or not at all; a kill loses the uncommitted items
 only, whose URLs are then unknown and are fetched again by the next run.
+
+`on_commit` is called after each commit and `on_discard` when an error ended the open
+transaction (a full disk, an I/O error: SQLite rolls it all back), so that the caller
+counts only what was stored.
 """
 from __future__ import annotations
 
@@ -18,8 +22,12 @@ from .store import Store
 
 class RollingBatch:
     def __init__(self, store: Store, max_items: int = 200, max_seconds: float = 2.0,
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.monotonic,
+                 on_commit: Callable[[], None] = lambda: None,
+                 on_discard: Callable[[], None] = lambda: None):
         self.store = store
+        self.on_commit = on_commit
+        self.on_discard = on_discard
         self.max_items = max_items
         self.max_seconds = max_seconds
         self.clock = clock
@@ -39,8 +47,18 @@ class RollingBatch:
             self._batch = self.store.batch()
             self._batch.__enter__()
             self._items, self._began = 0, self.clock()
-        with self.store.batch():
-            yield self.store
+        try:
+            with self.store.batch():
+                yield self.store
+        except BaseException:
+            if not self.store.db.conn.in_transaction:
+                self._end(_Discarded())  # the error ended the whole transaction
+                self.on_discard()
+            elif self._items == 0:
+                # Nothing pending: begin afresh next time, since a transaction holding an
+                # old read snapshot can never take the write lock another process released.
+                self._end(_Discarded())
+            raise
         self._items += 1
         if self._items >= self.max_items or self.clock() - self._began >= self.max_seconds:
             self.commit()
@@ -50,7 +68,26 @@ class RollingBatch:
         batch, self._batch = self._batch, None
         self._items = 0
         if batch is not None:
-            batch.__exit__(None, None, None)
+            try:
+                batch.__exit__(None, None, None)
+            except BaseException:
+                self.on_discard()
+                raise
+            self.on_commit()
+
+    def _end(self, error: BaseException) -> None:
+        """Roll back the open batch."""
+        batch, self._batch = self._batch, None
+        self._items = 0
+        if batch is not None:
+            try:
+                batch.__exit__(type(error), error, None)
+            except _Discarded:
+                pass
 
     def close(self) -> None:
         self.commit()
+
+
+class _Discarded(Exception):
+    """Rolls back the open batch."""

@@ -10,10 +10,12 @@ from sqlite_utils import Database
 ITEM_STATUSES = ("live", "gone")
 # `degraded`: the run completed but breached a health threshold (crawler/health).
 RUN_STATUSES = ("running", "ok", "degraded", "failed", "interrupted")
-FAILURE_KINDS = ("fetch", "parse", "image")
+# `save`: fetched, but the page or an image file of it could not be written (a full
+# disk); the next run fetches the page again.
+FAILURE_KINDS = ("fetch", "parse", "image", "save")
+# `returned`: a page marked gone answers again (storage/revisits.py).
 # `reparsed`: `pmkz reparse` derived a different record from the same archived response
 # (a parser correction, never an edit on the site).
-# `returned`: a page marked gone answers again (storage/revisits.py).
 EVENTS = ("new", "changed", "gone", "returned", "reparsed")
 RUN_COUNTS = ("new", "changed", "unchanged", "gone", "failed")
 
@@ -119,6 +121,10 @@ def ensure_schema(db: Database) -> None:
         db["list_walks"].create({"lang": str, "completed": str}, pk="lang", if_not_exists=True)
         # Until then, where an interrupted walk resumes (crawler/list_cursor.py).
         db["list_cursors"].create({"lang": str, "url": str, "saved": str}, pk="lang", if_not_exists=True)
+        # When each item's page was last checked: the revisit policy's state
+        # (crawler/revisit.py); the index serves the hourly budget's count.
+        db["revisits"].create({"url": str, "checked": str}, pk="url", not_null=["checked"], if_not_exists=True)
+        db["revisits"].create_index(["checked"], if_not_exists=True)
         db["captures"].create(
             CAPTURE_COLUMNS, pk="id",
             not_null=["url", "fetched_at", "record_type", "warc_file", "warc_offset", "warc_length"],
@@ -127,10 +133,6 @@ def ensure_schema(db: Database) -> None:
         # The newest capture of a page; the end of the indexed records of a file.
         db["captures"].create_index(["url"], if_not_exists=True)
         db["captures"].create_index(["warc_file"], if_not_exists=True)
-        # When each item's page was last checked: the revisit policy's state
-        # (crawler/revisit.py); the index serves the hourly budget's count.
-        db["revisits"].create({"url": str, "checked": str}, pk="url", not_null=["checked"], if_not_exists=True)
-        db["revisits"].create_index(["checked"], if_not_exists=True)
         db["failures"].create(
             {"url": str, "kind": str, "error": str, "first_failed": str,
              "last_failed": str, "attempts": int, "run_id": int, "raw_html_path": str},
@@ -139,7 +141,9 @@ def ensure_schema(db: Database) -> None:
             if_not_exists=True,
         )
     # item_versions.note: what a version row marks besides an edit (a return after gone).
+    # failures.item_url: the page an image belongs to.
     _add_new_columns(db, {"items": ITEM_COLUMNS, "crawl_runs": {"health": str},
+                          "failures": {"item_url": str},
                           "item_versions": {"note": str, **{c: ITEM_COLUMNS[c] for c in VERSIONED_COLUMNS}}})
     if not db["items_fts"].exists():
         _enable_fts(db)

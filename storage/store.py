@@ -224,13 +224,14 @@ class Store:
 
     def record_failure(self, url: str, kind: str, error: str, *, run_id: int | None,
                        raw_html: bytes | None = None, raw_dir: Path | None = None,
-                       now: Stamp = None) -> None:
-        """Upsert a failure ('fetch', 'parse' or 'image'); keeps raw_html under raw_dir."""
+                       item_url: str | None = None, now: Stamp = None) -> None:
+        """Upsert a failure ('fetch', 'parse', 'image' or 'save'); keeps raw_html under
+        raw_dir. `item_url`: the page an image belongs to."""
         raw_path = None
         if raw_html is not None and raw_dir is not None:
             raw_path = failures.save_raw_html(url, raw_html, Path(raw_dir))
         failures.record(self.db, url, kind, error, run_id=run_id, raw_path=raw_path,
-                        now=utc_stamp(now))
+                        item_url=item_url, now=utc_stamp(now))
 
     def clear_failure(self, url: str) -> bool:
         return failures.clear(self.db, url) > 0
@@ -241,6 +242,14 @@ class Store:
 
     def failed_urls(self, kinds: tuple[str, ...]) -> list[str]:
         return failures.urls(self.db, kinds)
+
+    def pages_to_save_again(self) -> list[str]:
+        """Pages that could not be saved whole (the page, or one of its image files)."""
+        return failures.pages_to_save_again(self.db)
+
+    def stored_images(self, item_url: str) -> tuple[list[str], dict[str, str]]:
+        """The image URLs a stored item references, and url -> path of those stored."""
+        return items.stored_images(self.db, item_url)
 
     # Runs ------------------------------------------------------------------------
 

@@ -7,7 +7,13 @@ atomically under a name from the hash of its URL, and its sha1 taken. The item g
 with `images` (url, path, sha1 of each stored image) and `image_failures` (url and a
 one-line reason for each image that failed or was refused), which the store pipeline
 writes; an article whose images did not all arrive keeps no validators, so its next
-visit is a full GET that tries them again.
+visit is a full GET that tries them again. An image file that cannot be written (a full
+disk) is a failure of kind `save`: the store pipeline records it with its page, and the
+next run fetches that page again.
+
+A page that answers 304 Not Modified still gets the images its stored item references
+but that are missing on disk or were never fetched (a crawl with --no-images, a file
+deleted): they are fetched on the item's next visit.
 
 Not Scrapy's FilesPipeline: its bookkeeping (fingerprints, waiting lists, a cached
 result per image) costs the crawl's thread more than the download itself; this fetches
@@ -21,9 +27,10 @@ from pathlib import Path
 from scrapy import Request
 from scrapy.http.request import NO_CALLBACK
 
-from pmkz.crawler.items import ArticleItem
+from pmkz.crawler.items import ArticleItem, PageUnchanged
 from pmkz.crawler.middlewares.errors import plain
 from pmkz.crawler.middlewares.hosts import IMAGE_META, SiteHosts
+from pmkz.crawler.pipelines.store import StorePipeline
 from pmkz.storage.images import image_path, remove_dead_partials, sha1_of_file, write_image
 
 STATS = "pmkz/images/"
@@ -47,15 +54,31 @@ class OriginalImagesPipeline:
             spider.logger.info("Removed %d image files left half-written by an earlier crawl", removed)
 
     async def process_item(self, item):
-        # Only articles carry images; 304s, gone pages and failures pass straight through.
+        # Articles carry images, and 304s the stored item's; gone pages and failures pass.
+        if isinstance(item, PageUnchanged):
+            return await self._fill_in(item)
         if not isinstance(item, ArticleItem):
             return item
         urls = list(dict.fromkeys(item.get("image_urls") or []))
+        return await self._images(item, urls)
+
+    async def _fill_in(self, item):
+        """The stored item's images that are missing on disk or were never fetched."""
+        store = self.crawler.get_item_pipeline(StorePipeline).store
+        urls, stored = store.stored_images(item["url"])
+        missing = [url for url in dict.fromkeys(urls)
+                   if url not in stored or not (self.root / stored[url]).is_file()]
+        if missing:
+            self.crawler.stats.inc_value(STATS + "filled_in", len(missing))
+            await self._images(item, missing)
+        return item
+
+    async def _images(self, item, urls: list[str]):
         fetchable = [url for url in urls if self.hosts.image_allowed(url)]
         results = await asyncio.gather(*(self._image(url) for url in fetchable))
         stored = [result for result in results if "sha1" in result]
         failed = [result for result in results if "error" in result]
-        if failed:
+        if failed and isinstance(item, ArticleItem):
             item["etag"] = item["last_modified"] = None
         failed += [{"url": url, "error": self.hosts.refusal(url, image=True)}
                    for url in urls if url not in fetchable]
@@ -86,6 +109,11 @@ class OriginalImagesPipeline:
             return {"url": url, "error": "an empty file"}
         # On a thread: a safe write (write, fsync, rename) waits for the disk, and the
         # reactor goes on downloading meanwhile.
-        sha1 = await asyncio.to_thread(write_image, self.root, relative, response.body)
+        try:
+            sha1 = await asyncio.to_thread(write_image, self.root, relative, response.body)
+        except OSError as error:
+            stats.inc_value(STATS + "not_written")
+            return {"url": url, "kind": "save",
+                    "error": f"cannot write the image file: {error.strerror or error}"}
         stats.inc_value(STATS + "downloaded")
         return {"url": url, "path": relative, "sha1": sha1}

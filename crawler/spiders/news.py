@@ -104,7 +104,8 @@ class NewsSpider(Spider):
         if self.revisiting:
             for known_url in self.revisit_plan():
                 yield self.article_request(known_url)
-        for failed_url in store.failed_urls(("fetch", "parse")):
+        # Pages that failed, and pages that could not be saved whole (a full disk).
+        for failed_url in [*store.failed_urls(("fetch", "parse")), *store.pages_to_save_again()]:
             if is_article_url(failed_url) and lang_of(failed_url) in self.langs:
                 yield self.article_request(failed_url)
 

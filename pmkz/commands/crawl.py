@@ -1,6 +1,8 @@
 """`pmkz crawl`: one crawl run into SQLite, ending with a one-line summary."""
 from __future__ import annotations
 
+import signal
+import sys
 from pathlib import Path
 
 import click
@@ -56,6 +58,11 @@ def command(base_url, db_path, images_dir, langs, full, since, until, no_images,
     click.echo(summary.line())
     if summary.run_id is not None:
         _notify(db_path, summary.run_id, feeds_dir or db_path.parent / "feeds", base_url, options.langs)
+    if summary.exit_code:
+        # Stopped by SIGINT or SIGTERM: 130 or 143, as shells expect of an interrupted command.
+        why = summary.error if summary.status == "failed" else "the run did not complete"
+        click.echo(f"pmkz crawl: stopped by {signal.Signals(summary.exit_code - 128).name}: {why}", err=True)
+        sys.exit(summary.exit_code)
     if summary.status == "failed":
         raise CommandError("crawl", summary.error)
 
