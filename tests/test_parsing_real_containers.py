@@ -64,3 +64,11 @@ def test_control_characters_removed():
 def test_deep_nesting_keeps_the_body():
     deep = "<div>" * 300 + f"<p>{ONE}</p><p>{TWO}</p>" + "</div>" * 300
     assert body(deep) == [ONE, TWO]
+
+
+def test_a_list_of_teasers_in_a_ul_is_no_body():
+    teasers = "".join(
+        f"<li><a href='/story/another-story-from-the-city-{n}'>Other story number {n}</a><span>The first lines of "
+        f"another story, number {n}, which goes on for a while before it is cut...</span></li>" for n in range(6))
+    assert body(f"<div class='ticker'><ul>{teasers}</ul></div>"
+                f"<div class='story'><p>{ONE}</p><p>{TWO}</p><p>{THREE}</p></div>") == [ONE, TWO, THREE]

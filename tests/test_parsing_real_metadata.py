@@ -135,6 +135,33 @@ def test_headline_is_not_an_h1_in_a_box_inside_the_article():
     assert record["body"].startswith("The harbour bridge reopened")
 
 
+def test_an_h1_naming_the_site_is_no_headline():
+    html = ("<html><head><title>Harbour bridge reopens | Example News</title>"
+            "<meta property='og:site_name' content='Example News'></head><body><h1>Example News</h1>"
+            f"<div class='story'><h2>Harbour bridge reopens</h2><p>November 18, 2019</p>{PROSE}</div></body></html>")
+    record = parse_article(html, URL)
+    assert (record["title"], record["published_date"]) == ("Harbour bridge reopens", "2019-11-18")
+    assert record["body"].startswith("The harbour bridge reopened")
+
+
+def test_an_h1_linking_another_article_is_no_headline():
+    html = ("<html><head><meta property='og:title' content='Harbour bridge reopens'></head><body><article>"
+            "<h1>Harbour bridge reopens</h1><p>November 18, 2019</p><div class='text'>"
+            f"{PROSE}<p>Read also</p><h1><a href='/story/ferry-timetable-changes-for-the-winter'>Ferry timetable "
+            "changes</a></h1><p>More prose follows the link and it is part of the story as well.</p></div>"
+            "</article></body></html>")
+    record = parse_article(html, URL)
+    assert record["title"] == "Harbour bridge reopens"
+    assert record["body"].startswith("The harbour bridge reopened")
+
+
+def test_of_several_h1s_the_one_printing_the_metadata_title():
+    html = ("<html><head><meta property='og:title' content='Harbour bridge reopens'></head><body>"
+            "<div class='promo'><h1>Winter sale on all subscriptions</h1></div><article><h1>Harbour bridge "
+            f"reopens</h1><p>November 18, 2019</p>{PROSE}</article></body></html>")
+    assert parse_article(html, URL)["title"] == "Harbour bridge reopens"
+
+
 @pytest.mark.parametrize("lang, expected", [("en-GB", "en"), ("ru", "ru"), ("kk-KZ", "kk"), ("de", None)])
 def test_language_from_html_lang_off_the_site(lang, expected):
     record = parsed("<meta name='date' content='2019-11-18'>", lang=lang)

@@ -25,7 +25,7 @@ from pmkz.crawler.parsing.selectors import KNOWN, Selectors
 from pmkz.crawler.parsing.text import GALLERY_TITLES, normalize_text, strip_site_suffix
 from pmkz.crawler.parsing.translations import find_translations, lang_of_code
 from pmkz.crawler.parsing.urls import (
-    article_link_test, canonical_url, category_of, lang_of, non_article_reason, site_id_of,
+    article_link_test, canonical_url, category_of, is_article_url, lang_of, non_article_reason, site_id_of,
 )
 
 # Any of these near the start says the text is HTML at all (not an image, PDF or JSON).
@@ -87,13 +87,13 @@ def _reads_as_prose(paragraphs: list[str]) -> bool:
     return in_sentences >= _MIN_BODY and 2 * in_sentences >= sum(map(len, paragraphs))
 
 
-def _body_container(root, selectors: Selectors):
+def _body_container(root, selectors: Selectors, is_article):
     """(element holding the body, source, whether the page is a list of teasers): a
     configured body selector that holds text, else the structural finder's choice."""
     for selector, element in selectors.matches("body", root):
         if normalize_text(text_of(element)):
             return element, f"selector:{selector}", False
-    container, lists = find_container(root)
+    container, lists = find_container(root, is_article)
     return container, "structure", container is None and lists
 
 
@@ -121,14 +121,14 @@ def parse_article(html: str | bytes, url: str, encoding: str | None = None, *,
     lang = lang_of(url) if on_site else lang_of_code(meta.language)
     prepare(root)
 
-    container, body_source, a_list = _body_container(root, selectors)
-    title, headline, title_source = find_headline(root, container, meta, selectors)
-    if not title:
-        raise NotAnArticle("no headline", missing="title")
-    region = common_ancestor(headline, container) if headline is not None and container is not None else container
     # The page's own clock and links: the site's for its pages, the page's elsewhere.
     zone = SITE_ZONE if on_site else None
     is_article = None if on_site else article_link_test(url)
+    container, body_source, a_list = _body_container(root, selectors, is_article or is_article_url)
+    title, headline, title_source = find_headline(root, container, meta, selectors, is_article)
+    if not title:
+        raise NotAnArticle("no headline", missing="title")
+    region = common_ancestor(headline, container) if headline is not None and container is not None else container
     published, date_element, published_source = find_published(meta, headline, region, lang, selectors,
                                                                 zone, is_article)
     if published is None:

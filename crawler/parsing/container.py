@@ -24,6 +24,8 @@ _PASS_UP_TAGS = frozenset(("blockquote", "li", "ul", "ol"))
 # never reach Python. Written as one absolute descendant step, and with the cheap blank
 # test before the ancestor walk, it costs a third less than `//body//text()[...]`.
 _PROSE_TEXTS = etree.XPath("/descendant::body/descendant::text()[normalize-space()][not(ancestor::a)]")
+# The same, under one element: a list's text, which scores for the block holding it.
+_LOOSE_TEXTS = etree.XPath("descendant::text()[normalize-space()][not(ancestor::a)]")
 # Blocks whose loose text is prose of their own.
 _LOOSE_HOLDERS = frozenset(("div", "section", "article", "main", "td", "th", "center", "font", "dd"))
 # Furniture by tag only: a class word on a page wrapper must not hide the article. Still
@@ -37,6 +39,7 @@ _COMMENT_WORDS = frozenset(("comment", "comments", "disqus", "respond", "replies
 # only when the siblings together hold a good share of what the container holds.
 _MIN_SIBLING = 40
 _SIBLING_SHARE = 0.3
+_LIST_TAGS = frozenset(("ul", "ol"))
 
 
 def _credited(element):
@@ -103,14 +106,14 @@ def _subtree_totals(scores) -> dict:
     return totals
 
 
-def _joins(sibling) -> bool:
+def _joins(sibling, is_article) -> bool:
     """A sibling wrapper may be more of the body: not furniture, not the article's
     header (it holds the headline, and the lead is no body), not a run of teasers."""
     return (not is_noise(sibling) and next(sibling.iter("h1"), None) is None
-            and not _is_run_of_teasers(sibling))
+            and not _is_run_of_teasers(sibling, is_article))
 
 
-def _grow(best, totals):
+def _grow(best, totals, is_article):
     """Widen the container to the common parent of sibling wrappers of prose. Beside the
     container any sibling joins that holds a good share of the text; further up, past
     wrappers holding nothing else, only siblings of the wrapper's own tag and class (one
@@ -122,7 +125,7 @@ def _grow(best, totals):
         others = sum(
             score for child in parent
             if child is not node and (score := totals.get(child, 0)) >= _MIN_SIBLING
-            and (like is None or (child.tag, child.get("class")) == like) and _joins(child)
+            and (like is None or (child.tag, child.get("class")) == like) and _joins(child, is_article)
         )
         if others >= _SIBLING_SHARE * total:
             best, total = parent, total + others
@@ -133,9 +136,10 @@ def _grow(best, totals):
     return best
 
 
-def find_container(root) -> tuple[object, bool]:
+def find_container(root, is_article=is_article_url) -> tuple[object, bool]:
     """(the element holding the article's paragraphs, or None; whether prose was passed
-    over as lists of other articles' teasers): None and True is a list page."""
+    over as lists of other articles' teasers): None and True is a list page.
+    `is_article`: the page's test of a link to another article (urls.article_link_test)."""
     scores = paragraph_scores(root)
     totals = _subtree_totals(scores)
     lists: list = []
@@ -146,8 +150,8 @@ def find_container(root) -> tuple[object, bool]:
         furniture = _in_furniture(candidate)
         if furniture and in_furniture is not None:
             continue
-        container = _grow(candidate, totals)
-        if looks_like_list(container):
+        container = _grow(candidate, totals, is_article)
+        if looks_like_list(container, totals, is_article):
             lists.append(container)
         elif not furniture:
             if in_furniture is not None and in_furniture[1] > scores[candidate]:
@@ -158,13 +162,13 @@ def find_container(root) -> tuple[object, bool]:
     return (in_furniture[0] if in_furniture is not None else None), bool(lists)
 
 
-def _links_one_article(element) -> bool:
+def _links_one_article(element, is_article) -> bool:
     """True when the element links exactly one article (however many times); the walk
     stops at a second one."""
     found = None
     for anchor in element.iter("a"):
         href = anchor.get("href")
-        if href and is_article_url(href):
+        if href and is_article(href):
             url = canonical_url(href)
             if found is None:
                 found = url
@@ -173,7 +177,7 @@ def _links_one_article(element) -> bool:
     return found is not None
 
 
-def _is_run_of_teasers(box) -> bool:
+def _is_run_of_teasers(box, is_article) -> bool:
     """True when at least 3 and at least half of the box's children each link one
     article. Counting stops once the answer is known: an article body's paragraphs
     rarely link any, and each test walks a child's links."""
@@ -181,7 +185,7 @@ def _is_run_of_teasers(box) -> bool:
     needed = max(3, (len(children) + 1) // 2)
     spare = len(children) - needed  # children that may fail before the answer is no
     for child in children:
-        if _links_one_article(child):
+        if _links_one_article(child, is_article):
             needed -= 1
             if needed == 0:
                 return True
@@ -192,7 +196,12 @@ def _is_run_of_teasers(box) -> bool:
     return False
 
 
-def looks_like_list(container) -> bool:
+def looks_like_list(container, totals, is_article) -> bool:
     """True when the "body" is a run of items each linking one other article: a list
-    page's teasers, or a sidebar's, which an article's text never is."""
-    return any(box is not None and _is_run_of_teasers(box) for box in (container, container.getparent()))
+    page's teasers, or a sidebar's, which an article's text never is. The items may be
+    the container's children, its parent's, or those of a list holding most of its text
+    (a `<ul>` of teasers inside a `<div>`)."""
+    lists = [child for child in container if child.tag in _LIST_TAGS
+             and 2 * sum(len(text.strip()) for text in _LOOSE_TEXTS(child)) > totals.get(container, 0)]
+    return any(box is not None and _is_run_of_teasers(box, is_article)
+               for box in (container, container.getparent(), *lists))

@@ -1,7 +1,9 @@
 """The headline users want: the article's own h1, else the page's metadata.
 
 Never a page name: galleries carry `<title>Images | primeminister.kz</title>` and
-og:title "Images", and a site logo may be an h1 too.
+og:title "Images", and a site logo may be an h1 too (a linked image, a link home, the
+site's name as `<title>` and og:site_name give it). Of several h1s the one that prints
+the metadata's title wins, and an h1 that links another article is that article's.
 """
 from __future__ import annotations
 
@@ -19,6 +21,9 @@ _HOME_PATH = re.compile(r"^/?(?:ru|kz|kk|en)?/?$")
 # Reached through the attribute (`//@aria-level/parent::*`): libxml2 then tests only
 # elements that carry it, where `//*[@aria-level]` tests every element (40% slower).
 _TOP_HEADINGS = etree.XPath("//h1 | //@aria-level[.='1']/parent::*[@role='heading']")
+_TITLE_PARTS = re.compile(r"\s+[|—–-]\s+")  # as text.strip_site_suffix cuts a `<title>`
+# Shorter than this, one title inside another is a coincidence, not the same headline.
+_MIN_CONTAINED = 20
 
 
 def _is_logo(h1) -> bool:
@@ -30,6 +35,67 @@ def _is_logo(h1) -> bool:
 
 def _usable(text: str) -> bool:
     return bool(text) and not is_generic_title(text)
+
+
+def _meta_titles(meta, site_names: set[str]) -> list[tuple[str, str]]:
+    """(source, title) of the metadata's headlines, the site's name cut off."""
+    return [(source, _without_site_name(normalize_text(strip_site_suffix(candidate or "")), site_names))
+            for source, candidate in (("json-ld", meta.ld_headline), ("og:title", meta.og_title),
+                                      ("twitter:title", meta.twitter_title), ("title", meta.html_title))]
+
+
+def _without_site_name(title: str, site_names: set[str]) -> str:
+    """"Headline | Example News" -> "Headline": parts at either end that name the site go."""
+    while separators := list(_TITLE_PARTS.finditer(title)):
+        last, first = separators[-1], separators[0]
+        if title[last.end():].casefold() in site_names:
+            title = title[:last.start()]
+        elif title[:first.start()].casefold() in site_names:
+            title = title[first.end():]
+        else:
+            break
+    return title
+
+
+def _same_title(text: str, titles: set[str]) -> bool:
+    """The text is one of the titles (case aside), or one holds the other: metadata
+    titles are often cut short or carry a suffix."""
+    text = text.casefold()
+    return text in titles or len(text) >= _MIN_CONTAINED and any(
+        len(title) >= _MIN_CONTAINED and (text in title or title in text) for title in titles)
+
+
+def _site_names(meta) -> set[str]:
+    """The site's name as the page gives it: og:site_name, and the shorter parts of a
+    `<title>` cut by separators ("Headline | Site Name")."""
+    names = {normalize_text(meta.site_name).casefold()} if meta.site_name else set()
+    parts = [normalize_text(part).casefold() for part in _TITLE_PARTS.split(meta.html_title or "")]
+    if len(parts) > 1:
+        parts.remove(max(parts, key=len))
+        names.update(part for part in parts if part)
+    return names
+
+
+def _links_elsewhere(h1, is_article) -> bool:
+    """The h1 is wholly a link to another article ("read also" set as a heading)."""
+    if any(is_article(a.get("href") or "") for a in h1.iterancestors("a")):
+        return True
+    linked = [a for a in h1.iter("a") if is_article(a.get("href") or "")]
+    return bool(linked) and (len(normalize_text("".join(t for a in linked for t in a.itertext())))
+                             >= len(normalize_text(text_of(h1))))
+
+
+def _printed_title(root, titles: list[tuple[str, str]]):
+    """(text, element, source) of a lower heading that prints the metadata's title, or
+    None: the page's headline set in an h2 under an h1 that names the site."""
+    wanted = {title.casefold(): source for source, title in titles if _usable(title)}
+    if not wanted:
+        return None
+    for element in root.iter("h2", "h3"):
+        text = normalize_text(text_of(element))
+        if text.casefold() in wanted and not in_noise_or_link(element):
+            return text, element, f"meta:{wanted[text.casefold()]}"
+    return None
 
 
 def _nearest(candidates, container):
@@ -49,27 +115,35 @@ def _nearest(candidates, container):
     return min(candidates, key=distance)
 
 
-def find_headline(root, container, meta, selectors):
+def find_headline(root, container, meta, selectors, is_article=None):
     """(headline text, its element or None, source), or (None, None, None) when the page
     has none. Source: "selector:<selector>", "h1", or "meta:<where>".
 
     The page's own heading comes before its metadata here: photo reports carry the
-    generic og:title "Images", and metadata titles are often shortened.
+    generic og:title "Images", and metadata titles are often shortened. `is_article`:
+    the page's test of a link to another article, off the site's own pages.
     """
     for selector, element in selectors.matches("title", root):
         text = normalize_text(text_of(element))
         if _usable(text) and not in_noise_or_link(element):
             return text, element, f"selector:{selector}"
+    site_names = _site_names(meta)
+    titles = _meta_titles(meta, site_names)
+    folded = {title.casefold() for _, title in titles if title}
+    site_names -= folded
     h1s = []
     for element in _TOP_HEADINGS(root):
         text = normalize_text(text_of(element))
-        if _usable(text) and not _is_logo(element):
+        if (_usable(text) and not _is_logo(element) and text.casefold() not in site_names
+                and not (is_article is not None and _links_elsewhere(element, is_article))):
             h1s.append((text, element))
     if h1s:
-        return (*_nearest(h1s, container), "h1")
-    for source, candidate in (("json-ld", meta.ld_headline), ("og:title", meta.og_title),
-                              ("twitter:title", meta.twitter_title), ("title", meta.html_title)):
-        text = normalize_text(strip_site_suffix(candidate or ""))
+        printing = [(text, element) for text, element in h1s if _same_title(text, folded)] if len(h1s) > 1 else []
+        return (*_nearest(printing or h1s, container), "h1")
+    printed = _printed_title(root, titles)
+    if printed is not None:
+        return printed
+    for source, text in titles:
         if _usable(text):
             return text, None, f"meta:{source}"
     return None, None, None

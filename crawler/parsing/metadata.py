@@ -48,6 +48,7 @@ class Metadata:
     published: str | None = None  # as written: ISO from meta/JSON-LD, or printed text
     canonical: str | None = None
     og_url: str | None = None
+    site_name: str | None = None  # og:site_name, else application-name
     base_href: str | None = None
     # Where `description` and `published` came from, for the record's field_sources:
     # "meta:<tag name>", "meta:json-ld" or "meta:itemprop".
@@ -145,6 +146,8 @@ def read_metadata(root) -> Metadata:
                 descriptions.setdefault(key, content)
             elif key == "og:url":
                 meta.og_url = meta.og_url or content.strip()
+            elif key in ("og:site_name", "application-name"):
+                meta.site_name = meta.site_name or content.strip() or None
             elif _PUBLISHED_RANK.get(key, 10**6) < meta._published_rank and content.strip():
                 meta.published, meta.published_source = content, f"meta:{key}"
                 meta._published_rank = _PUBLISHED_RANK[key]
