@@ -21,6 +21,7 @@ COMMANDS = {
     "check-live": "check_live",
     "save-page": "save_page",
     "bench": "bench",
+    "reparse": "reparse",
 }
 
 

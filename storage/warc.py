@@ -341,3 +341,34 @@ def iter_records(path: Path) -> Iterator:
     """Every record of a WARC file, read with warcio (for tests and tools)."""
     with open(path, "rb") as handle:
         yield from ArchiveIterator(handle)
+
+
+def export_warc(db_path: Path, warc_dir: Path, out: Path | None, *, lang: str | None = None,
+                since: str | None = None) -> int:
+    """Write every capture of the chosen items' pages and images (`lang`, published since
+    `since`) as one WARC file at `out` (stdout when None or '-'); returns the number of
+    records. The file appears whole or not at all."""
+    import sys
+
+    from .captures import of_items
+    from .connect import StorageError, open_for_reading
+    from .files import atomic_open
+
+    db = open_for_reading(db_path)
+    try:
+        chosen = of_items(db, lang, since)
+    finally:
+        db.close()
+    try:
+        with ArchiveReader(warc_dir) as reader:
+            if out is None or str(out) == "-":
+                return copy_records(reader, chosen, sys.stdout.buffer)
+            path = Path(out)
+            if path.is_dir():
+                raise StorageError(f"{path} is a directory; give a file name for warc")
+            with atomic_open(path, "wb") as handle:
+                return copy_records(reader, chosen, handle, filename=path.name)
+    except FileNotFoundError as error:
+        raise StorageError(f"a WARC file the database names is missing: {error.filename}") from None
+    except (OSError, ValueError) as error:
+        raise StorageError(f"cannot write {out}: {getattr(error, 'strerror', None) or error}") from None

@@ -8,6 +8,7 @@ test shows everything that is wrong at once. Fixtures live in conftest.py.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
@@ -167,3 +168,34 @@ def database_problems(db: sqlite3.Connection) -> list:
 def failures(db: sqlite3.Connection) -> dict[str, dict]:
     """path -> failure row."""
     return {path_of(r["url"]): dict(r) for r in db.execute("SELECT * FROM failures")}
+
+
+def warcio_check(paths) -> subprocess.CompletedProcess:
+    """`warcio check` (the library's own checker: every record whole, every digest right)."""
+    return subprocess.run([sys.executable, "-m", "warcio.cli", "check", *map(str, paths)],
+                          capture_output=True, text=True, timeout=600)
+
+
+def sha1_base32(data: bytes) -> str:
+    """A WARC payload digest: `sha1:` and the base32 of the sha1."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode("ascii")
+
+
+def capture_problems(db: sqlite3.Connection, warc_dir: Path) -> list:
+    """Every capture row points at a whole record of its file: the record there is the
+    one the row names (type, target, record id), and its payload has the row's digest."""
+    from pmkz.storage.warc import ArchiveReader
+
+    problems = []
+    with ArchiveReader(warc_dir) as reader:
+        for row in db.execute("SELECT * FROM captures"):
+            try:
+                record = reader.read(row["warc_file"], row["warc_offset"], row["warc_length"])
+            except Exception as error:
+                problems.append(("unreadable capture", row["id"], row["warc_file"], str(error)))
+                continue
+            if (record.url, record.record_type, record.status) != (row["url"], row["record_type"], row["status"]):
+                problems.append(("capture names another record", row["id"]))
+            elif row["record_type"] == "response" and sha1_base32(record.body) != row["payload_digest"]:
+                problems.append(("payload digest differs", row["id"]))
+    return problems

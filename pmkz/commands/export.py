@@ -25,14 +25,17 @@ def db_option(func):
 
 
 @click.command(cls=OneLineErrors, name="export")
-@click.option("--format", "fmt", required=True, metavar="jsonl|csv|txt",
-              help="jsonl: one object per line; csv: with a header; txt: a file per item.")
+@click.option("--format", "fmt", required=True, metavar="jsonl|csv|txt|warc",
+              help="jsonl: one object per line; csv: with a header; txt: a file per item;"
+                   " warc: the archived responses of the items and their images, one WARC file.")
 @db_option
 @click.option("--out", metavar="PATH",
               help="Output file (jsonl, csv; default stdout) or directory (txt).")
 @click.option("--lang", metavar="L", help="Only this language: ru, kk or en.")
 @click.option("--since", metavar="DATE", help="Only items published on or after YYYY-MM-DD.")
-def command(fmt, db, out, lang, since):
+@click.option("--warc-dir", envvar="PMKZ_WARC_DIR", metavar="DIR",
+              help="Where the crawl's WARC files are, for --format warc (default: warc/ beside the database).")
+def command(fmt, db, out, lang, since, warc_dir):
     """Write stored items, newest first.
 
     \b
@@ -40,6 +43,9 @@ def command(fmt, db, out, lang, since):
       pmkz export --format jsonl --lang ru --since 2024-03-01 > ru.jsonl
       pmkz export --format txt --out export/    # export/ru/2024-03-09-30371.txt ...
     """
+    if fmt == "warc":
+        _export_warc(db, out, lang, since, warc_dir)
+        return
     try:
         count = export_items(db, fmt, out, lang=lang, since=since)
     except BrokenPipeError:
@@ -51,3 +57,18 @@ def command(fmt, db, out, lang, since):
         raise CommandError("export", str(exc)) from None
     if out not in (None, "-"):
         click.echo(f"{count} items written to {out}")
+
+
+def _export_warc(db, out, lang, since, warc_dir):
+    """The captures of the chosen items as one WARC file (storage/warc.py)."""
+    from pathlib import Path
+
+    from pmkz.storage.warc import export_warc
+
+    try:
+        count = export_warc(Path(db), Path(warc_dir) if warc_dir else Path(db).resolve().parent / "warc",
+                            out, lang=lang, since=since)
+    except StorageError as exc:
+        raise CommandError("export", str(exc)) from None
+    if out not in (None, "-"):
+        click.echo(f"{count} records written to {out}")

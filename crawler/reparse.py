@@ -1,0 +1,121 @@
+"""Re-derives stored records from the raw archive, offline (`pmkz reparse`).
+
+Each stored page's newest archived response (storage/warc.py, indexed in `captures`) is
+read back and parsed as the spider parses a fetched page: the same parsers, the selectors
+in force now, the encoding the HTTP headers declared (through Scrapy's response classes).
+The record is stored as a crawl would store it, except that it says where it came from:
+a changed record becomes a new version whose reason is `reparsed`, with a `reparsed`
+event of the re-parse's own run (a `crawl_runs` row of mode `reparse`), so a parser
+correction is never taken for an edit on the site. What the last fetch set (last seen,
+status, validators) stays. Running it twice changes nothing the second time.
+
+Pages are read in file order, parsed, and written in batches of BATCH records.
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from scrapy.http import TextResponse
+from scrapy.http.headers import Headers
+from scrapy.responsetypes import responsetypes
+
+from pmkz.crawler.parsing import NotAnArticle, parse_article
+from pmkz.crawler.parsing.selectors import KNOWN, Selectors
+from pmkz.crawler.parsing.urls import lang_of
+from pmkz.storage import Store
+from pmkz.storage.warc import ArchiveReader
+
+BATCH = 500
+
+
+@dataclass
+class ReparseSummary:
+    run_id: int
+    pages: int = 0
+    new: int = 0  # pages that never parsed before and do now
+    changed: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    without_capture: int = 0  # stored items no archived response can re-derive
+    seconds: float = 0.0
+    first_failure: str | None = None
+
+    def line(self) -> str:
+        rate = self.pages / self.seconds if self.seconds > 0 else 0.0
+        tail = f"; first failure: {self.first_failure}" if self.first_failure else ""
+        return (f"ok: new {self.new}, changed {self.changed}, unchanged {self.unchanged}, failed {self.failed}"
+                f" ({self.pages} pages re-parsed at {rate:.0f} pages/s, {self.without_capture} items without"
+                f" a capture){tail}")
+
+
+def archived_response(archived, url: str):
+    """The Scrapy response a fetch of this record would have given the spider."""
+    headers = Headers(archived.headers)
+    headers.pop(b"Content-Encoding", None)  # content() undoes it
+    body = archived.content()
+    cls = responsetypes.from_args(headers=headers, url=url, body=body)
+    return cls(url=url, status=archived.status, headers=headers, body=body)
+
+
+def reparse_record(target: dict, archived, selectors: Selectors) -> dict:
+    """The record of one archived page; NotAnArticle when it does not parse."""
+    url = target["url"]
+    response = archived_response(archived, url)
+    if not isinstance(response, TextResponse):
+        raise NotAnArticle("not an HTML page")
+    record = parse_article(response.body, url, response.encoding, selectors=selectors)
+    sources = json.loads(target.get("field_sources") or "{}")
+    if record["summary"] is None and sources.get("summary") == "listing" and target.get("summary"):
+        # The crawl took this lead from the list page, which is no part of the page.
+        record["summary"] = target["summary"]
+        record["field_sources"]["summary"] = "listing"
+    return record
+
+
+def reparse(db_path: Path, warc_dir: Path, *, lang: str | None = None, since: str | None = None,
+            until: str | None = None, url: str | None = None, selectors: Selectors = KNOWN,
+            progress: Callable[[int, int, float], None] = lambda done, total, seconds: None) -> ReparseSummary:
+    started = time.monotonic()
+    with Store(db_path) as store, ArchiveReader(warc_dir) as reader:
+        targets = [t for t in store.reparse_targets(lang=lang, since=since, until=until, url=url)
+                   if not lang or (t["lang"] or lang_of(t["url"])) == lang]
+        unparsed = set(store.failed_urls(("parse",)))
+        run_id = store.start_run(None, "reparse")
+        summary = ReparseSummary(run_id=run_id, without_capture=0 if url else store.items_without_capture())
+        try:
+            for start in range(0, len(targets), BATCH):
+                with store.batch():
+                    for target in targets[start:start + BATCH]:
+                        _one(store, reader, target, selectors, summary, unparsed)
+                progress(summary.pages, len(targets), time.monotonic() - started)
+        except BaseException:
+            store.finish_run(run_id, "interrupted", _counts(summary), requests=0)
+            raise
+        summary.seconds = time.monotonic() - started
+        store.finish_run(run_id, "ok", _counts(summary), requests=0)
+    return summary
+
+
+def _one(store: Store, reader: ArchiveReader, target: dict, selectors: Selectors, summary: ReparseSummary,
+         unparsed: set[str]) -> None:
+    summary.pages += 1
+    try:
+        archived = reader.read(target["warc_file"], target["warc_offset"], target["warc_length"])
+        record = reparse_record(target, archived, selectors)
+    except Exception as error:  # not an article, an unreadable record, a parser bug: counted, never fatal
+        summary.failed += 1
+        summary.first_failure = summary.first_failure or f"{target['url']}: {error}"
+        return
+    outcome = store.save_item(record, run_id=summary.run_id, capture_id=target["capture_id"], reparsed=True)
+    setattr(summary, outcome, getattr(summary, outcome) + 1)
+    if target["url"] in unparsed:  # its newest answer had failed to parse, and now parses
+        store.clear_failure(target["url"])
+
+
+def _counts(summary: ReparseSummary) -> dict:
+    return {"new": summary.new, "changed": summary.changed, "unchanged": summary.unchanged,
+            "failed": summary.failed}
