@@ -86,7 +86,10 @@ REMOTE_CONTROL_ENABLED = False
 CONCURRENT_ITEMS = 8
 
 # A progress line on a terminal during long crawls (crawler/progress.py).
-EXTENSIONS = {"pmkz.crawler.progress.Progress": 500}
+# Feed exports hold article items only (crawler/feed_filter.py).
+EXTENSIONS = {"pmkz.crawler.progress.Progress": 500,
+              "scrapy.extensions.feedexport.FeedExporter": None,
+              "pmkz.crawler.feed_filter.ArticleFeeds": 0}
 
 ITEM_PIPELINES = {
     "pmkz.crawler.pipelines.images.OriginalImagesPipeline": 100,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 
 import click
 
@@ -46,6 +47,11 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:
+            # `pmkz status | head`: the reader has what it wanted. Quietly, as Python's
+            # documentation advises: stdout to /dev/null so that exiting flushes nothing.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
         except Exception as exc:
             # Last resort: an error no command foresaw still ends in one line (CONTRACT.md);
             # PMKZ_DEBUG=1 shows the traceback instead.

@@ -57,6 +57,8 @@ def open_for_writing(path: str | Path, setup: Callable[[Database], None]) -> Dat
         _discard_new(path, created)
         if isinstance(exc, StorageError):
             raise
+        if "malformed" in str(exc):
+            raise StorageError(damaged(path, str(exc))) from None
         raise StorageError(f"cannot use {path}: {exc}") from None
     return db
 
@@ -142,8 +144,12 @@ def check_intact(db: Database, path: Path) -> None:
     except sqlite3.DatabaseError as exc:
         problems = [str(exc)]
     if problems != ["ok"]:
-        raise StorageError(f"{path} is damaged ({problems[0]}); restore it from a backup,"
-                           f" or salvage it with: sqlite3 {path} .recover")
+        raise StorageError(damaged(path, problems[0]))
+
+
+def damaged(path: Path, problem: str) -> str:
+    return (f"{path} is damaged ({' '.join(problem.split())}); restore it from a backup,"
+            f" or salvage it with: sqlite3 {path} .recover")
 
 
 def _connect(path: Path, mode: str, immutable: bool = False) -> Database:

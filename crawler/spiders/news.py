@@ -37,6 +37,7 @@ from pmkz.crawler.parsing import NotAnArticle, parse_article, parse_listing
 from pmkz.crawler.parsing.selectors import KNOWN, load_selectors
 from pmkz.crawler.parsing.urls import canonical_url, is_article_url, lang_of
 from pmkz.crawler.pipelines.store import StorePipeline
+from pmkz.crawler.politeness import rate_settings
 from pmkz.site import LANG_PREFIX, LANGUAGES, parse_langs
 
 # Answers the article callback handles itself instead of Scrapy dropping them.
@@ -64,6 +65,10 @@ class NewsSpider(Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.base_url = (spider.base_url or crawler.settings["PMKZ_BASE_URL"]).rstrip("/")
+        if not crawler.settings.frozen:
+            # `scrapy crawl news -a base_url=...`: the rate that suits that site (polite for
+            # the live site, full speed for a replica on loopback); `pmkz crawl` sets its own.
+            crawler.settings.setdict(rate_settings(spider.base_url), priority="spider")
         if spider.langs is None:
             spider.langs = list(crawler.settings.getlist("PMKZ_LANGS") or LANGUAGES)
         path = crawler.settings.get("PMKZ_SELECTORS")
@@ -100,10 +105,13 @@ class NewsSpider(Spider):
             if not self.revisiting:
                 newest = None if self.full else recheck
                 for known_url in store.urls_to_recheck(lang, newest=newest, since=self.window.since, until=self.window.until):
-                    yield self.article_request(known_url)
+                    yield self.article_request(known_url, recheck=self.full)
         if self.revisiting:
             for known_url in self.revisit_plan():
-                yield self.article_request(known_url)
+                yield self.article_request(known_url, recheck=True)
+            for known_url in store.pages_with_failed_images():
+                if lang_of(known_url) in self.langs:
+                    yield self.article_request(known_url)
         # Pages that failed, and pages that could not be saved whole (a full disk).
         for failed_url in [*store.failed_urls(("fetch", "parse")), *store.pages_to_save_again()]:
             if is_article_url(failed_url) and lang_of(failed_url) in self.langs:
@@ -136,9 +144,9 @@ class NewsSpider(Spider):
         listing = parse_listing(response.body, response.url, selectors=self.selectors)
         health.count_list_page(self.crawler.stats, len(listing.article_urls))
         wanted = [url for url in listing.article_urls if not self.window.excludes(listing.list_dates.get(url))]
-        if self.revisiting:
-            # Stored pages are re-checked when the revisit policy says so, not because
-            # a list links them.
+        if self.revisiting or self.full:
+            # Stored pages are re-checked when the revisit policy says so (or all of
+            # them, by a full run), not because a list links them.
             known = self.archive.store.known_among(wanted)
             wanted = [url for url in wanted if url not in known]
         for url in wanted:
@@ -172,7 +180,10 @@ class NewsSpider(Spider):
         if page_url:
             self.archive.store.save_list_cursor(lang, page_url)
 
-    def article_request(self, url, teaser=None):
+    def article_request(self, url, teaser=None, recheck=False):
+        """`recheck`: a stored page, asked for once per run; exempt from the duplicate
+        filter, which would otherwise drop every re-check redirected to a place an
+        earlier one was redirected to, unrecorded."""
         headers = {}
         known = self.archive.store.validators(url)
         if known:
@@ -184,6 +195,7 @@ class NewsSpider(Spider):
         return Request(
             url, headers=headers, callback=self.parse_article, errback=self.article_failed,
             meta={"handle_httpstatus_list": ARTICLE_STATUSES, "teaser": teaser}, priority=ARTICLE_PRIORITY,
+            dont_filter=recheck,
         )
 
     def parse_article(self, response):

@@ -116,6 +116,10 @@ def command(url, out, tests_dir, name, force):
 
     if not url.startswith(("http://", "https://")):
         _fail(f"URL must start with http:// or https://, not {url!r}", USAGE)
+    # A name is a file name, never a path: the files stay inside --out and --tests-dir,
+    # and the test's module name stays importable.
+    if name is not None and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}", name):
+        _fail(f"--name must be letters, digits, - and _ (no path, no dots), not {name!r}", USAGE)
     name = name or page_name(url)
     page, sidecar = out / f"{name}.html", out / f"{name}.json"
     test = tests_dir / f"test_page_{name.replace('-', '_')}.py"

@@ -1,0 +1,403 @@
+"""Issue 14: nothing lost, nothing misreported. One test per finding, each with the real
+thing: a tmpfs that fills up, a second process holding the database's lock, real
+signals, a read-only mount, a damaged database file. Tests wait for conditions (rows
+stored, lines logged), never for moments.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import (
+    Replica, connect, crawl_args, database_problems, images_problems, items_problems, pmkz,
+    run_crawl, summary, wait_for,
+)
+
+
+def mount_tmpfs(directory: Path, size: str) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(directory)],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {result.stderr.strip()}")
+
+
+def remount(directory: Path, options: str) -> None:
+    subprocess.run(["mount", "-o", f"remount,{options}", str(directory)], check=True)
+
+
+@pytest.fixture
+def mounts():
+    mounted: list[Path] = []
+    yield mounted
+    for directory in reversed(mounted):
+        subprocess.run(["umount", "-l", str(directory)], capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def replica():
+    site = Replica("--articles", "20")
+    yield site
+    site.stop()
+
+
+def count(db_path: Path, sql: str) -> int:
+    try:
+        db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=1)
+        try:
+            return db.execute(sql).fetchone()[0]
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return 0
+
+
+def stored_counts_match(db_path: Path, line: dict) -> None:
+    """The summary's counts are those of the run's row, and its new items exist."""
+    db = connect(db_path)
+    try:
+        run = db.execute("SELECT * FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()
+        for name in ("new", "changed", "unchanged", "gone", "failed"):
+            assert run[name] == line[name], name
+        assert db.execute("SELECT count(*) FROM item_events WHERE run_id = ? AND event = 'new'",
+                          [run["id"]]).fetchone()[0] == line["new"]
+    finally:
+        db.close()
+
+
+# 1. A save that fails (a full images disk) is never silent, and the next run completes.
+def test_full_images_disk_fails_the_run_and_the_next_run_stores_everything(replica, tmp_path, mounts):
+    images = tmp_path / "images"
+    mount_tmpfs(images, "400k")
+    mounts.append(images)
+    first = run_crawl(replica.url, tmp_path)
+    assert first.returncode != 0, first.stdout
+    line = summary(first)
+    assert line["status"] == "failed"
+    assert "could not be saved" in first.stderr and "Traceback" not in first.stderr
+    stored_counts_match(tmp_path / "pmkz.db", line)
+    db = connect(tmp_path / "pmkz.db")
+    try:
+        assert db.execute("SELECT count(*) FROM failures WHERE kind = 'save'").fetchone()[0] > 0
+    finally:
+        db.close()
+    remount(images, "size=50m")
+    second = run_crawl(replica.url, tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert summary(second)["status"] == "ok"
+    truth = replica.truth()
+    db = connect(tmp_path / "pmkz.db")
+    try:
+        assert items_problems(db, truth) == []
+        assert images_problems(db, images, truth) == []
+        assert database_problems(db) == []
+        assert db.execute("SELECT count(*) FROM failures").fetchone()[0] == 0
+    finally:
+        db.close()
+
+
+# 2. A database of another tool is refused, untouched, in one line.
+def test_a_foreign_database_is_refused_untouched(tmp_path):
+    path = tmp_path / "o.db"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE items (a, b, c)")
+    db.commit()
+    db.close()
+    before = path.read_bytes()
+    result = pmkz("crawl", "--base-url", "http://127.0.0.1:9", "--db", str(path),
+                  "--images-dir", str(tmp_path / "images"), check=False)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"pmkz crawl: error: {path} is not a pmkz database (its items table has no body, content_hash,"
+        " lang, published_date, status, title, url); pmkz leaves it untouched"]
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.glob("o.db*")] == ["o.db"]
+
+
+LOCKER = """
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=60)
+db.execute("BEGIN EXCLUSIVE")
+print("held", flush=True)
+sys.stdin.readline()
+db.execute("COMMIT")
+"""
+
+
+# 3. A lock taken by another process mid-crawl: waited for (reported), nothing lost,
+# the counts printed are the counts stored.
+def test_a_lock_held_mid_crawl_is_waited_for_and_nothing_is_lost(tmp_path):
+    site = Replica("--articles", "60")
+    try:
+        db_path = tmp_path / "pmkz.db"
+        crawl = subprocess.Popen([sys.executable, "-m", "pmkz", *crawl_args(site.url, tmp_path)],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                 env={**os.environ, "PMKZ_STORE_BATCH_ITEMS": "5"})
+        wait_for(lambda: count(db_path, "SELECT count(*) FROM items") >= 10, what="items stored")
+        locker = subprocess.Popen([sys.executable, "-c", LOCKER, str(db_path)],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        assert locker.stdout.readline().strip() == "held"
+        log = tmp_path / "logs" / "crawl.log"
+        waited = wait_for(lambda: "locked by another process; waiting" in log.read_text()
+                          or crawl.poll() is not None, what="the crawl to wait for the lock")
+        locker.stdin.write("\n")
+        locker.stdin.close()
+        locker.wait(timeout=60)
+        out, err = crawl.communicate(timeout=300)
+        assert crawl.returncode == 0, err
+        assert waited
+        line = summary(subprocess.CompletedProcess([], 0, out, err))
+        assert line["status"] == "ok"
+        stored_counts_match(db_path, line)
+        truth = site.truth()
+        db = connect(db_path)
+        try:
+            assert items_problems(db, truth) == []
+            assert database_problems(db) == []
+        finally:
+            db.close()
+    finally:
+        site.stop()
+
+
+# 4. A full disk for database and images: one line, no traceback, every run row closed,
+# and with space again the full truth without orphan files.
+def test_full_disk_for_database_and_images(replica, tmp_path, mounts):
+    archive = tmp_path / "archive"
+    mount_tmpfs(archive, "1m")
+    mounts.append(archive)
+    first = run_crawl(replica.url, archive)
+    assert first.returncode != 0
+    assert "Traceback" not in first.stderr
+    assert len(first.stderr.strip().splitlines()) == 1, first.stderr
+    remount(archive, "size=100m")
+    second = run_crawl(replica.url, archive)
+    assert second.returncode == 0, second.stderr
+    truth = replica.truth()
+    db = connect(archive / "pmkz.db")
+    try:
+        assert items_problems(db, truth) == []
+        assert images_problems(db, archive / "images", truth) == []
+        assert database_problems(db) == []
+    finally:
+        db.close()
+
+
+# 5. Images never fetched (--no-images) or deleted from disk are fetched on the next visit.
+def test_missing_images_are_filled_in_on_the_next_visit(replica, tmp_path):
+    assert summary(run_crawl(replica.url, tmp_path, "--no-images"))["status"] == "ok"
+    run_crawl(replica.url, tmp_path, "--full")
+    truth = replica.truth()
+    db = connect(tmp_path / "pmkz.db")
+    try:
+        assert images_problems(db, tmp_path / "images", truth) == []
+        deleted = [row["path"] for row in db.execute("SELECT path FROM images LIMIT 10")]
+    finally:
+        db.close()
+    for path in deleted:
+        (tmp_path / "images" / path).unlink()
+    assert summary(run_crawl(replica.url, tmp_path, "--full"))["status"] == "ok"
+    db = connect(tmp_path / "pmkz.db")
+    try:
+        assert images_problems(db, tmp_path / "images", truth) == []
+    finally:
+        db.close()
+
+
+# 6. save-page --name is a name, never a path.
+def test_save_page_name_cannot_leave_its_folders(replica, tmp_path):
+    out, tests = tmp_path / "a" / "b" / "pages", tmp_path / "a" / "b" / "tests"
+    result = pmkz("save-page", f"{replica.url}/en/news", "--out", str(out), "--tests-dir", str(tests),
+                  "--name", "../../../x", check=False)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "pmkz save-page: error: --name must be letters, digits, - and _ (no path, no dots), not '../../../x'"]
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+# 7. One crawl per database; the daemon's crawl dies with the daemon.
+def test_a_second_crawl_of_one_database_is_refused(tmp_path):
+    site = Replica("--articles", "60")
+    try:
+        first = subprocess.Popen([sys.executable, "-m", "pmkz", *crawl_args(site.url, tmp_path)],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        wait_for(lambda: count(tmp_path / "pmkz.db", "SELECT count(*) FROM crawl_runs"), what="a run row")
+        second = run_crawl(site.url, tmp_path)
+        if first.poll() is None:
+            assert second.returncode == 1
+            assert second.stderr.strip().splitlines() == [
+                f"pmkz crawl: error: another crawl (pid {first.pid}) is writing {tmp_path / 'pmkz.db'};"
+                " one crawl per database at a time"]
+        out, err = first.communicate(timeout=300)
+        assert first.returncode == 0, err
+        db = connect(tmp_path / "pmkz.db")
+        try:
+            assert items_problems(db, site.truth()) == []
+            assert database_problems(db) == []
+        finally:
+            db.close()
+    finally:
+        site.stop()
+
+
+def daemon_config(tmp_path: Path, base_url: str) -> Path:
+    config = tmp_path / "daemon.toml"
+    config.write_text(f'[crawl]\nbase_url = "{base_url}"\ndb = "{tmp_path / "pmkz.db"}"\n'
+                      f'images_dir = "{tmp_path / "images"}"\n')
+    return config
+
+
+def running_crawl_pid(db_path: Path) -> int:
+    return count(db_path, "SELECT max(pid) FROM crawl_runs WHERE status = 'running'")
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return not Path(f"/proc/{pid}/status").read_text().count("State:\tZ")
+
+
+def test_the_daemons_crawl_dies_with_the_daemon(tmp_path):
+    site = Replica("--articles", "300")
+    try:
+        daemon = subprocess.Popen([sys.executable, "-m", "pmkz", "daemon", "--config",
+                                   str(daemon_config(tmp_path, site.url))],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        child = wait_for(lambda: running_crawl_pid(tmp_path / "pmkz.db"), what="the daemon's crawl")
+        daemon.kill()
+        daemon.wait()
+        wait_for(lambda: not alive(child), timeout=60, what="the orphaned crawl to stop")
+    finally:
+        site.stop()
+
+
+# 8. Daemon configuration and crawl options: type and range, one line naming them.
+@pytest.mark.parametrize("setting, value", [
+    ("incremental_time_limit_minutes", "inf"), ("incremental_time_limit_minutes", "nan"),
+    ("incremental_time_limit_minutes", "true"), ("incremental_every_minutes", "1e300"),
+    ("incremental_every_minutes", "0.0001"), ("full_time_limit_minutes", '"5"'),
+])
+def test_daemon_settings_are_checked(tmp_path, setting, value):
+    config = tmp_path / "d.toml"
+    config.write_text(f"[schedule]\n{setting} = {value}\n")
+    result = pmkz("daemon", "--config", str(config), check=False)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and setting in lines[0] and "unexpected" not in lines[0], result.stderr
+
+
+@pytest.mark.parametrize("text, message", [
+    ("crawl = 5\n", "[crawl] must be a table"), ("schedule = [1, 2]\n", "[schedule] must be a table"),
+])
+def test_daemon_tables_are_checked(tmp_path, text, message):
+    config = tmp_path / "d.toml"
+    config.write_text(text)
+    result = pmkz("daemon", "--config", str(config), check=False)
+    assert result.returncode == 1 and message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+# 9. Environment and options checked before any work.
+@pytest.mark.parametrize("env, args, message", [
+    ({"PMKZ_SELECTORS": "/nonexistent.toml"}, [], "cannot read selectors file /nonexistent.toml"),
+    ({"PMKZ_WEBHOOK_URL": "notaurl"}, [], "PMKZ_WEBHOOK_URL must start with http:// or https://"),
+    ({"PMKZ_WEBHOOK_BACKOFF": "-1"}, [], "PMKZ_WEBHOOK_BACKOFF must be a number of seconds"),
+    ({"PMKZ_WEBHOOK_BACKOFF": "abc"}, [], "PMKZ_WEBHOOK_BACKOFF must be a number of seconds"),
+    ({"PMKZ_DOWNLOAD_TIMEOUT": "nan"}, [], "PMKZ_DOWNLOAD_TIMEOUT must be"),
+    ({}, ["--download-timeout", "inf"], "--download-timeout must be a number of seconds"),
+    ({}, ["--base-url", "http://[::1"], "--base-url is not a valid URL"),
+])
+def test_settings_are_checked_before_any_work(tmp_path, env, args, message):
+    base = ["--base-url", "http://127.0.0.1:9"] if "--base-url" not in args else []
+    result = subprocess.run(
+        [sys.executable, "-m", "pmkz", "crawl", *base, "--db", str(tmp_path / "pmkz.db"),
+         "--images-dir", str(tmp_path / "images"), *args],
+        capture_output=True, text=True, env={**os.environ, **env}, timeout=120)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("pmkz crawl: error: ") and message in lines[0], result.stderr
+    assert not (tmp_path / "pmkz.db").exists()
+
+
+# 10. Interrupted runs exit 130 / 143; the daemon exits soon after its crawl.
+@pytest.mark.parametrize("signum, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_an_interrupted_crawl_exits_with_the_signal(tmp_path, signum, code):
+    site = Replica("--articles", "300")
+    try:
+        crawl = subprocess.Popen([sys.executable, "-m", "pmkz", *crawl_args(site.url, tmp_path)],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                 env={**os.environ, "PMKZ_STORE_BATCH_ITEMS": "5"})
+        wait_for(lambda: count(tmp_path / "pmkz.db", "SELECT count(*) FROM items") >= 5, what="items stored")
+        crawl.send_signal(signum)
+        out, err = crawl.communicate(timeout=120)
+        assert crawl.returncode == code, err
+        assert summary(subprocess.CompletedProcess([], code, out, err))["status"] == "interrupted"
+    finally:
+        site.stop()
+
+
+def test_the_daemon_exits_soon_after_its_crawl(tmp_path):
+    site = Replica("--articles", "300")
+    try:
+        daemon = subprocess.Popen([sys.executable, "-m", "pmkz", "daemon", "--config",
+                                   str(daemon_config(tmp_path, site.url))],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        child = wait_for(lambda: running_crawl_pid(tmp_path / "pmkz.db"), what="the daemon's crawl")
+        daemon.send_signal(signal.SIGTERM)
+        wait_for(lambda: not alive(child), timeout=60, what="the crawl to stop")
+        # The crawl's grace time is 30 s; the daemon must not wait it out.
+        assert daemon.wait(timeout=15) == 0
+    finally:
+        site.stop()
+
+
+# 11. Readers on a read-only mount; an unwritable images dir leaves no database; a damaged
+# database is refused at start.
+def test_readers_read_a_read_only_mount(replica, tmp_path, mounts):
+    archive = tmp_path / "archive"
+    mount_tmpfs(archive, "50m")
+    mounts.append(archive)
+    assert summary(run_crawl(replica.url, archive))["status"] == "ok"
+    remount(archive, "ro")
+    status = pmkz("status", "--db", str(archive / "pmkz.db"), check=False)
+    assert status.returncode == 0, status.stderr
+    assert "Last runs" in status.stdout
+    export = pmkz("export", "--format", "jsonl", "--db", str(archive / "pmkz.db"), "--out", str(tmp_path / "x.jsonl"),
+                  check=False)
+    assert export.returncode == 0, export.stderr
+    assert len((tmp_path / "x.jsonl").read_text().splitlines()) == len(replica.truth())
+    refused = run_crawl(replica.url, tmp_path, "--images-dir", str(archive / "images2"))
+    assert refused.returncode == 1
+    assert not (tmp_path / "pmkz.db").exists()
+
+
+def test_a_damaged_database_is_refused_at_start(replica, tmp_path):
+    assert summary(run_crawl(replica.url, tmp_path))["status"] == "ok"
+    path = tmp_path / "pmkz.db"
+    data = bytearray(path.read_bytes())
+    page = 4096
+    for offset in range(3 * page, min(len(data), 8 * page)):
+        data[offset] = 0xA5
+    path.write_bytes(bytes(data))
+    result = pmkz("crawl", "--base-url", "http://127.0.0.1:9", "--db", str(path),
+                  "--images-dir", str(tmp_path / "images"), check=False)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "is damaged" in lines[0], result.stderr
+
+
+# 13. No console into a crawl, and no job files left behind.
+def test_no_console_and_no_job_files(replica, tmp_path):
+    state = tmp_path / "state"
+    result = run_crawl(replica.url, tmp_path, env={"XDG_STATE_HOME": str(state), "HOME": str(tmp_path)})
+    assert summary(result)["status"] == "ok"
+    assert not state.exists() or not list(state.rglob("*.json"))
+    log = (tmp_path / "logs" / "crawl.log").read_text()
+    assert "Telnet console listening" not in log and "RemoteControl" not in log
