@@ -1,0 +1,123 @@
+"""The raw archive under SIGKILL: `pmkz crawl` killed at 10 moments of its progress (the
+first WARC file there, then shares of the archive's records written), resumed each time.
+
+After every kill, every capture row points at a whole record of its file, and what
+precedes a file's cut tail (if any) reads as whole records. Once, a kill is followed by
+half a record appended to the newest file, as a power cut mid-write would leave it. After
+the final run every WARC file passes `warcio check` (the next crawl cut the short tail
+off), no capture row points at a missing or cut record, and the archive holds the truth.
+"""
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+
+from helpers import (
+    Replica, capture_problems, connect, items_problems, run_crawl, start_crawl, summary, warcio_check,
+)
+from pmkz.storage.warc import complete_end, iter_records, warc_files
+
+ARTICLES = "40"  # per language: 120 pages, their images and lists, a few seconds
+SHARES = tuple(n / 10 for n in range(1, 10))  # of the records a whole crawl writes
+DEADLINE = 60.0
+HALF_RECORD_AFTER = 4  # the kill after which half a record is appended
+
+
+def count(workdir: Path, sql: str) -> int:
+    try:
+        db = sqlite3.connect(f"file:{workdir / 'pmkz.db'}?mode=ro", uri=True, timeout=1)
+        try:
+            return db.execute(sql).fetchone()[0]
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return 0
+
+
+def records_written(workdir: Path) -> int:
+    """Bytes of WARC files on disk: grows with every record, committed or not."""
+    return sum(p.stat().st_size for p in warc_files(workdir / "warc"))
+
+
+def wait_until(process: subprocess.Popen, done) -> bool:
+    deadline = time.monotonic() + DEADLINE
+    while not done():
+        if process.poll() is not None:
+            return False
+        assert time.monotonic() < deadline, "the crawl did not reach its moment"
+        time.sleep(0.005)
+    return True
+
+
+def after_kill_problems(workdir: Path) -> list:
+    problems = []
+    for path in warc_files(workdir / "warc"):
+        end = complete_end(path)
+        with open(path, "rb") as handle:
+            whole = handle.read(end)
+        try:
+            import io
+
+            from warcio.archiveiterator import ArchiveIterator
+
+            for record in ArchiveIterator(io.BytesIO(whole)):
+                record.content_stream().read()
+        except Exception as error:
+            problems.append(("whole part unreadable", path.name, str(error)))
+    if (workdir / "pmkz.db").exists() and count(workdir, "SELECT count(*) FROM sqlite_master WHERE name = 'captures'"):
+        db = connect(workdir / "pmkz.db")
+        try:
+            problems += capture_problems(db, workdir / "warc")
+        finally:
+            db.close()
+    return problems
+
+
+def test_sigkill_at_10_moments_leaves_every_record_whole_and_indexed(tmp_path):
+    with Replica("--articles", ARTICLES) as replica:
+        truth = replica.truth()
+        # The size of a whole crawl's archive, measured once elsewhere, sets the shares.
+        probe = tmp_path / "probe"
+        run_crawl(replica.url, probe)
+        total = records_written(probe)
+        moments = [("first file", lambda: bool(warc_files(tmp_path / "warc")))]
+        moments += [(f"{share:.0%} of the bytes", lambda share=share: records_written(tmp_path) >= share * total)
+                    for share in SHARES]
+        kills = []
+        for number, (what, reached) in enumerate(moments):
+            process = start_crawl(replica.url, tmp_path, env={"PMKZ_STORE_BATCH_ITEMS": "5"})
+            in_time = wait_until(process, reached)
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            kills.append((what, in_time, records_written(tmp_path)))
+            assert after_kill_problems(tmp_path) == [], kills[-1]
+            if number == HALF_RECORD_AFTER:
+                newest = warc_files(tmp_path / "warc")[-1]
+                first_record = newest.read_bytes()[:complete_end(newest)]
+                with open(newest, "ab") as handle:
+                    handle.write(first_record[: len(first_record) // 2])
+        print(f"\nkills (moment, reached before the crawl ended, WARC bytes): {kills}")
+        assert sum(kill[1] for kill in kills) >= 8, kills
+
+        final = run_crawl(replica.url, tmp_path)
+        assert summary(final)["status"] == "ok", final.stderr
+
+    files = warc_files(tmp_path / "warc")
+    check = warcio_check(files)
+    assert check.returncode == 0, check.stdout
+    assert all(complete_end(path) == path.stat().st_size for path in files)
+    db = connect(tmp_path / "pmkz.db")
+    try:
+        assert capture_problems(db, tmp_path / "warc") == []
+        assert items_problems(db, truth) == []
+        assert db.execute("SELECT count(*) FROM items WHERE capture_id IS NULL").fetchone()[0] == 0
+        # Each record the index names is there once; records written after the last
+        # commit of a killed run stay in their file, whole, unindexed.
+        indexed = {row[0] for row in db.execute("SELECT record_id FROM captures")}
+    finally:
+        db.close()
+    in_files = {r.rec_headers.get_header("WARC-Record-ID") for path in files for r in iter_records(path)}
+    assert indexed <= in_files
