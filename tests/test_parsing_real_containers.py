@@ -72,3 +72,12 @@ def test_a_list_of_teasers_in_a_ul_is_no_body():
         f"another story, number {n}, which goes on for a while before it is cut...</span></li>" for n in range(6))
     assert body(f"<div class='ticker'><ul>{teasers}</ul></div>"
                 f"<div class='story'><p>{ONE}</p><p>{TWO}</p><p>{THREE}</p></div>") == [ONE, TWO, THREE]
+
+
+def test_captions_and_galleries_are_not_body():
+    caption = ("<div class='wp-caption'><img src='/a.jpg'><p class='wp-caption-text'>The bridge at dawn, "
+               "seen from the north bank of the river</p></div>")
+    gallery = ("<div class='asset_gallery'><ul><li><img src='/b.jpg'><div>Workers on the deck of the bridge "
+               "during the repairs last spring</div></li></ul><p>Back to Gallery</p></div>")
+    assert body(f"<div class='story'><p>{ONE}</p>{caption}<p>{TWO}</p>{gallery}<p>{THREE}</p>"
+                "<span class='image-credit'>Photo: A. Photographer</span></div>") == [ONE, TWO, THREE]

@@ -10,9 +10,13 @@ the site's boilerplate lines (text.BOILERPLATE).
 from __future__ import annotations
 
 from pmkz.crawler.parsing.dom import BLOCK_TAGS, is_noise
+from pmkz.crawler.parsing.selectors import class_words
 from pmkz.crawler.parsing.text import READ_ALSO, is_boilerplate, normalize_text
 
 _SKIP_TAGS = frozenset(("figure", "figcaption", "h1", "img", "picture"))
+# Captions and photo credits by class word, where a page writes them in a <div> or <p>
+# rather than <figcaption> ("wp-caption-text", "image-credit"): they go with the image.
+_CAPTION_WORDS = frozenset(("caption", "captions", "credit", "credits", "gallery", "slideshow"))
 # Table cells are read row by row, cells apart.
 _CELL_TAGS = frozenset(("td", "th"))
 _LINK_SHARE = 0.9  # a paragraph this much link text is navigation, not prose
@@ -70,7 +74,8 @@ class _Reader:
             elif child is self.start:
                 self.flush()
                 self.started = True
-            elif tag in _SKIP_TAGS or child in self.skip or is_noise(child):
+            elif tag in _SKIP_TAGS or child in self.skip or is_noise(child) or (
+                    child.attrib and not class_words(child).isdisjoint(_CAPTION_WORDS)):
                 if tag in BLOCK_TAGS:
                     self.flush()
             elif tag in BLOCK_TAGS:
