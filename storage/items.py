@@ -13,6 +13,7 @@ import unicodedata
 
 from sqlite_utils import Database
 
+from . import search
 from .deferred_index import DeferredIndex
 from .schema import RECORD_COLUMNS, VERSIONED_COLUMNS
 
@@ -48,6 +49,9 @@ def save(db: Database, record: dict, *, etag: str | None, last_modified: str | N
     if index is not None:
         index.suspend()
     if _insert(db, "items", row, on_conflict="(url) DO NOTHING"):
+        if index is None or not index.active:
+            (rowid,) = db.execute("SELECT last_insert_rowid()").fetchone()
+            search.reindex(db, rowid)
         return "new"
     del row["first_seen"], row["last_changed"]
     if reparsed:
@@ -85,6 +89,7 @@ def save(db: Database, record: dict, *, etag: str | None, last_modified: str | N
     if index is not None:
         index.index_row(rowid)
     _update(db, row, [c for c in row if c != "url"])
+    search.reindex(db, rowid)
     return "changed"
 
 

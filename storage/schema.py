@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+from .search import ensure_search_index
+
 ITEM_STATUSES = ("live", "gone")
 # `degraded`: the run completed but breached a health threshold (crawler/health).
 RUN_STATUSES = ("running", "ok", "degraded", "failed", "interrupted")
@@ -147,6 +149,8 @@ def ensure_schema(db: Database) -> None:
                           "item_versions": {"note": str, **{c: ITEM_COLUMNS[c] for c in VERSIONED_COLUMNS}}})
     if not db["items_fts"].exists():
         _enable_fts(db)
+    # Word-form search (storage/search.py): created and filled in place on old databases.
+    ensure_search_index(db)
 
 
 def _add_new_columns(db: Database, wanted: dict[str, dict]) -> None:

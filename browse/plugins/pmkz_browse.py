@@ -12,7 +12,7 @@ from datasette import hookimpl
 from datasette.utils import urlsafe_components
 from datasette.utils.asgi import BadRequest, NotFound, Response
 
-from pmkz.browse import diff, images, item, listing, volume
+from pmkz.browse import diff, images, item, listing, search, volume
 from pmkz.browse.app import DATABASE_NAME, PLUGIN_NAME
 from pmkz.browse.facets import MonthFacet
 from pmkz import config
@@ -62,6 +62,13 @@ def register_routes():
     ]
 
 
+@hookimpl(trylast=True)
+def filters_from_request(request, database, table, datasette):
+    # trylast: after Datasette's search filter, so that the stemmed query replaces the
+    # typed text as the MATCH parameter (browse/search.py).
+    return search.filter_arguments(request, table)
+
+
 @hookimpl
 def register_facet_classes():
     return [MonthFacet]
@@ -86,7 +93,8 @@ def extra_template_vars(view_name, database, table, request, datasette):
     if view_name == "table":
         tables = _config(datasette).get("tables") or {}
         return {"pmkz_column_order": lambda columns: listing.column_order(
-            [c["name"] for c in columns], tables.get(table))}
+            [c["name"] for c in columns], tables.get(table)),
+                "pmkz_search_help": search.HELP if table == search.TABLE else None}
     if view_name == "row" and table in ITEM_TABLES:
         async def reading_page():
             pks = urlsafe_components(request.url_vars["pks"])
