@@ -81,3 +81,16 @@ def test_captions_and_galleries_are_not_body():
                "during the repairs last spring</div></li></ul><p>Back to Gallery</p></div>")
     assert body(f"<div class='story'><p>{ONE}</p>{caption}<p>{TWO}</p>{gallery}<p>{THREE}</p>"
                 "<span class='image-credit'>Photo: A. Photographer</span></div>") == [ONE, TWO, THREE]
+
+
+def test_wrappers_of_one_kind_join_though_their_classes_differ():
+    first = f"<div class='body-text version-2'><div class='inner'><p>{ONE}</p><p>{TWO}</p><p>{THREE}</p></div></div>"
+    second = ("<div class='body-text'><div class='inner'><p>And the ferry will keep its winter timetable "
+              "until the end of March, the operator said.</p></div></div>")
+    assert body(f"<article>{first}<figure><img src='/a.jpg'></figure>{second}</article>")[-1].startswith("And the ferry")
+
+
+def test_paragraphs_beside_the_main_wrapper_join_it():
+    rest = "".join(f"<p>{text} It was said again later in the day.</p>" for text in (ONE, TWO, THREE))
+    paragraphs = body(f"<div class='story'><p>{ONE}</p><p>{TWO}</p><div class='paywall'>{rest}</div></div>")
+    assert paragraphs[:2] == [ONE, TWO] and len(paragraphs) == 5

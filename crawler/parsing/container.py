@@ -113,19 +113,27 @@ def _joins(sibling, is_article) -> bool:
             and not _is_run_of_teasers(sibling, is_article))
 
 
-def _grow(best, totals, is_article):
+def _kind(element) -> tuple:
+    """A wrapper's kind: its tag and first class word (`div.article-body version-2` and
+    `div.article-body` are two of one kind)."""
+    words = (element.get("class") or "").split()
+    return element.tag, words[0] if words else None
+
+
+def _grow(best, scores, totals, is_article):
     """Widen the container to the common parent of sibling wrappers of prose. Beside the
-    container any sibling joins that holds a good share of the text; further up, past
-    wrappers holding nothing else, only siblings of the wrapper's own tag and class (one
-    wrapper per few paragraphs). The walk stops at a sibling of prose that does not join."""
+    container any sibling joins that holds a good share of the text, and so do the
+    paragraphs the parent holds itself; further up, past wrappers holding nothing else,
+    only siblings of the wrapper's own kind (one wrapper per few paragraphs). The walk
+    stops at a sibling of prose that does not join."""
     total = totals[best]
     node = best
     while (parent := node.getparent()) is not None and parent.tag not in ("body", "html"):
-        like = (node.tag, node.get("class")) if node is not best else None
-        others = sum(
+        like = _kind(node) if node is not best else None
+        others = (scores.get(parent, 0) if like is None else 0) + sum(
             score for child in parent
             if child is not node and (score := totals.get(child, 0)) >= _MIN_SIBLING
-            and (like is None or (child.tag, child.get("class")) == like) and _joins(child, is_article)
+            and (like is None or _kind(child) == like) and _joins(child, is_article)
         )
         if others >= _SIBLING_SHARE * total:
             best, total = parent, total + others
@@ -150,7 +158,7 @@ def find_container(root, is_article=is_article_url) -> tuple[object, bool]:
         furniture = _in_furniture(candidate)
         if furniture and in_furniture is not None:
             continue
-        container = _grow(candidate, totals, is_article)
+        container = _grow(candidate, scores, totals, is_article)
         if looks_like_list(container, totals, is_article):
             lists.append(container)
         elif not furniture:
