@@ -86,6 +86,8 @@ REMOTE_CONTROL_ENABLED = False
 CONCURRENT_ITEMS = 8
 
 # A progress line on a terminal during long crawls (crawler/progress.py).
+# `scrapy check news`: contracts by path on the base URL (crawler/contracts.py).
+SPIDER_CONTRACTS = {"pmkz.crawler.contracts.SitePathContract": 10}
 # Feed exports hold article items only (crawler/feed_filter.py).
 EXTENSIONS = {"pmkz.crawler.progress.Progress": 500,
               "scrapy.extensions.feedexport.FeedExporter": None,

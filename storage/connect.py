@@ -156,7 +156,9 @@ def _connect(path: Path, mode: str, immutable: bool = False) -> Database:
     # A URI lets `mode=rw` refuse to create a missing file; quoting keeps `?` and `#`
     # in file names from being read as URI syntax.
     uri = f"file:{urllib.parse.quote(str(path.resolve()))}?mode={mode}" + ("&immutable=1" if immutable else "")
-    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+    # A connection is used by one thread at a time, but not always the one that opened
+    # it: `scrapy shell` runs the crawl's reactor in a thread of its own.
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False)
     return Database(conn)
 
 

@@ -60,6 +60,8 @@ class SiteHostsOnly:
         return self._hosts
 
     def process_request(self, request):
+        if not hasattr(self.crawler.spider, "base_url"):
+            return None  # not our spider: `scrapy shell URL` fetches what it is given
         robots = bool(request.meta.get("dont_obey_robotstxt")) and urlsplit(request.url).path == "/robots.txt"
         refusal = self.hosts.refusal(request.url, image=bool(request.meta.get(IMAGE_META)), robots=robots)
         if refusal:

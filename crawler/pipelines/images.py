@@ -47,7 +47,8 @@ class OriginalImagesPipeline:
 
     def open_spider(self):
         spider = self.crawler.spider
-        self.hosts = SiteHosts.from_settings(self.crawler.settings, spider.base_url)
+        base_url = getattr(spider, "base_url", None) or self.crawler.settings["PMKZ_BASE_URL"]
+        self.hosts = SiteHosts.from_settings(self.crawler.settings, base_url)
         self.root.mkdir(parents=True, exist_ok=True)
         removed = remove_dead_partials(self.root)
         if removed:

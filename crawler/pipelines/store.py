@@ -82,7 +82,9 @@ class StorePipeline:
 
     def open_spider(self):
         spider = self.crawler.spider
-        self.run_id = self.store.start_run(spider.base_url, "full" if spider.full else "incremental")
+        # Another spider than ours (`scrapy shell URL`) has neither attribute.
+        base_url = getattr(spider, "base_url", None) or self.crawler.settings["PMKZ_BASE_URL"]
+        self.run_id = self.store.start_run(base_url, "full" if getattr(spider, "full", False) else "incremental")
         self.crawler.stats.set_value("pmkz/run_id", self.run_id)
 
     def list_end_reached(self, lang: str) -> None:
@@ -275,4 +277,5 @@ class StorePipeline:
         if not stats.get_value("pmkz/list_pages", 0):
             error = stats.get_value("pmkz/first_list_error") or "no answer"
             return "failed", f"cannot read the news list at {self.crawler.spider.base_url}: {error}"
-        return RUN_STATUS.get(reason, "failed"), None if reason in RUN_STATUS else reason
+        # A limit that ended the run early is named; an ordinary end or a signal is not.
+        return RUN_STATUS.get(reason, "failed"), None if reason in ("finished", "shutdown") else reason

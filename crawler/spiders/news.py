@@ -36,6 +36,7 @@ from pmkz.crawler.middlewares.errors import error_line, failure_line
 from pmkz.crawler.parsing import NotAnArticle, parse_article, parse_listing
 from pmkz.crawler.parsing.selectors import KNOWN, load_selectors
 from pmkz.crawler.parsing.urls import canonical_url, is_article_url, lang_of
+from pmkz.crawler.contracts import NoArchive
 from pmkz.crawler.pipelines.store import StorePipeline
 from pmkz.crawler.politeness import rate_settings
 from pmkz.site import LANG_PREFIX, LANGUAGES, parse_langs
@@ -77,8 +78,9 @@ class NewsSpider(Spider):
 
     @property
     def archive(self) -> StorePipeline:
-        """The store pipeline: it owns the database and answers what is stored."""
-        return self.crawler.get_item_pipeline(StorePipeline)
+        """The store pipeline: it owns the database and answers what is stored (under
+        `scrapy check`, which runs no pipelines, an archive holding nothing)."""
+        return self.crawler.get_item_pipeline(StorePipeline) or NoArchive()
 
     async def start(self):
         recheck = self.settings.getint("PMKZ_RECHECK_NEWEST", 20)
@@ -134,6 +136,12 @@ class NewsSpider(Spider):
                        cb_kwargs={"lang": lang, "walk": walk, "resumed": resumed}, meta=meta)
 
     def parse_list(self, response, lang, walk, resumed=False):
+        """A news list page: its articles, then its next page.
+
+        @site_path /en/news
+        @cb_kwargs {"lang": "en", "walk": true}
+        @returns requests 2
+        """
         if response.status in LIST_END_STATUSES:
             # A page after the first that is not there: a list numbered past its end
             # (2019-style lists are walked by guessing page N+1), not a failure.
@@ -199,6 +207,13 @@ class NewsSpider(Spider):
         )
 
     def parse_article(self, response):
+        """An article page: its record, or what happened to the page.
+
+        @site_path /en/news/prime-minister-instructs-to-strengthen-control-over-return-31656
+        @returns items 1 1
+        @returns requests 0 0
+        @scrapes url lang title published_date body image_urls
+        """
         requested = canonical_url(response.request.meta.get("redirect_urls", [response.url])[0])
         if response.status == 304:
             yield PageUnchanged(url=requested)
