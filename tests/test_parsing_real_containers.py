@@ -94,3 +94,7 @@ def test_paragraphs_beside_the_main_wrapper_join_it():
     rest = "".join(f"<p>{text} It was said again later in the day.</p>" for text in (ONE, TWO, THREE))
     paragraphs = body(f"<div class='story'><p>{ONE}</p><p>{TWO}</p><div class='paywall'>{rest}</div></div>")
     assert paragraphs[:2] == [ONE, TWO] and len(paragraphs) == 5
+
+
+def test_a_paragraph_marked_as_the_lead_is_the_first_of_the_body_elsewhere():
+    assert body(f"<div class='story'><p class='lead'>{ONE}</p><p>{TWO}</p><p>{THREE}</p></div>") == [ONE, TWO, THREE]

@@ -142,7 +142,9 @@ def parse_article(html: str | bytes, url: str, encoding: str | None = None, *,
     paragraphs = []
     if container is not None:
         start = headline if headline is not None and contains(container, headline) else None
-        skip = [e for e in (headline, date_element, lead_element) if e is not None]
+        # The site prints its lead as the summary, apart from the body; elsewhere a
+        # paragraph marked as the lead or summary is the article's first.
+        skip = [e for e in (headline, date_element, lead_element if on_site else None) if e is not None]
         paragraphs = extract_paragraphs(container, skip, start)
     if sum(map(len, paragraphs)) < _MIN_BODY and not a_list:
         paragraphs, body_source = body_by_trafilatura(text, url), "trafilatura"
