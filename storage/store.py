@@ -157,6 +157,9 @@ class Store:
         """The stored summary of an item whose summary came from a list's teaser."""
         return revisits.listed_summary(self.db, url)
 
+    def pages_with_failed_images(self) -> list[str]:
+        return revisits.pages_with_failed_images(self.db)
+
     def record_return(self, url: str, *, run_id: int | None = None, now: Stamp = None) -> None:
         """A page marked gone answers again: a `returned` event and a version note."""
         with self._write():

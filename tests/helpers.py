@@ -199,3 +199,13 @@ def capture_problems(db: sqlite3.Connection, warc_dir: Path) -> list:
             elif row["record_type"] == "response" and sha1_base32(record.body) != row["payload_digest"]:
                 problems.append(("payload digest differs", row["id"]))
     return problems
+
+
+LIBFAKETIME = Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1")
+
+
+def faked_clock(moment, **env) -> dict:
+    """Environment for a process whose clock starts at `moment` (an aware datetime) and
+    runs on from there, through libfaketime (scripts/install-faketime.sh)."""
+    return {"LD_PRELOAD": str(LIBFAKETIME), "FAKETIME": "@" + moment.strftime("%Y-%m-%d %H:%M:%S"),
+            "TZ": "UTC", "FAKETIME_DONT_FAKE_MONOTONIC": "1", **env}
