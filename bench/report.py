@@ -40,6 +40,23 @@ def rows(f: dict) -> list[tuple[str, str, str, str]]:
          _met(f, "memory_ratio_no_images")),
         (f"idle cycle requests, {i['small_items']} items", f"{i['small_requests']}", "", ""),
         (f"idle cycle requests, {i['large_items']} items", f"{i['large_requests']}", "equal", _met(f, "idle_requests")),
+        *_warc_rows(f),
+    ]
+
+
+def _warc_rows(f: dict) -> list[tuple[str, str, str, str]]:
+    w, r = f["warc"]["with_images"], f["warc"]["reparse"]
+    per, pages_only = w["mb_per_1000_pages"], r["disk"]["mb_per_1000_pages"]
+    return [
+        (f"WARC per 1,000 pages, with images ({w['items']} pages, {w['captures']} captures)",
+         f"{per['warc']} MB ({w['warc_share']:.0%} of the disk)", "", ""),
+        ("  beside it: database, images", f"{per['database']} / {per['images']} MB", "", ""),
+        ("WARC per 1,000 pages, --no-images", f"{pages_only['warc']} MB ({r['disk']['warc_share']:.0%} of the disk)",
+         "", ""),
+        (f"reparse, {r['pages']} captured pages, every record changed", f"{r['changed_s']} s"
+         f" ({r['changed_pages_per_s']} pages/s)", "< 60 s for 9000", _met(f, "reparse_s")),
+        (f"reparse, {r['pages']} captured pages, nothing changed", f"{r['unchanged_s']} s"
+         f" ({r['unchanged_pages_per_s']} pages/s)", "", ""),
     ]
 
 

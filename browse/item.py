@@ -13,7 +13,7 @@ from pathlib import Path
 
 from datasette.utils import tilde_encode
 
-from . import images
+from . import archived, images
 from .diff import paragraph_changes, paragraphs
 
 LANGUAGE_NAMES = {"ru": "Русский", "kk": "Қазақша", "en": "English"}
@@ -51,6 +51,7 @@ async def item_context(datasette, database: str, url: str, images_dir: Path) -> 
         "status": item["status"],
         "images": await _images(datasette, database, item, images_dir),
         "versions": await _versions(datasette, database, url),
+        "archived": await archived.link(datasette, database, item.get("capture_id")),
     }
 
 

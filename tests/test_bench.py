@@ -24,7 +24,7 @@ FIGURES = {
     "idle": ["small_items", "small_requests", "large_items", "large_requests"],
 }
 TARGETS = ["parse_median_ms", "date_speedup", "store_new_s", "memory_ratio",
-           "memory_ratio_no_images", "idle_requests"]
+           "memory_ratio_no_images", "idle_requests", "reparse_s"]
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +50,11 @@ def test_quick_bench_reports_every_figure_as_json(figures):
     # The same crawl, into a database holding more stored pages the second time.
     assert figures["memory"]["large_stored"] > figures["memory"]["small_stored"] == 3 * 10
     assert figures["idle"]["large_items"] > figures["idle"]["small_items"]
+    # The raw archive: its disk per 1,000 pages, and reparse over a crawl of 30 pages.
+    reparse = figures["warc"]["reparse"]
+    assert reparse["pages"] == 30 and reparse["changed_pages_per_s"] > 0 and reparse["unchanged_pages_per_s"] > 0
+    for disk in (figures["warc"]["with_images"], reparse["disk"]):
+        assert disk["mb_per_1000_pages"]["warc"] > 0 and 0 < disk["warc_share"] < 1
     for name in TARGETS:
         assert set(figures["targets"][name]) == {"value", "target", "met"}
         assert isinstance(figures["targets"][name]["met"], bool)
@@ -58,5 +63,6 @@ def test_quick_bench_reports_every_figure_as_json(figures):
 def test_the_table_shows_each_figure(figures):
     text = table(figures)
     for words in ("bare Scrapy spider", "full pipeline", "parse per page", "dates, speed-up",
-                  "store, 300 new records", "peak memory", "idle cycle requests", "QUICK"):
+                  "store, 300 new records", "peak memory", "idle cycle requests", "QUICK",
+                  "WARC per 1,000 pages", "reparse, 30 captured pages"):
         assert words in text

@@ -12,7 +12,7 @@ from datasette import hookimpl
 from datasette.utils import urlsafe_components
 from datasette.utils.asgi import BadRequest, NotFound, Response
 
-from pmkz.browse import diff, images, item, listing, search, volume
+from pmkz.browse import archived, diff, images, item, listing, search, volume
 from pmkz.browse.app import DATABASE_NAME, PLUGIN_NAME
 from pmkz.browse.facets import MonthFacet
 from pmkz import config
@@ -44,6 +44,12 @@ async def _image(request, send, datasette):
     await images.send_image(send, _images_dir(datasette), request.url_vars["path"])
 
 
+async def _archived(request, datasette):
+    db = await _archive(datasette, request)
+    directory = archived.warc_dir(_config(datasette).get("warc_dir"), db.path)
+    return await archived.page(db, int(request.url_vars["capture_id"]), directory)
+
+
 async def _volume(request, datasette):
     db = await _archive(datasette, request)
     by = request.args.get("by") or "month"
@@ -59,6 +65,7 @@ def register_routes():
     return [
         (r"^/(?P<database>[^/]+)/-/images/(?P<path>.+)$", _image),
         (r"^/(?P<database>[^/]+)/-/volume$", _volume),
+        (r"^/(?P<database>[^/]+)/-/archived/(?P<capture_id>[0-9]+)$", _archived),
     ]
 
 
