@@ -22,9 +22,11 @@ run: setup
 demo: setup
 	$(BIN)/python -m pmkz.demo
 
-# The browser tests need Debian's chromium; the script installs it when missing.
+# The browser tests need Debian's chromium, the revisit clock tests its libfaketime; the
+# scripts install them when missing.
 test: setup
 	bash scripts/install-chromium.sh
+	bash scripts/install-faketime.sh
 	$(BIN)/python -m pytest -q
 
 clean:

@@ -4,10 +4,11 @@ Read-only: the database must exist already; nothing here writes to it.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from .connect import open_for_reading
+from . import revisits
 from .runs import last as last_runs
 
 
@@ -31,9 +32,21 @@ def status_report(db_path: str | Path, *, runs: int = 10, failures: int = 5) -> 
             "failure_count": db["failures"].count,
             "oldest_failures": list(db["failures"].rows_where(
                 order_by="first_failed", limit=failures)),
+            "revisits": _revisits(db),
         }
     finally:
         db.close()
+
+
+def _revisits(db) -> dict | None:
+    """Items checked in the last day and hour, the oldest last check (storage/revisits.py);
+    None for a database from before the revisits table."""
+    if not db["revisits"].exists():
+        return None
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    day = revisits.summary(db, (now - timedelta(days=1)).isoformat())
+    day["checked_last_hour"] = revisits.checks_since(db, (now - timedelta(hours=1)).isoformat())
+    return day
 
 
 def age(published_date: str, published_at: str | None, now: datetime | None = None) -> str:

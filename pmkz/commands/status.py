@@ -7,6 +7,7 @@ from pmkz.commands._errors import CommandError, OneLineErrors
 from pmkz.commands.export import db_option
 from pmkz.storage import StorageError
 from pmkz.storage.report import age, status_report
+from pmkz.crawler.revisit import pass_hours, policy_from
 
 RUN_COLUMNS = ("started", "ended", "status", "requests",
                "new", "changed", "unchanged", "gone", "failed")
@@ -48,11 +49,32 @@ def render(report: dict, now=None) -> list[str]:
         published_date, published_at = report["newest"]
         lines.append(f"Newest published item: {published_at or published_date}"
                      f" ({age(published_date, published_at, now)} ago)")
+    lines += _revisit_lines(report.get("revisits"))
     lines.append(f"Failures waiting for retry: {report['failure_count']}")
     for failure in report["oldest_failures"]:
         lines.append(f"  since {failure['first_failed']}  {failure['kind']}"
                      f"  {failure['attempts']}x  {failure['url']}  {failure['error']}")
     return lines
+
+
+def _revisit_lines(state: dict | None) -> list[str]:
+    """The revisit schedule (crawler/revisit.py): how far the re-checks have come."""
+    if not state or not state["items"]:
+        return []
+    from scrapy.settings import Settings
+
+    settings = Settings()
+    settings.setmodule("pmkz.crawler.settings")
+    policy = policy_from(settings)
+    hours = pass_hours(state["items"], policy)
+    return [
+        "Revisits:",
+        f"  checked in the last day: {state['checked_since']} of {state['items']}",
+        f"  oldest last check: {state['oldest_check']}",
+        f"  a complete pass takes: {hours / 24:.1f} days"
+        + ("" if hours <= policy.period.total_seconds() / 3600 else " (the budget is too small for the period)"),
+        f"  budget in use: {state['checked_last_hour']} of {policy.budget} requests in the last hour",
+    ]
 
 
 def _cell(value) -> str:
