@@ -98,3 +98,9 @@ def test_paragraphs_beside_the_main_wrapper_join_it():
 
 def test_a_paragraph_marked_as_the_lead_is_the_first_of_the_body_elsewhere():
     assert body(f"<div class='story'><p class='lead'>{ONE}</p><p>{TWO}</p><p>{THREE}</p></div>") == [ONE, TWO, THREE]
+
+
+def test_teaser_cards_of_other_pages_inside_the_article_are_not_body():
+    card = ("<div class='card'><a href='/diets/protein'><img src='/p.jpg'></a><div><a href='/diets/protein'>Protein "
+            "diet</a></div><div>Popular with people who train. Up to ten kilos in two weeks.</div></div>")
+    assert body(f"<div class='story'><p>{ONE}</p><p>{TWO}</p>{card}<p>{THREE}</p>{card}</div>") == [ONE, TWO, THREE]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from pmkz.crawler.parsing.dom import BLOCK_TAGS, is_block, is_noise
+from pmkz.crawler.parsing.dom import BLOCK_TAGS, is_block, is_noise, non_link_length
 from pmkz.crawler.parsing.selectors import class_words
 from pmkz.crawler.parsing.urls import canonical_url, is_article_url
 
@@ -24,8 +24,6 @@ _PASS_UP_TAGS = frozenset(("blockquote", "li", "ul", "ol"))
 # never reach Python. Written as one absolute descendant step, and with the cheap blank
 # test before the ancestor walk, it costs a third less than `//body//text()[...]`.
 _PROSE_TEXTS = etree.XPath("/descendant::body/descendant::text()[normalize-space()][not(ancestor::a)]")
-# The same, under one element: a list's text, which scores for the block holding it.
-_LOOSE_TEXTS = etree.XPath("descendant::text()[normalize-space()][not(ancestor::a)]")
 # Blocks whose loose text is prose of their own.
 _LOOSE_HOLDERS = frozenset(("div", "section", "article", "main", "td", "th", "center", "font", "dd"))
 # Furniture by tag only: a class word on a page wrapper must not hide the article. Still
@@ -210,6 +208,6 @@ def looks_like_list(container, totals, is_article) -> bool:
     the container's children, its parent's, or those of a list holding most of its text
     (a `<ul>` of teasers inside a `<div>`)."""
     lists = [child for child in container if child.tag in _LIST_TAGS
-             and 2 * sum(len(text.strip()) for text in _LOOSE_TEXTS(child)) > totals.get(container, 0)]
+             and 2 * non_link_length(child) > totals.get(container, 0)]
     return any(box is not None and _is_run_of_teasers(box, is_article)
                for box in (container, container.getparent(), *lists))

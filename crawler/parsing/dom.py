@@ -55,6 +55,14 @@ def spaced_text_of(element) -> str:
     return " ".join(element.itertext())
 
 
+_NON_LINK_TEXTS = etree.XPath("descendant::text()[normalize-space()][not(ancestor::a)]")
+
+
+def non_link_length(element) -> int:
+    """Characters of the text inside an element that is not link text."""
+    return sum(len(text.strip()) for text in _NON_LINK_TEXTS(element))
+
+
 def is_block(element) -> bool:
     return isinstance(element.tag, str) and element.tag in BLOCK_TAGS
 

@@ -3,15 +3,19 @@
 Block elements (p, div, li, headings, ...) end a paragraph; inline elements and `<br>`
 do not, so a quote mark in its own `<span>` stays glued to its sentence. Dropped:
 furniture (by tag, role or class word), figures and their captions, the headline,
-date and lead (passed in `skip`), paragraphs that are nearly all link text (share
-rows, lists of other articles), a "read also" marker with the links after it, and
-the site's boilerplate lines (text.BOILERPLATE).
+date and lead (passed in `skip`, with the teaser cards of other pages that
+`teaser_cards` finds), paragraphs that are nearly all link text (share rows, lists of
+other articles), a "read also" marker with the links after it, and the site's
+boilerplate lines (text.BOILERPLATE).
 """
 from __future__ import annotations
 
-from pmkz.crawler.parsing.dom import BLOCK_TAGS, is_noise
+from functools import reduce
+
+from pmkz.crawler.parsing.dom import BLOCK_TAGS, common_ancestor, contains, is_noise, non_link_length
 from pmkz.crawler.parsing.selectors import class_words
 from pmkz.crawler.parsing.text import READ_ALSO, is_boilerplate, normalize_text
+from pmkz.crawler.parsing.urls import canonical_url, join_url
 
 _SKIP_TAGS = frozenset(("figure", "figcaption", "h1", "img", "picture"))
 # Captions and photo credits by class word, where a page writes them in a <div> or <p>
@@ -25,6 +29,8 @@ _LINK_SHARE_AFTER_READ_ALSO = 0.5
 # words and a sentence's end. Headlines of other articles rarely end with a full stop.
 _LINKED_PROSE_WORDS = 12
 _SENTENCE_END = (".", "!", "?", "…", ".\"", ".”", ".»", ".'")
+# A teaser card's own text: a line or two of summary, a byline, a date.
+_CARD_TEXT = 200
 
 
 class _Reader:
@@ -95,6 +101,26 @@ class _Reader:
             tail = child.tail
             if tail:
                 self.parts.append(tail)
+
+
+def teaser_cards(container, page_url: str) -> list:
+    """Elements in the container that are teasers of other pages: an image and a headline
+    (or a button) each linking the same page, with little text of their own. A related
+    story, a next/previous box or an advert, never a paragraph of the article."""
+    by_url: dict = {}
+    for anchor in container.iter("a"):
+        href = (anchor.get("href") or "").strip()
+        if href and not href.startswith(("#", "javascript:")):
+            by_url.setdefault(canonical_url(join_url(page_url, href)), []).append(anchor)
+    own = canonical_url(page_url)
+    cards = []
+    for url, links in by_url.items():
+        if len(links) < 2 or url == own or all(next(a.iter("img"), None) is None for a in links):
+            continue
+        card = reduce(common_ancestor, links)
+        if card is not container and contains(container, card) and non_link_length(card) <= _CARD_TEXT:
+            cards.append(card)
+    return cards
 
 
 def extract_paragraphs(container, skip=(), start=None) -> list[str]:
