@@ -10,10 +10,11 @@ to the young beats chasing change frequencies):
 - items of the last `daily_until` are re-checked once a day;
 - every item, old or young, live or gone, is re-checked at least once per `period`,
   by a sweep that keeps the archive's check times as fresh as an even sweep over the
-  period would: ranked stalest first, the item of rank i is due once it was checked
-  longer ago than about period * (1 - i / N). Right after a backfill, when every item was
-  checked at once, that releases N / period items an hour instead of all of them a
-  period later; in the steady state it checks each item once per period.
+  period would (ranked stalest first, the item of rank i checked within about
+  period * (1 - i / N)): each cycle checks the fewest stalest items that restores that.
+  Right after a backfill, when every item was checked at once, that releases N / period
+  items an hour instead of all of them a period later; in the steady state it checks
+  each item once per period.
 
 Each rule looks one `cycle` ahead (a check due before the next cycle is made now), so
 that with cycles at most `cycle` apart no item waits longer than its interval. What is
@@ -83,14 +84,18 @@ def plan(items: list[ItemState], now: datetime | float, policy: Policy = Policy(
     cycle = policy.cycle.total_seconds()
     period = policy.period.total_seconds()
     stalest = sorted(items, key=lambda item: item.checked)
-    # The sweep: how many items are staler than an even sweep would leave them. The
-    # stalest that many are due (the count, not the ranks: after a backfill the ranks
-    # over the line are the last ones, and the first ones are as stale).
-    # A cycle's checks are a cycle old by the next one: the line allows that, and the
-    # stalest item is due a cycle before the period is up.
+    # The sweep: the fewest stalest items whose check now leaves every other item at
+    # least as fresh as an even sweep would at its new rank. A cycle's checks are a
+    # cycle old by the next one: the line allows that, and the stalest item is due a
+    # cycle before the period is up.
     n = len(stalest)
     span = max(period - 2 * cycle, cycle)
-    sweep = sum(1 for rank, item in enumerate(stalest) if item.checked <= now - cycle - span * (1 - rank / n))
+    # How many ranks each item would have to move down to be on the line.
+    deficits = [(now - cycle - span * (1 - rank / n) - item.checked) * n / span for rank, item in enumerate(stalest)]
+    most = [float("-inf")] * (n + 1)
+    for rank in range(n - 1, -1, -1):
+        most[rank] = max(deficits[rank], most[rank + 1])
+    sweep = next(q for q in range(n + 1) if q >= most[q])
     due = []
     for rank, item in enumerate(stalest):
         interval = policy.interval(now - item.published)
