@@ -1,0 +1,88 @@
+"""storage.warc alone: records written and read back, rotation by size, a cut tail found
+and cut off, and an older database given the captures table and columns in place."""
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timezone
+
+from helpers import sha1_base32, warcio_check
+from pmkz.storage import Store
+from pmkz.storage.warc import ArchiveReader, Exchange, WarcWriter, complete_end, recover, warc_files
+
+BODY = "<html><body><p>Премьер-министр провёл заседание.</p></body></html>".encode("utf-8")
+
+
+def exchange(n: int = 0, status: int = 200, body: bytes = BODY) -> Exchange:
+    return Exchange(
+        url=f"http://127.0.0.1:8123/ru/news/reviews/page-{n}", method="GET",
+        request_headers=[("User-Agent", "pmkz-test")], request_body=b"", status=status, protocol="HTTP/1.1",
+        headers=[("Content-Type", "text/html; charset=utf-8"), ("Transfer-Encoding", "chunked")],
+        body=body, fetched_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc))
+
+
+def test_a_record_reads_back_with_its_digest_and_headers(tmp_path):
+    writer = WarcWriter(tmp_path, run_id=3)
+    capture = writer.write(exchange())
+    writer.close()
+    assert capture["warc_file"] == "pmkz-3-0.warc.gz" and capture["payload_digest"] == sha1_base32(BODY)
+    assert capture["fetched_at"] == "2026-01-02T03:04:05+00:00"
+    with ArchiveReader(tmp_path) as reader:
+        record = reader.read(capture["warc_file"], capture["warc_offset"], capture["warc_length"])
+    assert (record.status, record.body, record.warc_date) == (200, BODY, "2026-01-02T03:04:05Z")
+    # The downloader undid the chunking: a reader must not look for chunks.
+    assert record.header("Transfer-Encoding") is None
+    assert warcio_check(warc_files(tmp_path)).returncode == 0
+
+
+def test_a_revisit_points_at_the_capture_it_confirms(tmp_path):
+    writer = WarcWriter(tmp_path, run_id=1)
+    earlier = writer.write(exchange())
+    revisit = writer.write_revisit(exchange(status=304, body=b""), earlier)
+    writer.close()
+    assert revisit["record_type"] == "revisit" and revisit["payload_digest"] == earlier["payload_digest"]
+    assert warcio_check(warc_files(tmp_path)).returncode == 0
+
+
+def test_files_rotate_past_the_size_limit(tmp_path):
+    writer = WarcWriter(tmp_path, run_id=7, max_bytes=1500)
+    names = {writer.write(exchange(n))["warc_file"] for n in range(6)}
+    writer.close()
+    assert len(names) > 1 and {p.name for p in warc_files(tmp_path)} == names
+    assert warcio_check(warc_files(tmp_path)).returncode == 0
+
+
+def test_a_cut_last_record_is_found_and_cut_off_never_read(tmp_path):
+    writer = WarcWriter(tmp_path, run_id=2)
+    captures = [writer.write(exchange(n)) for n in range(3)]
+    writer.close()
+    (path,) = warc_files(tmp_path)
+    whole = path.stat().st_size
+    member = path.read_bytes()[captures[0]["warc_offset"]:][:captures[0]["warc_length"]]
+    with open(path, "ab") as handle:
+        handle.write(member[: len(member) // 2])
+    # Found from the gzip framing (`warcio check` 1.8 passes such a file without a word).
+    assert complete_end(path) == whole < path.stat().st_size
+    # A run still writing is left alone; once it is not, the short tail goes.
+    assert recover(tmp_path, known_end=lambda name: 0, writing=lambda run: True) == []
+    cut = recover(tmp_path, known_end=lambda name: captures[1]["warc_offset"], writing=lambda run: False)
+    assert cut == [(path.name, len(member) // 2)] and path.stat().st_size == whole
+    assert warcio_check([path]).returncode == 0
+
+
+def test_an_older_database_gets_captures_in_place(tmp_path):
+    with Store(tmp_path / "pmkz.db"):
+        pass
+    db = sqlite3.connect(tmp_path / "pmkz.db")
+    db.execute("DROP TABLE captures")
+    for table, column in (("items", "capture_id"), ("items", "version_reason"),
+                          ("item_versions", "capture_id"), ("item_versions", "version_reason")):
+        db.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    db.commit()
+    db.close()
+    with Store(tmp_path / "pmkz.db") as store:
+        assert {"capture_id", "version_reason"} <= set(store.db["items"].columns_dict)
+        assert {"capture_id", "version_reason"} <= set(store.db["item_versions"].columns_dict)
+        capture_id = store.save_capture({"url": "http://x/ru/news/a-1", "fetched_at": "2026-01-01T00:00:00+00:00",
+                                         "status": 200, "record_type": "response", "warc_file": "pmkz-1-0.warc.gz",
+                                         "warc_offset": 0, "warc_length": 10}, run_id=None)
+        assert store.capture(capture_id)["url"] == "http://x/ru/news/a-1"
