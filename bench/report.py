@@ -41,6 +41,23 @@ def rows(f: dict) -> list[tuple[str, str, str, str]]:
         (f"idle cycle requests, {i['small_items']} items", f"{i['small_requests']}", "", ""),
         (f"idle cycle requests, {i['large_items']} items", f"{i['large_requests']}", "equal", _met(f, "idle_requests")),
         *_warc_rows(f),
+        *_revisit_rows(f),
+    ]
+
+
+def _revisit_rows(f: dict) -> list[tuple[str, str, str, str]]:
+    """The revisit policy simulated (bench/revisit_sim.py): hours from a change to its
+    finding, and the re-checks' requests an hour."""
+    return [
+        (f"revisit, {r['items']} items: change found after (median / p95 / max)",
+         f"{r['latency_median_h']} / {r['latency_p95_h']} / {r['latency_max_h']} h", "max <= 168 h",
+         "yes" if r["latency_max_h"] <= 168 and r["found"] == r["changes"] else "NO")
+        for r in f.get("revisit", [])
+    ] + [
+        (f"revisit, {r['items']} items: requests an hour (mean / max)",
+         f"{r['requests_per_hour_mean']} / {r['requests_per_hour_max']}", f"<= {r['budget']}",
+         "yes" if r["requests_per_hour_max"] <= r["budget"] else "NO")
+        for r in f.get("revisit", [])
     ]
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from pmkz.bench import crawls
 from pmkz.bench.dates import date_speed
 from pmkz.bench.parse_cost import parse_cost, save_pages
+from pmkz.bench.revisit_sim import revisit_figures
 from pmkz.bench.store_cost import store_cost
 from pmkz.bench.warc_cost import disk_share, reparse_rate
 
@@ -70,6 +71,8 @@ def run(quick: bool = False, progress=lambda message: None) -> dict:
         figures["dates"] = date_speed()
         progress("parse: saved replica pages")
         figures["parse"] = parse_cost(save_pages(sizes.parse_articles, work / "pages"))
+        progress("revisit: the policy over 3,000 and 30,000 items, simulated")
+        figures["revisit"] = revisit_figures((3000,) if quick else (3000, 30000))
         progress("store: upserts")
         figures["store"] = store_cost(sizes.store_records, work)
         progress("crawl: full pipeline and bare spider, alternating")
