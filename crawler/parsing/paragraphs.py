@@ -10,9 +10,7 @@ boilerplate lines (text.BOILERPLATE).
 """
 from __future__ import annotations
 
-from functools import reduce
-
-from pmkz.crawler.parsing.dom import BLOCK_TAGS, common_ancestor, contains, is_noise, non_link_length
+from pmkz.crawler.parsing.dom import BLOCK_TAGS, contains, is_noise, non_link_length
 from pmkz.crawler.parsing.selectors import class_words
 from pmkz.crawler.parsing.text import READ_ALSO, is_boilerplate, normalize_text
 from pmkz.crawler.parsing.urls import canonical_url, join_url
@@ -115,11 +113,17 @@ def teaser_cards(container, page_url: str) -> list:
     own = canonical_url(page_url)
     cards = []
     for url, links in by_url.items():
-        if len(links) < 2 or url == own or all(next(a.iter("img"), None) is None for a in links):
+        if len(links) < 2 or url == own:
             continue
-        card = reduce(common_ancestor, links)
-        if card is not container and contains(container, card) and non_link_length(card) <= _CARD_TEXT:
-            cards.append(card)
+        for image_link in (a for a in links if next(a.iter("img"), None) is not None):
+            # The card: the nearest block holding the image's link and another to the page.
+            for card in image_link.iterancestors():
+                if card is container:
+                    break
+                if any(a is not image_link and contains(card, a) for a in links):
+                    if non_link_length(card) <= _CARD_TEXT:
+                        cards.append(card)
+                    break
     return cards
 
 
