@@ -391,6 +391,8 @@ def test_a_damaged_database_is_refused_at_start(replica, tmp_path):
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "is damaged" in lines[0], result.stderr
+    status = pmkz("status", "--db", str(path), check=False)
+    assert "is damaged" in status.stderr and "Traceback" not in status.stderr, status.stderr
 
 
 # 13. No console into a crawl, and no job files left behind.

@@ -1,6 +1,8 @@
 """`pmkz status`: the last crawl runs, what the archive holds, what waits for retry."""
 from __future__ import annotations
 
+import sqlite3
+
 import click
 
 from pmkz.commands._errors import CommandError, OneLineErrors
@@ -22,12 +24,34 @@ def command(db):
     Example:
       pmkz status --db data/demo.db
     """
+    damage = _damage(db)
+    if damage:
+        click.echo(f"pmkz status: warning: {damage}", err=True)
     try:
         report = status_report(db)
     except StorageError as exc:
         raise CommandError("status", str(exc)) from None
+    except sqlite3.DatabaseError as exc:
+        raise CommandError("status", damage or f"cannot read {db}: {exc}") from None
     for line in render(report):
         click.echo(line)
+
+
+def _damage(db) -> str | None:
+    """What PRAGMA quick_check finds wrong with the file (status reads on if it can)."""
+    from pmkz.storage.connect import check_intact, open_for_reading
+
+    try:
+        opened = open_for_reading(db)
+    except (StorageError, sqlite3.DatabaseError):
+        return None  # status_report says what is wrong, in its own words
+    try:
+        check_intact(opened, db)
+    except StorageError as exc:
+        return str(exc)
+    finally:
+        opened.close()
+    return None
 
 
 def render(report: dict, now=None) -> list[str]:
