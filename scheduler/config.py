@@ -11,7 +11,8 @@ Example (all keys optional):
     [schedule]
     incremental_every_minutes = 15
     incremental_time_limit_minutes = 30
-    full_daily_at = "03:00"            # site time (Asia/Almaty)
+    full_daily_at = "03:00"            # site time (Asia/Almaty); off by default: the
+                                       # incremental runs re-check every page (crawler/revisit.py)
     full_time_limit_minutes = 360
 """
 from __future__ import annotations
@@ -42,7 +43,7 @@ class DaemonConfig:
     langs: list[str] = field(default_factory=lambda: list(LANGUAGES))
     incremental_every_minutes: float = 15
     incremental_time_limit_minutes: float = 30
-    full_daily_at: str = "03:00"
+    full_daily_at: str | None = None  # a daily full re-check, only when asked for
     full_time_limit_minutes: float = 360
     timezone: str = SITE_TIMEZONE
 
@@ -100,7 +101,7 @@ def _validate(config: DaemonConfig, path) -> None:
     bad_langs = [lang for lang in config.langs if lang not in LANGUAGES]
     if bad_langs or not config.langs:
         raise ConfigError(f"{where}langs must be among {', '.join(LANGUAGES)}")
-    if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", str(config.full_daily_at)):
+    if config.full_daily_at is not None and not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", str(config.full_daily_at)):
         raise ConfigError(f"{where}full_daily_at must be a time like 03:00, not {config.full_daily_at!r}")
     for name in ("incremental_every_minutes", "incremental_time_limit_minutes", "full_time_limit_minutes"):
         value = getattr(config, name)

@@ -1,4 +1,6 @@
-"""The daemon: a frequent incremental crawl and a daily full re-check, never two at once.
+"""The daemon: a frequent incremental crawl (its re-checks reach every stored page within
+the revisit period, crawler/revisit.py), and a daily full re-check only when the
+configuration asks for one; never two crawls at once.
 
 Job ids come from the job's configuration, so a restart never duplicates a job; jobs
 coalesce, run one instance at a time and get a generous misfire grace. The jobs live
@@ -42,11 +44,12 @@ class Daemon:
             id=f"incremental-every-{every:g}m", name="incremental crawl",
             next_run_time=datetime.now(ZoneInfo(config.timezone)), replace_existing=True,
         )
-        hour, minute = config.full_hour_minute
-        self.scheduler.add_job(
-            self.crawl, CronTrigger(hour=hour, minute=minute), args=["full"],
-            id=f"full-daily-{hour:02d}{minute:02d}", name="full re-check", replace_existing=True,
-        )
+        if config.full_daily_at is not None:
+            hour, minute = config.full_hour_minute
+            self.scheduler.add_job(
+                self.crawl, CronTrigger(hour=hour, minute=minute), args=["full"],
+                id=f"full-daily-{hour:02d}{minute:02d}", name="full re-check", replace_existing=True,
+            )
 
     def crawl(self, mode: str) -> None:
         # A full re-check waits for a running incremental crawl; an incremental crawl
