@@ -104,3 +104,10 @@ def test_teaser_cards_of_other_pages_inside_the_article_are_not_body():
     card = ("<div class='card'><a href='/diets/protein'><img src='/p.jpg'></a><div><a href='/diets/protein'>Protein "
             "diet</a></div><div>Popular with people who train. Up to ten kilos in two weeks.</div></div>")
     assert body(f"<div class='story'><p>{ONE}</p><p>{TWO}</p>{card}<p>{THREE}</p>{card}</div>") == [ONE, TWO, THREE]
+
+
+def test_other_articles_printed_whole_beside_the_article_do_not_join_it():
+    others = "".join(f"<article class='post'><p>Another story, number {n}, printed whole below the one read, with "
+                     f"a few sentences of its own to read.</p></article>" for n in range(4))
+    assert body(f"<article class='post'><p>{ONE}</p><p>{TWO}</p></article>"
+                f"<article class='post'><h3>You may also like</h3>{others}</article>") == [ONE, TWO]

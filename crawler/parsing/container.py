@@ -11,6 +11,8 @@ grows to their common parent.
 """
 from __future__ import annotations
 
+from itertools import islice
+
 from lxml import etree
 
 from pmkz.crawler.parsing.dom import BLOCK_TAGS, is_block, is_noise, non_link_length
@@ -106,8 +108,10 @@ def _subtree_totals(scores) -> dict:
 
 def _joins(sibling, is_article) -> bool:
     """A sibling wrapper may be more of the body: not furniture, not the article's
-    header (it holds the headline, and the lead is no body), not a run of teasers."""
+    header (it holds the headline, and the lead is no body), not a run of teasers, not
+    other articles (`<article>`s, more than one: "you may also like", whole)."""
     return (not is_noise(sibling) and next(sibling.iter("h1"), None) is None
+            and len(list(islice(sibling.iter("article"), 2))) < 2
             and not _is_run_of_teasers(sibling, is_article))
 
 
