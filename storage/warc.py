@@ -354,6 +354,17 @@ def export_warc(db_path: Path, warc_dir: Path, out: Path | None, *, lang: str | 
     from .connect import StorageError, open_for_reading
     from .files import atomic_open
 
+    from datetime import date
+
+    from pmkz.site import LANGUAGES
+
+    if lang is not None and lang not in LANGUAGES:
+        raise StorageError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    if since is not None:
+        try:
+            date.fromisoformat(since)
+        except ValueError:
+            raise StorageError(f"bad date {since!r}; expected YYYY-MM-DD") from None
     db = open_for_reading(db_path)
     try:
         chosen = of_items(db, lang, since)
