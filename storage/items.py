@@ -14,6 +14,7 @@ import unicodedata
 from sqlite_utils import Database
 
 from . import search
+from . import identity
 from .deferred_index import DeferredIndex
 from .schema import RECORD_COLUMNS, VERSIONED_COLUMNS
 
@@ -152,13 +153,20 @@ def save_images(db: Database, item_url: str, rows: list[dict]) -> None:
     )
 
 
-def stored_images(db: Database, item_url: str) -> tuple[list[str], dict[str, str]]:
-    """The image URLs the stored item references, and url -> path of its stored images."""
-    row = db.execute("SELECT image_urls FROM items WHERE url = ?", [item_url]).fetchone()
+def stored_images(db: Database, item_url: str) -> tuple[list[str], dict[str, tuple[str, str]]]:
+    """The image URLs the stored item of `item_url`'s path references (those on the page's
+    old address moved to the new one), and image path -> (file path, sha1) of its
+    stored images: an image is known by its path, as its page is (storage/identity.py)."""
+    row = db.execute(f"SELECT url, image_urls FROM items WHERE {identity.PATH_SQL} = ?",
+                     [identity.path_of(item_url)]).fetchone()
     if row is None:
         return [], {}
-    paths = dict(db.execute("SELECT url, path FROM images WHERE item_url = ?", [item_url]).fetchall())
-    return json.loads(row[0] or "[]"), paths
+    stored_url, image_urls = row
+    files = {identity.path_of(url): (path, sha1) for url, path, sha1 in db.execute(
+        "SELECT url, path, sha1 FROM images WHERE item_url = ?", [stored_url])}
+    old, new = identity.origin(stored_url), identity.origin(item_url)
+    urls = [new + url[len(old):] if url.startswith(old + "/") else url for url in json.loads(image_urls or "[]")]
+    return urls, files
 
 
 def image_row(db: Database, url: str) -> dict | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+from . import identity
 from .search import ensure_search_index
 
 ITEM_STATUSES = ("live", "gone")
@@ -149,6 +150,8 @@ def ensure_schema(db: Database) -> None:
                           "item_versions": {"note": str, **{c: ITEM_COLUMNS[c] for c in VERSIONED_COLUMNS}}})
     if not db["items_fts"].exists():
         _enable_fts(db)
+    # An item is its path on the site (storage/identity.py): one row per path.
+    identity.ensure_path_index(db)
     # Word-form search (storage/search.py): created and filled in place on old databases.
     ensure_search_index(db)
 

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from . import captures, events, failures, items, revisits, runs
+from . import captures, events, failures, identity, items, revisits, runs
 from .connect import open_for_writing
 from .deferred_index import DeferredIndex
 from .schema import ensure_schema
@@ -100,6 +100,7 @@ class Store:
         """
         stamp = utc_stamp(now)
         with self._write():
+            identity.adopt(self.db, record["url"])  # the same page at another address
             outcome = items.save(self.db, record, etag=etag, last_modified=last_modified, now=stamp,
                                  index=self._index, capture_id=capture_id, reparsed=reparsed)
             if outcome != "unchanged":
@@ -110,11 +111,14 @@ class Store:
 
     def touch_item(self, url: str, *, now: Stamp = None) -> bool:
         """The page answered 304: bump last_seen (and it is live). False if unknown."""
-        return items.touch(self.db, url, utc_stamp(now))
+        with self._write():
+            identity.adopt(self.db, url)
+            return items.touch(self.db, url, utc_stamp(now))
 
     def mark_gone(self, url: str, *, run_id: int | None = None, now: Stamp = None) -> bool:
         """Mark the item gone; True if it was live (then also an event of run `run_id`)."""
         with self._write():
+            identity.adopt(self.db, url)
             gone = items.mark_gone(self.db, url)
             if gone:
                 events.record(self.db, run_id, url, "gone", utc_stamp(now))
@@ -128,8 +132,9 @@ class Store:
         return items.known_urls(self.db, lang, status)
 
     def known_among(self, urls: list[str]) -> set[str]:
-        """Which of these URLs are stored: one look-up, whatever the archive's size."""
-        return items.known_among(self.db, urls)
+        """Which of these URLs are stored, at any address of their path: one look-up,
+        whatever the archive's size."""
+        return identity.known_among(self.db, urls)
 
     def urls_to_recheck(self, lang: str, *, newest: int | None, since: str | None = None,
                         until: str | None = None) -> list[str]:

@@ -31,6 +31,7 @@ from pmkz.crawler.items import ArticleItem, PageUnchanged
 from pmkz.crawler.middlewares.errors import plain
 from pmkz.crawler.middlewares.hosts import IMAGE_META, SiteHosts
 from pmkz.crawler.pipelines.store import StorePipeline
+from pmkz.storage.identity import path_of
 from pmkz.storage.images import image_path, remove_dead_partials, sha1_of_file, write_image
 
 STATS = "pmkz/images/"
@@ -68,7 +69,7 @@ class OriginalImagesPipeline:
         store = self.crawler.get_item_pipeline(StorePipeline).store
         urls, stored = store.stored_images(item["url"])
         missing = [url for url in dict.fromkeys(urls)
-                   if url not in stored or not (self.root / stored[url]).is_file()]
+                   if path_of(url) not in stored or not (self.root / stored[path_of(url)][0]).is_file()]
         if missing:
             self.crawler.stats.inc_value(STATS + "filled_in", len(missing))
             await self._images(item, missing)
@@ -76,7 +77,8 @@ class OriginalImagesPipeline:
 
     async def _images(self, item, urls: list[str]):
         fetchable = [url for url in urls if self.hosts.image_allowed(url)]
-        results = await asyncio.gather(*(self._image(url) for url in fetchable))
+        _, stored = self.crawler.get_item_pipeline(StorePipeline).store.stored_images(item["url"])
+        results = await asyncio.gather(*(self._image(url, stored.get(path_of(url))) for url in fetchable))
         stored = [result for result in results if "sha1" in result]
         failed = [result for result in results if "error" in result]
         if failed and isinstance(item, ArticleItem):
@@ -87,10 +89,14 @@ class OriginalImagesPipeline:
         item["image_failures"] = failed
         return item
 
-    async def _image(self, url: str) -> dict:
-        """{url, path, sha1} of the archived image, or {url, error}."""
-        relative = image_path(url)
+    async def _image(self, url: str, stored: tuple[str, str] | None = None) -> dict:
+        """{url, path, sha1} of the archived image, or {url, error}. `stored`: the file
+        and sha1 of this image of the item as archived before (under another address)."""
         stats = self.crawler.stats
+        if stored and (self.root / stored[0]).is_file():
+            stats.inc_value(STATS + "already_stored")
+            return {"url": url, "path": stored[0], "sha1": stored[1]}
+        relative = image_path(url)
         if (self.root / relative).is_file():
             # Archived by an earlier visit or article: an original never changes.
             stats.inc_value(STATS + "already_stored")

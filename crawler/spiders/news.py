@@ -39,6 +39,7 @@ from pmkz.crawler.parsing.urls import canonical_url, is_article_url, lang_of
 from pmkz.crawler.contracts import NoArchive
 from pmkz.crawler.pipelines.store import StorePipeline
 from pmkz.crawler.politeness import rate_settings
+from pmkz.storage.identity import rebase
 from pmkz.site import LANG_PREFIX, LANGUAGES, parse_langs
 
 # Answers the article callback handles itself instead of Scrapy dropping them.
@@ -97,6 +98,7 @@ class NewsSpider(Spider):
                 # pages), and resume from the last one if an earlier run was interrupted.
                 self.cursors[lang] = ListCursor(lang)
                 resume_at = store.list_cursor(lang)
+                resume_at = resume_at and rebase(resume_at, self.base_url)
             if resume_at and resume_at != first_page:  # page 1 twice would be a dropped duplicate
                 # Page 1 only down to what is known; the walk goes on from the position,
                 # at least to the page after it.
@@ -192,6 +194,9 @@ class NewsSpider(Spider):
         """`recheck`: a stored page, asked for once per run; exempt from the duplicate
         filter, which would otherwise drop every re-check redirected to a place an
         earlier one was redirected to, unrecorded."""
+        # A stored page is asked for where the site is now: an item is its path, and the
+        # address it was last fetched at may be an old one (storage/identity.py).
+        url = rebase(url, self.base_url)
         headers = {}
         known = self.archive.store.validators(url)
         if known:
