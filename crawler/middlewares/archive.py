@@ -46,11 +46,13 @@ class ArchiveMiddleware:
         return cls(crawler)
 
     @property
-    def archive(self) -> StorePipeline:
+    def archive(self) -> StorePipeline | None:
         return self.crawler.get_item_pipeline(StorePipeline)
 
     def spider_opened(self, spider):
         archive = self.archive
+        if archive is None:  # no database to index captures in (the bench's bare spider)
+            return
         store = archive.store
         cut = recover(self.directory, known_end=store.warc_file_end,
                       writing=lambda run_id: run_id != archive.run_id and _running(store, run_id))
