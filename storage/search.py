@@ -28,6 +28,10 @@ COLUMNS = ("ru", "kk", "en")
 WORD = re.compile(r"[^\W_]+")
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 FUNCTION = "pmkz_stems"
+# What a reader's connection sets: a common word's search reads tens of thousands of item
+# rows (the count Datasette shows), and through a memory map that costs half of what
+# read() calls do (`pmkz bench --search`). Address space only, not memory.
+READER_PRAGMAS = ("PRAGMA mmap_size = 1073741824",)
 
 _russian = Stemmer.Stemmer("russian")
 _porter = Stemmer.Stemmer("porter")

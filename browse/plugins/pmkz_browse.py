@@ -16,6 +16,7 @@ from pmkz.browse import archived, diff, images, item, listing, search, volume
 from pmkz.browse.app import DATABASE_NAME, PLUGIN_NAME
 from pmkz.browse.facets import MonthFacet
 from pmkz import config
+from pmkz.storage import search as storage_search
 
 ITEM_TABLES = ("items", "item_versions")
 
@@ -84,6 +85,8 @@ def register_facet_classes():
 @hookimpl
 def prepare_connection(conn):
     conn.create_function("pmkz_paragraph_diff", 2, diff.paragraph_diff, deterministic=True)
+    for pragma in storage_search.READER_PRAGMAS:
+        conn.execute(pragma)
 
 
 @hookimpl

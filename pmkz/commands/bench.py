@@ -15,7 +15,11 @@ import click
                    "(ground-truth.json, html/) or dates (truth.json, pages/), beside trafilatura "
                    "or htmldate on the same pages.")
 @click.option("--details", is_flag=True, help="With --real-pages --json: the figures of every page.")
-def command(as_json, quick, real_pages, details):
+@click.option("--search", "search_only", is_flag=True,
+              help="Only this: word-form search against the replica, recall and precision of "
+                   "60+ Russian and Kazakh query words before and after, and the p95 of a "
+                   "one-word search on 100,000 items.")
+def command(as_json, quick, real_pages, details, search_only):
     """Measure crawl throughput, parse, date, store, memory and idle-cycle costs
     against the replica on loopback. A full run takes several minutes.
 
@@ -27,6 +31,9 @@ def command(as_json, quick, real_pages, details):
     """
     if real_pages:
         _real_pages(real_pages, as_json, details)
+        return
+    if search_only:
+        _search(as_json, quick)
         return
     from pmkz.bench import suite
     from pmkz.bench.crawls import BenchError
@@ -50,3 +57,21 @@ def _real_pages(directory, as_json, details):
         click.echo(f"pmkz bench: error: {error}", err=True)
         sys.exit(1)
     click.echo(json.dumps(figures, indent=2, ensure_ascii=False) if as_json else real_pages.table(figures))
+
+
+def _search(as_json, quick):
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from pmkz.bench import search
+
+    with tempfile.TemporaryDirectory(prefix="pmkz-bench-search-") as work:
+        try:
+            figures = search.run(Path(work), articles=20 if quick else 300,
+                                 cost_items=2_000 if quick else 100_000,
+                                 progress=lambda step: click.echo(f"bench: {step}", err=True))
+        except (subprocess.CalledProcessError, RuntimeError, OSError) as error:
+            click.echo(f"pmkz bench: error: {error}", err=True)
+            sys.exit(1)
+    click.echo(json.dumps(figures, indent=2, ensure_ascii=False) if as_json else search.table(figures))

@@ -1,0 +1,206 @@
+"""`pmkz bench --search`: word-form search, against the replica.
+
+Quality: for each query word, the items it should find are those of its language that
+hold any of its forms, counted by a whole-word scan of the text (the forms are the
+archive's words that begin with the word's root, less the derived words listed beside
+it: the oracle knows no stemmer). Before: the search box as it was (the exact form,
+through items_fts); after: the stemmed query through items_search. Recall and
+precision per word, and over all words of a language (micro-averaged).
+
+Speed: the p95 time of a one-word search (the box's query, counted as Datasette counts
+it) on an archive of `cost_items` items.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+import time
+from pathlib import Path
+
+from pmkz.storage import Store, search
+
+# (query as typed, root its forms begin with, beginnings of derived words that are not forms)
+RUSSIAN = [
+    ("правительство", "правительств", ()), ("министр", "министр", ()),
+    ("министерство", "министерств", ()), ("государство", "государств", ("государствен",)),
+    ("вопрос", "вопрос", ()), ("развитие", "развити", ()), ("область", "област", ()),
+    ("поручение", "поручени", ()), ("работа", "работ", ()), ("проект", "проект", ()),
+    ("население", "населени", ()), ("контроль", "контрол", ()), ("совещание", "совещани", ()),
+    ("исполнение", "исполнени", ()), ("поддержка", "поддержк", ()), ("бизнес", "бизнес", ()),
+    ("экономика", "экономик", ()), ("инвестиция", "инвестици", ("инвестицион",)),
+    ("промышленность", "промышленност", ()), ("подготовка", "подготовк", ()),
+    ("орган", "орган", ("организ",)), ("акимат", "акимат", ()), ("компания", "компани", ()),
+    ("внимание", "внимани", ()), ("задача", "задач", ()), ("доход", "доход", ()),
+    ("заседание", "заседани", ()), ("республика", "республик", ()),
+    ("производитель", "производител", ()), ("хозяйство", "хозяйств", ()),
+    ("показатель", "показател", ()), ("отрасль", "отрасл", ()), ("регион", "регион", ()),
+    ("строительство", "строительств", ()), ("предприниматель", "предпринимател", ()),
+    ("Бектенов", "бектенов", ()), ("Мамин", "мамин", ()), ("Токаев", "токаев", ()),
+    ("Назарбаев", "назарбаев", ()), ("Масимов", "масимов", ()), ("Сагинтаев", "сагинтаев", ()),
+]
+KAZAKH = [
+    ("Үкімет", "үкімет", ("үкіметтік",)), ("министрлік", "министрлі", ()),
+    ("министр", "министр", ("министрлі",)), ("мемлекет", "мемлекет", ("мемлекеттік",)),
+    ("мәселе", "мәселе", ()), ("тапсырма", "тапсырма", ()), ("облыс", "облыс", ()),
+    ("жұмыс", "жұмыс", ()), ("кеңес", "кеңес", ()), ("жоба", "жоба", ()),
+    ("халық", "халық", ("халықаралық",)), ("басшы", "басшы", ("басшылық", "басшылығ")),
+    ("бағдарлама", "бағдарлама", ()), ("қаржы", "қаржы", ()),
+    ("инвестиция", "инвестиция", ("инвестициялық",)), ("сала", "сала", ("салай",)),
+    ("шара", "шара", ()), ("өнеркәсіп", "өнеркәсі", ("өнеркәсіптік",)),
+    ("әкімдік", "әкімді", ()), ("кәсіпорын", "кәсіпор", ()), ("көлем", "көлем", ()),
+    ("деңгей", "деңгей", ()), ("мерзім", "мерзім", ()), ("өмір", "өмір", ()),
+    ("сапа", "сапа", ("сапалы", "сапар")), ("жыл", "жыл", ("жылыт",)), ("Тоқаев", "тоқаев", ()),
+    ("Бектенов", "бектенов", ()), ("Мамин", "мамин", ()), ("Назарбаев", "назарбаев", ()),
+    ("Мәсімов", "мәсімов", ()), ("Сағынтаев", "сағынтаев", ()), ("Смайылов", "смайылов", ()),
+    ("нысан", "нысан", ()), ("кәсіпкер", "кәсіпкер", ()), ("азамат", "азамат", ()),
+    ("көрсеткіш", "көрсеткіш", ()), ("нәтиже", "нәтиже", ()), ("қызмет", "қызмет", ()),
+    ("Астана", "астана", ()),
+]
+QUERIES = {"ru": RUSSIAN, "kk": KAZAKH}
+WORD = search.WORD
+
+
+def _words_by_item(db, lang: str) -> dict[int, set[str]]:
+    return {rowid: set(WORD.findall(" ".join(t or "" for t in texts).lower()))
+            for rowid, *texts in db.execute(
+                "SELECT rowid, title, summary, body FROM items WHERE lang = ?", [lang])}
+
+
+def _exact(db, lang: str, word: str) -> set[int]:
+    # Datasette's escape_fts: the word in quotes, through the index of words as printed.
+    return {r for (r,) in db.execute(
+        "SELECT items.rowid FROM items_fts JOIN items ON items.rowid = items_fts.rowid"
+        " WHERE items_fts MATCH ? AND items.lang = ?", ['"' + word.replace('"', "") + '"', lang])}
+
+
+def _stemmed(db, lang: str, word: str) -> set[int]:
+    return {r for (r,) in db.execute(
+        f"SELECT items.rowid FROM {search.TABLE} s JOIN items ON items.rowid = s.rowid"
+        f" WHERE {search.TABLE} MATCH ? AND items.lang = ?", [search.fts_query(word), lang])}
+
+
+def quality(db_path: Path) -> dict:
+    """Recall and precision of every query word, before and after, per language."""
+    out = {}
+    with Store(db_path) as store:
+        db = store.db
+        for lang, queries in QUERIES.items():
+            words = _words_by_item(db, lang)
+            vocabulary = set().union(*words.values()) if words else set()
+            rows, totals = [], {k: 0 for k in ("truth", "before_found", "before_hit", "after_found", "after_hit")}
+            for query, root, derived in queries:
+                forms = sorted(w for w in vocabulary if w.startswith(root)
+                               and not any(w.startswith(d) for d in derived))
+                truth = {r for r, ws in words.items() if ws & set(forms)}
+                if not truth:
+                    continue
+                before, after = _exact(db, lang, query), _stemmed(db, lang, query)
+                row = {"query": query, "forms": forms, "truth": len(truth),
+                       **_scores("before", before, truth), **_scores("after", after, truth)}
+                rows.append(row)
+                for name, found in (("before", before), ("after", after)):
+                    totals[f"{name}_found"] += len(found)
+                    totals[f"{name}_hit"] += len(found & truth)
+                totals["truth"] += len(truth)
+            out[lang] = {"words": rows, "queries": len(rows),
+                         "before_recall": _ratio(totals["before_hit"], totals["truth"]),
+                         "before_precision": _ratio(totals["before_hit"], totals["before_found"]),
+                         "after_recall": _ratio(totals["after_hit"], totals["truth"]),
+                         "after_precision": _ratio(totals["after_hit"], totals["after_found"])}
+    return out
+
+
+def _scores(name: str, found: set, truth: set) -> dict:
+    return {f"{name}_found": len(found), f"{name}_recall": _ratio(len(found & truth), len(truth)),
+            f"{name}_precision": _ratio(len(found & truth), len(found))}
+
+
+def _ratio(a: int, b: int) -> float:
+    return round(a / b, 4) if b else 1.0
+
+
+def grow(db_path: Path, items: int) -> None:
+    """Copy the archive's items under new URLs until it holds `items` (a large archive
+    with the replica's language mix, without crawling 100,000 pages)."""
+    with Store(db_path) as store:
+        db = store.db
+        columns = [c for c in db["items"].columns_dict if c != "url"]
+        (have,) = db.execute("SELECT count(*) FROM items").fetchone()
+        copy = 0
+        with store.batch():
+            while have < items:
+                copy += 1
+                added = db.execute(
+                    f"INSERT INTO items (url, {', '.join(columns)}) SELECT url || '-copy{copy}', "
+                    f"{', '.join(columns)} FROM items WHERE url NOT LIKE '%-copy%' LIMIT ?",
+                    [items - have]).rowcount
+                have += added
+        # The batch indexes rows the Store itself inserted; these came by SQL.
+        search.ensure_search_index(db)
+        db.execute("INSERT INTO items_fts (items_fts) VALUES ('rebuild')")
+
+
+def speed(db_path: Path, words: list[str], rounds: int = 5) -> dict:
+    """p95 of a one-word search as the items page runs it: the count and the first page."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    for pragma in search.READER_PRAGMAS:  # as the pmkz Datasette plugin sets them
+        conn.execute(pragma)
+    times = []
+    try:
+        (items,) = conn.execute("SELECT count(*) FROM items").fetchone()
+        # The first round warms the page cache, as a server's first readers do; not timed.
+        for round_ in range(rounds + 1):
+            for word in words:
+                started = time.perf_counter()
+                query = search.fts_query(word)
+                where = f"rowid IN (SELECT rowid FROM {search.TABLE} WHERE {search.TABLE} MATCH ?)"
+                conn.execute(f"SELECT count(*) FROM items WHERE {where}", [query]).fetchone()
+                conn.execute(f"SELECT * FROM items WHERE {where} ORDER BY published_date DESC LIMIT 51",
+                             [query]).fetchall()
+                if round_:
+                    times.append((time.perf_counter() - started) * 1000)
+    finally:
+        conn.close()
+    times.sort()
+    return {"items": items, "searches": len(times), "median_ms": round(statistics.median(times), 1),
+            "p95_ms": round(times[int(len(times) * 0.95) - 1], 1), "target_p95_ms": 100}
+
+
+def table(figures: dict) -> str:
+    lines = []
+    for lang, result in figures["quality"].items():
+        lines.append(f"{lang}: {result['queries']} words  recall {result['before_recall']:.3f} -> "
+                     f"{result['after_recall']:.3f}  precision {result['before_precision']:.3f} -> "
+                     f"{result['after_precision']:.3f}")
+        lines.append(f"  {'query':<18}{'items':>6}  {'recall before':>13} {'after':>6}  "
+                     f"{'precision before':>16} {'after':>6}")
+        for row in result["words"]:
+            lines.append(f"  {row['query']:<18}{row['truth']:>6}  {row['before_recall']:>13.3f} "
+                         f"{row['after_recall']:>6.3f}  {row['before_precision']:>16.3f} "
+                         f"{row['after_precision']:>6.3f}")
+    s = figures["speed"]
+    lines.append(f"one-word search on {s['items']:,} items: median {s['median_ms']} ms, "
+                 f"p95 {s['p95_ms']} ms (target <= {s['target_p95_ms']})")
+    return "\n".join(lines)
+
+
+def run(work: Path, articles: int = 300, cost_items: int = 100_000, progress=lambda m: None) -> dict:
+    import subprocess
+    import sys
+
+    from pmkz.replica_process import ReplicaProcess
+
+    db_path = work / "search.db"
+    progress(f"search: crawl a replica of {articles} articles per language")
+    with ReplicaProcess("--articles", str(articles)) as replica:
+        subprocess.run([sys.executable, "-m", "pmkz", "crawl", "--base-url", replica.url,
+                        "--db", str(db_path), "--no-images", "--no-warc"],
+                       check=True, capture_output=True)
+    figures = {"quality": quality(db_path)}
+    progress(f"search: grow the archive to {cost_items:,} items")
+    grow(db_path, cost_items)
+    words = [q for q, _, _ in RUSSIAN + KAZAKH] + ["government", "minister", "budget"]
+    figures["speed"] = speed(db_path, words)
+    return figures
