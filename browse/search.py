@@ -20,11 +20,33 @@ HELP = ('Finds every form of a word (правительство: правите�
 NOTHING = '""'
 
 
-def filter_arguments(request, table: str) -> FilterArguments | None:
+def filter_arguments(request, database: str, table: str, datasette):
     if table != TABLE or "_search" not in request.args:
         return None
-    typed = request.args.get("_search", "")
-    query = search.fts_query(typed)
-    return FilterArguments([], {"search": query or NOTHING}, [], {
-        "pmkz_search": {"typed": typed, "query": query, "suggest": search.forms_to_try(typed)},
-    })
+
+    async def inner():
+        typed = request.args.get("_search", "")
+        query = search.fts_query(typed)
+        suggest = []
+        db = datasette.get_database(database)
+        if query is None or not await _hits(db, query):
+            suggest = [await _first_with_hits(db, prefixes) for prefixes in search.prefixes_to_try(typed)]
+        return FilterArguments([], {"search": query or NOTHING}, [], {
+            "pmkz_search": {"typed": typed, "query": query,
+                            "suggest": [s.replace('"', "") for s in suggest if s]},
+        })
+
+    return inner
+
+
+async def _hits(db, query: str) -> bool:
+    rows = await db.execute(
+        f"SELECT 1 FROM {search.TABLE} WHERE {search.TABLE} MATCH ? LIMIT 1", [query])
+    return bool(rows.rows)
+
+
+async def _first_with_hits(db, prefixes: list[str]) -> str | None:
+    for prefix in prefixes:
+        if await _hits(db, prefix):
+            return prefix
+    return None

@@ -198,7 +198,9 @@ def fts_query(text: str) -> str | None:
     return query
 
 
-def forms_to_try(text: str) -> list[str]:
-    """For a search with no hits: each word's prefix search, to suggest."""
-    return [f"{word.lower()[:max(3, len(word) - 2)]}*"
-            for word in WORD.findall(text or "") if len(word) > 3]
+def prefixes_to_try(text: str, min_length: int = 4) -> list[list[str]]:
+    """For a search with no hits: per word, its ever shorter prefixes as FTS5 prefix
+    queries, longest first; the reader is offered the first that finds something."""
+    return [[f'"{word[:cut]}"*' for cut in range(len(word) - 1, min_length - 1, -1)]
+            for word in (w.lower().replace("ё", "е") for w in WORD.findall(text or ""))
+            if len(word) > min_length]

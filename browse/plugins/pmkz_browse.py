@@ -74,7 +74,7 @@ def register_routes():
 def filters_from_request(request, database, table, datasette):
     # trylast: after Datasette's search filter, so that the stemmed query replaces the
     # typed text as the MATCH parameter (browse/search.py).
-    return search.filter_arguments(request, table)
+    return search.filter_arguments(request, database, table, datasette)
 
 
 @hookimpl
