@@ -105,15 +105,21 @@ def teaser_cards(container, page_url: str) -> list:
     """Elements in the container that are teasers of other pages: an image and a headline
     (or a button) each linking the same page, with little text of their own. A related
     story, a next/previous box or an advert, never a paragraph of the article."""
-    by_url: dict = {}
+    # Links are grouped by href as written: a card repeats its link's href exactly.
+    pictured = {a.get("href").strip() for img in container.iter("img")
+                for a in img.iterancestors("a") if (a.get("href") or "").strip()}
+    pictured.discard("#")
+    if not pictured:
+        return []
+    own = canonical_url(page_url)
+    by_href: dict = {}
     for anchor in container.iter("a"):
         href = (anchor.get("href") or "").strip()
-        if href and not href.startswith(("#", "javascript:")):
-            by_url.setdefault(canonical_url(join_url(page_url, href)), []).append(anchor)
-    own = canonical_url(page_url)
+        if href in pictured:
+            by_href.setdefault(href, []).append(anchor)
     cards = []
-    for url, links in by_url.items():
-        if len(links) < 2 or url == own:
+    for href, links in by_href.items():
+        if len(links) < 2 or canonical_url(join_url(page_url, href)) == own:
             continue
         for image_link in (a for a in links if next(a.iter("img"), None) is not None):
             # The card: the nearest block holding the image's link and another to the page.

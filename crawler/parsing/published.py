@@ -18,7 +18,7 @@ from lxml import etree
 from pmkz.crawler.parsing.dates import (
     SITE_ZONE, ParsedDate, parse_fast, parse_iso, parse_site_date, parse_with_dateparser,
 )
-from pmkz.crawler.parsing.dom import is_noise, lineage, spaced_text_of
+from pmkz.crawler.parsing.dom import is_noise, lineage
 from pmkz.crawler.parsing.selectors import DATE_WORDS, NOISE_ROLES, NOISE_TAGS, class_words
 from pmkz.crawler.parsing.text import READ_ALSO, normalize_text
 from pmkz.crawler.parsing.urls import is_article_url
@@ -85,6 +85,20 @@ def _is_list_item(element, stop, is_article) -> bool:
     return parent is not None and id(parent) not in stop and _links_an_article(parent, is_article)
 
 
+def _short_text(element) -> str | None:
+    """The element's text, spaced and normalised, or None when it is longer than a date
+    line: the reading stops there, for the header scan passes whole articles too."""
+    parts, length = [], 0
+    for text in element.itertext():
+        if not text.isspace():
+            length += len(text)
+            if length > _MAX_DATE_TEXT * 2:
+                return None
+        parts.append(text)
+    text = normalize_text(" ".join(parts))
+    return text if text and len(text) <= _MAX_DATE_TEXT else None
+
+
 def _texts(anchor, region, selectors, is_article, elements=None):
     """(text, element, source) of every candidate, skipping furniture and other articles'
     links and list items. `elements`: (element, source) to read instead of the header's,
@@ -93,17 +107,19 @@ def _texts(anchor, region, selectors, is_article, elements=None):
     seen = set()
     by_class = elements is None
     for element, source in elements if elements is not None else _header_elements(anchor, region, selectors):
-        if (element in seen or _in_noise_or_link_away(element, stop, is_article, by_class)
-                or _is_list_item(element, stop, is_article)):
+        if element in seen:
             continue
         seen.add(element)
-        text = normalize_text(spaced_text_of(element))
+        text = _short_text(element)
         stamp = element.get("datetime") if element.tag == "time" else None
+        if (text is None and not stamp or _in_noise_or_link_away(element, stop, is_article, by_class)
+                or _is_list_item(element, stop, is_article)):
+            continue
         # A machine-readable date-time beats the printed text, a bare date does not:
         # `<time datetime="2024-03-09">9 March 2024, 14:35</time>` has the time printed.
         if stamp and ":" in stamp:
             yield stamp, element, source
-        if text and len(text) <= _MAX_DATE_TEXT:
+        if text:
             yield text, element, source
         if stamp and ":" not in stamp:
             yield stamp, element, source
@@ -115,8 +131,8 @@ def _with_time_beside(found: ParsedDate, element, zone) -> ParsedDate:
     parent = element.getparent()
     if found.at is not None or parent is None:
         return found
-    text = normalize_text(spaced_text_of(parent))
-    fuller = parse_fast(text, zone) if len(text) <= _MAX_DATE_TEXT else None
+    text = _short_text(parent)
+    fuller = parse_fast(text, zone) if text else None
     return fuller if fuller is not None and fuller.date == found.date and fuller.at else found
 
 
