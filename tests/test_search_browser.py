@@ -1,0 +1,83 @@
+"""The search box in headless Chromium, on a crawl of the replica: a word in one form
+finds the items holding its other forms, a prefix and OR work as typed, the help line
+stands by the box, and a search with no hits says so.
+
+Screenshots go to test-artifacts/search/.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from helpers import Replica, crawl
+from test_browse_browser import CHROMEDRIVER, CHROMIUM, browser  # noqa: F401 (fixture)
+from test_browse_serve import serving
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "search"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None or CHROMEDRIVER is None,
+                       reason="headless Chromium not found: run scripts/install-chromium.sh"),
+]
+
+
+def screenshot(driver, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    driver.set_window_size(1280, 600)
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(1280, max(height, 600))
+    driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
+
+
+def search_from_the_box(driver, wait, base: str, typed: str) -> int:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+
+    driver.get(base + "pmkz/items")
+    box = driver.find_element(By.CSS_SELECTOR, "input[name=_search]")
+    box.clear()
+    box.send_keys(typed)
+    box.submit()
+    wait.until(expected_conditions.url_contains("_search="))
+    heading = driver.find_element(By.CSS_SELECTOR, "h3").text
+    return int(re.match(r"([\d,]+) row", heading).group(1).replace(",", ""))
+
+
+def test_the_box_finds_word_forms_prefixes_and_either_word(tmp_path, browser):  # noqa: F811
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    replica = Replica("--articles", "40")
+    try:
+        crawl(replica.url, tmp_path, "--no-images")
+    finally:
+        replica.stop()
+    import sqlite3
+    db = sqlite3.connect(tmp_path / "pmkz.db")
+    texts = [f"{t}\n{s or ''}\n{b}".lower() for t, s, b in db.execute("SELECT title, summary, body FROM items")]
+    db.close()
+    government = sum(bool(re.search(r"\bправительств(о|а|у|ом|е|ам|ами|ах)?\b", t)) for t in texts)
+    exact = sum(bool(re.search(r"\bправительство\b", t)) for t in texts)
+    assert government > exact > 0
+
+    wait = WebDriverWait(browser, 15)
+    with serving(tmp_path / "pmkz.db", tmp_path / "images") as base:
+        browser.get(base + "pmkz/items")
+        help_line = browser.find_element(By.CSS_SELECTOR, ".pmkz-search-help").text
+        assert "OR" in help_line and "prefix*" in help_line
+
+        assert search_from_the_box(browser, wait, base, "правительство") == government
+        screenshot(browser, "1-word-forms")
+        assert search_from_the_box(browser, wait, base, "правительств*") == government
+        screenshot(browser, "2-prefix")
+        either = search_from_the_box(browser, wait, base, "правительство OR Үкімет")
+        kazakh = search_from_the_box(browser, wait, base, "Үкімет")
+        assert either == government + kazakh and kazakh > 0
+        screenshot(browser, "3-kazakh")
+        assert search_from_the_box(browser, wait, base, "правительствоище") == 0
+        message = browser.find_element(By.CSS_SELECTOR, ".pmkz-no-hits").text
+        assert "правительствоище" in message and "правительств*" in message
+        screenshot(browser, "4-no-hits")
