@@ -111,3 +111,8 @@ def test_other_articles_printed_whole_beside_the_article_do_not_join_it():
                      f"a few sentences of its own to read.</p></article>" for n in range(4))
     assert body(f"<article class='post'><p>{ONE}</p><p>{TWO}</p></article>"
                 f"<article class='post'><h3>You may also like</h3>{others}</article>") == [ONE, TWO]
+
+
+def test_microdata_dateline_and_byline_are_not_body():
+    assert body(f"<div class='story'><span itemprop='datePublished'>segunda-feira, 18 de novembro de 2019</span>"
+                f"<div itemprop='author'>By A. Writer, City Desk</div><p>{ONE}</p><p>{TWO}</p></div>") == [ONE, TWO]

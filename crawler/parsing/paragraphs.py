@@ -19,6 +19,9 @@ _SKIP_TAGS = frozenset(("figure", "figcaption", "h1", "img", "picture"))
 # Captions and photo credits by class word, where a page writes them in a <div> or <p>
 # rather than <figcaption> ("wp-caption-text", "image-credit"): they go with the image.
 _CAPTION_WORDS = frozenset(("caption", "captions", "credit", "credits", "gallery", "slideshow"))
+# Microdata that marks a dateline or a byline (`<span itemprop="datePublished">`): the
+# article's facts about itself, not its text.
+_ABOUT_ITEMPROPS = frozenset(("datepublished", "datemodified", "datecreated", "author", "publisher"))
 # Table cells are read row by row, cells apart.
 _CELL_TAGS = frozenset(("td", "th"))
 _LINK_SHARE = 0.9  # a paragraph this much link text is navigation, not prose
@@ -78,8 +81,9 @@ class _Reader:
             elif child is self.start:
                 self.flush()
                 self.started = True
-            elif tag in _SKIP_TAGS or child in self.skip or is_noise(child) or (
-                    child.attrib and not class_words(child).isdisjoint(_CAPTION_WORDS)):
+            elif tag in _SKIP_TAGS or child in self.skip or is_noise(child) or child.attrib and (
+                    not class_words(child).isdisjoint(_CAPTION_WORDS)
+                    or not _ABOUT_ITEMPROPS.isdisjoint((child.get("itemprop") or "").lower().split())):
                 if tag in BLOCK_TAGS:
                     self.flush()
             elif tag in BLOCK_TAGS:
