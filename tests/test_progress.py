@@ -25,3 +25,51 @@ def test_a_crawl_shows_progress_when_asked(replica_factory, tmp_path, monkeypatc
     result = crawl(replica.url, tmp_path)
     assert "pages/s" in result.stderr and "ETA" in result.stderr
     assert result.stdout.startswith("ok: new 120")
+
+
+def test_the_eta_is_right_within_a_factor_of_two(tmp_path):
+    """A real crawl's progress lines, each stamped as it arrives: in the middle half of the
+    crawl, every ETA is within a factor of two of the time the crawl really took to end."""
+    import os
+    import re
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    from helpers import Replica, crawl_args
+
+    site = Replica("--articles", "300")
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pmkz", *crawl_args(site.url, tmp_path)], stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, env={**os.environ, "PMKZ_PROGRESS": "1", "PMKZ_PROGRESS_SECONDS": "0.5"})
+        lines: list[tuple[float, str]] = []
+
+        def read():
+            buffer = b""
+            while chunk := process.stderr.read1(4096):
+                buffer += chunk
+                *done, buffer = re.split(rb"[\r\n]", buffer)
+                lines.extend((time.monotonic(), line.decode()) for line in done if line.strip())
+
+        reader = threading.Thread(target=read)
+        reader.start()
+        process.wait(timeout=600)
+        ended = time.monotonic()
+        reader.join()
+    finally:
+        site.stop()
+    assert process.returncode == 0
+    # From the first progress line: Python's start-up is no part of the crawl.
+    started = next(moment for moment, line in lines if "pages/s" in line)
+    total = ended - started
+    judged = []
+    for moment, line in lines:
+        found = re.search(r"ETA (\d+)m(\d\d)s", line)
+        if found and 0.25 * total <= moment - started <= 0.75 * total:
+            eta = int(found[1]) * 60 + int(found[2])
+            judged.append((eta, ended - moment))
+    assert len(judged) >= 3, lines
+    wrong = [(eta, round(left, 1)) for eta, left in judged if not left / 2 - 1 <= eta <= 2 * left + 1]
+    assert wrong == [], (wrong, total)
