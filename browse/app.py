@@ -13,6 +13,8 @@ import yaml
 from datasette.app import Datasette
 from datasette.database import Database
 
+from pmkz.storage.connect import writable
+
 BROWSE_DIR = Path(__file__).parent
 DATABASE_NAME = "pmkz"
 PLUGIN_NAME = "pmkz"
@@ -61,7 +63,9 @@ def build_datasette(db_path: Path, images_dir: Path) -> Datasette:
     # Datasette adds an empty in-memory database when given no files: it would only
     # clutter the front page.
     ds.remove_database("_memory")
-    ds.add_database(Database(ds, path=str(path), is_mutable=True), name=DATABASE_NAME)
+    # On a read-only mount or in a read-only folder no one can be writing, and SQLite
+    # could not create the WAL side files a mutable connection needs: immutable there.
+    ds.add_database(Database(ds, path=str(path), is_mutable=writable(path)), name=DATABASE_NAME)
     return ds
 
 

@@ -5,11 +5,13 @@ stored, lines logged), never for moments.
 """
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -164,6 +166,38 @@ def test_a_lock_held_mid_crawl_is_waited_for_and_nothing_is_lost(tmp_path):
             db.close()
     finally:
         site.stop()
+
+
+# 3. The wait for a lock is bounded: past it the run says so, and its row is closed by
+# the next run, which stores everything.
+def test_a_lock_held_past_the_wait_fails_the_run_and_the_next_run_closes_its_row(replica, tmp_path):
+    db_path = tmp_path / "pmkz.db"
+    crawl = subprocess.Popen([sys.executable, "-m", "pmkz", *crawl_args(replica.url, tmp_path)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, "PMKZ_STORE_BATCH_ITEMS": "5", "PMKZ_LOCK_WAIT_SECONDS": "1"})
+    wait_for(lambda: count(db_path, "SELECT count(*) FROM items") >= 5, what="items stored")
+    locker = subprocess.Popen([sys.executable, "-c", LOCKER, str(db_path)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert locker.stdout.readline().strip() == "held"
+    try:
+        out, err = crawl.communicate(timeout=300)
+    finally:
+        locker.stdin.write("\n")
+        locker.stdin.close()
+        locker.wait(timeout=60)
+    if crawl.returncode == 0:
+        pytest.skip("the crawl ended before the lock was taken")
+    assert crawl.returncode == 1
+    assert err.strip().splitlines()[-1].startswith("pmkz crawl: error: the run did not complete")
+    assert "locked by another process" in err and "Traceback" not in err
+    again = run_crawl(replica.url, tmp_path)
+    assert again.returncode == 0, again.stderr
+    db = connect(db_path)
+    try:
+        assert items_problems(db, replica.truth()) == []
+        assert database_problems(db) == []
+    finally:
+        db.close()
 
 
 # 4. A full disk for database and images: one line, no traceback, every run row closed,
@@ -373,6 +407,17 @@ def test_readers_read_a_read_only_mount(replica, tmp_path, mounts):
                   check=False)
     assert export.returncode == 0, export.stderr
     assert len((tmp_path / "x.jsonl").read_text().splitlines()) == len(replica.truth())
+    serve = subprocess.Popen([sys.executable, "-m", "pmkz", "serve", "--db", str(archive / "pmkz.db"),
+                              "--images-dir", str(archive / "images"), "--port", "0"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = serve.stdout.readline().strip()
+        assert url.startswith("http://"), serve.stderr.read() if serve.poll() is not None else url
+        with urllib.request.urlopen(url + "pmkz/items.json?_shape=array&_size=max") as answer:
+            assert len(json.load(answer)) == len(replica.truth())
+    finally:
+        serve.terminate()
+        serve.wait(timeout=60)
     refused = run_crawl(replica.url, tmp_path, "--images-dir", str(archive / "images2"))
     assert refused.returncode == 1
     assert not (tmp_path / "pmkz.db").exists()
