@@ -162,6 +162,20 @@ def test_of_several_h1s_the_one_printing_the_metadata_title():
     assert parse_article(html, URL)["title"] == "Harbour bridge reopens"
 
 
+def test_a_heading_printing_the_metadata_title_beats_an_h1_of_a_sidebar():
+    html = ("<html><head><title>Harbour bridge reopens — and buses return - Example News</title></head><body>"
+            "<article><header><h2>Harbour bridge reopens — and buses return</h2></header><p>November 18, 2019</p>"
+            f"{PROSE}</article><div class='box'><h1>Most read this week</h1></div></body></html>")
+    assert parse_article(html, URL)["title"] == "Harbour bridge reopens — and buses return"
+
+
+def test_quote_marks_and_dashes_do_not_hide_the_h1_printing_the_title():
+    html = ("<html><head><meta property='og:title' content=\"'Reopened' - harbour bridge\"></head><body>"
+            "<div class='promo'><h1>Winter sale on all subscriptions</h1></div><article><h1>‘Reopened’ – harbour "
+            f"bridge</h1><p>November 18, 2019</p>{PROSE}</article></body></html>")
+    assert parse_article(html, URL)["title"] == "‘Reopened’ – harbour bridge"
+
+
 @pytest.mark.parametrize("lang, expected", [("en-GB", "en"), ("ru", "ru"), ("kk-KZ", "kk"), ("de", None)])
 def test_language_from_html_lang_off_the_site(lang, expected):
     record = parsed("<meta name='date' content='2019-11-18'>", lang=lang)

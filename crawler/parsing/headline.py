@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from pmkz.crawler.parsing.dom import contains, doc_index, in_noise_or_link, text_of
+from pmkz.crawler.parsing.selectors import NOISE_TAGS
 from pmkz.crawler.parsing.text import is_generic_title, normalize_text, strip_site_suffix
 
 # A link to a home page ("/", "/ru", "https://primeminister.kz/en/") marks a logo.
@@ -33,6 +34,16 @@ def _is_logo(h1) -> bool:
     return any(_HOME_PATH.match(urlsplit(a.get("href") or "").path) for a in links if a.get("href") is not None)
 
 
+# Typography that differs between a page's heading and its metadata.
+_PLAIN = str.maketrans({"‘": "'", "’": "'", "‚": "'", "`": "'", "“": '"', "”": '"', "„": '"', "«": '"',
+                        "»": '"', "–": "-", "—": "-", "…": "...", "\u00a0": " "})
+
+
+def _title_key(text: str) -> str:
+    """A title compared with another: case, quote marks, dashes and a final stop aside."""
+    return text.translate(_PLAIN).casefold().rstrip(" .")
+
+
 def _usable(text: str) -> bool:
     return bool(text) and not is_generic_title(text)
 
@@ -45,34 +56,31 @@ def _meta_titles(meta, site_names: set[str]) -> list[tuple[str, str]]:
 
 
 def _without_site_name(title: str, site_names: set[str]) -> str:
-    """"Headline | Example News" -> "Headline": parts at either end that name the site go."""
-    while separators := list(_TITLE_PARTS.finditer(title)):
-        last, first = separators[-1], separators[0]
-        if title[last.end():].casefold() in site_names:
-            title = title[:last.start()]
-        elif title[:first.start()].casefold() in site_names:
-            title = title[first.end():]
-        else:
-            break
+    """"Headline | Example News" -> "Headline": a name of the site at either end goes."""
+    for separator in _TITLE_PARTS.finditer(title):
+        if _title_key(title[separator.end():]) in site_names:
+            return title[:separator.start()]
+        if _title_key(title[:separator.start()]) in site_names:
+            return title[separator.end():]
     return title
 
 
 def _same_title(text: str, titles: set[str]) -> bool:
-    """The text is one of the titles (case aside), or one holds the other: metadata
+    """The text is one of the titles (`_title_key`s), or one holds the other: metadata
     titles are often cut short or carry a suffix."""
-    text = text.casefold()
+    text = _title_key(text)
     return text in titles or len(text) >= _MIN_CONTAINED and any(
         len(title) >= _MIN_CONTAINED and (text in title or title in text) for title in titles)
 
 
 def _site_names(meta) -> set[str]:
-    """The site's name as the page gives it: og:site_name, and the shorter parts of a
-    `<title>` cut by separators ("Headline | Site Name")."""
-    names = {normalize_text(meta.site_name).casefold()} if meta.site_name else set()
-    parts = [normalize_text(part).casefold() for part in _TITLE_PARTS.split(meta.html_title or "")]
+    """The site's name as the page gives it: og:site_name, and the last or first part
+    of a `<title>` cut by separators when it is the shorter ("Headline | Site Name")."""
+    names = {_title_key(normalize_text(meta.site_name))} if meta.site_name else set()
+    parts = [_title_key(normalize_text(part)) for part in _TITLE_PARTS.split(meta.html_title or "")]
     if len(parts) > 1:
-        parts.remove(max(parts, key=len))
-        names.update(part for part in parts if part)
+        longest = max(map(len, parts))
+        names.update(part for part in (parts[0], parts[-1]) if part and len(part) < longest)
     return names
 
 
@@ -87,14 +95,17 @@ def _links_elsewhere(h1, is_article) -> bool:
 
 def _printed_title(root, titles: list[tuple[str, str]]):
     """(text, element, source) of a lower heading that prints the metadata's title, or
-    None: the page's headline set in an h2 under an h1 that names the site."""
-    wanted = {title.casefold(): source for source, title in titles if _usable(title)}
+    None: the page's headline set in an h2 where the h1 names the site or a sidebar's box."""
+    wanted = {_title_key(title): source for source, title in titles if _usable(title)}
     if not wanted:
         return None
     for element in root.iter("h2", "h3"):
         text = normalize_text(text_of(element))
-        if text.casefold() in wanted and not in_noise_or_link(element):
-            return text, element, f"meta:{wanted[text.casefold()]}"
+        # Only a link or a menu disqualifies it: a heading printing this page's own
+        # title is its headline even in a box whose class reads as furniture.
+        if _title_key(text) in wanted and not any(
+                a.tag == "a" or a.tag in NOISE_TAGS for a in (element, *element.iterancestors())):
+            return text, element, f"meta:{wanted[_title_key(text)]}"
     return None
 
 
@@ -129,20 +140,24 @@ def find_headline(root, container, meta, selectors, is_article=None):
             return text, element, f"selector:{selector}"
     site_names = _site_names(meta)
     titles = _meta_titles(meta, site_names)
-    folded = {title.casefold() for _, title in titles if title}
+    folded = {_title_key(title) for _, title in titles if title}
     site_names -= folded
     h1s = []
     for element in _TOP_HEADINGS(root):
         text = normalize_text(text_of(element))
-        if (_usable(text) and not _is_logo(element) and text.casefold() not in site_names
+        if (_usable(text) and not _is_logo(element) and _title_key(text) not in site_names
                 and not (is_article is not None and _links_elsewhere(element, is_article))):
             h1s.append((text, element))
-    if h1s:
-        printing = [(text, element) for text, element in h1s if _same_title(text, folded)] if len(h1s) > 1 else []
-        return (*_nearest(printing or h1s, container), "h1")
+    printing = [(text, element) for text, element in h1s if _same_title(text, folded)]
+    if printing:
+        return (*_nearest(printing, container), "h1")
+    # No h1 prints the metadata's title: a lower heading that prints it exactly is the
+    # headline (the h1 is a logo's or a sidebar's), else the h1 nearest the body.
     printed = _printed_title(root, titles)
     if printed is not None:
         return printed
+    if h1s:
+        return (*_nearest(h1s, container), "h1")
     for source, text in titles:
         if _usable(text):
             return text, None, f"meta:{source}"
