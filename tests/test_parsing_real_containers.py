@@ -34,6 +34,11 @@ def test_footer_prose_does_not_beat_the_article():
     assert body(f"<div><p>{ONE}</p><p>{TWO}</p><p>{THREE}</p></div>{footer}") == [ONE, TWO, THREE]
 
 
+def test_a_footer_written_as_a_div_does_not_beat_the_article():
+    footer = "<div class='footer-wrap'><p>" + "About this newspaper and its long history of printing. " * 6 + "</p></div>"
+    assert body(f"<div><p>{ONE}</p><p>{TWO}</p><p>{THREE}</p></div>{footer}") == [ONE, TWO, THREE]
+
+
 def test_loose_text_in_a_div_with_block_children():
     assert body(f"<div class='story'>{ONE}<br><br>{TWO}<figure><img src='/a.jpg'></figure>{THREE}</div>"
                 f"<div class='comments-area'><p>{'A reader wrote a long comment here. ' * 2}</p></div>") == [

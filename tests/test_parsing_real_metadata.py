@@ -176,6 +176,16 @@ def test_quote_marks_and_dashes_do_not_hide_the_h1_printing_the_title():
     assert parse_article(html, URL)["title"] == "‘Reopened’ – harbour bridge"
 
 
+def test_an_h1_in_an_aside_inside_the_article_is_no_headline():
+    html = ("<html><head><meta property='og:title' content='Bridge works end'></head><body><article>"
+            "<header><h1>Harbour bridge reopens</h1></header><div class='text'><p>November 18, 2019</p>"
+            f"{PROSE}<aside><h1>More on transport</h1></aside><p>More prose follows the box and it is part of "
+            "the story as well.</p></div></article></body></html>")
+    record = parse_article(html, URL)
+    assert record["title"] == "Harbour bridge reopens"
+    assert record["body"].startswith("The harbour bridge reopened")
+
+
 @pytest.mark.parametrize("lang, expected", [("en-GB", "en"), ("ru", "ru"), ("kk-KZ", "kk"), ("de", None)])
 def test_language_from_html_lang_off_the_site(lang, expected):
     record = parsed("<meta name='date' content='2019-11-18'>", lang=lang)

@@ -23,6 +23,8 @@ _HOME_PATH = re.compile(r"^/?(?:ru|kz|kk|en)?/?$")
 # elements that carry it, where `//*[@aria-level]` tests every element (40% slower).
 _TOP_HEADINGS = etree.XPath("//h1 | //@aria-level[.='1']/parent::*[@role='heading']")
 _TITLE_PARTS = re.compile(r"\s+[|—–-]\s+")  # as text.strip_site_suffix cuts a `<title>`
+# An h1 in these is a box's heading ("More on ..."), never the page's.
+_ASIDE_TAGS = ("aside", "nav")
 # Shorter than this, one title inside another is a coincidence, not the same headline.
 _MIN_CONTAINED = 20
 
@@ -146,6 +148,7 @@ def find_headline(root, container, meta, selectors, is_article=None):
     for element in _TOP_HEADINGS(root):
         text = normalize_text(text_of(element))
         if (_usable(text) and not _is_logo(element) and _title_key(text) not in site_names
+                and next(element.iterancestors(*_ASIDE_TAGS), None) is None
                 and not (is_article is not None and _links_elsewhere(element, is_article))):
             h1s.append((text, element))
     printing = [(text, element) for text, element in h1s if _same_title(text, folded)]
