@@ -121,3 +121,10 @@ def test_other_articles_printed_whole_beside_the_article_do_not_join_it():
 def test_microdata_dateline_and_byline_are_not_body():
     assert body(f"<div class='story'><span itemprop='datePublished'>segunda-feira, 18 de novembro de 2019</span>"
                 f"<div itemprop='author'>By A. Writer, City Desk</div><p>{ONE}</p><p>{TWO}</p></div>") == [ONE, TWO]
+
+
+def test_the_pages_own_layout_classes_make_no_furniture():
+    footer = "<footer><p>" + "About this newspaper and its long history of printing. " * 5 + "</p></footer>"
+    record = parse_article(f"<html>{HEAD}<body class='has-sidebar sticky-footer'><h1>Harbour bridge reopens</h1>"
+                           f"<div><p>{ONE}</p><p>{TWO}</p><p>{THREE}</p></div>{footer}</body></html>", URL)
+    assert record["body"].split("\n\n") == [ONE, TWO, THREE]

@@ -33,8 +33,8 @@ _LOOSE_HOLDERS = frozenset(("div", "section", "article", "main", "td", "th", "ce
 # candidate in furniture wins when it holds this many times the best one outside.
 _FURNITURE_TAGS = frozenset(("footer", "nav", "aside", "header", "form"))
 _FURNITURE_MARGIN = 2
-# The same by class word, for furniture written as a <div> ("footer-wrap", "sidebar").
-_FURNITURE_WORDS = frozenset(("footer", "sidebar"))
+# The same by class word, for a page footer written as a <div class="footer-wrap">.
+_FURNITURE_WORDS = frozenset(("footer",))
 # Readers' comments, by class or id word: furniture too, however much prose they hold.
 _COMMENT_WORDS = frozenset(("comment", "comments", "disqus", "respond", "replies"))
 # A sibling wrapper joins the container only with a paragraph's worth of text, and
@@ -91,7 +91,8 @@ def _in_furniture(element) -> float:
     outside it must hold to lose: readers' comments lose to any."""
     margin = 0
     for a in (element, *element.iterancestors()):
-        words = class_words(a) if a.attrib else ()
+        # The page's own classes describe its layout ("has-sidebar", "sticky-footer").
+        words = class_words(a) if a.attrib and a.tag not in ("body", "html") else ()
         if words and not words.isdisjoint(_COMMENT_WORDS):
             return float("inf")
         if a.tag in _FURNITURE_TAGS or words and not words.isdisjoint(_FURNITURE_WORDS):
