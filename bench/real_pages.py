@@ -142,6 +142,18 @@ def _htmldate():
     return lambda page: find_date(page.html, url=page.url, original_date=True)
 
 
+def _layers(results: list, ms: list[float], field: str) -> dict:
+    """Which layer gave `field` ("body", "published") on how many pages, and the median
+    time of those pages: what each layer costs ("refused" for pages without the field)."""
+    by_layer: dict = {}
+    for result, took in zip(results, ms):
+        source = result.get("field_sources", {}).get(field) or "refused"
+        layer = source.split(":", 1)[0] if source.startswith("meta:") else source
+        by_layer.setdefault(layer, []).append(took)
+    return {layer: {"pages": len(times), "median_ms": round(statistics.median(times), 2)}
+            for layer, times in sorted(by_layer.items(), key=lambda item: -len(item[1]))}
+
+
 def _date_score(found: str | None, true: str) -> tuple[bool, bool]:
     """(right, within a day) of a found date against the true one."""
     if not found:
@@ -168,7 +180,8 @@ def run(directory: str | Path, progress=lambda step: None, details: bool = False
     figures: dict = {"directory": str(directory), "pages": len(pages), "layout": "bodies" if bodies else "dates"}
     progress(f"pmkz on {len(pages)} pages")
     results, ms = zip(*(_timed(_pmkz, page) for page in pages))
-    ours: dict = {"refused": sum("refused" in r for r in results), **_times(ms)}
+    ours: dict = {"refused": sum("refused" in r for r in results), **_times(ms),
+                  "layers": _layers(results, ms, "body" if bodies else "published")}
     if bodies:
         matches = [shingle_match(p.body, r.get("body", "")) for p, r in zip(pages, results)]
         ours.update(body_scores(matches))
@@ -214,4 +227,7 @@ def table(figures: dict) -> str:
         lines.append(f"{name:<12}" + "".join(f"{figures[name][key]:>14}" for _, key in columns))
     ratio = figures["pmkz"]["median_ms"] / figures[other]["median_ms"]
     lines.append(f"median time pmkz / {other}: {ratio:.2f}")
+    layers = ", ".join(f"{layer} {entry['pages']} ({entry['median_ms']} ms)"
+                       for layer, entry in figures["pmkz"]["layers"].items())
+    lines.append(f"pmkz {'body' if bodies else 'date'} by layer, pages (median ms): {layers}")
     return "\n".join(lines)

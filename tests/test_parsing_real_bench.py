@@ -40,6 +40,7 @@ def test_bench_bodies_layout(tmp_path):
     (tmp_path / "ground-truth.json").write_text(json.dumps(truth))
     figures = json.loads(run("bench", "--real-pages", str(tmp_path), "--json").stdout)
     assert figures["pages"] == 3 and figures["pmkz"]["refused"] == 0 and figures["pmkz"]["f1"] == 1.0
+    assert figures["pmkz"]["layers"]["structure"]["pages"] == 3
 
 
 def test_bench_dates_layout(tmp_path):
@@ -51,6 +52,7 @@ def test_bench_dates_layout(tmp_path):
     (tmp_path / "truth.json").write_text(json.dumps(truth))
     figures = json.loads(run("bench", "--real-pages", str(tmp_path), "--json").stdout)["pmkz"]
     assert (figures["dates_right"], figures["dates_within_a_day"], figures["dates_scored"]) == (1, 1, 2)
+    assert figures["layers"]["meta"]["pages"] == 2
 
 
 def test_bench_refuses_a_directory_in_neither_layout(tmp_path):
