@@ -33,6 +33,11 @@ def test_normalize_text(raw, expected):
     "Читайте также: Олжас Бектенов проверил ход строительства БАКАД",
     "Read also",
     "Сондай-ақ оқыңыз",
+    "Advertisement",
+    "ADVERTISEMENT",
+    "Реклама",
+    "Comments",
+    "Read more",
 ])
 def test_boilerplate(line):
     assert is_boilerplate(line)
@@ -45,6 +50,7 @@ def test_boilerplate(line):
     "Фотовыставка о развитии регионов откроется в Астане в субботу, сообщили организаторы.",
     "The new eGov app for Android and iOS was downloaded by two million citizens in its first month, "
     "the minister said at the meeting of the Government.",
+    "Advertisement revenue fell by a third last year, the company said.",
 ])
 def test_not_boilerplate(line):
     assert not is_boilerplate(line)

@@ -26,6 +26,10 @@ BOILERPLATE = tuple(re.compile(p, re.IGNORECASE) for p in (
     # Photo credits: "Photo: Официальный сайт Премьер-Министра РК", "Фото пресс-службы …".
     rf"{_CREDIT}\s*(?::|—|–|-|by\b|пресс-служб|предоставлен|из открытых|courtesy)\s*.{{0,120}}$",
     r"(?:share|поделиться|бөлісу|print|печать|басып шығару)\s*:?$",
+    # Labels standing alone where an advert, a comment count or a link was.
+    r"(?:advertisement|advertising|advert|ads?|sponsored|реклама|жарнама|anzeige|werbung|publicidad|"
+    r"publicidade|pubblicità|publicité|iklan|comments?|комментарии|read more|подробнее|толығырақ|"
+    r"subscribe|подписаться|trending)\s*:?$",
 ))
 # Boilerplate known by its words in whichever order they come: (longest such line, words
 # of which one must occur, words of which another must occur), all lower case. A news
