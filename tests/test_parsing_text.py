@@ -38,6 +38,8 @@ def test_normalize_text(raw, expected):
     "Реклама",
     "Comments",
     "Read more",
+    "You may also like...",
+    "Related stories:",
 ])
 def test_boilerplate(line):
     assert is_boilerplate(line)

@@ -47,7 +47,9 @@ READ_ALSO = re.compile(
     r"^(?:(?:read also|читайте также|смотрите также|также читайте|читайте еще|"
     r"сондай-ақ оқыңыз|сондай-ақ қараңыз|оқи отырыңыз|тағы оқыңыз)\b"
     r"|(?:latest news|other news|последние новости|другие новости|популярное|"
-    r"соңғы жаңалықтар|басқа жаңалықтар)\s*:?$)",
+    r"соңғы жаңалықтар|басқа жаңалықтар|you may also like|you might also like|"
+    r"related (?:articles|stories|posts|news)|more stories|recommended(?: for you)?|"
+    r"по теме|похожие новости)\s*[:.…]*$)",
     re.IGNORECASE,
 )
 
