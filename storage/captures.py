@@ -9,6 +9,8 @@ _COLUMNS = [c for c in CAPTURE_COLUMNS if c != "id"]
 _INSERT = (f"INSERT INTO captures ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})")
 # What a revisit record points at, and what reparse reads: a full answer of the page.
 PAYLOAD = "record_type = 'response' AND status = 200"
+# The payload digest of an empty body.
+EMPTY_DIGEST = "sha1:3I42H3S6NNFQ2MSVX7XZKYAYSCX5QBYJ"
 
 
 def save(db: Database, capture: dict, run_id: int | None) -> int:
@@ -44,9 +46,10 @@ def reparse_targets(db: Database, lang: str | None, since: str | None, until: st
                     url: str | None) -> list[dict]:
     """The stored pages to re-parse, each with its newest capture to parse.
 
-    An item's is the capture its record came from (the newest its crawls parsed), or the
-    newest full response when the item names none; a page whose newest answer did not
-    parse (a `parse` failure) is taken with that answer, stored as an item or not.
+    An item's is its page's newest full response (an empty one, as a faulty answer that
+    was retried, left aside), or the capture its record came from when the page has none
+    under its URL; a page whose newest answer did not parse (a `parse` failure) is taken
+    with that answer, stored as an item or not.
     Sorted by file and offset, so the files are read front to back.
     """
     where, params = [], []
@@ -56,8 +59,9 @@ def reparse_targets(db: Database, lang: str | None, since: str | None, until: st
             where.append(f"i.{column} {op} ?")
             params.append(value)
     items = (
-        "SELECT i.url, coalesce(i.capture_id, (SELECT max(id) FROM captures c WHERE c.url = i.url"
-        f" AND {PAYLOAD})) AS capture_id FROM items i" + (" WHERE " + " AND ".join(where) if where else ""))
+        "SELECT i.url, coalesce((SELECT max(id) FROM captures c WHERE c.url = i.url"
+        f" AND {PAYLOAD} AND payload_digest != '{EMPTY_DIGEST}'), i.capture_id) AS capture_id FROM items i"
+        + (" WHERE " + " AND ".join(where) if where else ""))
     failed_where, failed_params = "f.kind = 'parse'", []
     if url:
         failed_where += " AND f.url = ?"

@@ -23,7 +23,7 @@ _REQUIRED = ("url", "lang", "title", "published_date", "body")
 _JSON_OBJECTS = ("translations", "field_sources")
 # Fields kept current on every save, content unchanged or not.
 _METADATA = [c for c in RECORD_COLUMNS if c not in ("url", "title", "summary", "body")]
-_KEPT_CURRENT = [*_METADATA, "status", "etag", "http_last_modified", "capture_id"]
+_KEPT_CURRENT = [*_METADATA, "status", "etag", "http_last_modified"]
 # What a re-parse (`reparsed=True`) leaves as the last fetch set it.
 _FETCH_STATE = ("last_seen", "status", "etag", "http_last_modified")
 # What a save reads of the stored row: the earlier state, and what to compare.
@@ -36,8 +36,8 @@ def save(db: Database, record: dict, *, etag: str | None, last_modified: str | N
     """Insert or update one record; returns 'new', 'changed' or 'unchanged'.
 
     `index`: inside a batch, the full-text indexing of new rows waits for its end.
-    `capture_id`: the archived response the record was parsed from (kept as it was when
-    None). `reparsed`: the record comes from `pmkz reparse`, not from a fetch: what the
+    `capture_id`: the archived response the record was parsed from; it stays with the
+    state it produced (an unchanged page fetched again keeps the capture it came from). `reparsed`: the record comes from `pmkz reparse`, not from a fetch: what the
     last fetch set (last seen, status, validators) stays, and a new state says so.
     """
     row = _row(record)
