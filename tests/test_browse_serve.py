@@ -139,8 +139,10 @@ def test_reads_while_a_write_transaction_is_open(live_archive, begin):
         writer.execute("COMMIT")
     finally:
         writer.close()
-    # Never immutable: what was committed shows at once.
-    assert "Новый заголовок про Наурыз" in client.get("/pmkz/items?_search=наурыз").text
+    # Never immutable: what was committed shows at once. (This write bypassed the Store,
+    # so the stem index behind the search box did not follow it: ask by column.)
+    assert "Новый заголовок про Наурыз" in client.get(
+        "/pmkz/items?title__contains=%D0%9D%D0%B0%D1%83%D1%80%D1%8B%D0%B7").text
 
 
 def test_reads_during_a_crawl_never_hit_a_lock(live_archive):
