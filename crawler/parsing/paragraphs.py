@@ -16,9 +16,10 @@ from pmkz.crawler.parsing.text import READ_ALSO, is_boilerplate, normalize_text
 from pmkz.crawler.parsing.urls import canonical_url, join_url
 
 _SKIP_TAGS = frozenset(("figure", "figcaption", "h1", "img", "picture"))
-# Captions and photo credits by class word, where a page writes them in a <div> or <p>
-# rather than <figcaption> ("wp-caption-text", "image-credit"): they go with the image.
-_CAPTION_WORDS = frozenset(("caption", "captions", "credit", "credits", "gallery", "slideshow"))
+# Captions, photo credits and photo galleries by class word, where a page writes them
+# as a <div> or <p> rather than <figure> and <figcaption> ("wp-caption-text",
+# "image-credit", "asset_gallery"): they go with the images.
+_PICTURE_WORDS = frozenset(("caption", "captions", "credit", "credits", "gallery", "slideshow"))
 # Microdata that marks a dateline or a byline (`<span itemprop="datePublished">`): the
 # article's facts about itself, not its text.
 _ABOUT_ITEMPROPS = frozenset(("datepublished", "datemodified", "datecreated", "author", "publisher"))
@@ -82,7 +83,7 @@ class _Reader:
                 self.flush()
                 self.started = True
             elif tag in _SKIP_TAGS or child in self.skip or is_noise(child) or child.attrib and (
-                    not class_words(child).isdisjoint(_CAPTION_WORDS)
+                    not class_words(child).isdisjoint(_PICTURE_WORDS)
                     or not _ABOUT_ITEMPROPS.isdisjoint((child.get("itemprop") or "").lower().split())):
                 if tag in BLOCK_TAGS:
                     self.flush()

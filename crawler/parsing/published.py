@@ -5,8 +5,10 @@ date printed in the article header: elements after the headline, closest first, 
 whose class says "date" or "time" before the others, then the few elements just before
 the headline. Dates in links to other articles, sidebars, "read also" blocks and footers
 are never read, and the header scan ends where a "read also" block starts (on the site's
-own pages a date in any link is another page's). Every candidate goes through the fast
-patterns first; dateparser only sees them if none matched.
+own pages a date in any link is another page's). Off the site, when nothing else was
+found, the few elements right under the headline are read even in a row whose class
+names navigation. Every candidate goes through the fast patterns first; dateparser
+only sees them if none matched.
 """
 from __future__ import annotations
 
