@@ -27,7 +27,8 @@ def _number(name: str, default: float, integer: bool = False) -> float:
         value = -1
     if not math.isfinite(value) or value > MAX_SETTING or value < 0 or (value == 0 and not integer):
         kind = "a whole number, 0 or more" if integer else "a number of seconds above 0"
-        kind += f", at most {MAX_SETTING}"
+        if value >= 0:  # too large, inf or nan
+            kind += f" and at most {MAX_SETTING}"
         raise ValueError(f"{name} must be {kind}, not {raw!r}")
     return value
 

@@ -116,8 +116,8 @@ def writable(path: Path) -> bool:
 
 # What every pmkz database holds: a table made by another tool under one of these
 # names, or a database of other tables, is refused untouched.
-OUR_COLUMNS = {"items": {"url", "lang", "title", "published_date", "body", "content_hash", "status"},
-               "crawl_runs": {"id", "started", "status"}}
+# (The columns every pmkz database has had: later ones are added in place.)
+OUR_COLUMNS = {"items": {"url", "title"}, "crawl_runs": {"id", "started", "status"}}
 
 
 def check_ours(db: Database, path: Path, tables: tuple[str, ...] = tuple(OUR_COLUMNS)) -> None:

@@ -65,6 +65,7 @@ class StorePipeline:
         # Committed counts, and those of items written since the last commit.
         self.counts = Counter(new=0, changed=0, unchanged=0, gone=0, failed=0)
         self.pending = Counter()
+        self.discards = 0  # how many times an error ended the open batch whole
         self.unsaved: list[str] = []  # one line per page or image that could not be saved
         self.run_id = None
         self.lists_walked: set[str] = set()  # languages whose list end this run reached
@@ -106,11 +107,17 @@ class StorePipeline:
     async def process_item(self, item):
         waiting_since = None
         while True:
+            outcome, discards = None, self.discards
             try:
                 with self.writes.item():
                     outcome = self._write(item)
+                    if outcome:
+                        # Counted in its batch before the batch can commit on leaving.
+                        self.pending[outcome] += 1
                 break
             except Exception as error:
+                if outcome and self.discards == discards:
+                    self.pending[outcome] -= 1  # the item's own writes were undone
                 if is_lock_error(error):
                     now = time.monotonic()
                     waiting_since = waiting_since or now
@@ -126,8 +133,6 @@ class StorePipeline:
                 raise DropItem(f"not saved: {item.get('url')}: {error}") from None
         if waiting_since is not None:
             logger.info("The database lock was released after %.1f s; saving goes on", time.monotonic() - waiting_since)
-        if outcome:
-            self.pending[outcome] += 1  # counted once its batch commits
         for image in item.get("image_failures") or []:
             if image.get("kind") == "save":
                 self.unsaved.append(f"image {image['url']}: {image['error']}")
@@ -164,6 +169,7 @@ class StorePipeline:
 
     def _discarded(self) -> None:
         """The open batch was rolled back whole: its items are not stored."""
+        self.discards += 1
         lost = sum(self.pending.values())
         if lost:
             self.unsaved.append(f"{lost} items of the last batch: the database rolled them back")
