@@ -24,8 +24,11 @@ what the archive's checks of the last hour already spent.
 """
 from __future__ import annotations
 
+import heapq
+from array import array
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Callable, Iterable
 from zoneinfo import ZoneInfo
 
 from pmkz.site import SITE_TIMEZONE
@@ -77,33 +80,51 @@ def policy_from(settings) -> Policy:
 
 def plan(items: list[ItemState], now: datetime | float, policy: Policy = Policy(), spent: int = 0) -> list[str]:
     """The URLs to re-check now, most overdue first, at most `policy.budget - spent`."""
+    return plan_stalest_first(lambda: sorted(items, key=lambda item: item.checked), len(items), now, policy, spent)
+
+
+def plan_stalest_first(stalest: Callable[[], Iterable[ItemState]], count: int, now: datetime | float,
+                       policy: Policy = Policy(), spent: int = 0) -> list[str]:
+    """`plan` over an archive read twice, stalest first, by `stalest()` (the database's
+    cursor): memory stays a number per item and the budget's worth of URLs, however
+    large the archive."""
     now = now.timestamp() if isinstance(now, datetime) else float(now)
     allowance = max(0, policy.budget - spent)
-    if not allowance or not items:
+    if not allowance or not count:
         return []
     cycle = policy.cycle.total_seconds()
     period = policy.period.total_seconds()
-    stalest = sorted(items, key=lambda item: item.checked)
     # The sweep: the fewest stalest items whose check now leaves every other item at
     # least as fresh as an even sweep would at its new rank. A cycle's checks are a
     # cycle old by the next one: the line allows that, and the stalest item is due a
     # cycle before the period is up.
-    n = len(stalest)
+    n = count
     span = max(period - 2 * cycle, cycle)
     # How many ranks each item would have to move down to be on the line.
-    deficits = [(now - cycle - span * (1 - rank / n) - item.checked) * n / span for rank, item in enumerate(stalest)]
-    most = [float("-inf")] * (n + 1)
+    deficits = array("d", ((now - cycle - span * (1 - rank / n) - item.checked) * n / span
+                           for rank, item in enumerate(stalest())))
+    n = len(deficits)  # the archive may have grown between the count and the read
+    most = array("d", [float("-inf")]) * (n + 1)
     for rank in range(n - 1, -1, -1):
         most[rank] = max(deficits[rank], most[rank + 1])
+    del deficits
     sweep = next(q for q in range(n + 1) if q >= most[q])
-    due = []
-    for rank, item in enumerate(stalest):
+    del most
+    # The most overdue, kept in a heap of the allowance's size; ties go to the stalest.
+    due: list[tuple[float, int, str]] = []
+    for rank, item in enumerate(stalest()):
+        if rank >= n:
+            break
         interval = policy.interval(now - item.published)
         since = now - item.checked
         if rank < sweep or since >= interval - cycle:
-            due.append((since / max(interval, cycle) if rank >= sweep else max(since / period, 1.0), item.url))
-    due.sort(key=lambda entry: -entry[0])
-    return [url for _, url in due[:allowance]]
+            overdue = since / max(interval, cycle) if rank >= sweep else max(since / period, 1.0)
+            entry = (overdue, -rank, item.url)
+            if len(due) < allowance:
+                heapq.heappush(due, entry)
+            elif entry > due[0]:
+                heapq.heapreplace(due, entry)
+    return [url for _, _, url in sorted(due, reverse=True)]
 
 
 def pass_hours(count: int, policy: Policy = Policy()) -> float:

@@ -7,6 +7,8 @@ the table need no migration of their rows.
 """
 from __future__ import annotations
 
+from typing import Iterator
+
 from sqlite_utils import Database
 
 from . import events
@@ -19,13 +21,20 @@ def record_check(db: Database, url: str, now: str) -> None:
         " ON CONFLICT (url) DO UPDATE SET checked = excluded.checked", [now, url])
 
 
-def states(db: Database, langs: list[str]) -> list[tuple[str, str, str | None, str]]:
-    """(url, published_date, published_at, last checked) of every item of `langs`."""
+def count(db: Database, langs: list[str]) -> int:
     marks = ", ".join("?" * len(langs))
-    return db.execute(
-        "SELECT i.url, i.published_date, i.published_at, coalesce(r.checked, i.last_seen)"
-        f" FROM items i LEFT JOIN revisits r ON r.url = i.url WHERE i.lang IN ({marks})",
-        list(langs)).fetchall()
+    return db.execute(f"SELECT count(*) FROM items WHERE lang IN ({marks})", list(langs)).fetchone()[0]
+
+
+def states(db: Database, langs: list[str]) -> Iterator[tuple[str, str, str | None, str]]:
+    """(url, published_date, published_at, last checked) of every item of `langs`,
+    stalest first, read as they are used: the archive is never all in memory."""
+    marks = ", ".join("?" * len(langs))
+    yield from db.execute(
+        "SELECT i.url, i.published_date, i.published_at, coalesce(r.checked, i.last_seen) AS checked"
+        f" FROM items i LEFT JOIN revisits r ON r.url = i.url WHERE i.lang IN ({marks})"
+        " ORDER BY checked, i.rowid",
+        list(langs))
 
 
 def checks_since(db: Database, since: str) -> int:
