@@ -7,6 +7,7 @@ Twisted reactor cannot be restarted inside the test process.
 from __future__ import annotations
 
 import sqlite3
+import threading
 
 import pytest
 
@@ -47,13 +48,17 @@ def replica_300():
 def close_every_database(monkeypatch):
     """Close every SQLite connection the test opened (sqlite-utils' and the Store's
     included), even when it failed midway: an open connection keeps its file, and in WAL
-    mode the -wal and -shm files beside it, open for the rest of the session."""
+    mode the -wal and -shm files beside it, open for the rest of the session.
+
+    Only connections opened on the test's own thread: a server that outlives the test (a
+    module's Datasette) opens its connections on threads of its own, and closes them."""
     opened = []
     connect = sqlite3.connect
 
     def recording_connect(*args, **kwargs):
         connection = connect(*args, **kwargs)
-        opened.append(connection)
+        if threading.current_thread() is threading.main_thread():
+            opened.append(connection)
         return connection
 
     monkeypatch.setattr(sqlite3, "connect", recording_connect)

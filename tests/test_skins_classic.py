@@ -105,7 +105,10 @@ def test_the_crawler_stores_the_same_truth_from_the_2019_markup(site, tmp_path_f
     archive = stored(workdir)
     live = {path: row for path, row in archive["items"].items() if row["status"] == "live"}
     truth = replica.truth()
-    assert sorted(live) == sorted(path_of(r["url"]) for r in truth)
+    # Every page of the site is stored; a page taken down waits for its re-check, which
+    # the revisit schedule makes by the clock, not on a run right after the last one
+    # (tests/test_revisit_*.py).
+    assert {path_of(r["url"]) for r in truth} <= set(live)
     published = [r for r in truth if path_of(r["url"]) not in before]
     assert len(published) == 9 and mismatches(published, live) == []
     assert json.loads(archive["runs"][1]["health"])["figures"]["list_pages"] == 6
