@@ -120,7 +120,8 @@ def test_a_page_that_did_not_parse_is_stored_once_the_parser_takes_it(crawled):
 
 
 def test_reparse_refuses_bad_arguments_in_one_line(crawled, tmp_path):
-    for args, words in ((["--since", "yesterday"], "--since"), (["--db", str(tmp_path / "none.db")], "no database")):
+    for args, words in ((["--since", "yesterday"], "--since"), (["--db", str(tmp_path / "none.db")], "no database"),
+                        (["--warc-dir", str(tmp_path / "nowhere")], "no WARC files")):
         result = pmkz("reparse", *(["--db", str(crawled["db"])] if args[0] != "--db" else []), *args, check=False)
         assert result.returncode != 0 and words in result.stderr and "Traceback" not in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1

@@ -46,6 +46,8 @@ def command(db, warc_dir, lang, since, until, url, selectors_file):
     if not db_path.is_file():
         raise CommandError("reparse", f"no database at {db_path}")
     warc_dir = warc_dir or db_path.resolve().parent / "warc"
+    if not warc_dir.is_dir():
+        raise CommandError("reparse", f"no WARC files at {warc_dir}; give their folder with --warc-dir or PMKZ_WARC_DIR")
     try:
         selectors = load_selectors(selectors_file) if selectors_file else KNOWN
     except (OSError, ValueError) as error:
