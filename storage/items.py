@@ -23,9 +23,7 @@ _REQUIRED = ("url", "lang", "title", "published_date", "body")
 _JSON_OBJECTS = ("translations", "field_sources")
 # Fields kept current on every save, content unchanged or not.
 _METADATA = [c for c in RECORD_COLUMNS if c not in ("url", "title", "summary", "body")]
-_KEPT_CURRENT = [*_METADATA, "status", "etag", "http_last_modified", "capture_id"]
-# What a re-parse (`reparsed=True`) leaves as the last fetch set it.
-_FETCH_STATE = ("last_seen", "status", "etag", "http_last_modified")
+_KEPT_CURRENT = [*_METADATA, "status", "etag", "http_last_modified"]
 # What a re-parse (`reparsed=True`) leaves as the last fetch set it.
 _FETCH_STATE = ("last_seen", "status", "etag", "http_last_modified")
 # What a save reads of the stored row: the earlier state, and what to compare.
