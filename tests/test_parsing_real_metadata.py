@@ -93,6 +93,12 @@ def test_json_ld_in_a_comment_with_a_raw_newline():
     assert parsed(f"<script type='application/ld+json'>{script}</script>")["published_date"] == "2019-11-18"
 
 
+def test_a_template_blank_in_the_metadata_gives_way_to_the_printed_date():
+    record = parsed("<meta property='article:published_time' content='0001-01-01T00:00:00Z'>",
+                    body="<div class='byline'>Published 11:34 p.m. ET Nov. 18, 2019</div>")
+    assert (record["published_date"], record["field_sources"]["published"]) == ("2019-11-18", "structure")
+
+
 def test_printed_date():
     record = parsed(body="<div class='byline'>By A. Writer, November 18, 2019</div>")
     assert (record["published_date"], record["field_sources"]["published"]) == ("2019-11-18", "structure")
@@ -107,7 +113,7 @@ def test_printed_date_in_a_link_to_no_other_article(href):
 
 def test_no_date_of_another_articles_item():
     item = ("<div class='item'><a href='/story/city-council-approves-new-budget-for-schools'>Budget</a>"
-            "<div class='when'>March 2, 2019</div></div>")
+            "<div class='when'><span>March 2, 2019</span></div></div>")
     html = ("<html lang='en'><body><article><h1>Harbour bridge reopens</h1><div class='byline'>November 18, "
             f"2019</div>{PROSE}</article><div class='more'>{item}</div></body></html>")
     page_at = "https://news.example.org/2019/11/18/harbour-bridge-reopens"

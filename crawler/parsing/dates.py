@@ -62,8 +62,9 @@ _DATE_FORMS = tuple(re.compile(p, re.IGNORECASE) for p in (
     r"(?<!\d)" + _YEAR + r"\s*(?:ж\.|жыл[^\W\d_]*)\s+" + _DAY + r"\s+" + _MONTH,  # 2024 жылғы 9 наурыз
     r"\b" + _MONTH + r"\s+" + _DAY + r",?\s+" + _YEAR,                    # March 9, 2024
 ))
+# Years as printed dates have them: "0001-01-01" in metadata is a template's blank.
 _ISO = re.compile(
-    r"(?<!\d)(?P<year>\d{4})-(?P<num>\d\d)-(?P<day>\d\d)"
+    r"(?<!\d)(?P<year>(?:19|20)\d\d)-(?P<num>\d\d)-(?P<day>\d\d)"
     r"(?:[T ](?P<hour>\d\d):(?P<minute>\d\d)(?::(?P<second>\d\d)(?:\.\d+)?)?"
     r"\s*(?P<tz>Z|[+-]\d\d:?\d\d|(?:UTC|GMT)(?![^\W\d_]))?)?"
 )

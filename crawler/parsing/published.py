@@ -28,6 +28,7 @@ from pmkz.crawler.parsing.urls import is_article_url
 _FOLLOWING = 80  # elements after the headline: its header, and some way into the body
 _PRECEDING = 15  # a date printed above the headline
 _HEADER = 10  # elements right after the headline: its byline and date row
+_ITEM_DEPTH = 2  # a list item's date sits this close to the item's link
 _MAX_DATE_TEXT = 100  # longer texts are prose that mentions a date, not a dateline
 # Compiled once: element.xpath() would compile the expression again on every page.
 _FOLLOWING_ELEMENTS = etree.XPath(f"following::*[position() <= {_FOLLOWING}]")
@@ -79,12 +80,18 @@ def _in_noise_or_link_away(element, stop, is_article, by_class: bool = True) -> 
 
 def _is_list_item(element, stop, is_article) -> bool:
     """The element links another article, or (off the site, `is_article` given) its
-    parent below `stop` does: a date there is that item's (`<div class="item"><a
-    href="...">Headline</a><span>date</span></div>`)."""
+    parent or grandparent below `stop` does: a date there is that item's (`<div
+    class="item"><a href="...">Headline</a><div class="when"><span>date</span></div></div>`)."""
     if _links_an_article(element, is_article or is_article_url):
         return True
-    parent = element.getparent() if is_article is not None else None
-    return parent is not None and id(parent) not in stop and _links_an_article(parent, is_article)
+    if is_article is None:
+        return False
+    for _, ancestor in zip(range(_ITEM_DEPTH), element.iterancestors()):
+        if id(ancestor) in stop:
+            return False
+        if _links_an_article(ancestor, is_article):
+            return True
+    return False
 
 
 def _short_text(element) -> str | None:
