@@ -20,7 +20,8 @@ def main() -> int:
     if crawl.returncode != 0:
         return crawl.returncode
     print(f"archive: {DB}   images: {IMAGES}/   log: data/logs/crawl.log")
-    print(f"browse it:  .venv/bin/pmkz export --format jsonl --db {DB} | head")
+    print(f"export it:  .venv/bin/pmkz export --format jsonl --db {DB} | head")
+    print(f"browse it:  .venv/bin/pmkz serve --db {DB}   (then open the URL it prints)")
     return 0
 
 

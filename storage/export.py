@@ -26,18 +26,21 @@ FORMATS = ("jsonl", "csv", "txt")
 
 
 def export_items(db_path: str | Path, fmt: str, out: str | Path | None,
-                 lang: str | None = None, since: str | None = None) -> int:
-    """Write the items of `db_path` (optionally one language, published since a date).
+                 lang: str | Iterable[str] | None = None, since: str | None = None,
+                 until: str | None = None, with_url: bool = False) -> int:
+    """Write the items of `db_path` (optionally some languages, published in a date range).
 
     `out` is a file, or stdout when None or '-' (jsonl, csv); a directory for txt.
+    `lang` is one language, several comma-separated (`"ru,kk"`) or a list; `since` and
+    `until` are inclusive `YYYY-MM-DD`; `with_url` adds the source URL to txt files.
     Returns the number of items written.
     """
-    _check_arguments(fmt, out, lang, since)
+    langs = _check_arguments(fmt, out, lang, since, until)
     db = open_for_reading(db_path)
     try:
-        rows = _select(db.conn, lang, since)
+        rows = _select(db.conn, langs, since, until)
         if fmt == "txt":
-            return write_tree(rows, Path(out))
+            return write_tree(rows, Path(out), with_url=with_url)
         write = _write_jsonl if fmt == "jsonl" else _write_csv
         if out is None or str(out) == "-":
             return write(rows, sys.stdout)
@@ -58,30 +61,45 @@ def export_items(db_path: str | Path, fmt: str, out: str | Path | None,
         db.close()
 
 
-def _check_arguments(fmt, out, lang, since) -> None:
+def _check_arguments(fmt, out, lang, since, until) -> list[str] | None:
+    """Raise a one-line StorageError for a bad argument; return the chosen languages."""
     if fmt not in FORMATS:
         raise StorageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    if lang is not None and lang not in LANGUAGES:
-        raise StorageError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
-    if since is not None:
-        try:
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", since):
-                raise ValueError
-            date.fromisoformat(since)
-        except ValueError:
-            raise StorageError(f"bad date {since!r}; expected YYYY-MM-DD") from None
+    langs = None
+    if lang is not None:
+        langs = [part.strip() for part in (lang.split(",") if isinstance(lang, str) else lang)
+                 if part.strip()]
+        unknown = [part for part in langs if part not in LANGUAGES] or ([] if langs else [lang])
+        if unknown:
+            raise StorageError(f"unknown language {', '.join(map(repr, unknown))};"
+                               f" choose one or more of {', '.join(LANGUAGES)}")
+    for day in (since, until):
+        if day is not None:
+            try:
+                if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
+                    raise ValueError
+                date.fromisoformat(day)
+            except ValueError:
+                raise StorageError(f"bad date {day!r}; expected YYYY-MM-DD") from None
+    if since is not None and until is not None and until < since:
+        raise StorageError(f"--until {until} is before --since {since}")
     if fmt == "txt" and (out is None or str(out) == "-"):
         raise StorageError("txt export writes a directory; give it with --out DIR")
+    return langs
 
 
-def _select(conn: sqlite3.Connection, lang: str | None, since: str | None) -> Iterator[dict]:
+def _select(conn: sqlite3.Connection, langs: list[str] | None, since: str | None,
+            until: str | None) -> Iterator[dict]:
     where, params = [], []
-    if lang is not None:
-        where.append("lang = ?")
-        params.append(lang)
+    if langs is not None:
+        where.append(f"lang IN ({', '.join('?' for _ in langs)})")
+        params.extend(langs)
     if since is not None:
         where.append("published_date >= ?")
         params.append(since)
+    if until is not None:
+        where.append("published_date <= ?")
+        params.append(until)
     sql = (f"SELECT {', '.join(EXPORT_COLUMNS)} FROM items"
            + (" WHERE " + " AND ".join(where) if where else "")
            # published_at breaks ties within a day; url makes the order total.
@@ -94,7 +112,9 @@ def _select(conn: sqlite3.Connection, lang: str | None, since: str | None) -> It
 def _write_jsonl(rows: Iterable[dict], handle: IO[str]) -> int:
     count = 0
     for row in rows:
+        # Lists and objects as JSON values of the line, not JSON text inside a string.
         row["image_urls"] = json.loads(row["image_urls"])
+        row["translations"] = json.loads(row["translations"] or "{}")
         handle.write(json.dumps(row, ensure_ascii=False) + "\n")
         count += 1
     return count
@@ -105,6 +125,10 @@ def _write_csv(rows: Iterable[dict], handle: IO[str]) -> int:
     writer.writeheader()
     count = 0
     for row in rows:
+        # A cell holds text: lists and objects as compact JSON, as image_urls always was,
+        # `{}` (never empty) for an item with no other language versions.
+        row["translations"] = json.dumps(json.loads(row["translations"] or "{}"),
+                                         ensure_ascii=False, sort_keys=True)
         writer.writerow(row)
         count += 1
     return count

@@ -2,8 +2,12 @@
 
     <out>/<lang>/<published_date>-<site_id>.txt
     date 2024-03-09 <title>
+    [url <source URL>]          (only with --with-url)
     <blank line>
     <body: paragraphs separated by one blank line>
+
+The header (everything before the first blank line) is the seed's one line, so a reader
+of seed-shaped files still finds the body after the first blank line.
 
 The whole tree is written in a staging directory inside `out` and moved into place only
 once every file is written, so a failed export adds nothing.
@@ -21,9 +25,12 @@ from .connect import StorageError
 from .files import url_digest
 
 
-def txt_text(row: dict) -> str:
+def txt_text(row: dict, with_url: bool = False) -> str:
     """The file content for one item; the body is already in normal form."""
-    return f"date {row['published_date']} {row['title']}\n\n{row['body']}\n"
+    header = f"date {row['published_date']} {row['title']}"
+    if with_url:
+        header += f"\nurl {row['url']}"
+    return f"{header}\n\n{row['body']}\n"
 
 
 def txt_name(row: dict, taken: set[str]) -> str:
@@ -37,7 +44,7 @@ def txt_name(row: dict, taken: set[str]) -> str:
     return name
 
 
-def write_tree(rows: Iterable[dict], out: Path) -> int:
+def write_tree(rows: Iterable[dict], out: Path, with_url: bool = False) -> int:
     """Write one file per row under `out` (created if missing); returns the count."""
     if out.exists() and not out.is_dir():
         raise StorageError(f"{out} is not a directory")
@@ -54,7 +61,7 @@ def write_tree(rows: Iterable[dict], out: Path) -> int:
         for row in rows:
             name = txt_name(row, names)
             (staging / name).parent.mkdir(exist_ok=True)
-            (staging / name).write_text(txt_text(row), encoding="utf-8")
+            (staging / name).write_text(txt_text(row, with_url), encoding="utf-8")
         for name in sorted(names):
             (out / name).parent.mkdir(exist_ok=True)
             os.replace(staging / name, out / name)

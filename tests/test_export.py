@@ -134,7 +134,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(db_path, tmp_path, 
 
 
 def test_a_failed_txt_export_removes_what_it_created(db_path, tmp_path, monkeypatch):
-    def broken(row):
+    def broken(row, *args):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("pmkz.storage.txt_export.txt_text", broken)

@@ -31,23 +31,28 @@ def db_option(func):
 @db_option
 @click.option("--out", metavar="PATH",
               help="Output file (jsonl, csv; default stdout) or directory (txt).")
-@click.option("--lang", metavar="L", help="Only this language: ru, kk or en.")
+@click.option("--lang", metavar="L", help="Only these languages, comma-separated like crawl's: ru,kk.")
 @click.option("--since", metavar="DATE", help="Only items published on or after YYYY-MM-DD.")
+@click.option("--until", metavar="DATE", help="Only items published on or before YYYY-MM-DD.")
+@click.option("--with-url", is_flag=True,
+              help="txt: a second header line `url <source URL>` under the date line.")
 @click.option("--warc-dir", envvar="PMKZ_WARC_DIR", metavar="DIR",
               help="Where the crawl's WARC files are, for --format warc (default: warc/ beside the database).")
-def command(fmt, db, out, lang, since, warc_dir):
+def command(fmt, db, out, lang, since, until, with_url, warc_dir):
     """Write stored items, newest first.
 
     \b
     Example:
-      pmkz export --format jsonl --lang ru --since 2024-03-01 > ru.jsonl
-      pmkz export --format txt --out export/    # export/ru/2024-03-09-30371.txt ...
+      pmkz export --format jsonl --lang ru,kk --since 2024-03-01 --until 2024-03-31 > march.jsonl
+      pmkz export --format txt --with-url --out export/    # export/ru/2024-03-09-30371.txt ...
     """
     if fmt == "warc":
+        if until is not None or (lang and "," in lang):
+            raise CommandError("export", "--format warc takes one --lang and no --until")
         _export_warc(db, out, lang, since, warc_dir)
         return
     try:
-        count = export_items(db, fmt, out, lang=lang, since=since)
+        count = export_items(db, fmt, out, lang=lang, since=since, until=until, with_url=with_url)
     except BrokenPipeError:
         # The reader (`| head`) went away: stop quietly, and keep Python's exit-time
         # flush of stdout from printing its own traceback.
