@@ -128,3 +128,10 @@ def test_the_pages_own_layout_classes_make_no_furniture():
     record = parse_article(f"<html>{HEAD}<body class='has-sidebar sticky-footer'><h1>Harbour bridge reopens</h1>"
                            f"<div><p>{ONE}</p><p>{TWO}</p><p>{THREE}</p></div>{footer}</body></html>", URL)
     assert record["body"].split("\n\n") == [ONE, TWO, THREE]
+
+
+def test_a_row_of_teasers_of_the_bodys_kind_does_not_join_it():
+    story = f"<div class='row r1'><div class='inner'><p>{ONE}</p><p>{TWO}</p><p>{THREE}</p></div></div>"
+    teasers = "".join(f"<div><a href='/story/another-story-from-the-city-{n}'>Another story from the city, {n}</a>"
+                      f"<span>Two lines of it, cut short before the end...</span></div>" for n in range(2))
+    assert body(f"<article>{story}<div class='row r2'>{teasers}</div></article>") == [ONE, TWO, THREE]

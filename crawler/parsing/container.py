@@ -42,6 +42,9 @@ _COMMENT_WORDS = frozenset(("comment", "comments", "disqus", "respond", "replies
 _MIN_SIBLING = 40
 _SIBLING_SHARE = 0.3
 _LIST_TAGS = frozenset(("ul", "ol"))
+# A sibling wrapper of the container's kind joins with at most this much link text for
+# its own text.
+_SIBLING_LINK_SHARE = 0.33
 
 
 def _credited(element):
@@ -126,6 +129,13 @@ def _kind(element) -> tuple:
     return element.tag, words[0] if words else None
 
 
+def _mostly_unlinked(element) -> bool:
+    """Little of the element's text is link text: a wrapper of prose, where a page
+    builder's row of the same kind holds teasers, their headlines all links."""
+    own = non_link_length(element)
+    return len("".join(text.strip() for text in element.itertext())) - own <= _SIBLING_LINK_SHARE * own
+
+
 def _grow(best, scores, totals, is_article):
     """Widen the container to the common parent of sibling wrappers of prose. Beside the
     container any sibling joins that holds a good share of the text, and so do the
@@ -139,7 +149,7 @@ def _grow(best, scores, totals, is_article):
         others = (scores.get(parent, 0) if like is None else 0) + sum(
             score for child in parent
             if child is not node and (score := totals.get(child, 0)) >= _MIN_SIBLING
-            and (like is None or _kind(child) == like) and _joins(child, is_article)
+            and (like is None or _kind(child) == like and _mostly_unlinked(child)) and _joins(child, is_article)
         )
         if others >= _SIBLING_SHARE * total:
             best, total = parent, total + others
