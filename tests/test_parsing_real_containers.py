@@ -135,3 +135,8 @@ def test_a_row_of_teasers_of_the_bodys_kind_does_not_join_it():
     teasers = "".join(f"<div><a href='/story/another-story-from-the-city-{n}'>Another story from the city, {n}</a>"
                       f"<span>Two lines of it, cut short before the end...</span></div>" for n in range(2))
     assert body(f"<article>{story}<div class='row r2'>{teasers}</div></article>") == [ONE, TWO, THREE]
+
+
+def test_a_line_of_links_with_commas_between_is_no_prose():
+    tags = ", ".join(f"<a href='/tag/t{n}'>bridge works {n}</a>" for n in range(6))
+    assert body(f"<div class='story'><p>{ONE}</p><p>{TWO}</p><p><strong>Tags</strong> {tags}</p></div>") == [ONE, TWO]

@@ -10,6 +10,8 @@ boilerplate lines (text.BOILERPLATE).
 """
 from __future__ import annotations
 
+import re
+
 from pmkz.crawler.parsing.dom import BLOCK_TAGS, contains, is_noise, non_link_length
 from pmkz.crawler.parsing.selectors import class_words
 from pmkz.crawler.parsing.text import READ_ALSO, is_boilerplate, normalize_text
@@ -31,6 +33,7 @@ _LINK_SHARE_AFTER_READ_ALSO = 0.5
 # words and a sentence's end. Headlines of other articles rarely end with a full stop.
 _LINKED_PROSE_WORDS = 12
 _SENTENCE_END = (".", "!", "?", "…", ".\"", ".”", ".»", ".'")
+_NOT_LETTERS = re.compile(r"[\W_]+")
 # A teaser card's own text: a line or two of summary, a byline, a date.
 _CARD_TEXT = 200
 
@@ -63,7 +66,12 @@ class _Reader:
             return
         links = normalize_text(link_text) if link_text else ""
         limit = _LINK_SHARE_AFTER_READ_ALSO if self.after_read_also else _LINK_SHARE
-        if len(links) >= limit * len(text) and (
+        if links and len(links) < limit * len(text) <= 2 * len(links):
+            # Commas and bars between links are no prose: letters and digits decide.
+            links, text_letters = _NOT_LETTERS.sub("", links), _NOT_LETTERS.sub("", text)
+        else:
+            text_letters = text
+        if len(links) >= limit * len(text_letters) and (
                 self.after_read_also or not text.endswith(_SENTENCE_END) or len(text.split()) < _LINKED_PROSE_WORDS):
             return
         self.after_read_also = False
