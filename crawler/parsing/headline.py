@@ -76,14 +76,15 @@ def _same_title(text: str, titles: set[str]) -> bool:
 
 
 def _site_names(meta) -> set[str]:
-    """The site's name as the page gives it: og:site_name, and the last or first part
-    of a `<title>` cut by separators when it is the shorter ("Headline | Site Name")."""
-    names = {_title_key(normalize_text(meta.site_name))} if meta.site_name else set()
+    """The site's name as the page gives it: og:site_name; without one, the last or first
+    part of a `<title>` cut by separators when it is the shorter ("Headline | Site")."""
+    if meta.site_name:
+        return {_title_key(normalize_text(meta.site_name))}
     parts = [_title_key(normalize_text(part)) for part in _TITLE_PARTS.split(meta.html_title or "")]
-    if len(parts) > 1:
-        longest = max(map(len, parts))
-        names.update(part for part in (parts[0], parts[-1]) if part and len(part) < longest)
-    return names
+    if len(parts) < 2:
+        return set()
+    longest = max(map(len, parts))
+    return {part for part in (parts[0], parts[-1]) if part and len(part) < longest}
 
 
 def _links_elsewhere(h1, is_article) -> bool:
