@@ -42,8 +42,23 @@ def load_settings() -> dict:
     return json.loads(SETTINGS_FILE.read_text(encoding="utf-8"))
 
 
-def build_datasette(db_path: Path, images_dir: Path) -> Datasette:
+def images_dir_beside(db_path: Path) -> Path:
+    """Where the images of the archive at `db_path` are when no one says: beside it,
+    `<name>-images/` (data/demo.db: data/demo-images, as `make demo` crawls) or
+    `images/` (data/pmkz.db: data/images, the crawl's default), else the crawl's default
+    (PMKZ_IMAGES_DIR's fallback, for an archive crawled elsewhere without --images-dir)."""
+    db_path = Path(db_path)
+    for candidate in (db_path.with_name(f"{db_path.stem}-images"), db_path.with_name("images")):
+        if candidate.is_dir():
+            return candidate
+    return Path("data/images")
+
+
+def build_datasette(db_path: Path, images_dir: Path | None, public: bool = False) -> Datasette:
     """Datasette on the archive at `db_path` (which must exist), read-only and mutable.
+
+    `images_dir` None: the one beside the database (`images_dir_beside`). `public`: the
+    restrictions of browse/public.py (no arbitrary SQL, internal tables hidden, ...).
 
     Mutable, never immutable: the crawler keeps writing while people read (WAL), and an
     immutable connection would neither see new rows nor be safe against them.
@@ -52,13 +67,20 @@ def build_datasette(db_path: Path, images_dir: Path) -> Datasette:
     path = Path(db_path).resolve()
     if any(char in str(path) for char in URI_UNSAFE):
         raise ValueError(f"Datasette cannot open a path containing any of {URI_UNSAFE}: {path}")
+    metadata, settings = load_metadata(images_dir or images_dir_beside(path)), load_settings()
+    if public:
+        from . import public as public_mode
+
+        metadata = public_mode.public_metadata(metadata, DATABASE_NAME)
+        metadata["plugins"][PLUGIN_NAME]["public"] = True
+        settings = public_mode.public_settings(settings)
     ds = Datasette(
         files=[],
-        metadata=load_metadata(images_dir),
+        metadata=metadata,
         template_dir=str(TEMPLATES_DIR),
         plugins_dir=str(PLUGINS_DIR),
         static_mounts=[(STATIC_MOUNT, str(STATIC_DIR))],
-        settings=load_settings(),
+        settings=settings,
     )
     # Datasette adds an empty in-memory database when given no files: it would only
     # clutter the front page.

@@ -13,10 +13,11 @@ from pathlib import Path
 
 from datasette.utils import tilde_encode
 
+from pmkz.site import LANGUAGE_NAMES, LANGUAGES, category_name
+
 from . import archived, images
 from .diff import paragraph_changes, paragraphs
-
-LANGUAGE_NAMES = {"ru": "Русский", "kk": "Қазақша", "en": "English"}
+from .sitetime import site_time
 
 
 def display_time(published_date: str | None, published_at: str | None) -> str:
@@ -49,6 +50,8 @@ async def item_context(datasette, database: str, url: str, images_dir: Path) -> 
     return {
         **_text(item, item),
         "status": item["status"],
+        "removed": await _removed(db, item) if item["status"] == "gone" else None,
+        "translations": await _translations(datasette, database, item),
         "images": await _images(datasette, database, item, images_dir),
         "versions": await _versions(datasette, database, url),
         "archived": await archived.link(datasette, database, item.get("capture_id")),
@@ -89,10 +92,46 @@ def _text(state: dict, item: dict) -> dict:
         "language": LANGUAGE_NAMES.get(item["lang"], item["lang"]),
         "kind": item["kind"],
         "category": item["category"],
+        "category_name": category_name(item["category"], item["lang"]),
         "original": web_url(item["url"]),
         "site": urllib.parse.urlsplit(item["url"]).netloc,
         "url": item["url"],
     }
+
+
+async def _removed(db, item: dict) -> str:
+    """When the page was found gone, in site time: the run that marked it, else the last
+    time it was seen."""
+    row = await _one(db, "select max(at) as at from item_events where url = ? and event = 'gone'",
+                     [item["url"]])
+    return site_time((row or {}).get("at") or item["last_seen"]) or ""
+
+
+async def _translations(datasette, database: str, item: dict) -> list[dict]:
+    """The other language versions, by language name in the site's order: this archive's
+    page for a stored one (matched by path, whatever host it was crawled from), else the
+    site's."""
+    try:
+        links = json.loads(item.get("translations") or "{}")
+    except ValueError:
+        return []
+    if not isinstance(links, dict):
+        return []
+    shown = []
+    for lang in sorted(links, key=lambda l: (LANGUAGES.index(l) if l in LANGUAGES else 99, l)):
+        url = links[lang]
+        if not isinstance(url, str):
+            continue
+        path = urllib.parse.urlsplit(url).path
+        stored = await _one(datasette.get_database(database),
+                            "select url from items where url = ? or (url like ? and lang = ?)"
+                            " order by url = ? desc limit 1", [url, f"%://%{path}", lang, url])
+        shown.append({
+            "lang": lang, "language": LANGUAGE_NAMES.get(lang, lang), "original": web_url(url),
+            "href": (datasette.urls.row(database, "items", tilde_encode(stored["url"]))
+                     if stored else web_url(url)),
+        })
+    return shown
 
 
 async def _images(datasette, database: str, state: dict, images_dir: Path) -> list[dict]:

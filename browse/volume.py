@@ -6,6 +6,7 @@ needs no JavaScript; the template only places the coordinates computed here.
 from __future__ import annotations
 
 import math
+import urllib.parse
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -22,6 +23,28 @@ LEFT, RIGHT, TOP, BOTTOM = 48, 40, 16, 40
 MAX_X_LABELS = 10
 # Point markers (with a tooltip each) only while they do not merge into a smear.
 MAX_MARKERS = 80
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def period_label(period: str, by: str) -> str:
+    """How a period reads on the axis and in tooltips: `Mar 2024`, `2024`, `week of 2024-03-04`."""
+    if by == "month":
+        return f"{MONTHS[int(period[5:7]) - 1]} {period[:4]}"
+    if by == "week":
+        return f"week of {period}"
+    return period
+
+
+def period_query(period: str, by: str, lang: str | None = None) -> str:
+    """The items table's filter for the items behind a period (and language)."""
+    if by == "week":
+        end = (date.fromisoformat(period) + timedelta(days=6)).isoformat()
+        args = [("published_date__gte", period), ("published_date__lte", end)]
+    else:
+        args = [("published_date__startswith", period)]
+    if lang is not None:
+        args.append(("lang", lang))
+    return urllib.parse.urlencode(args)
 
 
 def timeline(first: str, last: str, by: str) -> list[str]:
@@ -60,7 +83,8 @@ class Series:
     colour: str
     total: int
     points: str  # the polyline's "x,y x,y ..."
-    markers: list[tuple[float, float, str]] = field(default_factory=list)
+    # (x, y, tooltip, items-table query of the items behind the point)
+    markers: list[tuple[float, float, str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -71,6 +95,7 @@ class Chart:
     y_ticks: list[tuple[float, int]]  # (y, label)
     x_labels: list[tuple[float, str]]  # (x, label)
     table: list[tuple[str, list[int], int]]  # newest first: period, counts per lang, total
+    langs: list[str] = field(default_factory=list)
     width: int = WIDTH
     height: int = HEIGHT
     left: int = LEFT
@@ -98,7 +123,8 @@ def build_chart(counts: list[tuple[str, str, int]], by: str) -> Chart:
     for lang in langs:
         values = [per.get((period, lang), 0) for period in periods]
         coords = [(x(i), y(n)) for i, n in enumerate(values)]
-        markers = ([(cx, cy, f"{period} {lang}: {n}")
+        markers = ([(cx, cy, f"{period_label(period, by)}, {lang}: {n} items",
+                     period_query(period, by, lang))
                     for (cx, cy), period, n in zip(coords, periods, values)]
                    if len(periods) <= MAX_MARKERS else [])
         series.append(Series(lang, LANG_COLOURS.get(lang, OTHER_COLOUR), sum(values),
@@ -106,12 +132,12 @@ def build_chart(counts: list[tuple[str, str, int]], by: str) -> Chart:
     tick = y_max // next(d for d in (5, 4, 2, 1) if y_max % d == 0)
     y_ticks = [(y(n), n) for n in range(0, y_max + 1, tick)]
     step = max(1, math.ceil(len(periods) / MAX_X_LABELS))
-    x_labels = [(x(i), periods[i]) for i in range(0, len(periods), step)]
+    x_labels = [(x(i), period_label(periods[i], by)) for i in range(0, len(periods), step)]
     # The table lists only the periods with items: the chart already shows the gaps.
     table = [(period, [per.get((period, lang), 0) for lang in langs],
               sum(per.get((period, lang), 0) for lang in langs))
              for period in reversed(periods) if any((period, lang) in per for lang in langs)]
-    return Chart(by, periods, series, y_ticks, x_labels, table)
+    return Chart(by, periods, series, y_ticks, x_labels, table, langs=langs)
 
 
 async def volume_context(db, by: str) -> dict:
@@ -120,4 +146,5 @@ async def volume_context(db, by: str) -> dict:
         f"select {PERIOD_SQL[by]} as period, lang, count(*) as n from items"
         " where published_date is not null group by period, lang order by period")
     chart = build_chart([(r["period"], r["lang"], r["n"]) for r in rows if r["period"]], by)
-    return {"chart": chart, "by": by, "choices": list(PERIOD_SQL)}
+    return {"chart": chart, "by": by, "choices": list(PERIOD_SQL),
+            "period_label": period_label, "period_query": period_query}

@@ -16,6 +16,24 @@ LANG_PREFIX = {"ru": "ru", "kk": "kz", "en": "en"}
 LANG_OF_PREFIX = {**{prefix: lang for lang, prefix in LANG_PREFIX.items()}, "kk": "kk"}
 # The site's clock: UTC+6 until 2024-03-01, UTC+5 from then on (tzdata knows the change).
 SITE_TIMEZONE = "Asia/Almaty"
+# Each language's own name, as the site's language switcher means it.
+LANGUAGE_NAMES = {"ru": "Русский", "kk": "Қазақша", "en": "English"}
+# The URL category segments seen on the site, with the name its pages print for them
+# (per language); a segment not here is shown as it is in the URL.
+CATEGORY_NAMES = {
+    "reviews": {"ru": "Обзоры", "kk": "Шолулар", "en": "Reviews"},
+    "digital_office": {"ru": "Цифровой офис", "kk": "Цифрлық кеңсе", "en": "Digital office"},
+    "asset_recovery": {"ru": "Возврат активов", "kk": "Активтерді қайтару", "en": "Asset recovery"},
+    "viziti_i_poezdki": {"ru": "Визиты и поездки", "kk": "Сапарлар", "en": "Visits and trips"},
+}
+
+
+def category_name(category: str | None, lang: str | None) -> str | None:
+    """The readable name of a category segment in `lang`, else the segment itself."""
+    if not category:
+        return None
+    names = CATEGORY_NAMES.get(category, {})
+    return names.get(lang) or names.get("en") or category
 
 
 def parse_langs(langs):

@@ -12,7 +12,7 @@ from datasette import hookimpl
 from datasette.utils import urlsafe_components
 from datasette.utils.asgi import BadRequest, NotFound, Response
 
-from pmkz.browse import archived, diff, images, item, listing, search, volume
+from pmkz.browse import archived, diff, images, item, listing, public, search, sitetime, volume
 from pmkz.browse.app import DATABASE_NAME, PLUGIN_NAME
 from pmkz.browse.facets import MonthFacet
 from pmkz import config
@@ -83,8 +83,15 @@ def register_facet_classes():
 
 
 @hookimpl
+def asgi_wrapper(datasette):
+    # `pmkz serve --public`: no filesystem paths in the /-/ introspection pages.
+    return public.scrubbing if _config(datasette).get("public") else None
+
+
+@hookimpl
 def prepare_connection(conn):
     conn.create_function("pmkz_paragraph_diff", 2, diff.paragraph_diff, deterministic=True)
+    sitetime.register(conn)
     for pragma in storage_search.READER_PRAGMAS:
         conn.execute(pragma)
 

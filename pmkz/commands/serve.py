@@ -14,14 +14,18 @@ from pmkz.commands._errors import OneLineErrors
 @click.command(cls=OneLineErrors, name="serve")
 @click.option("--db", "db_path", envvar="PMKZ_DB", default="data/pmkz.db", show_default=True,
               type=click.Path(path_type=Path), help="SQLite database to browse.")
-@click.option("--images-dir", envvar="PMKZ_IMAGES_DIR", default="data/images", show_default=True,
-              type=click.Path(path_type=Path),
-              help="Where the crawler keeps image copies; pages show them from here.")
+@click.option("--images-dir", envvar="PMKZ_IMAGES_DIR", type=click.Path(path_type=Path),
+              help="Where the crawler keeps image copies; pages show them from here"
+                   " (default: beside the database, <name>-images/ or images/).")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (0.0.0.0 for every interface).")
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535),
               help="Port to listen on; 0 picks a free one.")
-def command(db_path, images_dir, host, port):
+@click.option("--public", is_flag=True,
+              help="For readers you do not know: no arbitrary SQL (canned queries and search"
+                   " stay), no filesystem paths in /-/*.json, a 1 s SQL time limit, internal"
+                   " tables hidden.")
+def command(db_path, images_dir, host, port, public):
     """Browse and search the archive in Datasette until stopped (Ctrl-C).
 
     The first line on stdout is the server's URL. Safe while a crawl writes: the
@@ -29,7 +33,8 @@ def command(db_path, images_dir, host, port):
 
     \b
     Example:
-      pmkz serve --db data/demo.db --images-dir data/demo-images --port 8001
+      pmkz serve --db data/demo.db --port 8001     # images from data/demo-images/
+      pmkz serve --public --host 0.0.0.0
     """
     from pmkz.browse.app import build_datasette
     from pmkz.storage import StorageError
@@ -37,7 +42,7 @@ def command(db_path, images_dir, host, port):
 
     try:
         open_for_reading(db_path).close()
-        ds = build_datasette(db_path, images_dir)
+        ds = build_datasette(db_path, images_dir, public=public)
     except (StorageError, ValueError) as error:
         fail(str(error))
     try:
