@@ -178,8 +178,19 @@ def run(directory: str | Path, progress=lambda step: None, details: bool = False
         raise RealPagesError(f"{directory}: no pages")
     bodies = pages[0].body is not None
     figures: dict = {"directory": str(directory), "pages": len(pages), "layout": "bodies" if bodies else "dates"}
-    progress(f"pmkz on {len(pages)} pages")
-    results, ms = zip(*(_timed(_pmkz, page) for page in pages))
+    other = _trafilatura() if bodies else _htmldate()
+    name = "trafilatura" if bodies else "htmldate"
+    progress(f"pmkz and {name} on {len(pages)} pages")
+    # Page by page, one after the other: a machine busy with something else slows both
+    # alike, where two passes one after the other would each see a different load.
+    results, ms, found, their_ms = [], [], [], []
+    for page in pages:
+        result, took = _timed(_pmkz, page)
+        results.append(result)
+        ms.append(took)
+        value, took = _timed(other, page)
+        found.append(value)
+        their_ms.append(took)
     ours: dict = {"refused": sum("refused" in r for r in results), **_times(ms),
                   "layers": _layers(results, ms, "body" if bodies else "published")}
     if bodies:
@@ -198,15 +209,11 @@ def run(directory: str | Path, progress=lambda step: None, details: bool = False
                  "source": r.get("field_sources", {}).get("published"), "refused": r.get("refused")}
                 for p, r in zip(pages, results)]
     figures["pmkz"] = ours
-    other = _trafilatura() if bodies else _htmldate()
-    name = "trafilatura" if bodies else "htmldate"
-    progress(f"{name} on {len(pages)} pages")
-    found, ms = zip(*(_timed(other, page) for page in pages))
-    theirs: dict = {"refused": sum(not value for value in found), **_times(ms)}
+    theirs: dict = {"refused": sum(not value for value in found), **_times(their_ms)}
     if bodies:
         theirs.update(body_scores([shingle_match(p.body, value or "") for p, value in zip(pages, found)]))
     else:
-        theirs.update(_dates(list(found), pages))
+        theirs.update(_dates(found, pages))
     figures[name] = theirs
     return figures
 
