@@ -23,6 +23,7 @@ COMMANDS = {
     "save-page": "save_page",
     "bench": "bench",
     "reparse": "reparse",
+    "watch": "watch",
 }
 
 

@@ -187,6 +187,10 @@ def fts_query(text: str) -> str | None:
             else:
                 out.append((kind, value))
         else:
+            if previous in ("term", ")"):
+                # Explicit: FTS5 (3.40) refuses two parenthesised groups side by side,
+                # which every two-word query over the stem columns is.
+                out.append(("op", "AND"))
             out.append((kind, value))
     while out and out[-1][0] in ("op", "("):
         out.pop()

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from . import captures, events, failures, identity, items, revisits, runs
+from . import captures, events, failures, identity, items, revisits, runs, watches
 from .connect import open_for_writing
 from .deferred_index import DeferredIndex
 from .schema import ensure_schema
@@ -181,6 +181,28 @@ class Store:
 
     def recent_events(self, lang: str, limit: int, kinds: tuple[str, ...]) -> list[dict]:
         return events.recent(self.db, lang, limit, kinds)
+
+    # Saved searches (storage/watches.py; the table is made by the first `pmkz watch add`)
+
+    def add_watch(self, query: str, lang: str | None = None, *, now: Stamp = None) -> dict:
+        """Save a search (ValueError for one with no word or an unknown language); the
+        same search saved again is the same watch."""
+        with self._write():
+            watches.ensure(self.db)
+            return watches.add(self.db, query, lang, utc_stamp(now))
+
+    def remove_watch(self, watch_id: int) -> bool:
+        if not self.db["watches"].exists():
+            return False
+        with self._write():
+            return watches.remove(self.db, watch_id)
+
+    def watches(self) -> list[dict]:
+        return watches.all_watches(self.db)
+
+    def watch_events(self, **options) -> list[dict]:
+        """storage.watches.events: item events matching a search, a language, a run."""
+        return watches.events(self.db, **options)
 
     def list_walked(self, lang: str) -> bool:
         return events.list_walked(self.db, lang)

@@ -12,7 +12,7 @@ from datasette import hookimpl
 from datasette.utils import urlsafe_components
 from datasette.utils.asgi import BadRequest, NotFound, Response
 
-from pmkz.browse import archived, diff, images, item, listing, public, search, sitetime, volume
+from pmkz.browse import archived, diff, feeds, images, item, listing, public, search, sitetime, volume
 from pmkz.browse.app import DATABASE_NAME, PLUGIN_NAME
 from pmkz.browse.facets import MonthFacet
 from pmkz import config
@@ -61,9 +61,18 @@ async def _volume(request, datasette):
         "pmkz_volume.html", context, request=request, view_name="pmkz_volume"))
 
 
+async def _feed(request, datasette):
+    try:
+        db = datasette.get_database(DATABASE_NAME)
+    except KeyError:
+        raise NotFound("No pmkz archive is served here")
+    return await feeds.serve_feed(db, request.url_vars["name"], datasette.absolute_url(request, request.path))
+
+
 @hookimpl
 def register_routes():
     return [
+        (r"^/-/feeds/(?P<name>[^/]+)\.atom$", _feed),
         (r"^/(?P<database>[^/]+)/-/images/(?P<path>.+)$", _image),
         (r"^/(?P<database>[^/]+)/-/volume$", _volume),
         (r"^/(?P<database>[^/]+)/-/archived/(?P<capture_id>[0-9]+)$", _archived),

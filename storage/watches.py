@@ -1,0 +1,92 @@
+"""Saved searches (`pmkz watch`): the `watches` table, and the item events that match one.
+
+A watch is a search-box query (storage/search.py: word forms, `"phrases"`, `prefix*`,
+`OR`, `NOT`) and optionally a language. What it matches is computed when asked, over
+the stem index, so an item edited into or out of a watch's words is judged by its text
+as stored now.
+"""
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from pmkz.site import LANGUAGES
+
+from .search import TABLE as SEARCH_TABLE
+from .search import fts_query
+
+KINDS = ("new", "changed", "gone")
+
+
+def ensure(db: Database) -> None:
+    db["watches"].create({"id": int, "query": str, "lang": str, "created": str},
+                         pk="id", not_null=["query", "created"], if_not_exists=True)
+
+
+def check(query: str, lang: str | None) -> str:
+    """The watch's FTS query; ValueError with a one-line message for a bad watch."""
+    if lang is not None and lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    match = fts_query(query or "")
+    if match is None:
+        raise ValueError(f"the search {query!r} holds no word")
+    return match
+
+
+def add(db: Database, query: str, lang: str | None, now: str) -> dict:
+    check(query, lang)
+    existing = db.execute("SELECT id FROM watches WHERE query = ? AND lang IS ?", [query, lang]).fetchone()
+    if existing:
+        return get(db, existing[0])
+    cursor = db.execute("INSERT INTO watches (query, lang, created) VALUES (?, ?, ?)", [query, lang, now])
+    return get(db, cursor.lastrowid)
+
+
+def remove(db: Database, watch_id: int) -> bool:
+    return db.execute("DELETE FROM watches WHERE id = ?", [watch_id]).rowcount > 0
+
+
+def get(db: Database, watch_id: int) -> dict | None:
+    if not db["watches"].exists():
+        return None
+    row = db.execute("SELECT id, query, lang, created FROM watches WHERE id = ?", [watch_id]).fetchone()
+    return dict(zip(("id", "query", "lang", "created"), row)) if row else None
+
+
+def all_watches(db: Database) -> list[dict]:
+    if not db["watches"].exists():
+        return []
+    return [dict(zip(("id", "query", "lang", "created"), row))
+            for row in db.execute("SELECT id, query, lang, created FROM watches ORDER BY id")]
+
+
+def events(db: Database, *, query: str | None = None, lang: str | None = None,
+           run_id: int | None = None, limit: int = 100, kinds: tuple[str, ...] = KINDS) -> list[dict]:
+    """Item events, newest first: of one run or the latest `limit`, of one language or
+    all, of the items a search matches or all. A `changed` event carries `body_before`
+    (the state it replaced) and `body` the state it made; `gone` the item as last seen."""
+    where = [f"e.event IN ({', '.join('?' for _ in kinds)})"]
+    params: list = list(kinds)
+    if lang is not None:
+        where.append("i.lang = ?")
+        params.append(lang)
+    if run_id is not None:
+        where.append("e.run_id = ?")
+        params.append(run_id)
+    if query is not None:
+        where.append(f"i.rowid IN (SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ?)")
+        params.append(check(query, lang))
+    sql = f"""
+        SELECT e.id AS event_id, e.run_id, e.url, e.event, e.at, i.lang, i.title, i.summary,
+               i.published_date, i.published_at, i.content_hash, i.status,
+               coalesce((SELECT n.body FROM item_versions n WHERE n.item_url = e.url
+                         AND n.replaced_at > e.at ORDER BY n.version LIMIT 1), i.body) AS body,
+               coalesce((SELECT n.content_hash FROM item_versions n WHERE n.item_url = e.url
+                         AND n.replaced_at > e.at ORDER BY n.version LIMIT 1), i.content_hash) AS state_hash,
+               (SELECT v.body FROM item_versions v WHERE v.item_url = e.url
+                AND v.replaced_at <= e.at ORDER BY v.version DESC LIMIT 1) AS body_before
+        FROM item_events e JOIN items i ON i.url = e.url
+        WHERE {' AND '.join(where)}
+        ORDER BY e.id DESC LIMIT ?"""
+    cursor = db.execute(sql, [*params, limit])
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]

@@ -1,0 +1,146 @@
+"""Saved searches (`pmkz watch`), their feeds and webhook messages, and the feeds `pmkz
+serve` answers: new, edited (with the paragraph diff) and removed items, on real SQLite
+files written through the Store and real Datasette."""
+from __future__ import annotations
+
+import json
+
+import feedparser
+import pytest
+from click.testing import CliRunner
+from datasette.utils.testing import TestClient as DatasetteClient
+
+from pmkz.browse.app import build_datasette
+from pmkz.cli import cli
+from pmkz.notify.after_run import notify_after_run
+from pmkz.storage import Store
+
+SITE = "http://127.0.0.1:9"
+
+
+def record(n: int, lang: str, title: str, body: str) -> dict:
+    return {"url": f"{SITE}/{'kz' if lang == 'kk' else lang}/news/x-{n}", "site_id": n, "lang": lang,
+            "kind": "news", "category": None, "title": title, "published_date": "2024-03-09",
+            "published_at": None, "summary": None, "body": body, "image_urls": []}
+
+
+ARAL = record(1, "ru", "Об Аральском море", "Совещание о судьбе Аральского моря.\n\nВыделены средства.")
+OTHER = record(2, "ru", "О посевной", "Аграрии готовятся к посевной.")
+KK = record(3, "kk", "Арал теңізі", "Арал теңізі туралы кеңес.")
+GONE = record(4, "ru", "Аральское море мелеет", "Уровень моря снизился.")
+
+
+@pytest.fixture
+def archive(tmp_path):
+    """Run 1 stores four items; run 2 edits ARAL's second paragraph and removes GONE."""
+    db_path = tmp_path / "pmkz.db"
+    with Store(db_path) as store:
+        first = store.start_run(SITE, "incremental", now="2024-03-09T10:00:00+00:00")
+        for rec in (ARAL, OTHER, KK, GONE):
+            store.save_item(rec, run_id=first, now="2024-03-09T10:01:00+00:00")
+        store.finish_run(first, "ok", {}, 4, now="2024-03-09T10:02:00+00:00")
+    return db_path
+
+
+def second_run(db_path):
+    with Store(db_path) as store:
+        run = store.start_run(SITE, "incremental", now="2024-03-10T10:00:00+00:00")
+        store.save_item({**ARAL, "body": "Совещание о судьбе Аральского моря.\n\nВыделено 5 млрд тенге."},
+                        run_id=run, now="2024-03-10T10:01:00+00:00")
+        store.mark_gone(GONE["url"], run_id=run, now="2024-03-10T10:01:30+00:00")
+        store.finish_run(run, "ok", {}, 4, now="2024-03-10T10:02:00+00:00")
+    return run
+
+
+def pmkz(*args):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_watch_add_list_remove(archive):
+    added = pmkz("watch", "add", "Аральское море", "--lang", "ru", "--db", str(archive))
+    assert added.exit_code == 0, added.output
+    assert added.stdout.startswith("watch 1: «Аральское море» (ru)")
+    assert pmkz("watch", "add", "Аральское море", "--lang", "ru", "--db", str(archive)).stdout.startswith("watch 1:")
+    assert pmkz("watch", "add", "Арал", "--db", str(archive)).stdout.startswith("watch 2:")
+    listed = pmkz("watch", "list", "--db", str(archive)).stdout.splitlines()
+    assert listed == ["1\t«Аральское море» (ru)\t/-/feeds/watch-1.atom",
+                      "2\t«Арал» (all languages)\t/-/feeds/watch-2.atom"]
+    assert pmkz("watch", "remove", "2", "--db", str(archive)).stdout == "watch 2 removed\n"
+    assert len(pmkz("watch", "list", "--db", str(archive)).stdout.splitlines()) == 1
+
+
+@pytest.mark.parametrize("args, message", [
+    (["add", "  ", "--db", "{db}"], "holds no word"),
+    (["add", "море", "--lang", "de", "--db", "{db}"], "unknown language 'de'"),
+    (["remove", "7", "--db", "{db}"], "no saved search 7"),
+    (["add", "море", "--db", "{missing}"], "no database at"),
+    (["list", "--db", "{missing}"], "no database at"),
+])
+def test_bad_watch_commands_are_one_line(archive, tmp_path, args, message):
+    args = [a.format(db=archive, missing=tmp_path / "missing.db") for a in args]
+    result = pmkz("watch", *args)
+    assert result.exit_code != 0 and message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
+    assert not (tmp_path / "missing.db").exists()
+
+
+def test_a_watch_gets_its_feed_and_webhook_messages_with_diff_and_removal(archive, tmp_path, monkeypatch):
+    with Store(archive) as store:
+        watch = store.add_watch("Аральское море", "ru")
+    run = second_run(archive)
+    sent = []
+    monkeypatch.setattr("pmkz.notify.after_run.post_json",
+                        lambda url, message, backoff: sent.append(message) or True)
+    notify_after_run(archive, run, feeds_dir=tmp_path / "feeds", site_url=SITE, langs=["ru", "kk", "en"],
+                     webhook_url="http://receiver.invalid/")
+    run_message, watch_message = sent
+    assert run_message["changed"][0]["diff"] == "- Выделены средства.\n\n+ Выделено 5 млрд тенге."
+    assert watch_message["watch"] == {"id": watch["id"], "query": "Аральское море", "lang": "ru"}
+    assert [i["url"] for i in watch_message["changed"]] == [ARAL["url"]]
+    assert watch_message["changed"][0]["diff"] == "- Выделены средства.\n\n+ Выделено 5 млрд тенге."
+    assert [i["url"] for i in watch_message["gone"]] == [GONE["url"]]
+    assert watch_message["new"] == []
+
+    parsed = feedparser.parse((tmp_path / "feeds" / f"watch-{watch['id']}.atom").read_bytes())
+    assert not parsed.bozo and parsed.feed.title == "primeminister.kz: «Аральское море» in Русский"
+    titles = [e.title for e in parsed.entries]
+    # Word forms: «Аральском море», «Аральского моря» match; the kk item and OTHER do not.
+    assert titles == ["Removed: Аральское море мелеет", "Edited: Об Аральском море",
+                      "Аральское море мелеет", "Об Аральском море"]
+    edit = parsed.entries[1].content[0].value
+    assert "- Выделены средства." in edit and "+ Выделено 5 млрд тенге." in edit
+    assert "removed from the site" in parsed.entries[0].content[0].value
+    language = feedparser.parse((tmp_path / "feeds" / "ru.atom").read_bytes())
+    assert [e.title for e in language.entries][:2] == ["Removed: Аральское море мелеет", "Edited: Об Аральском море"]
+    assert len(language.entries) == 5
+
+
+def test_pmkz_serve_answers_the_feeds(archive, tmp_path):
+    with Store(archive) as store:
+        kk = store.add_watch("Арал", "kk")
+    second_run(archive)
+    ds = build_datasette(archive, tmp_path / "images")
+    try:
+        client = DatasetteClient(ds)
+        response = client.get("/-/feeds/ru.atom")
+        assert response.status == 200 and response.headers["content-type"].startswith("application/atom+xml")
+        parsed = feedparser.parse(response.body)
+        assert parsed.entries[0].title == "Removed: Аральское море мелеет"
+        watch = feedparser.parse(client.get(f"/-/feeds/watch-{kk['id']}.atom").body)
+        assert [e.title for e in watch.entries] == ["Арал теңізі"]
+        assert client.get("/-/feeds/de.atom").status == 404
+        assert client.get("/-/feeds/watch-99.atom").status == 404
+    finally:
+        for database in ds.databases.values():
+            database.close()
+
+
+def test_an_archive_without_watches_serves_language_feeds(archive, tmp_path):
+    ds = build_datasette(archive, tmp_path / "images", public=True)
+    try:
+        client = DatasetteClient(ds)
+        assert len(feedparser.parse(client.get("/-/feeds/kk.atom").body).entries) == 1
+        assert client.get("/-/feeds/watch-1.atom").status == 404
+    finally:
+        for database in ds.databases.values():
+            database.close()
