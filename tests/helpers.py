@@ -209,3 +209,16 @@ def faked_clock(moment, **env) -> dict:
     runs on from there, through libfaketime (scripts/install-faketime.sh)."""
     return {"LD_PRELOAD": str(LIBFAKETIME), "FAKETIME": "@" + moment.strftime("%Y-%m-%d %H:%M:%S"),
             "TZ": "UTC", "FAKETIME_DONT_FAKE_MONOTONIC": "1", **env}
+
+
+def count_rows(db_path: Path, sql: str) -> int:
+    """A count as another process sees the database, read-only; 0 before the file exists
+    or has its schema (a crawl may be creating it)."""
+    try:
+        db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=1)
+        try:
+            return db.execute(sql).fetchone()[0]
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return 0

@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import signal
-import sqlite3
 import subprocess
 import time
 from pathlib import Path
 
 from helpers import (
-    connect, database_problems, images_problems, items_problems, path_of, Replica, run_crawl, start_crawl, summary,
+    connect, count_rows, database_problems, images_problems, items_problems, path_of, Replica, run_crawl, start_crawl, summary,
 )
 
 ARTICLES = "40"  # per language: 120 pages and about 180 images, a few seconds of crawling
@@ -43,15 +42,7 @@ def start(replica: Replica, workdir: Path) -> subprocess.Popen:
 
 
 def count(workdir: Path, sql: str) -> int:
-    """A count as another process sees the database; 0 before it exists or has its schema."""
-    try:
-        db = sqlite3.connect(f"file:{workdir / 'pmkz.db'}?mode=ro", uri=True, timeout=1)
-        try:
-            return db.execute(sql).fetchone()[0]
-        finally:
-            db.close()
-    except sqlite3.Error:
-        return 0
+    return count_rows(workdir / "pmkz.db", sql)
 
 
 def progress(workdir: Path) -> int:

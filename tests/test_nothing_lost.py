@@ -17,8 +17,7 @@ from pathlib import Path
 import pytest
 
 from helpers import (
-    Replica, connect, crawl_args, database_problems, images_problems, items_problems, pmkz,
-    run_crawl, summary, wait_for,
+    connect, count_rows, crawl_args, database_problems, images_problems, items_problems, pmkz, Replica, run_crawl, summary, wait_for,
 )
 
 
@@ -50,14 +49,7 @@ def replica():
 
 
 def count(db_path: Path, sql: str) -> int:
-    try:
-        db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=1)
-        try:
-            return db.execute(sql).fetchone()[0]
-        finally:
-            db.close()
-    except sqlite3.Error:
-        return 0
+    return count_rows(db_path, sql)
 
 
 def stored_counts_match(db_path: Path, line: dict) -> None:

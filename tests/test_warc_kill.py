@@ -10,13 +10,12 @@ off), no capture row points at a missing or cut record, and the archive holds th
 from __future__ import annotations
 
 import signal
-import sqlite3
 import subprocess
 import time
 from pathlib import Path
 
 from helpers import (
-    Replica, capture_problems, connect, items_problems, run_crawl, start_crawl, summary, warcio_check,
+    capture_problems, connect, count_rows, items_problems, Replica, run_crawl, start_crawl, summary, warcio_check,
 )
 from pmkz.storage.warc import complete_end, iter_records, warc_files
 
@@ -27,14 +26,7 @@ HALF_RECORD_AFTER = 4  # the kill after which half a record is appended
 
 
 def count(workdir: Path, sql: str) -> int:
-    try:
-        db = sqlite3.connect(f"file:{workdir / 'pmkz.db'}?mode=ro", uri=True, timeout=1)
-        try:
-            return db.execute(sql).fetchone()[0]
-        finally:
-            db.close()
-    except sqlite3.Error:
-        return 0
+    return count_rows(workdir / "pmkz.db", sql)
 
 
 def records_written(workdir: Path) -> int:
