@@ -163,34 +163,39 @@ def test_a_lock_held_mid_crawl_is_waited_for_and_nothing_is_lost(tmp_path):
 
 # 3. The wait for a lock is bounded: past it the run says so, and its row is closed by
 # the next run, which stores everything.
-def test_a_lock_held_past_the_wait_fails_the_run_and_the_next_run_closes_its_row(replica, tmp_path):
-    db_path = tmp_path / "pmkz.db"
-    crawl = subprocess.Popen([sys.executable, "-m", "pmkz", *crawl_args(replica.url, tmp_path)],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             env={**os.environ, "PMKZ_STORE_BATCH_ITEMS": "5", "PMKZ_LOCK_WAIT_SECONDS": "1"})
-    wait_for(lambda: count(db_path, "SELECT count(*) FROM items") >= 5, what="items stored")
-    locker = subprocess.Popen([sys.executable, "-c", LOCKER, str(db_path)],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    assert locker.stdout.readline().strip() == "held"
+def test_a_lock_held_past_the_wait_fails_the_run_and_the_next_run_closes_its_row(tmp_path):
+    # A site large enough that the lock is surely taken long before the crawl could end.
+    site = Replica("--articles", "300")
     try:
-        out, err = crawl.communicate(timeout=300)
+        db_path = tmp_path / "pmkz.db"
+        crawl = subprocess.Popen([sys.executable, "-m", "pmkz", *crawl_args(site.url, tmp_path), "--no-images"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                 env={**os.environ, "PMKZ_STORE_BATCH_ITEMS": "5", "PMKZ_LOCK_WAIT_SECONDS": "1"})
+        wait_for(lambda: count(db_path, "SELECT count(*) FROM items") >= 5, what="items stored")
+        locker = subprocess.Popen([sys.executable, "-c", LOCKER, str(db_path)],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        assert locker.stdout.readline().strip() == "held"
+        try:
+            out, err = crawl.communicate(timeout=300)
+        finally:
+            locker.stdin.write("\n")
+            locker.stdin.close()
+            locker.wait(timeout=60)
+        stored = count(db_path, "SELECT count(*) FROM items")
+        assert stored < len(site.truth()), "the crawl ended before the lock was taken"
+        assert crawl.returncode == 1
+        assert err.strip().splitlines()[-1].startswith("pmkz crawl: error: the run did not complete")
+        assert "locked by another process" in err and "Traceback" not in err
+        again = run_crawl(site.url, tmp_path, "--no-images")
+        assert again.returncode == 0, again.stderr
+        db = connect(db_path)
+        try:
+            assert items_problems(db, site.truth()) == []
+            assert database_problems(db) == []
+        finally:
+            db.close()
     finally:
-        locker.stdin.write("\n")
-        locker.stdin.close()
-        locker.wait(timeout=60)
-    if crawl.returncode == 0:
-        pytest.skip("the crawl ended before the lock was taken")
-    assert crawl.returncode == 1
-    assert err.strip().splitlines()[-1].startswith("pmkz crawl: error: the run did not complete")
-    assert "locked by another process" in err and "Traceback" not in err
-    again = run_crawl(replica.url, tmp_path)
-    assert again.returncode == 0, again.stderr
-    db = connect(db_path)
-    try:
-        assert items_problems(db, replica.truth()) == []
-        assert database_problems(db) == []
-    finally:
-        db.close()
+        site.stop()
 
 
 # 4. A full disk for database and images: one line, no traceback, every run row closed,
