@@ -173,6 +173,9 @@ def crawl_settings(options: CrawlOptions) -> Settings:
 
 
 def run_crawl(options: CrawlOptions) -> CrawlSummary:
+    # A log file that cannot be written (its disk full) must not print logging's own
+    # traceback on stderr, where the operator reads one line; the run's verdict says it.
+    logging.raiseExceptions = False
     lock = CrawlLock(options.db_path)
     try:
         return _run(options, lock)
