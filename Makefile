@@ -23,10 +23,9 @@ demo: setup
 	$(BIN)/python -m pmkz.demo
 
 # The browser tests need Debian's chromium, the revisit clock tests its libfaketime; the
-# scripts install them when missing.
+# script installs them when missing.
 test: setup
-	bash scripts/install-chromium.sh
-	bash scripts/install-faketime.sh
+	bash scripts/install-test-tools.sh
 	$(BIN)/python -m pytest -q
 
 clean:

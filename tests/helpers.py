@@ -206,7 +206,7 @@ LIBFAKETIME = Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1")
 
 def faked_clock(moment, **env) -> dict:
     """Environment for a process whose clock starts at `moment` (an aware datetime) and
-    runs on from there, through libfaketime (scripts/install-faketime.sh)."""
+    runs on from there, through libfaketime (scripts/install-test-tools.sh)."""
     return {"LD_PRELOAD": str(LIBFAKETIME), "FAKETIME": "@" + moment.strftime("%Y-%m-%d %H:%M:%S"),
             "TZ": "UTC", "FAKETIME_DONT_FAKE_MONOTONIC": "1", **env}
 
@@ -222,3 +222,17 @@ def count_rows(db_path: Path, sql: str) -> int:
             db.close()
     except sqlite3.Error:
         return 0
+
+
+def archive_problems(db_path: Path, truth: list[dict], images_dir: Path | None = None) -> list:
+    """Everything wrong with an archive at once: records against the truth, the images
+    (when `images_dir` is given) and the database itself. Empty when all is well."""
+    db = connect(db_path)
+    try:
+        problems = items_problems(db, truth) + database_problems(db)
+        if images_dir is not None:
+            problems += images_problems(db, images_dir, truth)
+        return problems
+    finally:
+        db.close()
+

@@ -1,5 +1,5 @@
 """The archive in a real browser: headless Chromium (Debian's `chromium` and
-`chromium-driver`, installed by scripts/install-chromium.sh) opens the item list,
+`chromium-driver`, installed by scripts/install-test-tools.sh) opens the item list,
 searches a Russian word typed in another case, opens an item and sees its image load.
 
 Screenshots go to test-artifacts/browse/. Skipped, saying why, only when Chromium or its
@@ -23,7 +23,7 @@ CHROMEDRIVER = os.environ.get("PMKZ_CHROMEDRIVER") or shutil.which("chromedriver
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(CHROMIUM is None or CHROMEDRIVER is None,
-                       reason="headless Chromium not found: run scripts/install-chromium.sh "
+                       reason="headless Chromium not found: run scripts/install-test-tools.sh "
                               "(Debian's chromium and chromium-driver)"),
 ]
 

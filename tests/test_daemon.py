@@ -65,7 +65,7 @@ incremental_time_limit_minutes = 2
     site.current.stop()
 
 
-@pytest.mark.skipif(not LIBFAKETIME_MT.exists(), reason="libfaketime is not installed (scripts/install-faketime.sh)")
+@pytest.mark.skipif(not LIBFAKETIME_MT.exists(), reason="libfaketime is not installed (scripts/install-test-tools.sh)")
 def test_daemon_sees_each_change_once_and_never_overlaps_crawls(daemon):
     site, process, workdir, clock = daemon
     db_path = workdir / "pmkz.db"

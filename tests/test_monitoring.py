@@ -77,7 +77,7 @@ def test_a_full_recheck_finds_exactly_what_one_epoch_changed(epochs, tmp_path):
                    {k: v for k, v in row.items() if k not in volatile}
 
 
-@pytest.mark.skipif(not LIBFAKETIME.exists(), reason="libfaketime is not installed (scripts/install-faketime.sh)")
+@pytest.mark.skipif(not LIBFAKETIME.exists(), reason="libfaketime is not installed (scripts/install-test-tools.sh)")
 def test_an_incremental_run_catches_edits_and_removals_among_the_newest(epochs, tmp_path):
     # On the replica's own clock: the backfill as epoch 0 begins, the incremental run a
     # day later, when the revisit policy re-checks the items of the last days.

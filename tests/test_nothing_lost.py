@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from helpers import (
-    connect, count_rows, crawl_args, database_problems, images_problems, items_problems, pmkz, Replica, run_crawl, summary, wait_for,
+    archive_problems, connect, count_rows, crawl_args, database_problems, images_problems, items_problems,
+    pmkz, Replica, run_crawl, summary, wait_for,
 )
 
 
@@ -124,39 +125,45 @@ db.execute("COMMIT")
 """
 
 
+def crawl_then_lock(site, workdir: Path, *extra: str, after_items: int, env: dict):
+    """A crawl in the background and, once `after_items` items are stored, another
+    process holding the database's lock until `release` is called on it."""
+    crawl = subprocess.Popen([sys.executable, "-m", "pmkz", *crawl_args(site.url, workdir), *extra],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, **env})
+    db_path = workdir / "pmkz.db"
+    wait_for(lambda: count(db_path, "SELECT count(*) FROM items") >= after_items, what="items stored")
+    locker = subprocess.Popen([sys.executable, "-c", LOCKER, str(db_path)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert locker.stdout.readline().strip() == "held"
+    return crawl, locker
+
+
+def release(locker: subprocess.Popen) -> None:
+    locker.stdin.write("\n")
+    locker.stdin.close()
+    locker.wait(timeout=60)
+
+
 # 3. A lock taken by another process mid-crawl: waited for (reported), nothing lost,
 # the counts printed are the counts stored.
 def test_a_lock_held_mid_crawl_is_waited_for_and_nothing_is_lost(tmp_path):
     site = Replica("--articles", "300")
     try:
         db_path = tmp_path / "pmkz.db"
-        crawl = subprocess.Popen([sys.executable, "-m", "pmkz", *crawl_args(site.url, tmp_path)],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                 env={**os.environ, "PMKZ_STORE_BATCH_ITEMS": "5"})
-        wait_for(lambda: count(db_path, "SELECT count(*) FROM items") >= 10, what="items stored")
-        locker = subprocess.Popen([sys.executable, "-c", LOCKER, str(db_path)],
-                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        assert locker.stdout.readline().strip() == "held"
+        crawl, locker = crawl_then_lock(site, tmp_path, after_items=10, env={"PMKZ_STORE_BATCH_ITEMS": "5"})
         log = tmp_path / "logs" / "crawl.log"
         wait_for(lambda: "locked by another process; waiting" in log.read_text() or crawl.poll() is not None,
                  what="the crawl to wait for the lock")
         waited = "locked by another process; waiting" in log.read_text()
-        locker.stdin.write("\n")
-        locker.stdin.close()
-        locker.wait(timeout=60)
+        release(locker)
         out, err = crawl.communicate(timeout=300)
         assert crawl.returncode == 0, err
         assert waited
         line = summary(subprocess.CompletedProcess([], 0, out, err))
         assert line["status"] == "ok"
         stored_counts_match(db_path, line)
-        truth = site.truth()
-        db = connect(db_path)
-        try:
-            assert items_problems(db, truth) == []
-            assert database_problems(db) == []
-        finally:
-            db.close()
+        assert archive_problems(db_path, site.truth()) == []
     finally:
         site.stop()
 
@@ -168,19 +175,12 @@ def test_a_lock_held_past_the_wait_fails_the_run_and_the_next_run_closes_its_row
     site = Replica("--articles", "300")
     try:
         db_path = tmp_path / "pmkz.db"
-        crawl = subprocess.Popen([sys.executable, "-m", "pmkz", *crawl_args(site.url, tmp_path), "--no-images"],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                 env={**os.environ, "PMKZ_STORE_BATCH_ITEMS": "5", "PMKZ_LOCK_WAIT_SECONDS": "1"})
-        wait_for(lambda: count(db_path, "SELECT count(*) FROM items") >= 5, what="items stored")
-        locker = subprocess.Popen([sys.executable, "-c", LOCKER, str(db_path)],
-                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        assert locker.stdout.readline().strip() == "held"
+        crawl, locker = crawl_then_lock(site, tmp_path, "--no-images", after_items=5,
+                                        env={"PMKZ_STORE_BATCH_ITEMS": "5", "PMKZ_LOCK_WAIT_SECONDS": "1"})
         try:
             out, err = crawl.communicate(timeout=300)
         finally:
-            locker.stdin.write("\n")
-            locker.stdin.close()
-            locker.wait(timeout=60)
+            release(locker)
         stored = count(db_path, "SELECT count(*) FROM items")
         assert stored < len(site.truth()), "the crawl ended before the lock was taken"
         assert crawl.returncode == 1
@@ -188,12 +188,7 @@ def test_a_lock_held_past_the_wait_fails_the_run_and_the_next_run_closes_its_row
         assert "locked by another process" in err and "Traceback" not in err
         again = run_crawl(site.url, tmp_path, "--no-images")
         assert again.returncode == 0, again.stderr
-        db = connect(db_path)
-        try:
-            assert items_problems(db, site.truth()) == []
-            assert database_problems(db) == []
-        finally:
-            db.close()
+        assert archive_problems(db_path, site.truth()) == []
     finally:
         site.stop()
 

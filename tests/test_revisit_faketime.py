@@ -1,5 +1,5 @@
 """The revisit schedule over simulated days: incremental crawls every simulated hour under
-libfaketime (Debian's `faketime`, scripts/install-faketime.sh), never a `--full`.
+libfaketime (Debian's `faketime`, scripts/install-test-tools.sh), never a `--full`.
 
 The crawler reads the real clock; the test fakes it per crawl process, starting at the
 replica's own time. Backfill at epoch 0, then the replica moves to epoch 1 (per language
@@ -21,7 +21,7 @@ import pytest
 from helpers import LIBFAKETIME, connect, faked_clock, path_of, run_crawl, summary
 from test_monitoring import EpochReplica
 
-pytestmark = pytest.mark.skipif(not LIBFAKETIME.exists(), reason="libfaketime is not installed (scripts/install-faketime.sh)")
+pytestmark = pytest.mark.skipif(not LIBFAKETIME.exists(), reason="libfaketime is not installed (scripts/install-test-tools.sh)")
 
 # The replica's epoch 0 is 2026-11-01 00:00 site time (UTC+5); epoch 1 happens that day,
 # its edits by 19:00.

@@ -20,7 +20,7 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "search"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(CHROMIUM is None or CHROMEDRIVER is None,
-                       reason="headless Chromium not found: run scripts/install-chromium.sh"),
+                       reason="headless Chromium not found: run scripts/install-test-tools.sh"),
 ]
 
 
