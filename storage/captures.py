@@ -86,15 +86,17 @@ def without_capture(db: Database) -> int:
     return count
 
 
-def of_items(db: Database, lang: str | None, since: str | None) -> list[dict]:
-    """Every capture of the chosen items' pages and images, oldest first (for export)."""
+def of_items(db: Database, langs: list[str] | None, since: str | None, until: str | None) -> list[dict]:
+    """Every capture of the chosen items' pages and images, oldest first (for export):
+    items in one of `langs` (None: any), published from `since` to `until` (inclusive)."""
     where, params = [], []
-    if lang:
-        where.append("lang = ?")
-        params.append(lang)
-    if since:
-        where.append("published_date >= ?")
-        params.append(since)
+    if langs is not None:
+        where.append(f"lang IN ({', '.join('?' * len(langs))})")
+        params.extend(langs)
+    for test, day in (("published_date >= ?", since), ("published_date <= ?", until)):
+        if day is not None:
+            where.append(test)
+            params.append(day)
     chosen = "SELECT url FROM items" + (" WHERE " + " AND ".join(where) if where else "")
     return _all(db, f"SELECT * FROM captures WHERE url IN ({chosen})"
                     f" OR url IN (SELECT url FROM images WHERE item_url IN ({chosen})) ORDER BY id",

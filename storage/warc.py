@@ -343,31 +343,26 @@ def iter_records(path: Path) -> Iterator:
         yield from ArchiveIterator(handle)
 
 
-def export_warc(db_path: Path, warc_dir: Path, out: Path | None, *, lang: str | None = None,
-                since: str | None = None) -> int:
-    """Write every capture of the chosen items' pages and images (`lang`, published since
-    `since`) as one WARC file at `out` (stdout when None or '-'); returns the number of
-    records. The file appears whole or not at all."""
+def export_warc(db_path: Path, warc_dir: Path, out: Path | None, *, lang: str | Iterable[str] | None = None,
+                since: str | None = None, until: str | None = None) -> int:
+    """Write every capture of the chosen items' pages and images as one WARC file at `out`
+    (stdout when None or '-'); returns the number of records. The items are chosen as
+    the other formats choose them (storage/export.py): `lang` one language, several
+    comma-separated (`"ru,kk"`) or a list, published from `since` to `until`
+    (inclusive `YYYY-MM-DD`). The file appears whole or not at all."""
     import sys
 
     from .captures import of_items
     from .connect import StorageError, open_for_reading
+    from .export import _check_arguments
     from .files import atomic_open
 
-    from datetime import date
-
-    from pmkz.site import LANGUAGES
-
-    if lang is not None and lang not in LANGUAGES:
-        raise StorageError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
-    if since is not None:
-        try:
-            date.fromisoformat(since)
-        except ValueError:
-            raise StorageError(f"bad date {since!r}; expected YYYY-MM-DD") from None
+    # The checks and one-line errors of the other formats. They know only export_items'
+    # formats; warc passes as jsonl, which like it writes one file or stdout.
+    langs = _check_arguments("jsonl", out, lang, since, until)
     db = open_for_reading(db_path)
     try:
-        chosen = of_items(db, lang, since)
+        chosen = of_items(db, langs, since, until)
     finally:
         db.close()
     try:

@@ -113,6 +113,51 @@ def test_export_warc_is_one_valid_file_of_the_chosen_items(archive, tmp_path):
                    for url in targets)
 
 
+def test_export_warc_takes_several_languages_and_a_date_range(archive, tmp_path):
+    from helpers import pmkz
+
+    workdir = archive["workdir"]
+    days = [r["published_date"] for r in rows(workdir, "SELECT DISTINCT published_date FROM items"
+                                                       " WHERE published_date IS NOT NULL ORDER BY 1")]
+    since, until = days[len(days) // 3], days[2 * len(days) // 3]
+    items = rows(workdir, "SELECT url, lang, published_date FROM items")
+    chosen = {r["url"] for r in items if r["lang"] in ("ru", "kk") and since <= (r["published_date"] or "") <= until}
+    # The filter cuts on every side: a language left out, days before and after the range.
+    assert {r["lang"] for r in items if r["url"] in chosen} == {"ru", "kk"}
+    left_out = [r for r in items if r["url"] not in chosen]
+    assert any(r["lang"] == "en" for r in left_out)
+    assert any((r["published_date"] or "") < since for r in left_out if r["lang"] != "en")
+    assert any((r["published_date"] or "") > until for r in left_out if r["lang"] != "en")
+    images = {r["url"] for r in rows(workdir, "SELECT url, item_url FROM images") if r["item_url"] in chosen}
+    assert images
+    captures = [r for r in rows(workdir, "SELECT url FROM captures") if r["url"] in chosen | images]
+
+    out = tmp_path / "ru-kk.warc.gz"
+    result = pmkz("export", "--format", "warc", "--db", str(workdir / "pmkz.db"),
+                  "--lang", "ru,kk", "--since", since, "--until", until, "--out", str(out))
+    assert result.stdout.strip() == f"{len(captures)} records written to {out}"
+    assert warcio_check([out]).returncode == 0
+    records = [r for r in iter_records(out) if r.rec_type != "warcinfo"]
+    assert len(records) == len(captures)
+    assert {r.rec_headers.get_header("WARC-Target-URI") for r in records} == chosen | images
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--until", "2024-02-30"], "bad date '2024-02-30'; expected YYYY-MM-DD"),
+    (["--since", "2024-03-10", "--until", "2024-03-01"], "--until 2024-03-01 is before --since 2024-03-10"),
+    (["--lang", "ru,de"], "unknown language 'de'"),
+])
+def test_export_warc_bad_filters_are_one_line(archive, tmp_path, args, message):
+    from helpers import pmkz
+
+    out = tmp_path / "bad.warc.gz"
+    result = pmkz("export", "--format", "warc", "--db", str(archive["workdir"] / "pmkz.db"),
+                  "--out", str(out), *args, check=False)
+    assert result.returncode != 0
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr and not out.exists()
+
+
 def test_a_304_is_a_revisit_of_the_capture_it_confirms(archive):
     workdir = archive["workdir"]
     full = crawl(archive["replica"].url, workdir, "--full")

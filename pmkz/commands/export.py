@@ -47,9 +47,7 @@ def command(fmt, db, out, lang, since, until, with_url, warc_dir):
       pmkz export --format txt --with-url --out export/    # export/ru/2024-03-09-30371.txt ...
     """
     if fmt == "warc":
-        if until is not None or (lang and "," in lang):
-            raise CommandError("export", "--format warc takes one --lang and no --until")
-        _export_warc(db, out, lang, since, warc_dir)
+        _export_warc(db, out, lang, since, until, warc_dir)
         return
     try:
         count = export_items(db, fmt, out, lang=lang, since=since, until=until, with_url=with_url)
@@ -64,7 +62,7 @@ def command(fmt, db, out, lang, since, until, with_url, warc_dir):
         click.echo(f"{count} items written to {out}")
 
 
-def _export_warc(db, out, lang, since, warc_dir):
+def _export_warc(db, out, lang, since, until, warc_dir):
     """The captures of the chosen items as one WARC file (storage/warc.py)."""
     from pathlib import Path
 
@@ -72,7 +70,7 @@ def _export_warc(db, out, lang, since, warc_dir):
 
     try:
         count = export_warc(Path(db), Path(warc_dir) if warc_dir else Path(db).resolve().parent / "warc",
-                            out, lang=lang, since=since)
+                            out, lang=lang, since=since, until=until)
     except StorageError as exc:
         raise CommandError("export", str(exc)) from None
     if out not in (None, "-"):
