@@ -74,9 +74,9 @@ def _exact(db, lang: str, word: str) -> set[int]:
 
 
 def _stemmed(db, lang: str, word: str) -> set[int]:
-    return {r for (r,) in db.execute(
-        f"SELECT items.rowid FROM {search.TABLE} s JOIN items ON items.rowid = s.rowid"
-        f" WHERE {search.TABLE} MATCH ? AND items.lang = ?", [search.fts_query(word), lang])}
+    sql, params = search.matching(word)
+    return {r for (r,) in db.execute(f"SELECT rowid FROM items WHERE rowid IN ({sql}) AND lang = ?",
+                                     [*params, lang])}
 
 
 def quality(db_path: Path) -> dict:
@@ -154,11 +154,11 @@ def speed(db_path: Path, words: list[str], rounds: int = 5) -> dict:
         for round_ in range(rounds + 1):
             for word in words:
                 started = time.perf_counter()
-                query = search.fts_query(word)
-                where = f"rowid IN (SELECT rowid FROM {search.TABLE} WHERE {search.TABLE} MATCH ?)"
-                conn.execute(f"SELECT count(*) FROM items WHERE {where}", [query]).fetchone()
+                sql, params = search.matching(word)
+                where = f"rowid IN ({sql})"
+                conn.execute(f"SELECT count(*) FROM items WHERE {where}", params).fetchone()
                 conn.execute(f"SELECT * FROM items WHERE {where} ORDER BY published_date DESC LIMIT 51",
-                             [query]).fetchall()
+                             params).fetchall()
                 if round_:
                     times.append((time.perf_counter() - started) * 1000)
     finally:

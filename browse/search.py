@@ -1,11 +1,12 @@
-"""The items search box, in word forms: the box's text becomes an FTS5 query over the
-stem index (pmkz.storage.search), so `правительство` finds `Правительства` and
+"""The items search box, in word forms: the box's text becomes a query over the stem
+index (pmkz.storage.search), so `правительство` finds `Правительства` and
 `правительством`, `Үкімет` finds `Үкіметтің`, and `word*`, `OR`, `NOT`, `-word` and
-"quoted phrases" work as typed.
+"exact phrases" work as typed; so does `?_search_title=` (or summary, body).
 
 Datasette's own search filter runs the MATCH (metadata.yaml: `fts_table: items_search`,
 `searchmode: raw`); this filter runs after it and hands it the stemmed query instead of
-the typed text, which stays in the box and in the page's description.
+the typed text, which stays in the box and in the page's description. An exact phrase
+adds a clause of its own (its words as printed, from items_fts).
 """
 from __future__ import annotations
 
@@ -15,38 +16,65 @@ from pmkz.storage import search
 
 TABLE = "items"
 HELP = ('Finds every form of a word (правительство: правительства, правительством…); '
-        '"exact phrase", prefix*, A OR B, NOT word or -word.')
+        '"exact phrase" as printed, prefix*, A OR B, NOT word or -word.')
 # A query with no word in it matches nothing, in valid FTS5.
 NOTHING = '""'
 
 
+def _searches(request) -> list[tuple[str, str | None, str]]:
+    """(Datasette's parameter, column, typed text) of each search in the URL, named as
+    Datasette's search filter names them: `_search` alone when given, else each
+    `_search_<column>` as search_<i>."""
+    if "_search" in request.args:
+        return [("search", None, request.args["_search"])]
+    keys = [key for key in request.args if key.startswith("_search_")]
+    return [(f"search_{i}", key.split("_search_", 1)[1], request.args[key]) for i, key in enumerate(keys)]
+
+
 def filter_arguments(request, database: str, table: str, datasette):
-    if table != TABLE or "_search" not in request.args:
+    searches = _searches(request) if table == TABLE else []
+    if not searches:
         return None
 
     async def inner():
-        typed = request.args.get("_search", "")
-        query = search.fts_query(typed)
-        suggest = []
         db = datasette.get_database(database)
-        if query is None or not await _hits(db, query):
-            suggest = [await _first_with_hits(db, prefixes) for prefixes in search.prefixes_to_try(typed)]
-        return FilterArguments([], {"search": query or NOTHING}, [], {
-            "pmkz_search": {"typed": typed, "query": query,
-                            "suggest": [s.replace('"', "") for s in suggest if s]},
-        })
+        where, params, context = [], {}, {}
+        for param, column, typed in searches:
+            if column is not None and column not in search.COLUMNS:
+                continue  # Datasette's filter answers "Cannot search by that column"
+            query = search.compile_query(typed, column)
+            params[param] = query.fts if query else NOTHING
+            if query and query.exact:
+                sql, values = query.exact
+                names = [f"pmkz_{param}_{n}" for n in range(len(values))]
+                where.append("rowid IN (" + _named(sql, names) + ")")
+                params.update(zip(names, values))
+            if not await _hits(db, query):
+                context = {"typed": typed, "query": query.shown if query else None, "suggest": []}
+                if column is None:
+                    context["suggest"] = [await _first_with_hits(db, prefixes)
+                                          for prefixes in search.prefixes_to_try(typed)]
+                    context["suggest"] = [s for s in context["suggest"] if s]
+        return FilterArguments(where, params, [], {"pmkz_search": context} if context else {})
 
     return inner
 
 
-async def _hits(db, query: str) -> bool:
-    rows = await db.execute(
-        f"SELECT 1 FROM {search.TABLE} WHERE {search.TABLE} MATCH ? LIMIT 1", [query])
-    return bool(rows.rows)
+def _named(sql: str, names: list[str]) -> str:
+    # Datasette's params are named; the SQL's own text holds no `?` but its parameters.
+    parts = sql.split("?")
+    return parts[0] + "".join(f":{name}{part}" for name, part in zip(names, parts[1:]))
+
+
+async def _hits(db, query) -> bool:
+    if query is None:
+        return False
+    sql, params = query.rowids()
+    return bool((await db.execute(sql + " LIMIT 1", params)).rows)
 
 
 async def _first_with_hits(db, prefixes: list[str]) -> str | None:
     for prefix in prefixes:
-        if await _hits(db, prefix):
+        if await _hits(db, search.compile_query(prefix)):
             return prefix
     return None

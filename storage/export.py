@@ -35,7 +35,11 @@ def export_items(db_path: str | Path, fmt: str, out: str | Path | None,
     `until` are inclusive `YYYY-MM-DD`; `with_url` adds the source URL to txt files.
     Returns the number of items written.
     """
-    langs = _check_arguments(fmt, out, lang, since, until)
+    if fmt not in FORMATS:
+        raise StorageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if fmt == "txt" and (out is None or str(out) == "-"):
+        raise StorageError("txt export writes a directory; give it with --out DIR")
+    langs = check_filters(lang, since, until)
     db = open_for_reading(db_path)
     try:
         rows = _select(db.conn, langs, since, until)
@@ -61,10 +65,9 @@ def export_items(db_path: str | Path, fmt: str, out: str | Path | None,
         db.close()
 
 
-def _check_arguments(fmt, out, lang, since, until) -> list[str] | None:
-    """Raise a one-line StorageError for a bad argument; return the chosen languages."""
-    if fmt not in FORMATS:
-        raise StorageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+def check_filters(lang, since, until) -> list[str] | None:
+    """The items an export chooses, checked (every format, warc's too): a one-line
+    StorageError for a bad language or date; returns the chosen languages."""
     langs = None
     if lang is not None:
         langs = [part.strip() for part in (lang.split(",") if isinstance(lang, str) else lang)
@@ -83,8 +86,6 @@ def _check_arguments(fmt, out, lang, since, until) -> list[str] | None:
                 raise StorageError(f"bad date {day!r}; expected YYYY-MM-DD") from None
     if since is not None and until is not None and until < since:
         raise StorageError(f"--until {until} is before --since {since}")
-    if fmt == "txt" and (out is None or str(out) == "-"):
-        raise StorageError("txt export writes a directory; give it with --out DIR")
     return langs
 
 

@@ -1,19 +1,25 @@
 """Word-form search: a full-text index of stems, and queries stemmed the same way.
 
-`items_fts` holds the words as printed (SQL users keep it); `items_search` holds each
-item's title, summary and body as stems, in the column of the item's language, so that a
-query word is matched against Russian text with its Russian stem and against Kazakh
-text with its Kazakh stem, never the other way round. Cyrillic words are stemmed with
-Snowball's Russian stemmer (ru and en items) or storage/kazakh.py (kk items); Latin
-words with Porter's, as sqlite-utils' `porter` tokenizer does.
+`items_search` holds each item's title, summary and body as stems, in columns named as
+the items' own (and as items_fts's, which holds the words as printed), so Datasette's
+`?_search_title=` works as its users expect. Cyrillic words are stemmed with Snowball's
+Russian stemmer in ru and en items and with storage/kazakh.py in kk items; Latin words
+with Porter's, as sqlite-utils' `porter` tokenizer does. A Kazakh stem is indexed with a
+mark before it (`ǂүкімет`), as Xapian prefixes its stemmed terms, so that a query word
+stemmed the Kazakh way finds Kazakh items only: Kazakh `вода` -> `во` must not find the
+Russian preposition. A query word is asked for in both stemmings, and as typed.
+
+A query in "quotes" is an exact phrase, the words as printed: it is looked up in
+items_fts, the rest of the query in items_search, and the two combined by SQL.
 
 The index is written from Python (the stemmers live here, not in SQLite), in the same
 transaction as the row: items.py on every save, deferred_index.py for a batch, and
-`ensure_search_index` for a database that predates it.
+`ensure_search_index` for a database that predates it (or its earlier layout).
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 import Stemmer
@@ -22,7 +28,13 @@ from sqlite_utils import Database
 from . import kazakh
 
 TABLE = "items_search"
-COLUMNS = ("ru", "kk", "en")
+EXACT_TABLE = "items_fts"  # the words as printed (storage/schema.py)
+COLUMNS = ("title", "summary", "body")
+# Before the mark, the index had a column per language, which ?_search_<column> could
+# not name; ensure_search_index rebuilds that layout in place.
+KAZAKH_MARK = "\u01c2"  # ǂ: a letter to unicode61, and in no Kazakh or Russian word
+# The two stemmings of Cyrillic words: Kazakh items' and everything else's.
+STEMMINGS = ("ru", "kk")
 # unicode61 splits at anything but letters and digits; so do we, so that the index and
 # the query agree on what a word is.
 WORD = re.compile(r"[^\W_]+")
@@ -37,40 +49,41 @@ _russian = Stemmer.Stemmer("russian")
 _porter = Stemmer.Stemmer("porter")
 
 
+def fold(word: str) -> str:
+    return word.lower().replace("ё", "е")
+
+
 @lru_cache(maxsize=200_000)
-def stem(word: str, lang: str) -> str:
+def stem(word: str, lang: str | None) -> str:
     """The stem of one word (any case) as an item in `lang` is indexed."""
-    word = word.lower().replace("ё", "е")
+    word = fold(word)
     if not CYRILLIC.search(word):
         return _porter.stemWord(word)
     if lang == "kk":
-        return kazakh.stem(word)
+        return KAZAKH_MARK + kazakh.stem(word)
     return _russian.stemWord(word)
 
 
-def column_of(lang: str | None) -> str:
-    return lang if lang in COLUMNS else "ru"
+def as_kazakh(word: str) -> str:
+    """A word (folded) as typed, in the form Kazakh items index their stems."""
+    return KAZAKH_MARK + word if CYRILLIC.search(word) else word
 
 
 def stems(text: str | None, lang: str | None) -> str:
-    return " ".join(stem(word, column_of(lang)) for word in WORD.findall(text or ""))
-
-
-def _stems_for(lang, column, *texts):
-    """SQL function: the item's stemmed text if `column` is its language's, else ''."""
-    if column_of(lang) != column:
-        return ""
-    return "\n".join(stems(text, lang) for text in texts if text)
+    return " ".join(stem(word, lang) for word in WORD.findall(text or ""))
 
 
 def register(db: Database) -> None:
-    db.conn.create_function(FUNCTION, 5, _stems_for, deterministic=True)
+    # pmkz_stems(lang, text): the text as the index holds it.
+    db.conn.create_function(FUNCTION, 2, lambda lang, text: stems(text, lang), deterministic=True)
 
 
 def ensure_search_index(db: Database) -> None:
-    """Create the stem index if missing and index every row it lacks (a database from
-    before it, or rows written by something other than the Store)."""
+    """Create the stem index if missing (or in its earlier layout) and index every row it
+    lacks (a database from before it, or rows written by something other than the Store)."""
     register(db)
+    if db[TABLE].exists() and tuple(c.name for c in db[TABLE].columns) != COLUMNS:
+        db.execute(f"DROP TABLE {TABLE}")
     if not db[TABLE].exists():
         db.execute(f"CREATE VIRTUAL TABLE {TABLE} USING fts5({', '.join(COLUMNS)})")
     (items,) = db.execute("SELECT count(*) FROM items").fetchone()
@@ -82,7 +95,7 @@ def ensure_search_index(db: Database) -> None:
 
 def index_where(db: Database, where: str, params: list) -> None:
     """Index the items rows matching `where` (which must not be indexed yet)."""
-    values = ", ".join(f"{FUNCTION}(lang, '{c}', title, summary, body)" for c in COLUMNS)
+    values = ", ".join(f"{FUNCTION}(lang, {c})" for c in COLUMNS)
     db.execute(f"INSERT INTO {TABLE} (rowid, {', '.join(COLUMNS)}) "
                f"SELECT rowid, {values} FROM items WHERE {where}", params)
 
@@ -97,43 +110,75 @@ def reindex(db: Database, rowid: int) -> None:
 
 OPERATORS = ("OR", "AND", "NOT")
 QUERY_TOKEN = re.compile(r'"[^"]*"?|\(|\)|[^\s()"]+')
+SET_OPERATION = {"AND": "INTERSECT", "OR": "UNION", "NOT": "EXCEPT"}
 
 
-def _quoted(words: list[str]) -> str:
+def _quoted(words) -> str:
     return '"' + " ".join(words) + '"'
 
 
-def _term(words: list[str], prefix: bool) -> str:
-    """One query word or phrase as an FTS5 expression over the stem columns."""
-    lowered = [w.lower().replace("ё", "е") for w in words]
-    if prefix:
-        # The prefix is matched against stems as typed: `правительств*` finds the stem
-        # `правительств`, and a prefix shorter than the stems finds them all.
-        return _quoted(lowered) + "*"
-    by_column = {}
-    for column in COLUMNS:
-        forms = {_quoted([stem(w, column) for w in lowered])}
-        if len(lowered) == 1:
+@dataclass(frozen=True)
+class Term:
+    """One word or phrase of a query: stemmed, a prefix (`word*`), or exact ("quoted")."""
+    words: tuple[str, ...]
+    prefix: bool = False
+    exact: bool = False
+
+    def stemmed(self, shown: bool = False) -> str:
+        """FTS5 over items_search: every form of the words (for an exact phrase too: a
+        superset of what it finds, which SQL then narrows). `shown`: for people, without
+        the Kazakh mark."""
+        forms = self._forms()
+        return _any(f.replace(KAZAKH_MARK, "") for f in forms) if shown else _any(forms)
+
+    def _forms(self) -> list[str]:
+        folded = [fold(w) for w in self.words]
+        if self.prefix:
+            # The prefix is matched against stems as typed: `правительств*` finds the
+            # stem `правительств`, and a prefix shorter than the stems finds them all.
+            return [_quoted(words) + "*" for words in (folded, [as_kazakh(w) for w in folded])]
+        forms = [_quoted(stem(w, lang) for w in folded) for lang in STEMMINGS]
+        if len(folded) == 1:
             # The word as typed, as a stem too: Snowball stems `Бектенов` to `бектен`
             # but `Бектенова` to `бектенов`, so the query asks for both.
-            forms.add(_quoted(lowered))
-        by_column.setdefault(tuple(sorted(forms)), []).append(column)
-    if len(by_column) == 1:
-        (forms,) = by_column
-        return _any(forms)
-    parts = [f"{{{' '.join(columns)}}} : {_any(forms)}" for forms, columns in by_column.items()]
-    return "(" + " OR ".join(parts) + ")"
+            forms += [_quoted(folded), _quoted([as_kazakh(folded[0])])]
+        return forms
+
+    def printed(self) -> str:
+        """FTS5 over items_fts: the words as printed (its tokenizer folds case)."""
+        return _quoted(self.words)
 
 
-def _any(forms: tuple[str, ...]) -> str:
+def _any(forms) -> str:
+    forms = sorted(set(forms))
     return forms[0] if len(forms) == 1 else "(" + " OR ".join(forms) + ")"
 
 
-def parse_query(text: str) -> list[tuple[str, str]]:
+@dataclass(frozen=True)
+class Query:
+    """A search-box query. `fts` runs over items_search (limited to `column` if given),
+    as Datasette's own search filter runs it; `exact`, when the query holds a quoted
+    phrase, is the SQL that narrows that to the phrases as printed: `rowid IN (exact)`.
+    `shown` is `fts` for people."""
+    fts: str
+    exact: tuple[str, list] | None
+    column: str | None
+    shown: str
+
+    def rowids(self) -> tuple[str, list]:
+        """SQL selecting the rowids of the items the query finds, and its params."""
+        where = f"SELECT rowid FROM {TABLE} WHERE {self.column or TABLE} MATCH ?"
+        if self.exact is None:
+            return where, [self.fts]
+        exact_sql, exact_params = self.exact
+        return f"{where} AND rowid IN ({exact_sql})", [self.fts, *exact_params]
+
+
+def parse_query(text: str) -> list[tuple[str, object]]:
     """The search box's text as (kind, value) tokens: ('op', 'OR'), ('(' / ')'), or
-    ('term', FTS5 expression). Unquoted words joined by punctuation
-    (`премьер-министр`) are a phrase, as unicode61 splits them."""
-    tokens: list[tuple[str, str]] = []
+    ('term', Term). Unquoted words joined by punctuation (`премьер-министр`) are a
+    phrase, as unicode61 splits them."""
+    tokens: list[tuple[str, object]] = []
     for raw in QUERY_TOKEN.findall(text or ""):
         if raw in OPERATORS:
             tokens.append(("op", raw))
@@ -143,29 +188,29 @@ def parse_query(text: str) -> list[tuple[str, str]]:
             negate = raw.startswith("-") and len(raw) > 1
             if negate:
                 raw = raw[1:]
-            prefix = raw.endswith("*") and not raw.startswith('"')
-            words = WORD.findall(raw.strip('"*'))
+            exact = raw.startswith('"')
+            prefix = raw.endswith("*") and not exact
+            words = tuple(WORD.findall(raw.strip('"*')))
             if not words:
                 continue
             if negate:
                 tokens.append(("op", "NOT"))
-            tokens.append(("term", _term(words, prefix and len(words) == 1)))
+            tokens.append(("term", Term(words, prefix=prefix and len(words) == 1, exact=exact)))
     return tokens
 
 
-def fts_query(text: str) -> str | None:
-    """The FTS5 query for `text` over items_search, always valid FTS5 syntax; None when
-    it holds no word. Operators in the wrong place are dropped; unbalanced
-    parentheses are ignored."""
-    tokens = parse_query(text)
+def _clean(tokens: list) -> tuple[list, list]:
+    """The tokens as a valid query: operators in the wrong place dropped, unbalanced
+    parentheses ignored, AND written between neighbours; and the terms excluded with
+    nothing before them (`-word`, `NOT word` first)."""
     depth, balanced = 0, True
     for kind, _ in tokens:
         depth += {"(": 1, ")": -1}.get(kind, 0)
         balanced = balanced and depth >= 0
     if depth or not balanced:
         tokens = [t for t in tokens if t[0] not in "()"]
-    out: list[tuple[str, str]] = []
-    excluded: list[str] = []  # `-word` or `NOT word` with nothing before it
+    out: list = []
+    excluded: list = []
     pending_not = False
     for kind, value in tokens:
         previous = out[-1][0] if out else None
@@ -188,23 +233,99 @@ def fts_query(text: str) -> str | None:
                 out.append((kind, value))
         else:
             if previous in ("term", ")"):
-                # Explicit: FTS5 (3.40) refuses two parenthesised groups side by side,
-                # which every two-word query over the stem columns is.
                 out.append(("op", "AND"))
             out.append((kind, value))
     while out and out[-1][0] in ("op", "("):
         out.pop()
-    if not any(kind == "term" for kind, _ in out):
+    return out, excluded
+
+
+def _tree(tokens: list):
+    """Clean tokens as a tree of ('term', Term) and (operator, left, right), with FTS5's
+    precedence: NOT binds tighter than AND, AND than OR."""
+    position = 0
+
+    def peek(value):
+        return position < len(tokens) and tokens[position] == ("op", value)
+
+    def level(operator, below):
+        def parse():
+            nonlocal position
+            node = below()
+            while peek(operator):
+                position += 1
+                node = (operator, node, below())
+            return node
+        return parse
+
+    def primary():
+        nonlocal position
+        kind, value = tokens[position]
+        position += 1
+        if kind == "(":
+            node = any_of()
+            position += 1  # its ")"
+            return node
+        return ("term", value)
+
+    any_of = level("OR", level("AND", level("NOT", primary)))
+    return any_of()
+
+
+def _has_exact(node) -> bool:
+    return node[1].exact if node[0] == "term" else _has_exact(node[1]) or _has_exact(node[2])
+
+
+def _fts(node, shown: bool = False) -> str:
+    """FTS5 over items_search, finding all the query finds (more, with exact phrases)."""
+    if node[0] == "term":
+        return node[1].stemmed(shown)
+    operator, left, right = node
+    if operator == "NOT" and _has_exact(right):
+        # Excluding every form would exclude more than the phrase: leave it to SQL.
+        return _fts(left, shown)
+    return f"({_fts(left, shown)} {operator} {_fts(right, shown)})"
+
+
+def _sql(node, column: str | None) -> tuple[str, list]:
+    """The rowids the query finds (column `id`): stemmed terms from items_search, exact
+    phrases from items_fts, combined with INTERSECT, UNION and EXCEPT."""
+    if node[0] == "term":
+        term = node[1]
+        table, match = (EXACT_TABLE, term.printed()) if term.exact else (TABLE, term.stemmed())
+        return f"SELECT rowid AS id FROM {table} WHERE {column or table} MATCH ?", [match]
+    operator, left, right = node
+    (left_sql, left_params), (right_sql, right_params) = _sql(left, column), _sql(right, column)
+    return (f"SELECT id FROM ({left_sql}) {SET_OPERATION[operator]} SELECT id FROM ({right_sql})",
+            left_params + right_params)
+
+
+def compile_query(text: str, column: str | None = None) -> Query | None:
+    """The search box's text as a Query (None when it holds no word); `column` limits
+    it to one of COLUMNS, as `?_search_title=` does. Never invalid FTS5."""
+    if column is not None and column not in COLUMNS:
+        raise ValueError(f"cannot search by {column!r}; choose one of {', '.join(COLUMNS)}")
+    tokens, excluded = _clean(parse_query(text))
+    if not any(kind == "term" for kind, _ in tokens):
         return None
-    query = " ".join(value for _, value in out)
-    for value in excluded:
-        query = f"({query}) NOT {value}"
-    return query
+    tree = _tree(tokens)
+    for term in excluded:
+        tree = ("NOT", tree, ("term", term))
+    return Query(_fts(tree), _sql(tree, column) if _has_exact(tree) else None, column,
+                 _fts(tree, shown=True))
+
+
+def matching(text: str, column: str | None = None) -> tuple[str, list] | None:
+    """SQL selecting the rowids of the items `text` finds, and its params; None when it
+    holds no word."""
+    query = compile_query(text, column)
+    return query.rowids() if query else None
 
 
 def prefixes_to_try(text: str, min_length: int = 4) -> list[list[str]]:
-    """For a search with no hits: per word, its ever shorter prefixes as FTS5 prefix
-    queries, longest first; the reader is offered the first that finds something."""
-    return [[f'"{word[:cut]}"*' for cut in range(len(word) - 1, min_length - 1, -1)]
-            for word in (w.lower().replace("ё", "е") for w in WORD.findall(text or ""))
+    """For a search with no hits: per word, its ever shorter prefixes as typed
+    (`правительств*`), longest first; the reader is offered the first that finds
+    something."""
+    return [[f"{word[:cut]}*" for cut in range(len(word) - 1, min_length - 1, -1)]
+            for word in (fold(w) for w in WORD.findall(text or ""))
             if len(word) > min_length]

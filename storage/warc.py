@@ -354,12 +354,10 @@ def export_warc(db_path: Path, warc_dir: Path, out: Path | None, *, lang: str | 
 
     from .captures import of_items
     from .connect import StorageError, open_for_reading
-    from .export import _check_arguments
+    from .export import check_filters
     from .files import atomic_open
 
-    # The checks and one-line errors of the other formats. They know only export_items'
-    # formats; warc passes as jsonl, which like it writes one file or stdout.
-    langs = _check_arguments("jsonl", out, lang, since, until)
+    langs = check_filters(lang, since, until)
     db = open_for_reading(db_path)
     try:
         chosen = of_items(db, langs, since, until)

@@ -11,8 +11,7 @@ from sqlite_utils import Database
 
 from pmkz.site import LANGUAGES
 
-from .search import TABLE as SEARCH_TABLE
-from .search import fts_query
+from .search import matching
 
 KINDS = ("new", "changed", "gone")
 
@@ -22,14 +21,15 @@ def ensure(db: Database) -> None:
                          pk="id", not_null=["query", "created"], if_not_exists=True)
 
 
-def check(query: str, lang: str | None) -> str:
-    """The watch's FTS query; ValueError with a one-line message for a bad watch."""
+def check(query: str, lang: str | None) -> tuple[str, list]:
+    """SQL selecting the rowids the watch finds, and its params; ValueError with a
+    one-line message for a bad watch."""
     if lang is not None and lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
-    match = fts_query(query or "")
-    if match is None:
+    found = matching(query or "")
+    if found is None:
         raise ValueError(f"the search {query!r} holds no word")
-    return match
+    return found
 
 
 def add(db: Database, query: str, lang: str | None, now: str) -> dict:
@@ -73,8 +73,9 @@ def events(db: Database, *, query: str | None = None, lang: str | None = None,
         where.append("e.run_id = ?")
         params.append(run_id)
     if query is not None:
-        where.append(f"i.rowid IN (SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ?)")
-        params.append(check(query, lang))
+        sql, values = check(query, lang)
+        where.append(f"i.rowid IN ({sql})")
+        params.extend(values)
     sql = f"""
         SELECT e.id AS event_id, e.run_id, e.url, e.event, e.at, i.lang, i.title, i.summary,
                i.published_date, i.published_at, i.content_hash, i.status,
