@@ -5,10 +5,12 @@ What changes, and why (local use without --public keeps all of it):
   stay, since they run only the SQL the project wrote;
 - a shorter SQL time limit, and no download of the whole database file;
 - the crawler's internal tables (revisit clock, list walks and cursors, the capture
-  index, the full-text shadow tables) are hidden and refused (403);
+  index, the full-text shadow tables) are hidden and refused (403), and so are the
+  newsroom's saved searches (`watches`) and their feeds;
 - no filesystem path in Datasette's introspection pages (`/-/databases.json`,
-  `/-/metadata.json`, any `/-/...`): an absolute path of something on this machine is
-  replaced by `HIDDEN`, by an ASGI wrapper around every such response.
+  `/-/metadata.json`, any `/-/...`): an absolute path on this machine (one whose
+  folders begin as this machine's do, whether or not the file is there: an images dir
+  not made yet) is replaced by `HIDDEN`, by an ASGI wrapper around every such response.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from pmkz.storage.search import TABLE as SEARCH_TABLE
 
 PUBLIC_SETTINGS = {"sql_time_limit_ms": 1000, "allow_download": False}
 # The crawler's bookkeeping, and the full-text tables (searched through the items table).
-INTERNAL_TABLES = ("revisits", "list_walks", "list_cursors", "captures")
+INTERNAL_TABLES = ("revisits", "list_walks", "list_cursors", "captures", "watches")
 FTS_TABLES = ("items_fts", SEARCH_TABLE)
 FTS_SHADOWS = ("config", "content", "data", "docsize", "idx")
 HIDDEN = "(hidden)"
@@ -49,16 +51,15 @@ def public_settings(settings: dict) -> dict:
 
 
 def scrub_paths(text: str) -> str:
-    """`text` with every absolute path that names something on this machine hidden.
+    """`text` with every absolute path on this machine hidden: one that exists, or whose
+    first folder does (`/srv/archive/images` before it is made).
 
-    A URL path (`/pmkz/items`) names nothing on disk, so it stays.
+    A URL path (`/pmkz/items`) begins with no folder of this machine, so it stays.
     """
     def hide(match: re.Match) -> str:
         path = match.group(0)
-        parent = os.path.dirname(path.rstrip("/"))
-        if os.path.exists(path) or (parent not in ("", "/") and os.path.isdir(parent)):
-            return HIDDEN
-        return path
+        top = "/" + path.lstrip("/").split("/", 1)[0]
+        return HIDDEN if os.path.exists(path) or os.path.isdir(top) else path
     return _PATH.sub(hide, text)
 
 

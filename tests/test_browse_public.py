@@ -8,6 +8,7 @@ Real Datasette through its test client on real SQLite files built through the St
 from __future__ import annotations
 
 import html as markup
+import json
 import re
 import shutil
 import urllib.error
@@ -252,3 +253,15 @@ def test_volume_chart_reads_by_month_and_links_each_point(archive):
     finally:
         for database in ds.databases.values():
             database.close()
+
+
+def test_a_path_is_hidden_before_it_exists_and_a_url_path_is_not(tmp_path):
+    # `pmkz serve --public --images-dir DIR` names DIR in /-/metadata.json even when
+    # the folder is not made yet.
+    missing = tmp_path / "not-made-yet" / "images"
+    text = json.dumps({"images_dir": str(missing), "css": "/pmkz-static/pmkz.css",
+                       "feed": "/-/feeds/ru.atom", "items": "/pmkz/items?_search=x"})
+    scrubbed = public.scrub_paths(text)
+    assert str(missing) not in scrubbed and public.HIDDEN in scrubbed
+    for url in ("/pmkz-static/pmkz.css", "/-/feeds/ru.atom", "/pmkz/items?_search=x"):
+        assert url in scrubbed
