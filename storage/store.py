@@ -191,6 +191,22 @@ class Store:
             watches.ensure(self.db)
             return watches.add(self.db, query, lang, utc_stamp(now))
 
+    def import_watches(self, wanted: list[tuple[str, str | None]], *, remove_others: bool = False,
+                       now: Stamp = None) -> dict:
+        """Save each (query, lang) not saved yet, in one transaction; `remove_others`:
+        forget the saved searches the list does not hold. Returns the watches added,
+        kept and removed."""
+        with self._write():
+            watches.ensure(self.db)
+            before = {(w["query"], w["lang"]): w for w in watches.all_watches(self.db)}
+            added = [watches.add(self.db, query, lang, utc_stamp(now))
+                     for query, lang in dict.fromkeys(wanted) if (query, lang) not in before]
+            gone = [w for key, w in before.items() if key not in set(wanted)] if remove_others else []
+            for watch in gone:
+                watches.remove(self.db, watch["id"])
+        return {"added": added, "kept": [w for key, w in before.items() if key in set(wanted)],
+                "removed": gone}
+
     def remove_watch(self, watch_id: int) -> bool:
         if not self.db["watches"].exists():
             return False

@@ -7,6 +7,10 @@ as stored now.
 """
 from __future__ import annotations
 
+import json
+import tomllib
+from pathlib import Path
+
 from sqlite_utils import Database
 
 from pmkz.site import LANGUAGES
@@ -39,6 +43,51 @@ def add(db: Database, query: str, lang: str | None, now: str) -> dict:
         return get(db, existing[0])
     cursor = db.execute("INSERT INTO watches (query, lang, created) VALUES (?, ?, ?)", [query, lang, now])
     return get(db, cursor.lastrowid)
+
+
+def read_list(path: Path) -> list[tuple[str, str | None]]:
+    """The saved searches of a TOML list, checked whole before anything is saved:
+
+        [[watch]]
+        query = "Аральское море"
+        lang = "ru"          # optional: ru, kk or en
+
+    ValueError, one line naming the file and the entry, for anything else."""
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ValueError(f"cannot read {path}: {error.strerror or error}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ValueError(f"{path} is not TOML: {error}") from None
+    entries = data.get("watch", [])
+    unknown = sorted(set(data) - {"watch"})
+    if unknown or not isinstance(entries, list):
+        raise ValueError(f"{path}: expected only [[watch]] tables, found {', '.join(unknown) or 'watch ='}")
+    found = []
+    for number, entry in enumerate(entries, 1):
+        if not isinstance(entry, dict):
+            raise ValueError(f"{path}: watch {number}: expected a [[watch]] table")
+        extra = sorted(set(entry) - {"query", "lang"})
+        if extra or not isinstance(entry.get("query"), str) or not isinstance(entry.get("lang", ""), str):
+            raise ValueError(f"{path}: watch {number}: expected query = \"...\" and an optional"
+                             f" lang = \"ru\"{', not ' + ', '.join(extra) if extra else ''}")
+        try:
+            check(entry["query"], entry.get("lang"))
+        except ValueError as error:
+            raise ValueError(f"{path}: watch {number}: {error}") from None
+        found.append((entry["query"], entry.get("lang")))
+    return found
+
+
+def as_toml(watches: list[dict]) -> str:
+    """Saved searches as the TOML list `read_list` reads (JSON strings are TOML strings)."""
+    blocks = []
+    for watch in watches:
+        lines = ["[[watch]]", f"query = {json.dumps(watch['query'], ensure_ascii=False)}"]
+        if watch.get("lang"):
+            lines.append(f"lang = {json.dumps(watch['lang'])}")
+        blocks.append("\n".join(lines) + "\n")
+    return "\n".join(blocks)
 
 
 def remove(db: Database, watch_id: int) -> bool:

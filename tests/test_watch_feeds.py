@@ -144,3 +144,57 @@ def test_an_archive_without_watches_serves_language_feeds(archive, tmp_path):
     finally:
         for database in ds.databases.values():
             database.close()
+
+
+WATCH_LIST = '''# The newsroom's saved searches.
+[[watch]]
+query = "Аральское море"
+lang = "ru"
+
+[[watch]]
+query = "Арал теңізі"
+'''
+
+
+def test_a_toml_list_of_saved_searches_is_imported_and_listed_back(archive, tmp_path):
+    listed = tmp_path / "watches.toml"
+    listed.write_text(WATCH_LIST, encoding="utf-8")
+    first = pmkz("watch", "import", str(listed), "--db", str(archive))
+    assert first.exit_code == 0, first.output
+    assert first.stdout.splitlines()[-1] == "2 added, 0 already saved, 0 removed"
+    assert pmkz("watch", "import", str(listed), "--db", str(archive)).stdout.splitlines() == [
+        "0 added, 2 already saved, 0 removed"]
+    assert pmkz("watch", "add", "посевная", "--db", str(archive)).exit_code == 0
+    # The list as TOML reads back as the same searches.
+    exported = tmp_path / "exported.toml"
+    exported.write_text(pmkz("watch", "list", "--toml", "--db", str(archive)).stdout, encoding="utf-8")
+    with Store(archive) as store:
+        assert [(w["query"], w["lang"]) for w in store.watches()] == [
+            ("Аральское море", "ru"), ("Арал теңізі", None), ("посевная", None)]
+    from pmkz.storage.watches import read_list
+    assert read_list(exported) == [("Аральское море", "ru"), ("Арал теңізі", None), ("посевная", None)]
+    # --remove-others: the file is the whole list.
+    synced = pmkz("watch", "import", str(listed), "--remove-others", "--db", str(archive))
+    assert "removed watch 3: «посевная» (all languages)" in synced.stdout
+    with Store(archive) as store:
+        assert [w["query"] for w in store.watches()] == ["Аральское море", "Арал теңізі"]
+        # An imported watch has its feed like any other.
+        assert [e["url"] for e in store.watch_events(query="Арал теңізі")] == [KK["url"]]
+
+
+@pytest.mark.parametrize("text, message", [
+    ('[[watch]]\nquery = "море"\nlang = "de"\n', "watch 1: unknown language 'de'"),
+    ('[[watch]]\nquery = "море"\n[[watch]]\nquery = "  "\n', "watch 2: the search ' ' holds no word"),
+    ('[[watch]]\nwords = "море"\n', 'watch 1: expected query = "..." and an optional lang = "ru", not words'),
+    ('watch = ["море"]\n', "watch 1: expected a [[watch]] table"),
+    ('searches = 1\n', "expected only [[watch]] tables, found searches"),
+    ('[[watch]\n', "is not TOML"),
+])
+def test_a_bad_toml_list_saves_nothing_and_says_why_in_one_line(archive, tmp_path, text, message):
+    listed = tmp_path / "watches.toml"
+    listed.write_text(text, encoding="utf-8")
+    result = pmkz("watch", "import", str(listed), "--db", str(archive))
+    assert result.exit_code != 0 and message in result.stderr, result.output
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
+    with Store(archive) as store:
+        assert store.watches() == []

@@ -1,6 +1,8 @@
 """`pmkz watch`: saved searches, each with its own Atom feed and webhook messages."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from pmkz.commands._errors import CommandError, OneLineErrors
@@ -18,6 +20,8 @@ def command():
       pmkz watch add "Аральское море" --lang ru
       pmkz watch list
       pmkz watch remove 1
+      pmkz watch import watches.toml     # [[watch]] query = "..." lang = "ru"
+      pmkz watch list --toml > watches.toml
     """
 
 
@@ -40,9 +44,36 @@ def add(query, lang, db):
     click.echo(f"watch {watch['id']}: {_describe(watch)}  feed: /-/feeds/watch-{watch['id']}.atom")
 
 
-@command.command(cls=OneLineErrors, name="list")
+@command.command(cls=OneLineErrors, name="import")
+@click.argument("toml_file", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--remove-others", is_flag=True,
+              help="Also forget the saved searches the file does not list: the file is the whole list.")
 @db_option
-def list_(db):
+def import_(toml_file, remove_others, db):
+    """Save the searches of a TOML list, each a [[watch]] table with query = "..." and an
+    optional lang = "ru"; those saved already are kept. Nothing is saved when any entry
+    is wrong."""
+    from pmkz.storage import StorageError, Store
+    from pmkz.storage.connect import open_for_reading
+    from pmkz.storage.watches import read_list
+
+    try:
+        wanted = read_list(toml_file)
+        open_for_reading(db).close()
+        with Store(db) as store:
+            result = store.import_watches(wanted, remove_others=remove_others)
+    except (ValueError, StorageError) as error:
+        raise CommandError("watch import", str(error)) from None
+    for name in ("added", "removed"):
+        for watch in result[name]:
+            click.echo(f"{name} watch {watch['id']}: {_describe(watch)}")
+    click.echo(f"{len(result['added'])} added, {len(result['kept'])} already saved, {len(result['removed'])} removed")
+
+
+@command.command(cls=OneLineErrors, name="list")
+@click.option("--toml", "as_toml", is_flag=True, help="As a TOML list that pmkz watch import reads.")
+@db_option
+def list_(as_toml, db):
     """The saved searches, one a line: id, search, language, feed."""
     from pmkz.storage import StorageError
     from pmkz.storage.connect import open_for_reading
@@ -56,6 +87,11 @@ def list_(db):
             reader.close()
     except StorageError as error:
         raise CommandError("watch list", str(error)) from None
+    if as_toml:
+        from pmkz.storage.watches import as_toml as toml_list
+
+        click.echo(toml_list(watches), nl=False)
+        return
     if not watches:
         click.echo('no saved searches; add one with: pmkz watch add "WORDS" [--lang ru]')
     for watch in watches:
