@@ -109,7 +109,7 @@ def reindex(db: Database, rowid: int) -> None:
 # Queries ---------------------------------------------------------------------------
 
 OPERATORS = ("OR", "AND", "NOT")
-QUERY_TOKEN = re.compile(r'"[^"]*"?|\(|\)|[^\s()"]+')
+QUERY_TOKEN = re.compile(r'-?"[^"]*"?|\(|\)|[^\s()"]+')
 SET_OPERATION = {"AND": "INTERSECT", "OR": "UNION", "NOT": "EXCEPT"}
 
 
@@ -126,10 +126,15 @@ class Term:
 
     def stemmed(self, shown: bool = False) -> str:
         """FTS5 over items_search: every form of the words (for an exact phrase too: a
-        superset of what it finds, which SQL then narrows). `shown`: for people, without
-        the Kazakh mark."""
+        superset of what it finds, which SQL then narrows). `shown`: for people, the
+        stems without quotes or the Kazakh mark (`вод | вода | во`)."""
         forms = self._forms()
-        return _any(f.replace(KAZAKH_MARK, "") for f in forms) if shown else _any(forms)
+        if shown:
+            forms = dict.fromkeys(f.replace(KAZAKH_MARK, "").replace('"', "") for f in forms)
+            if self.exact:
+                return f'"{" ".join(self.words)}"'
+            return next(iter(forms)) if len(forms) == 1 else "(" + " | ".join(forms) + ")"
+        return _any(forms)
 
     def _forms(self) -> list[str]:
         folded = [fold(w) for w in self.words]
@@ -281,7 +286,7 @@ def _fts(node, shown: bool = False) -> str:
     if node[0] == "term":
         return node[1].stemmed(shown)
     operator, left, right = node
-    if operator == "NOT" and _has_exact(right):
+    if operator == "NOT" and _has_exact(right) and not shown:
         # Excluding every form would exclude more than the phrase: leave it to SQL.
         return _fts(left, shown)
     return f"({_fts(left, shown)} {operator} {_fts(right, shown)})"

@@ -11,6 +11,7 @@ import numbers
 import pytest
 
 from pmkz.bench.report import table
+from pmkz.bench.search import table as search_table
 from helpers import pmkz
 
 FIGURES = {
@@ -66,3 +67,20 @@ def test_the_table_shows_each_figure(figures):
                   "store, 300 new records", "peak memory", "idle cycle requests", "QUICK",
                   "WARC per 1,000 pages", "reparse, 30 captured pages"):
         assert words in text
+
+
+def test_quick_search_bench_measures_recall_precision_and_speed():
+    figures = json.loads(pmkz("bench", "--search", "--quick", "--json", timeout=900).stdout)
+    for lang in ("ru", "kk"):
+        result = figures["quality"][lang]
+        assert result["queries"] >= 10 and len(result["words"]) == result["queries"]
+        for name in ("before_recall", "after_recall", "before_precision", "after_precision"):
+            assert 0 <= result[name] <= 1
+        # The replica prints other forms than the word searched: the exact form misses some.
+        assert result["after_recall"] > result["before_recall"]
+        for row in result["words"]:
+            assert row["truth"] > 0 and row["forms"]
+    speed = figures["speed"]
+    assert speed["items"] == 2_000 and speed["searches"] > 0 and speed["target_p95_ms"] == 100
+    assert 0 < speed["median_ms"] <= speed["p95_ms"]
+    assert "one-word search on 2,000 items" in search_table(figures)

@@ -155,6 +155,7 @@ def test_a_quoted_phrase_finds_the_words_as_printed(client, archive):
     # Combined with other terms, by AND, OR and NOT, on either side.
     assert found(client, '"правительства" OR Үкімет') == exact | found(client, "Үкімет")
     assert found(client, 'правительство NOT "правительства"') == every_form - exact
+    assert found(client, 'правительство -"правительства"') == every_form - exact
     assert found(client, 'министр "правительства"') == found(client, "министр") & exact
 
 

@@ -27,7 +27,7 @@ def command(as_json, quick, real_pages, details, search_only):
     Example:
       pmkz bench            # the table
       pmkz bench --json     # every figure, machine-readable
-      pmkz bench --real-pages ../shared/realpages/aeb
+      pmkz bench --real-pages DIR   # pages with their true bodies (ground-truth.json, html/)
     """
     if real_pages:
         _real_pages(real_pages, as_json, details)
