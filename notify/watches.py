@@ -69,7 +69,7 @@ def language_feed(lang: str, events: list[dict], site_url: str, self_url: str | 
 
 
 def watch_title(watch: dict) -> str:
-    where = f" in {LANGUAGE_NAMES.get(watch['lang'], watch['lang'])}" if watch.get("lang") else ""
+    where = f" ({LANGUAGE_NAMES.get(watch['lang'], watch['lang'])})" if watch.get("lang") else ""
     return f"primeminister.kz: «{watch['query']}»{where}"
 
 

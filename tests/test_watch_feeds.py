@@ -102,7 +102,7 @@ def test_a_watch_gets_its_feed_and_webhook_messages_with_diff_and_removal(archiv
     assert watch_message["new"] == []
 
     parsed = feedparser.parse((tmp_path / "feeds" / f"watch-{watch['id']}.atom").read_bytes())
-    assert not parsed.bozo and parsed.feed.title == "primeminister.kz: «Аральское море» in Русский"
+    assert not parsed.bozo and parsed.feed.title == "primeminister.kz: «Аральское море» (Русский)"
     titles = [e.title for e in parsed.entries]
     # Word forms: «Аральском море», «Аральского моря» match; the kk item and OTHER do not.
     assert titles == ["Removed: Аральское море мелеет", "Edited: Об Аральском море",
