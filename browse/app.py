@@ -1,29 +1,28 @@
 """The Datasette instance that `pmkz serve` runs, built from the files in browse/.
 
 The archive is always attached under the name `pmkz`, whatever its file is called, so
-that the metadata (keyed by database name), the per-table templates and every URL a
-reader bookmarks (`/pmkz/items?...`) stay the same for data/pmkz.db and data/demo.db.
+that every URL a reader bookmarks (`/pmkz/items?...`) stays the same for data/pmkz.db and
+data/demo.db. The pmkz plugin (browse/plugins, installed as a Datasette plugin) brings
+the templates, static files and, for plain `datasette`, the metadata.
 """
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
-from datasette.app import Datasette
-from datasette.database import Database
 
 from pmkz.storage.connect import writable
+
+if TYPE_CHECKING:
+    from datasette.app import Datasette
 
 BROWSE_DIR = Path(__file__).parent
 DATABASE_NAME = "pmkz"
 PLUGIN_NAME = "pmkz"
 METADATA_FILE = BROWSE_DIR / "metadata.yaml"
 SETTINGS_FILE = BROWSE_DIR / "settings.json"
-TEMPLATES_DIR = BROWSE_DIR / "templates"
-PLUGINS_DIR = BROWSE_DIR / "plugins"
-STATIC_DIR = BROWSE_DIR / "static"
-STATIC_MOUNT = "pmkz-static"
 # Datasette 0.65 puts the path unquoted into an SQLite URI (`file:PATH?mode=ro`), where
 # these characters would silently open (or create) another file.
 URI_UNSAFE = "?#%"
@@ -64,6 +63,13 @@ def build_datasette(db_path: Path, images_dir: Path | None, public: bool = False
     immutable connection would neither see new rows nor be safe against them.
     Raises ValueError for a path Datasette cannot open.
     """
+    # Imported here: loading Datasette loads its plugins, pmkz's among them, which import
+    # this module's names.
+    from datasette.app import Datasette
+    from datasette.database import Database
+
+    from . import archives
+
     path = Path(db_path).resolve()
     if any(char in str(path) for char in URI_UNSAFE):
         raise ValueError(f"Datasette cannot open a path containing any of {URI_UNSAFE}: {path}")
@@ -74,29 +80,34 @@ def build_datasette(db_path: Path, images_dir: Path | None, public: bool = False
         metadata = public_mode.public_metadata(metadata, DATABASE_NAME)
         metadata["plugins"][PLUGIN_NAME]["public"] = True
         settings = public_mode.public_settings(settings)
-    ds = Datasette(
-        files=[],
-        metadata=metadata,
-        template_dir=str(TEMPLATES_DIR),
-        plugins_dir=str(PLUGINS_DIR),
-        static_mounts=[(STATIC_MOUNT, str(STATIC_DIR))],
-        settings=settings,
-    )
+    register_plugin()
+    ds = Datasette(files=[], metadata=metadata, settings=settings)
     # Datasette adds an empty in-memory database when given no files: it would only
     # clutter the front page.
     ds.remove_database("_memory")
     # On a read-only mount or in a read-only folder no one can be writing, and SQLite
     # could not create the WAL side files a mutable connection needs: immutable there.
     ds.add_database(Database(ds, path=str(path), is_mutable=writable(path)), name=DATABASE_NAME)
+    archives.add(path)
     return ds
 
 
+def register_plugin() -> None:
+    """The pmkz plugin, registered once: installing pmkz registers it through its entry
+    point, which Datasette skips in some test setups (and a checkout whose install
+    predates the entry point lacks)."""
+    from datasette.plugins import pm
+
+    from pmkz.browse import plugins
+
+    if not pm.is_registered(plugins):
+        pm.register(plugins, name=PLUGIN_NAME)
+
+
 def datasette_cli_args(db_path: Path) -> list[str]:
-    """Arguments for `datasette serve` with the same configuration (the file must be
-    called pmkz.db for the metadata to apply; images come from PMKZ_IMAGES_DIR)."""
-    args = [str(db_path), "--metadata", str(METADATA_FILE),
-            "--template-dir", str(TEMPLATES_DIR), "--plugins-dir", str(PLUGINS_DIR),
-            "--static", f"{STATIC_MOUNT}:{STATIC_DIR}"]
+    """Arguments for `datasette serve` with `pmkz serve`'s settings (settings.json); the
+    installed plugin brings the rest, for a database of any name."""
+    args = [str(db_path)]
     for key, value in load_settings().items():
         args += ["--setting", key, str(value)]
     return args

@@ -1,8 +1,8 @@
 """The reading pages of an item and of its earlier versions.
 
-Datasette renders the row; this gathers what its templates (row-pmkz-items.html,
-row-pmkz-item_versions.html) show besides: the body as paragraphs, the images from the
-local copies, the versions, and for a version what the next edit changed. Every value
+Datasette renders the row; this gathers what its template (browse/plugins/templates/
+row.html) shows besides: the body as paragraphs, the images from the local copies, the
+versions, and for a version what the next edit changed. Every value
 stays plain text: the templates escape it, so no markup from the site is ever rendered.
 """
 from __future__ import annotations

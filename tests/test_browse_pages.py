@@ -170,13 +170,13 @@ SMOKE_PATHS = [
     "/pmkz/items?published_date__startswith=2024-03", "/pmkz/item_versions", "/pmkz/images",
     "/pmkz/crawl_runs", "/pmkz/failures", "/pmkz/new_today", "/pmkz/new_today?day=2024-05-01",
     "/pmkz/changed_this_week", "/pmkz/gone", "/pmkz/items_per_week", "/pmkz/-/volume",
-    "/pmkz/-/volume?by=week", "/pmkz/-/volume?by=year", "/pmkz-static/pmkz.css",
+    "/pmkz/-/volume?by=week", "/pmkz/-/volume?by=year", "/-/static-plugins/pmkz/pmkz.css",
 ]
 
 
 @pytest.mark.parametrize("path", SMOKE_PATHS + ["item", "version"])
 def test_datasette_cli_serves_every_configured_page(archive, monkeypatch, path):
-    """`datasette pmkz.db -m browse/metadata.yaml ... --get PATH` answers 200 (images are
+    """`datasette pmkz.db --setting ... --get PATH` answers 200 (images are
     binary, which --get cannot print: the item page test fetches them)."""
     db_path, images_dir, records = archive
     path = {"item": item_path(records[0]["url"]),

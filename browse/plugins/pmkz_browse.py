@@ -1,21 +1,23 @@
 """The pmkz Datasette plugin: item pages, local images, the volume chart, the month
 facet, headline links, column order and the paragraph-diff SQL function.
 
-Datasette loads this file from browse/plugins (`--plugins-dir`); the work is done in the
+Installing pmkz registers it with Datasette (the `datasette` entry point names the
+pmkz.browse.plugins package), so plain `datasette any.db` uses it as `pmkz serve` does,
+for every database that is a pmkz archive (browse/archives.py). The work is done in the
 `browse` package, so that it can be tested without a server.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from datasette import hookimpl
 from datasette.utils import urlsafe_components
 from datasette.utils.asgi import BadRequest, NotFound, Response
 
-from pmkz.browse import archived, diff, feeds, images, item, listing, public, search, sitetime, volume
-from pmkz.browse.app import DATABASE_NAME, PLUGIN_NAME
+from pmkz.browse import archived, archives, diff, feeds, images, item, listing, public, search, sitetime, volume
+from pmkz.browse.app import PLUGIN_NAME, images_dir_beside
 from pmkz.browse.facets import MonthFacet
-from pmkz import config
 from pmkz.storage import search as storage_search
 
 ITEM_TABLES = ("items", "item_versions")
@@ -25,8 +27,16 @@ def _config(datasette) -> dict:
     return datasette.plugin_config(PLUGIN_NAME) or {}
 
 
-def _images_dir(datasette) -> Path:
-    return Path(_config(datasette).get("images_dir") or config.from_env().images_dir)
+def _images_dir(datasette, database: str) -> Path:
+    """`pmkz serve`'s (in the plugin's configuration), else PMKZ_IMAGES_DIR's, else the
+    one beside the database, as `pmkz serve` chooses."""
+    configured = _config(datasette).get("images_dir") or os.environ.get("PMKZ_IMAGES_DIR")
+    return Path(configured) if configured else images_dir_beside(Path(datasette.get_database(database).path))
+
+
+def _first_archive(datasette) -> str | None:
+    names = archives.archive_names(datasette)
+    return names[0] if names else None
 
 
 async def _archive(datasette, request):
@@ -35,14 +45,14 @@ async def _archive(datasette, request):
         db = datasette.get_database(route=request.url_vars["database"])
     except KeyError:
         raise NotFound("Database not found")
-    if not await db.table_exists("items"):
+    if not archives.is_archive(datasette, db.name):
         raise NotFound(f"{db.name} is not a pmkz archive")
     return db
 
 
 async def _image(request, send, datasette):
-    await _archive(datasette, request)
-    await images.send_image(send, _images_dir(datasette), request.url_vars["path"])
+    db = await _archive(datasette, request)
+    await images.send_image(send, _images_dir(datasette, db.name), request.url_vars["path"])
 
 
 async def _archived(request, datasette):
@@ -62,10 +72,10 @@ async def _volume(request, datasette):
 
 
 async def _feed(request, datasette):
-    try:
-        db = datasette.get_database(DATABASE_NAME)
-    except KeyError:
+    name = _first_archive(datasette)
+    if name is None:
         raise NotFound("No pmkz archive is served here")
+    db = datasette.get_database(name)
     return await feeds.serve_feed(db, request.url_vars["name"], datasette.absolute_url(request, request.path))
 
 
@@ -79,10 +89,19 @@ def register_routes():
     ]
 
 
+@hookimpl
+def get_metadata(datasette, key, database, table):
+    # metadata.yaml for every archive, whatever its name; what Datasette is given on its
+    # command line (and `pmkz serve` gives it) takes precedence.
+    return archives.metadata(datasette, database)
+
+
 @hookimpl(trylast=True)
 def filters_from_request(request, database, table, datasette):
     # trylast: after Datasette's search filter, so that the stemmed query replaces the
     # typed text as the MATCH parameter (browse/search.py).
+    if not archives.is_archive(datasette, database):
+        return None
     return search.filter_arguments(request, database, table, datasette)
 
 
@@ -109,13 +128,17 @@ def prepare_connection(conn):
 def render_cell(row, value, column, table, database, datasette):
     # Headlines link to the reading page: in the items table, and in query results
     # (table is None there) that carry the item's url beside its title.
-    if column == "title" and (table == "items" or (table is None and database == DATABASE_NAME)):
+    if column == "title" and table in ("items", None) and archives.is_archive(datasette, database):
         return listing.title_link(datasette, database, row, value)
     return None
 
 
 @hookimpl
 def extra_template_vars(view_name, database, table, request, datasette):
+    if view_name == "index":
+        return {"pmkz_archive": _first_archive(datasette)}
+    if not archives.is_archive(datasette, database):
+        return {}
     if view_name == "table":
         tables = _config(datasette).get("tables") or {}
         return {"pmkz_column_order": lambda columns: listing.column_order(
@@ -125,10 +148,10 @@ def extra_template_vars(view_name, database, table, request, datasette):
         async def reading_page():
             pks = urlsafe_components(request.url_vars["pks"])
             if table == "items":
-                page = await item.item_context(datasette, database, pks[0], _images_dir(datasette))
+                page = await item.item_context(datasette, database, pks[0], _images_dir(datasette, database))
             elif len(pks) == 2 and pks[1].isdigit():
                 page = await item.version_context(datasette, database, pks[0], int(pks[1]),
-                                                  _images_dir(datasette))
+                                                  _images_dir(datasette, database))
             else:
                 page = None
             return {"pmkz": page}
@@ -138,11 +161,12 @@ def extra_template_vars(view_name, database, table, request, datasette):
 
 @hookimpl
 def menu_links(datasette):
-    if DATABASE_NAME not in datasette.databases:
+    name = _first_archive(datasette)
+    if name is None:
         return []
-    base = datasette.urls.database(DATABASE_NAME)
+    base = datasette.urls.database(name)
     return [
-        {"href": datasette.urls.table(DATABASE_NAME, "items"), "label": "Items, newest first"},
+        {"href": datasette.urls.table(name, "items"), "label": "Items, newest first"},
         {"href": f"{base}/-/volume", "label": "Publication volume chart"},
         {"href": f"{base}/changed_this_week", "label": "Changed this week"},
         {"href": f"{base}/new_today", "label": "New today"},
