@@ -27,6 +27,7 @@ from pmkz.crawler.parsing import NotAnArticle, parse_article
 from pmkz.crawler.parsing.selectors import KNOWN, Selectors
 from pmkz.crawler.parsing.urls import lang_of
 from pmkz.storage import Store
+from pmkz.storage.crawl_lock import CrawlLock
 from pmkz.storage.warc import ArchiveReader
 
 BATCH = 500
@@ -80,7 +81,8 @@ def reparse(db_path: Path, warc_dir: Path, *, lang: str | None = None, since: st
             until: str | None = None, url: str | None = None, selectors: Selectors = KNOWN,
             progress: Callable[[int, int, float], None] = lambda done, total, seconds: None) -> ReparseSummary:
     started = time.monotonic()
-    with Store(db_path) as store, ArchiveReader(warc_dir) as reader:
+    # Not beside a crawl of the same database (storage/crawl_lock.py).
+    with CrawlLock(db_path, "reparse"), Store(db_path) as store, ArchiveReader(warc_dir) as reader:
         targets = [t for t in store.reparse_targets(lang=lang, since=since, until=until, url=url)
                    if not lang or (t["lang"] or lang_of(t["url"])) == lang]
         unparsed = set(store.failed_urls(("parse",)))

@@ -1,9 +1,11 @@
-"""One crawl per database at a time.
+"""One crawl or reparse per database at a time.
 
-A crawl holds an exclusive lock (flock) on `<database>.lock`, which names its pid, for
-as long as it runs; the kernel releases it when the process ends however it ends, so a
-killed crawl never leaves a stale lock behind. A second crawl is refused at once with a
-line naming the first one's pid.
+A crawl (or a reparse, which rewrites records in bulk: run beside a crawl it could store
+an older capture's record over the one the crawl just fetched) holds an exclusive lock
+(flock) on `<database>.lock`, which names its pid and what it is, for as long as it runs;
+the kernel releases it when the process ends however it ends, so a killed crawl never
+leaves a stale lock behind. A second one is refused at once with a line naming the
+first one's pid.
 """
 from __future__ import annotations
 
@@ -15,8 +17,10 @@ from .connect import StorageError
 
 
 class CrawlLock:
-    def __init__(self, db_path: str | Path):
+    def __init__(self, db_path: str | Path, holder: str = "crawl"):
+        """`holder`: what takes the lock (`crawl`, `reparse`), named to the one refused."""
         self.path = Path(f"{db_path}.lock")
+        self.holder = holder
         self._fd: int | None = None
         self._created = False
 
@@ -33,13 +37,13 @@ class CrawlLock:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
+            pid, _, holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip().partition(" ")
             os.close(fd)
             raise StorageError(
-                f"another crawl (pid {holder}) is writing {self.path.with_suffix('')}; "
-                "one crawl per database at a time") from None
+                f"another {holder or 'crawl'} (pid {pid or 'unknown'}) is writing {self.path.with_suffix('')}; "
+                "one crawl or reparse per database at a time") from None
         os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        os.pwrite(fd, f"{os.getpid()} {self.holder}\n".encode("ascii"), 0)
         self._fd = fd
         return self
 

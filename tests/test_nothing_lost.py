@@ -259,7 +259,7 @@ def test_a_second_crawl_of_one_database_is_refused(tmp_path):
         assert second.returncode == 1
         assert second.stderr.strip().splitlines() == [
             f"pmkz crawl: error: another crawl (pid {first.pid}) is writing {tmp_path / 'pmkz.db'};"
-            " one crawl per database at a time"]
+            " one crawl or reparse per database at a time"]
         out, err = first.communicate(timeout=300)
         assert first.returncode == 0, err
         db = connect(tmp_path / "pmkz.db")

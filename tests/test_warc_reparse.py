@@ -6,11 +6,13 @@ changes nothing; a page that did not parse is stored once the parser takes it.
 from __future__ import annotations
 
 import json
+import os
 import re
 
 import pytest
 
 from helpers import Replica, connect, crawl, items_problems, pmkz
+from pmkz.storage.crawl_lock import CrawlLock
 
 REPARSE_LINE = re.compile(r"^ok: new (\d+), changed (\d+), unchanged (\d+), failed (\d+) \((\d+) pages re-parsed")
 
@@ -125,3 +127,25 @@ def test_reparse_refuses_bad_arguments_in_one_line(crawled, tmp_path):
         result = pmkz("reparse", *(["--db", str(crawled["db"])] if args[0] != "--db" else []), *args, check=False)
         assert result.returncode != 0 and words in result.stderr and "Traceback" not in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_reparse_and_a_crawl_of_one_database_refuse_each_other(crawled):
+    # Beside a crawl, a reparse could store an older capture's record over the one the
+    # crawl just fetched: one of them at a time, as two crawls. The lock is held here as
+    # the other process would hold it.
+    db = crawled["db"]
+    runs = connect(db).execute("SELECT count(*) FROM crawl_runs").fetchone()[0]
+    with CrawlLock(db, "crawl"):
+        refused = pmkz("reparse", "--db", str(db), check=False)
+    assert refused.returncode == 1
+    assert refused.stderr.strip().splitlines() == [
+        f"pmkz reparse: error: another crawl (pid {os.getpid()}) is writing {db};"
+        " one crawl or reparse per database at a time"]
+    with CrawlLock(db, "reparse"):
+        refused = pmkz("crawl", "--db", str(db), "--base-url", "http://127.0.0.1:9", check=False)
+    assert refused.returncode == 1
+    assert refused.stderr.strip().splitlines() == [
+        f"pmkz crawl: error: another reparse (pid {os.getpid()}) is writing {db};"
+        " one crawl or reparse per database at a time"]
+    assert connect(db).execute("SELECT count(*) FROM crawl_runs").fetchone()[0] == runs
+    assert reparse(crawled)[3] >= 0, "and once the lock is let go, reparse runs"
