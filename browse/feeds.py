@@ -25,14 +25,15 @@ def _site_url(db: Database) -> str:
     return LIVE_BASE_URL
 
 
-def feed_bytes(conn, name: str, self_url: str) -> bytes | None:
-    """The feed called `name` (`ru`, `watch-3`), or None when there is no such feed."""
+def feed_bytes(conn, name: str, self_url: str, saved_searches: bool = True) -> bytes | None:
+    """The feed called `name` (`ru`, `watch-3`), or None when there is no such feed;
+    `saved_searches` False (`pmkz serve --public`): the language feeds only."""
     db = Database(conn)
     site_url = _site_url(db)
     if name in LANGUAGES:
         return render.language_feed(name, watches.events(db, lang=name, limit=render.ENTRIES),
                                      site_url, self_url)
-    match = re.fullmatch(r"watch-([0-9]+)", name)
+    match = re.fullmatch(r"watch-([0-9]+)", name) if saved_searches else None
     watch = watches.get(db, int(match.group(1))) if match else None
     if watch is None:
         return None
@@ -40,8 +41,9 @@ def feed_bytes(conn, name: str, self_url: str) -> bytes | None:
     return render.watch_feed(watch, events, site_url, self_url)
 
 
-async def serve_feed(db, name: str, self_url: str) -> Response:
-    data = await db.execute_fn(lambda conn: feed_bytes(conn, name, self_url))
+async def serve_feed(db, name: str, self_url: str, saved_searches: bool = True) -> Response:
+    data = await db.execute_fn(lambda conn: feed_bytes(conn, name, self_url, saved_searches))
     if data is None:
-        raise NotFound(f"No feed {name}.atom: a language (ru, kk, en) or a saved search (pmkz watch list)")
+        others = " or a saved search (pmkz watch list)" if saved_searches else ""
+        raise NotFound(f"No feed {name}.atom: a language (ru, kk, en){others}")
     return Response(data, content_type=ATOM)

@@ -1,11 +1,12 @@
 """Issue 16's pages in headless Chromium: `pmkz serve --public` with the images beside the
 database, an item's other language versions by name, a removed item's date, a volume
-point clicked through to its items, and a saved search's feed. Screenshots go to
+point clicked through to its items, and the feeds a reader may have. Screenshots go to
 test-artifacts/browse/ (16-*.png)."""
 from __future__ import annotations
 
 import re
 import shutil
+import urllib.error
 import urllib.request
 
 from pmkz.storage import Store
@@ -62,5 +63,13 @@ def test_public_item_languages_removal_and_volume_point(tmp_path, browser):  # n
         browser.get(base + "pmkz?sql=select+1")
         assert "403" in browser.title or "Forbidden" in browser.page_source or "not allowed" in browser.page_source.lower()
         screenshot(browser, "16-public-sql-refused")
-        with urllib.request.urlopen(base + "-/feeds/watch-1.atom", timeout=10) as response:
+        # The language feeds are public; the newsroom's saved searches and their feeds
+        # are not (pmkz serve without --public answers them: test_watch_feeds.py).
+        with urllib.request.urlopen(base + "-/feeds/ru.atom", timeout=10) as response:
             assert "Поздравление с праздником Наурыз" in response.read().decode()
+        for path in ("-/feeds/watch-1.atom", "pmkz/watches.json"):
+            try:
+                urllib.request.urlopen(base + path, timeout=10)
+                raise AssertionError(f"{path} is served in public")
+            except urllib.error.HTTPError as error:
+                assert error.code in (403, 404), path

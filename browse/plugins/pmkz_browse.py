@@ -76,7 +76,8 @@ async def _feed(request, datasette):
     if name is None:
         raise NotFound("No pmkz archive is served here")
     db = datasette.get_database(name)
-    return await feeds.serve_feed(db, request.url_vars["name"], datasette.absolute_url(request, request.path))
+    return await feeds.serve_feed(db, request.url_vars["name"], datasette.absolute_url(request, request.path),
+                                  saved_searches=not _config(datasette).get("public"))
 
 
 @hookimpl
