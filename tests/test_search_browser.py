@@ -1,6 +1,7 @@
 """The search box in headless Chromium, on a crawl of the replica: a word in one form
 finds the items holding its other forms, a prefix and OR work as typed, the help line
-stands by the box, and a search with no hits says so.
+stands by the box, a search with no hits says so, and a quoted phrase finds the words as
+printed (and with -, excludes them).
 
 Screenshots go to test-artifacts/search/.
 """
@@ -81,3 +82,9 @@ def test_the_box_finds_word_forms_prefixes_and_either_word(tmp_path, browser):  
         message = browser.find_element(By.CSS_SELECTOR, ".pmkz-no-hits").text
         assert "правительствоище" in message and "правительств*" in message
         screenshot(browser, "4-no-hits")
+        # Quotes: the words as printed; with -, every form but that one.
+        printed = sum(bool(re.search(r"\bправительства\b", t)) for t in texts)
+        assert government > printed > 0
+        assert search_from_the_box(browser, wait, base, '"правительства"') == printed
+        screenshot(browser, "5-exact-phrase")
+        assert search_from_the_box(browser, wait, base, 'правительство -"правительства"') == government - printed
