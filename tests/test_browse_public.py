@@ -259,9 +259,9 @@ def test_a_path_is_hidden_before_it_exists_and_a_url_path_is_not(tmp_path):
     # `pmkz serve --public --images-dir DIR` names DIR in /-/metadata.json even when
     # the folder is not made yet.
     missing = tmp_path / "not-made-yet" / "images"
-    text = json.dumps({"images_dir": str(missing), "css": "/pmkz-static/pmkz.css",
+    text = json.dumps({"images_dir": str(missing), "css": "/-/static-plugins/pmkz/pmkz.css",
                        "feed": "/-/feeds/ru.atom", "items": "/pmkz/items?_search=x"})
     scrubbed = public.scrub_paths(text)
     assert str(missing) not in scrubbed and public.HIDDEN in scrubbed
-    for url in ("/pmkz-static/pmkz.css", "/-/feeds/ru.atom", "/pmkz/items?_search=x"):
+    for url in ("/-/static-plugins/pmkz/pmkz.css", "/-/feeds/ru.atom", "/pmkz/items?_search=x"):
         assert url in scrubbed
