@@ -83,4 +83,6 @@ def test_quick_search_bench_measures_recall_precision_and_speed():
     speed = figures["speed"]
     assert speed["items"] == 2_000 and speed["searches"] > 0 and speed["target_p95_ms"] == 100
     assert 0 < speed["median_ms"] <= speed["p95_ms"]
-    assert "one-word search on 2,000 items" in search_table(figures)
+    assert figures["phrase_speed"]["items"] == 2_000 and figures["phrase_speed"]["searches"] > 0
+    text = search_table(figures)
+    assert "one-word search on 2,000 items" in text and "search with an exact phrase on 2,000 items" in text
