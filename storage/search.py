@@ -82,15 +82,25 @@ def ensure_search_index(db: Database) -> None:
     """Create the stem index if missing (or in its earlier layout) and index every row it
     lacks (a database from before it, or rows written by something other than the Store)."""
     register(db)
+    if index_is_current(db):
+        return
     if db[TABLE].exists() and tuple(c.name for c in db[TABLE].columns) != COLUMNS:
         db.execute(f"DROP TABLE {TABLE}")
     if not db[TABLE].exists():
         db.execute(f"CREATE VIRTUAL TABLE {TABLE} USING fts5({', '.join(COLUMNS)})")
-    (items,) = db.execute("SELECT count(*) FROM items").fetchone()
-    (indexed,) = db.execute(f"SELECT count(*) FROM {TABLE}").fetchone()
-    if items != indexed:
+    if not index_is_current(db):
         with db.atomic():
             index_where(db, f"rowid NOT IN (SELECT rowid FROM {TABLE})", [])
+
+
+def index_is_current(db: Database) -> bool:
+    """Whether the stem index is there, in this layout, with a row for every item: what
+    `ensure_search_index` makes (readers check before searching an archive)."""
+    if not db[TABLE].exists() or tuple(c.name for c in db[TABLE].columns) != COLUMNS:
+        return False
+    (items,) = db.execute("SELECT count(*) FROM items").fetchone()
+    (indexed,) = db.execute(f"SELECT count(*) FROM {TABLE}").fetchone()
+    return items == indexed
 
 
 def index_where(db: Database, where: str, params: list) -> None:

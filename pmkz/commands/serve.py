@@ -41,7 +41,7 @@ def command(db_path, images_dir, host, port, public):
     from pmkz.storage.connect import open_for_reading
 
     try:
-        open_for_reading(db_path).close()
+        _update_search_index(db_path, open_for_reading)
         ds = build_datasette(db_path, images_dir, public=public)
     except (StorageError, ValueError) as error:
         fail(str(error))
@@ -50,6 +50,30 @@ def command(db_path, images_dir, host, port, public):
     except OSError as error:
         fail(f"cannot listen on {host}:{port}: {error.strerror or error}")
     run(ds, sock)
+
+
+def _update_search_index(db_path: Path, open_for_reading) -> None:
+    """An archive last written by an older pmkz has no search index, or one in an older
+    layout, until its next crawl: make it now where the file may be written (seconds for
+    100,000 items), else say that search will not work."""
+    from pmkz.storage import Store
+    from pmkz.storage.connect import writable
+    from pmkz.storage.search import index_is_current
+
+    reader = open_for_reading(db_path)
+    try:
+        current = index_is_current(reader)
+    finally:
+        reader.close()
+    if current:
+        return
+    if not writable(db_path):
+        click.echo(f"pmkz serve: warning: {db_path} is read-only and its search index is out of date;"
+                   " the search box needs a crawl (or pmkz serve) on a writable copy first", err=True)
+        return
+    click.echo(f"pmkz serve: updating the search index of {db_path} (once, after an upgrade)", err=True)
+    with Store(db_path):
+        pass
 
 
 def fail(message: str) -> None:
