@@ -24,8 +24,10 @@ class RollingBatch:
     def __init__(self, store: Store, max_items: int = 200, max_seconds: float = 2.0,
                  clock: Callable[[], float] = time.monotonic,
                  on_commit: Callable[[], None] = lambda: None,
-                 on_discard: Callable[[], None] = lambda: None):
+                 on_discard: Callable[[], None] = lambda: None,
+                 before_commit: Callable[[], None] = lambda: None):
         self.store = store
+        self.before_commit = before_commit
         self.on_commit = on_commit
         self.on_discard = on_discard
         self.max_items = max_items
@@ -69,6 +71,7 @@ class RollingBatch:
         self._items = 0
         if batch is not None:
             try:
+                self.before_commit()
                 batch.__exit__(None, None, None)
             except BaseException:
                 self.on_discard()

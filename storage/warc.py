@@ -83,6 +83,7 @@ class WarcWriter:
         self._n = -1
         self._fd: int | None = None
         self._size = 0
+        self._new_file = False  # made since the last sync: its directory entry too
         self.name: str | None = None
         self.directory.mkdir(parents=True, exist_ok=True)
 
@@ -161,9 +162,25 @@ class WarcWriter:
         data = _gzip(self._serialize(info))
         _write_all(self._fd, data)
         self._size = len(data)
+        self._new_file = True
+
+    def sync(self) -> None:
+        """Make what was written durable: called before the database commits the
+        captures that point into it, so that after a power loss no row names bytes the
+        disk never got."""
+        if self._fd is not None:
+            os.fsync(self._fd)
+        if self._new_file:
+            directory = os.open(self.directory, os.O_RDONLY)
+            try:
+                os.fsync(directory)
+            finally:
+                os.close(directory)
+            self._new_file = False
 
     def close(self) -> None:
         if self._fd is not None:
+            self.sync()
             os.close(self._fd)
             self._fd = None
 

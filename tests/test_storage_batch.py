@@ -168,3 +168,19 @@ def test_a_killed_writer_loses_only_its_uncommitted_items_and_never_half_of_one(
         assert search(store, "номер") and len(search(store, "номер")) == 200
     assert not os.path.exists(f"{path}-journal")
 
+
+
+def test_rolling_batch_calls_before_commit_while_the_items_are_still_uncommitted(store, tmp_path):
+    # The raw archive fsyncs its files there: it must run before the rows are committed.
+    reader = sqlite3.connect(tmp_path / "pmkz.db")
+    seen = []
+    try:
+        writes = RollingBatch(store, max_items=2, max_seconds=3600,
+                              before_commit=lambda: seen.append(reader.execute("SELECT count(*) FROM items").fetchone()[0]))
+        for n in (1, 2, 3):
+            with writes.item():
+                store.save_item(record(n, f"Новость {n}"))
+        writes.close()
+        assert seen == [0, 2] and reader.execute("SELECT count(*) FROM items").fetchone()[0] == 3
+    finally:
+        reader.close()

@@ -86,3 +86,29 @@ def test_an_older_database_gets_captures_in_place(tmp_path):
                                          "status": 200, "record_type": "response", "warc_file": "pmkz-1-0.warc.gz",
                                          "warc_offset": 0, "warc_length": 10}, run_id=None)
         assert store.capture(capture_id)["url"] == "http://x/ru/news/a-1"
+
+
+def test_sync_makes_the_records_and_new_files_durable(tmp_path, monkeypatch):
+    # Before the database commits captures, their bytes are on disk: the file, and for a
+    # file made since the last sync, the directory entry that names it.
+    import os
+
+    synced = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(os.fstat(fd).st_ino) or real_fsync(fd))
+    writer = WarcWriter(tmp_path, run_id=4, max_bytes=1500)
+    writer.write(exchange(0))
+    writer.sync()
+    first = tmp_path / "pmkz-4-0.warc.gz"
+    assert synced == [first.stat().st_ino, tmp_path.stat().st_ino]
+    synced.clear()
+    writer.write(exchange(1))  # past the limit: the next record opens a second file
+    writer.write(exchange(2))
+    writer.sync()
+    second = tmp_path / "pmkz-4-1.warc.gz"
+    # The first file is synced as it is closed, then the second and the directory.
+    assert synced == [first.stat().st_ino, second.stat().st_ino, tmp_path.stat().st_ino]
+    synced.clear()
+    writer.sync()
+    assert synced == [second.stat().st_ino], "no directory sync without a new file"
+    writer.close()

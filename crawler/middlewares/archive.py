@@ -12,7 +12,8 @@ puts it on the item, so every stored record names the response it was parsed fro
 Files go to PMKZ_WARC_DIR (default warc/ beside the database), one series per crawl run,
 a new file past PMKZ_WARC_MAX_BYTES; PMKZ_WARC=False (`pmkz crawl --no-warc`) turns it
 off. On opening, a file an earlier, killed crawl left with a cut last record is cut
-back to its last whole record.
+back to its last whole record. Records are written with os.write (a killed crawl loses
+none it indexed) and made durable (fsync) before each commit of the database.
 """
 from __future__ import annotations
 
@@ -59,6 +60,7 @@ class ArchiveMiddleware:
         for name, size in cut:
             spider.logger.warning("Cut %d bytes of a record left incomplete off %s", size, name)
         self.writer = WarcWriter(self.directory, archive.run_id, self.max_bytes)
+        archive.before_commit(self.writer.sync)
 
     def spider_closed(self, spider, reason):
         if self.writer is not None:

@@ -74,7 +74,9 @@ class StorePipeline:
             self.store, max_items=settings.getint("PMKZ_STORE_BATCH_ITEMS"),
             max_seconds=settings.getfloat("PMKZ_STORE_BATCH_SECONDS"),
             on_commit=self._committed, on_discard=self._discarded,
+            before_commit=self._before_commit,
         )
+        self._before_commit_hooks: list = []
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -87,6 +89,15 @@ class StorePipeline:
         base_url = getattr(spider, "base_url", None) or self.crawler.settings["PMKZ_BASE_URL"]
         self.run_id = self.store.start_run(base_url, "full" if getattr(spider, "full", False) else "incremental")
         self.crawler.stats.set_value("pmkz/run_id", self.run_id)
+
+    def before_commit(self, hook) -> None:
+        """Call `hook` before each commit: the raw archive makes its files durable first,
+        so no committed capture names bytes a power loss could take."""
+        self._before_commit_hooks.append(hook)
+
+    def _before_commit(self) -> None:
+        for hook in self._before_commit_hooks:
+            hook()
 
     def list_end_reached(self, lang: str) -> None:
         """The spider walked this language's list to its end; kept if the run completes."""
