@@ -50,7 +50,8 @@ def filter_arguments(request, database: str, table: str, datasette):
                 where.append("rowid IN (" + _named(sql, names) + ")")
                 params.update(zip(names, values))
             if not await _hits(db, query):
-                context = {"typed": typed, "query": query.shown if query else None, "suggest": []}
+                context = {"typed": typed, "query": query.shown if query else None, "suggest": [],
+                           "exact": bool(query and query.exact)}
                 if column is None:
                     context["suggest"] = [await _first_with_hits(db, prefixes)
                                           for prefixes in search.prefixes_to_try(typed)]

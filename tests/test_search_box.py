@@ -99,6 +99,9 @@ def test_no_hits_says_what_was_searched_and_suggests_forms(client):
     html = client.get("/pmkz/items?_search=" + urllib.parse.quote("правительствоище")).text
     assert "No item holds any form of <strong>правительствоище</strong>" in html
     assert "searched as" in html and ">правительств*</a>" in html
+    # An exact phrase is not looked for in other forms, and the message does not say so.
+    html = client.get("/pmkz/items?_search=" + urllib.parse.quote('"правительства министерства"')).text
+    assert 'No item holds <strong>&#34;правительства министерства&#34;</strong>' in html
 
 
 def test_the_box_has_a_line_of_help(client):
