@@ -66,12 +66,19 @@ class RollingBatch:
             self.commit()
 
     def commit(self) -> None:
-        """Commit what is pending (a no-op when nothing is)."""
+        """Commit what is pending (a no-op when nothing is). When `before_commit` fails,
+        nothing is committed: the batch is rolled back, as for a failed commit."""
+        if self._batch is not None:
+            try:
+                self.before_commit()
+            except BaseException:
+                self._end(_Discarded())
+                self.on_discard()
+                raise
         batch, self._batch = self._batch, None
         self._items = 0
         if batch is not None:
             try:
-                self.before_commit()
                 batch.__exit__(None, None, None)
             except BaseException:
                 self.on_discard()

@@ -184,3 +184,29 @@ def test_rolling_batch_calls_before_commit_while_the_items_are_still_uncommitted
         assert seen == [0, 2] and reader.execute("SELECT count(*) FROM items").fetchone()[0] == 3
     finally:
         reader.close()
+
+
+def test_a_failing_before_commit_rolls_the_batch_back_and_the_next_one_commits(store, tmp_path):
+    # The archive could not make its files durable: the rows naming them are not committed.
+    discarded = []
+
+    def before_commit():
+        if not discarded:
+            raise OSError("fsync failed")
+
+    writes = RollingBatch(store, max_items=2, max_seconds=3600, before_commit=before_commit,
+                          on_discard=lambda: discarded.append(True))
+    with writes.item():
+        store.save_item(record(1, "Новость 1"))
+    with pytest.raises(OSError):
+        with writes.item():
+            store.save_item(record(2, "Новость 2"))
+    assert discarded == [True] and writes.pending == 0 and not store.db.conn.in_transaction
+    with writes.item():
+        store.save_item(record(3, "Новость 3"))
+    writes.close()
+    reader = sqlite3.connect(tmp_path / "pmkz.db")
+    try:
+        assert [u for (u,) in reader.execute("SELECT url FROM items ORDER BY url")] == [record(3, "")["url"]]
+    finally:
+        reader.close()
