@@ -36,6 +36,12 @@ def category_name(category: str | None, lang: str | None) -> str | None:
     return names.get(lang) or names.get("en") or category
 
 
+def split_langs(langs) -> tuple[list[str], list[str]]:
+    """`"ru,en"` or `["ru", "en"]` as (the languages named, those of them unknown)."""
+    chosen = [part.strip() for part in (langs.split(",") if isinstance(langs, str) else langs) if part.strip()]
+    return chosen, [lang for lang in chosen if lang not in LANGUAGES]
+
+
 def parse_langs(langs):
     """`"ru,en"` or `["ru", "en"]` as a list; None stays None (the caller's default).
 
@@ -43,8 +49,7 @@ def parse_langs(langs):
     """
     if langs is None:
         return None
-    chosen = [part.strip() for part in (langs.split(",") if isinstance(langs, str) else langs) if part.strip()]
-    unknown = [lang for lang in chosen if lang not in LANGUAGES]
+    chosen, unknown = split_langs(langs)
     if unknown or not chosen:
         raise ValueError(f"unknown language {', '.join(unknown) or '(none)'}: choose from {', '.join(LANGUAGES)}")
     return chosen

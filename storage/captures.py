@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+from .items import chosen_where
 from .schema import CAPTURE_COLUMNS
 
 _COLUMNS = [c for c in CAPTURE_COLUMNS if c != "id"]
@@ -52,12 +53,10 @@ def reparse_targets(db: Database, lang: str | None, since: str | None, until: st
     with that answer, stored as an item or not.
     Sorted by file and offset, so the files are read front to back.
     """
-    where, params = [], []
-    for column, value, op in (("lang", lang, "="), ("published_date", since, ">="),
-                              ("published_date", until, "<="), ("url", url, "=")):
-        if value:
-            where.append(f"i.{column} {op} ?")
-            params.append(value)
+    where, params = chosen_where([lang] if lang else None, since or None, until or None, alias="i.")
+    if url:
+        where.append("i.url = ?")
+        params.append(url)
     items = (
         "SELECT i.url, coalesce((SELECT max(id) FROM captures c WHERE c.url = i.url"
         f" AND {PAYLOAD} AND payload_digest != '{EMPTY_DIGEST}'), i.capture_id) AS capture_id FROM items i"
@@ -89,14 +88,7 @@ def without_capture(db: Database) -> int:
 def of_items(db: Database, langs: list[str] | None, since: str | None, until: str | None) -> list[dict]:
     """Every capture of the chosen items' pages and images, oldest first (for export):
     items in one of `langs` (None: any), published from `since` to `until` (inclusive)."""
-    where, params = [], []
-    if langs is not None:
-        where.append(f"lang IN ({', '.join('?' * len(langs))})")
-        params.extend(langs)
-    for test, day in (("published_date >= ?", since), ("published_date <= ?", until)):
-        if day is not None:
-            where.append(test)
-            params.append(day)
+    where, params = chosen_where(langs, since, until)
     chosen = "SELECT url FROM items" + (" WHERE " + " AND ".join(where) if where else "")
     return _all(db, f"SELECT * FROM captures WHERE url IN ({chosen})"
                     f" OR url IN (SELECT url FROM images WHERE item_url IN ({chosen})) ORDER BY id",

@@ -24,13 +24,6 @@ def of_run(db: Database, run_id: int) -> list[dict]:
                      " WHERE e.run_id = ? ORDER BY e.id", [run_id])
 
 
-def recent(db: Database, lang: str, limit: int, kinds: tuple[str, ...]) -> list[dict]:
-    marks = ", ".join("?" for _ in kinds)
-    return _rows(db, f"SELECT {_EVENT_COLUMNS} FROM item_events e JOIN items i ON i.url = e.url"
-                     f" WHERE i.lang = ? AND e.event IN ({marks}) ORDER BY e.id DESC LIMIT ?",
-                 [lang, *kinds, limit])
-
-
 def list_walked(db: Database, lang: str) -> bool:
     return db.execute("SELECT 1 FROM list_walks WHERE lang = ?", [lang]).fetchone() is not None
 

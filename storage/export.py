@@ -15,10 +15,11 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Iterable, Iterator
 
-from pmkz.site import LANGUAGES
+from pmkz.site import LANGUAGES, split_langs
 
 from .connect import StorageError, open_for_reading
 from .files import atomic_open
+from .items import chosen_where
 from .schema import EXPORT_COLUMNS
 from .txt_export import write_tree
 
@@ -70,9 +71,8 @@ def check_filters(lang, since, until) -> list[str] | None:
     StorageError for a bad language or date; returns the chosen languages."""
     langs = None
     if lang is not None:
-        langs = [part.strip() for part in (lang.split(",") if isinstance(lang, str) else lang)
-                 if part.strip()]
-        unknown = [part for part in langs if part not in LANGUAGES] or ([] if langs else [lang])
+        langs, unknown = split_langs(lang)
+        unknown = unknown or ([] if langs else [lang])
         if unknown:
             raise StorageError(f"unknown language {', '.join(map(repr, unknown))};"
                                f" choose one or more of {', '.join(LANGUAGES)}")
@@ -91,16 +91,7 @@ def check_filters(lang, since, until) -> list[str] | None:
 
 def _select(conn: sqlite3.Connection, langs: list[str] | None, since: str | None,
             until: str | None) -> Iterator[dict]:
-    where, params = [], []
-    if langs is not None:
-        where.append(f"lang IN ({', '.join('?' for _ in langs)})")
-        params.extend(langs)
-    if since is not None:
-        where.append("published_date >= ?")
-        params.append(since)
-    if until is not None:
-        where.append("published_date <= ?")
-        params.append(until)
+    where, params = chosen_where(langs, since, until)
     sql = (f"SELECT {', '.join(EXPORT_COLUMNS)} FROM items"
            + (" WHERE " + " AND ".join(where) if where else "")
            # published_at breaks ties within a day; url makes the order total.

@@ -249,3 +249,19 @@ def urls_to_recheck(db: Database, lang: str, newest: int | None,
         sql += " LIMIT ?"
         params.append(newest)
     return [url for (url,) in db.execute(sql, params)]
+
+
+def chosen_where(langs: list[str] | None, since: str | None, until: str | None,
+                 alias: str = "") -> tuple[list[str], list]:
+    """Conditions (and their params) choosing items by language (None: any) and by
+    publication date from `since` to `until`, inclusive: what export, WARC export and
+    reparse choose by. `alias`: the items table's alias in the query (`i.`)."""
+    where, params = [], []
+    if langs is not None:
+        where.append(f"{alias}lang IN ({', '.join('?' * len(langs))})")
+        params.extend(langs)
+    for test, day in ((">=", since), ("<=", until)):
+        if day is not None:
+            where.append(f"{alias}published_date {test} ?")
+            params.append(day)
+    return where, params

@@ -179,9 +179,6 @@ class Store:
     def run_events(self, run_id: int) -> list[dict]:
         return events.of_run(self.db, run_id)
 
-    def recent_events(self, lang: str, limit: int, kinds: tuple[str, ...]) -> list[dict]:
-        return events.recent(self.db, lang, limit, kinds)
-
     # Saved searches (storage/watches.py; the table is made by the first `pmkz watch add`)
 
     def add_watch(self, query: str, lang: str | None = None, *, now: Stamp = None) -> dict:

@@ -72,6 +72,18 @@ def wait_for(condition, timeout: float = 90, what: str = "condition", interval: 
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def wait_while_running(process: subprocess.Popen, done, timeout: float = 60.0, interval: float = 0.01) -> bool:
+    """Poll `done()` until it is true; False if `process` ended first. A process that
+    never gets there within `timeout` fails the test (a hung crawl)."""
+    deadline = time.monotonic() + timeout
+    while not done():
+        if process.poll() is not None:
+            return False
+        assert time.monotonic() < deadline, "the crawl did not reach its moment"
+        time.sleep(interval)
+    return True
+
+
 
 RECORD_FIELDS = (
     "site_id", "lang", "kind", "category", "title", "published_date",

@@ -44,13 +44,13 @@ def browser():
     driver.quit()
 
 
-def screenshot(driver, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+def screenshot(driver, name: str, folder: Path = ARTIFACTS) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
     # The whole page, not just the window: fit the window to the document's height.
     driver.set_window_size(1280, 600)
     height = driver.execute_script("return document.documentElement.scrollHeight")
     driver.set_window_size(1280, max(height, 600))
-    driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
+    driver.save_screenshot(str(folder / f"{name}.png"))
 
 
 def resources_not_from(driver, base: str) -> list[str]:

@@ -7,6 +7,7 @@ Real Datasette through its test client on real SQLite files built through the St
 """
 from __future__ import annotations
 
+import contextlib
 import html as markup
 import json
 import re
@@ -35,25 +36,26 @@ def archive(tmp_path_factory):
     return build_archive(tmp_path_factory.mktemp("public"))
 
 
+@contextlib.contextmanager
 def client_for(db_path, images_dir, public_mode: bool):
     ds = build_datasette(db_path, images_dir, public=public_mode)
-    return ds, DatasetteClient(ds)
+    try:
+        yield DatasetteClient(ds)
+    finally:
+        for database in ds.databases.values():
+            database.close()
 
 
 @pytest.fixture(scope="module")
 def public_client(archive):
-    ds, client = client_for(archive[0], archive[1], True)
-    yield client
-    for database in ds.databases.values():
-        database.close()
+    with client_for(archive[0], archive[1], True) as client:
+        yield client
 
 
 @pytest.fixture(scope="module")
 def local_client(archive):
-    ds, client = client_for(archive[0], archive[1], False)
-    yield client
-    for database in ds.databases.values():
-        database.close()
+    with client_for(archive[0], archive[1], False) as client:
+        yield client
 
 
 def test_public_refuses_arbitrary_sql_and_keeps_canned_queries_and_search(public_client, archive):
@@ -179,7 +181,7 @@ def linked(tmp_path_factory):
     a removed item, and items first found on each side of midnight in Almaty."""
     root = tmp_path_factory.mktemp("linked")
     db_path = root / "pmkz.db"
-    ru = {**record(0), "translations": {"kk": f"http://127.0.0.1:9/kz/news/reviews/article-10-30010",
+    ru = {**record(0), "translations": {"kk": "http://127.0.0.1:9/kz/news/reviews/article-10-30010",
                                          "en": f"{SITE}/en/news/reviews/not-stored-1"},
           "category": "reviews"}
     kk = {**record(10), "translations": {"ru": ru["url"]}}
@@ -234,25 +236,21 @@ def test_new_today_counts_days_in_site_time(linked):
     assert get(client, "/pmkz/new_today.json?_shape=objects").json["rows"] == []  # today: nothing
 
 
-def test_volume_chart_reads_by_month_and_links_each_point(archive):
-    ds, client = client_for(archive[0], archive[1], False)
-    try:
-        html = get(client, "/pmkz/-/volume").text
-        svg = html.split("<figure class=\"pmkz-chart\">", 1)[1].split("</svg>")[0]
-        assert ">Jan 2024</text>" in svg and ">Apr 2024</text>" in svg
-        hrefs = [markup.unescape(h) for h in re.findall(r'<a class="pmkz-point" href="([^"]+)">', svg)]
-        assert len(hrefs) == 3 * 4  # three languages, four months
-        href = next(h for h in hrefs if "2024-03" in h and "lang=kk" in h)
-        expected = {r["url"] for r in archive[2] if r["lang"] == "kk" and r["published_date"].startswith("2024-03")}
-        rows = get(client, href.replace("/pmkz/items?", "/pmkz/items.json?_shape=objects&_size=max&")).json["rows"]
-        assert {row["url"] for row in rows} == expected and expected
-        assert re.search(r'<td><a href="/pmkz/items\?published_date__startswith=2024-03">Mar 2024</a></td>', html)
-        week = get(client, "/pmkz/-/volume?by=week").text
-        link = re.search(r'href="(/pmkz/items\?published_date__gte=[^"]+)"', week).group(1)
-        assert "published_date__lte=" in link
-    finally:
-        for database in ds.databases.values():
-            database.close()
+def test_volume_chart_reads_by_month_and_links_each_point(archive, local_client):
+    client = local_client
+    html = get(client, "/pmkz/-/volume").text
+    svg = html.split("<figure class=\"pmkz-chart\">", 1)[1].split("</svg>")[0]
+    assert ">Jan 2024</text>" in svg and ">Apr 2024</text>" in svg
+    hrefs = [markup.unescape(h) for h in re.findall(r'<a class="pmkz-point" href="([^"]+)">', svg)]
+    assert len(hrefs) == 3 * 4  # three languages, four months
+    href = next(h for h in hrefs if "2024-03" in h and "lang=kk" in h)
+    expected = {r["url"] for r in archive[2] if r["lang"] == "kk" and r["published_date"].startswith("2024-03")}
+    rows = get(client, href.replace("/pmkz/items?", "/pmkz/items.json?_shape=objects&_size=max&")).json["rows"]
+    assert {row["url"] for row in rows} == expected and expected
+    assert re.search(r'<td><a href="/pmkz/items\?published_date__startswith=2024-03">Mar 2024</a></td>', html)
+    week = get(client, "/pmkz/-/volume?by=week").text
+    link = re.search(r'href="(/pmkz/items\?published_date__gte=[^"]+)"', week).group(1)
+    assert "published_date__lte=" in link
 
 
 def test_a_path_is_hidden_before_it_exists_and_a_url_path_is_not(tmp_path):

@@ -17,8 +17,7 @@ from pathlib import Path
 import pytest
 
 from helpers import (
-    archive_problems, connect, count_rows, crawl_args, database_problems, images_problems, items_problems,
-    pmkz, Replica, run_crawl, summary, wait_for,
+    archive_problems, connect, count_rows, crawl_args, images_problems, pmkz, Replica, run_crawl, summary, wait_for,
 )
 
 
@@ -35,9 +34,15 @@ def remount(directory: Path, options: str) -> None:
 
 
 @pytest.fixture
-def mounts():
+def tmpfs():
+    """mount(directory, size): a tmpfs of `size` there, unmounted after the test."""
     mounted: list[Path] = []
-    yield mounted
+
+    def mount(directory: Path, size: str) -> Path:
+        mount_tmpfs(directory, size)
+        mounted.append(directory)
+        return directory
+    yield mount
     for directory in reversed(mounted):
         subprocess.run(["umount", "-l", str(directory)], capture_output=True)
 
@@ -47,10 +52,6 @@ def replica():
     site = Replica("--articles", "20")
     yield site
     site.stop()
-
-
-def count(db_path: Path, sql: str) -> int:
-    return count_rows(db_path, sql)
 
 
 def stored_counts_match(db_path: Path, line: dict) -> None:
@@ -67,34 +68,21 @@ def stored_counts_match(db_path: Path, line: dict) -> None:
 
 
 # 1. A save that fails (a full images disk) is never silent, and the next run completes.
-def test_full_images_disk_fails_the_run_and_the_next_run_stores_everything(replica, tmp_path, mounts):
-    images = tmp_path / "images"
-    mount_tmpfs(images, "400k")
-    mounts.append(images)
+def test_full_images_disk_fails_the_run_and_the_next_run_stores_everything(replica, tmp_path, tmpfs):
+    images = tmpfs(tmp_path / "images", "400k")
     first = run_crawl(replica.url, tmp_path)
     assert first.returncode != 0, first.stdout
     line = summary(first)
     assert line["status"] == "failed"
     assert "could not be saved" in first.stderr and "Traceback" not in first.stderr
     stored_counts_match(tmp_path / "pmkz.db", line)
-    db = connect(tmp_path / "pmkz.db")
-    try:
-        assert db.execute("SELECT count(*) FROM failures WHERE kind = 'save'").fetchone()[0] > 0
-    finally:
-        db.close()
+    assert count_rows(tmp_path / "pmkz.db", "SELECT count(*) FROM failures WHERE kind = 'save'") > 0
     remount(images, "size=50m")
     second = run_crawl(replica.url, tmp_path)
     assert second.returncode == 0, second.stderr
     assert summary(second)["status"] == "ok"
-    truth = replica.truth()
-    db = connect(tmp_path / "pmkz.db")
-    try:
-        assert items_problems(db, truth) == []
-        assert images_problems(db, images, truth) == []
-        assert database_problems(db) == []
-        assert db.execute("SELECT count(*) FROM failures").fetchone()[0] == 0
-    finally:
-        db.close()
+    assert archive_problems(tmp_path / "pmkz.db", replica.truth(), images) == []
+    assert count_rows(tmp_path / "pmkz.db", "SELECT count(*) FROM failures") == 0
 
 
 # 2. A database of another tool is refused, untouched, in one line.
@@ -132,7 +120,7 @@ def crawl_then_lock(site, workdir: Path, *extra: str, after_items: int, env: dic
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              env={**os.environ, **env})
     db_path = workdir / "pmkz.db"
-    wait_for(lambda: count(db_path, "SELECT count(*) FROM items") >= after_items, what="items stored")
+    wait_for(lambda: count_rows(db_path, "SELECT count(*) FROM items") >= after_items, what="items stored")
     locker = subprocess.Popen([sys.executable, "-c", LOCKER, str(db_path)],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert locker.stdout.readline().strip() == "held"
@@ -181,7 +169,7 @@ def test_a_lock_held_past_the_wait_fails_the_run_and_the_next_run_closes_its_row
             out, err = crawl.communicate(timeout=300)
         finally:
             release(locker)
-        stored = count(db_path, "SELECT count(*) FROM items")
+        stored = count_rows(db_path, "SELECT count(*) FROM items")
         assert stored < len(site.truth()), "the crawl ended before the lock was taken"
         assert crawl.returncode == 1
         assert err.strip().splitlines()[-1].startswith("pmkz crawl: error: the run did not complete")
@@ -195,10 +183,8 @@ def test_a_lock_held_past_the_wait_fails_the_run_and_the_next_run_closes_its_row
 
 # 4. A full disk for database and images: one line, no traceback, every run row closed,
 # and with space again the full truth without orphan files.
-def test_full_disk_for_database_and_images(replica, tmp_path, mounts):
-    archive = tmp_path / "archive"
-    mount_tmpfs(archive, "1m")
-    mounts.append(archive)
+def test_full_disk_for_database_and_images(replica, tmp_path, tmpfs):
+    archive = tmpfs(tmp_path / "archive", "1m")
     first = run_crawl(replica.url, archive)
     assert first.returncode != 0
     assert "Traceback" not in first.stderr
@@ -206,14 +192,7 @@ def test_full_disk_for_database_and_images(replica, tmp_path, mounts):
     remount(archive, "size=100m")
     second = run_crawl(replica.url, archive)
     assert second.returncode == 0, second.stderr
-    truth = replica.truth()
-    db = connect(archive / "pmkz.db")
-    try:
-        assert items_problems(db, truth) == []
-        assert images_problems(db, archive / "images", truth) == []
-        assert database_problems(db) == []
-    finally:
-        db.close()
+    assert archive_problems(archive / "pmkz.db", replica.truth(), archive / "images") == []
 
 
 # 5. Images never fetched (--no-images) or deleted from disk are fetched on the next visit.
@@ -254,7 +233,7 @@ def test_a_second_crawl_of_one_database_is_refused(tmp_path):
     try:
         first = subprocess.Popen([sys.executable, "-m", "pmkz", *crawl_args(site.url, tmp_path)],
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        wait_for(lambda: count(tmp_path / "pmkz.db", "SELECT count(*) FROM crawl_runs"), what="a run row")
+        wait_for(lambda: count_rows(tmp_path / "pmkz.db", "SELECT count(*) FROM crawl_runs"), what="a run row")
         second = run_crawl(site.url, tmp_path)
         assert second.returncode == 1
         assert second.stderr.strip().splitlines() == [
@@ -262,12 +241,7 @@ def test_a_second_crawl_of_one_database_is_refused(tmp_path):
             " one crawl or reparse per database at a time"]
         out, err = first.communicate(timeout=300)
         assert first.returncode == 0, err
-        db = connect(tmp_path / "pmkz.db")
-        try:
-            assert items_problems(db, site.truth()) == []
-            assert database_problems(db) == []
-        finally:
-            db.close()
+        assert archive_problems(tmp_path / "pmkz.db", site.truth()) == []
     finally:
         site.stop()
 
@@ -280,7 +254,7 @@ def daemon_config(tmp_path: Path, base_url: str) -> Path:
 
 
 def running_crawl_pid(db_path: Path) -> int:
-    return count(db_path, "SELECT max(pid) FROM crawl_runs WHERE status = 'running'")
+    return count_rows(db_path, "SELECT max(pid) FROM crawl_runs WHERE status = 'running'")
 
 
 def alive(pid: int) -> bool:
@@ -302,7 +276,7 @@ def test_the_daemons_crawl_dies_with_the_daemon(tmp_path):
         daemon.wait()
         wait_for(lambda: not alive(child), timeout=120, what="the orphaned crawl to stop")
         # It stopped itself, not at the end of its crawl.
-        assert count(tmp_path / "pmkz.db", f"SELECT count(*) FROM crawl_runs WHERE pid = {child}"
+        assert count_rows(tmp_path / "pmkz.db", f"SELECT count(*) FROM crawl_runs WHERE pid = {child}"
                      " AND status = 'interrupted'") == 1
     finally:
         site.stop()
@@ -363,7 +337,7 @@ def test_an_interrupted_crawl_exits_with_the_signal(tmp_path, signum, code):
         crawl = subprocess.Popen([sys.executable, "-m", "pmkz", *crawl_args(site.url, tmp_path)],
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                  env={**os.environ, "PMKZ_STORE_BATCH_ITEMS": "5"})
-        wait_for(lambda: count(tmp_path / "pmkz.db", "SELECT count(*) FROM items") >= 5, what="items stored")
+        wait_for(lambda: count_rows(tmp_path / "pmkz.db", "SELECT count(*) FROM items") >= 5, what="items stored")
         crawl.send_signal(signum)
         out, err = crawl.communicate(timeout=120)
         assert crawl.returncode == code, err
@@ -389,10 +363,8 @@ def test_the_daemon_exits_soon_after_its_crawl(tmp_path):
 
 # 11. Readers on a read-only mount; an unwritable images dir leaves no database; a damaged
 # database is refused at start.
-def test_readers_read_a_read_only_mount(replica, tmp_path, mounts):
-    archive = tmp_path / "archive"
-    mount_tmpfs(archive, "50m")
-    mounts.append(archive)
+def test_readers_read_a_read_only_mount(replica, tmp_path, tmpfs):
+    archive = tmpfs(tmp_path / "archive", "50m")
     assert summary(run_crawl(replica.url, archive))["status"] == "ok"
     remount(archive, "ro")
     status = pmkz("status", "--db", str(archive / "pmkz.db"), check=False)
@@ -461,11 +433,9 @@ def test_the_same_site_at_another_address_doubles_nothing(tmp_path):
         assert line["status"] == "ok" and line["new"] == 0 and line["failed"] == 0, line
         line = summary(run_crawl(again.url, tmp_path, "--full"))
         assert line["status"] == "ok" and line["new"] == 0 and line["failed"] == 0, line
+        assert archive_problems(tmp_path / "pmkz.db", truth, tmp_path / "images") == []
         db = connect(tmp_path / "pmkz.db")
         try:
-            assert items_problems(db, truth) == []
-            assert images_problems(db, tmp_path / "images", truth) == []
-            assert database_problems(db) == []
             assert db.execute("SELECT count(*) FROM failures").fetchone()[0] == 0
             # The stored url says where each page was last fetched.
             assert {row[0] for row in db.execute("SELECT url FROM items")} == {
@@ -491,9 +461,4 @@ def test_a_database_with_doubles_is_merged_in_place(replica, tmp_path):
     db.close()
     line = summary(run_crawl(replica.url, tmp_path))
     assert line["status"] == "ok" and line["new"] == 0
-    db = connect(tmp_path / "pmkz.db")
-    try:
-        assert items_problems(db, replica.truth()) == []
-        assert database_problems(db) == []
-    finally:
-        db.close()
+    assert archive_problems(tmp_path / "pmkz.db", replica.truth()) == []

@@ -12,7 +12,7 @@ import json
 import pytest
 
 from helpers import (
-    connect, database_problems, failures, images_problems, items_problems, path_of, pmkz, Replica, run_crawl, summary,
+    archive_problems, connect, failures, images_problems, items_problems, path_of, pmkz, Replica, run_crawl, summary,
 )
 from pmkz.replica import faults
 
@@ -77,13 +77,7 @@ def test_first_crawl_stores_every_retrievable_item_once(faulty):
     print(f"\nfault mix {FAULTS}: {len(faulty['truth'])} items expected, {first['new']} stored; "
           f"{first['retries']} of {first['requests']} requests were retries")
     assert first["new"] == len(faulty["truth"]) == 863
-    db = connect(faulty["workdir"] / "pmkz.db")
-    try:
-        assert items_problems(db, faulty["truth"]) == []
-        assert images_problems(db, faulty["workdir"] / "images", faulty["truth"]) == []
-        assert database_problems(db) == []
-    finally:
-        db.close()
+    assert archive_problems(faulty["workdir"] / "pmkz.db", faulty["truth"], faulty["workdir"] / "images") == []
 
 
 def test_every_fault_kind_was_played(faulty):
@@ -174,11 +168,9 @@ def test_later_runs_recover_pages_and_images_that_failed(tmp_path):
         third = run_crawl(replica.url, tmp_path, *TIMEOUT, env=env)
         assert summary(third)["new"] == 0, third.stderr
 
+    assert archive_problems(tmp_path / "pmkz.db", truth, tmp_path / "images") == []
     db = connect(tmp_path / "pmkz.db")
     try:
-        assert items_problems(db, truth) == []
-        assert images_problems(db, tmp_path / "images", truth) == []
-        assert database_problems(db) == []
         assert failures(db) == {}
     finally:
         db.close()

@@ -10,27 +10,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
 from helpers import Replica, crawl
-from test_browse_browser import CHROMEDRIVER, CHROMIUM, browser  # noqa: F401 (fixture)
+from test_browse_browser import browser, pytestmark  # noqa: F401 (the fixture; skipped without Chromium)
+from test_browse_browser import screenshot as browse_screenshot
 from test_browse_serve import serving
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "search"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None or CHROMEDRIVER is None,
-                       reason="headless Chromium not found: run scripts/install-test-tools.sh"),
-]
-
 
 def screenshot(driver, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    driver.set_window_size(1280, 600)
-    height = driver.execute_script("return document.documentElement.scrollHeight")
-    driver.set_window_size(1280, max(height, 600))
-    driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
+    browse_screenshot(driver, name, ARTIFACTS)
 
 
 def search_from_the_box(driver, wait, base: str, typed: str) -> int:

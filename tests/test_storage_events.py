@@ -19,7 +19,7 @@ def test_new_changed_and_gone_are_events_of_their_run(store):
         ("new", record(1)["url"]), ("new", record(2)["url"])]
     assert [(e["event"], e["title"]) for e in store.run_events(later)] == [
         ("changed", "Новый заголовок"), ("gone", record(2)["title"])]
-    recent = store.recent_events("ru", 10, ("new", "changed"))
+    recent = store.watch_events(lang="ru", limit=10, kinds=("new", "changed"))
     assert [e["event"] for e in recent] == ["changed", "new", "new"]
 
 

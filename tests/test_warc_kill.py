@@ -10,12 +10,11 @@ off), no capture row points at a missing or cut record, and the archive holds th
 from __future__ import annotations
 
 import signal
-import subprocess
-import time
 from pathlib import Path
 
 from helpers import (
-    capture_problems, connect, count_rows, items_problems, Replica, run_crawl, start_crawl, summary, warcio_check,
+    capture_problems, connect, count_rows, items_problems, Replica, run_crawl, start_crawl, summary, wait_while_running,
+    warcio_check,
 )
 from pmkz.storage.warc import complete_end, iter_records, warc_files
 
@@ -32,16 +31,6 @@ def count(workdir: Path, sql: str) -> int:
 def records_written(workdir: Path) -> int:
     """Bytes of WARC files on disk: grows with every record, committed or not."""
     return sum(p.stat().st_size for p in warc_files(workdir / "warc"))
-
-
-def wait_until(process: subprocess.Popen, done) -> bool:
-    deadline = time.monotonic() + DEADLINE
-    while not done():
-        if process.poll() is not None:
-            return False
-        assert time.monotonic() < deadline, "the crawl did not reach its moment"
-        time.sleep(0.005)
-    return True
 
 
 def after_kill_problems(workdir: Path) -> list:
@@ -81,7 +70,7 @@ def test_sigkill_at_10_moments_leaves_every_record_whole_and_indexed(tmp_path):
         kills = []
         for number, (what, reached) in enumerate(moments):
             process = start_crawl(replica.url, tmp_path, env={"PMKZ_STORE_BATCH_ITEMS": "5"})
-            in_time = wait_until(process, reached)
+            in_time = wait_while_running(process, reached, DEADLINE, interval=0.005)
             process.send_signal(signal.SIGKILL)
             process.wait()
             kills.append((what, in_time, records_written(tmp_path)))

@@ -148,4 +148,4 @@ def test_reparse_and_a_crawl_of_one_database_refuse_each_other(crawled):
         f"pmkz crawl: error: another reparse (pid {os.getpid()}) is writing {db};"
         " one crawl or reparse per database at a time"]
     assert connect(db).execute("SELECT count(*) FROM crawl_runs").fetchone()[0] == runs
-    assert reparse(crawled)[3] >= 0, "and once the lock is let go, reparse runs"
+    reparse(crawled)  # and once the lock is let go, it runs: its summary line is asserted
