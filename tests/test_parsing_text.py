@@ -1,7 +1,16 @@
 """The paragraph normal form and the site's boilerplate lines."""
-import pytest
+import json
+import re
+from pathlib import Path
 
+import pytest
+from lxml import etree
+
+from pmkz.crawler.parsing import parse_article
 from pmkz.crawler.parsing.text import is_boilerplate, is_generic_title, normalize_text, strip_site_suffix
+
+PAGES = Path(__file__).parent / "files" / "pages"
+RU_URL = "https://primeminister.kz/ru/news/po-porucheniyu-prezidenta-dorogu-almaty-kaskelen-rasshiryat-do-vosmi-polos-31656"
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -12,9 +21,36 @@ from pmkz.crawler.parsing.text import is_boilerplate, is_generic_title, normaliz
     ("Е\u0308лка", "Ёлка"),  # NFC composes
     ("«Quote»,\u00a0— he said.", "«Quote», — he said."),
     ("\n\u00a0\n", ""),
+    # What XML 1.0 cannot carry goes: feeds and webhook messages are made of this text.
+    ("Head\ufffeline\uffff", "Headline"),
+    ("lone\ud800 surrogate\udfff", "lone surrogate"),
+    ("bell\x07 and\x1f unit", "bell and unit"),
 ])
 def test_normalize_text(raw, expected):
     assert normalize_text(raw) == expected
+
+
+# What libxml2 makes of such characters written straight into the page or as references.
+NOT_XML = ("&#xFFFE;", "\ufffe", "&#xFFFF;", "&#1;", "\x01", "\x0b", "&#x1F;", "&#xD800;")
+
+
+@pytest.mark.parametrize("bad", NOT_XML)
+def test_a_page_with_characters_xml_cannot_carry_parses_to_clean_text(bad):
+    """Headline (every source of it), body after a `<br>`, links and image sources: the
+    record holds none of them, and every field goes into XML and UTF-8 JSON."""
+    page = (PAGES / "ru-news-2026-markup.html").read_text(encoding="utf-8")
+    page = page.replace("По поручению Президента", f"По поручению{bad} Президента")
+    page = page.replace("<p>", f"<p>Первый{bad} абзац<br>{bad}после переноса{bad} ", 1)
+    page = re.sub(r'((?:src|href)=")/', lambda m: f"{m.group(1)}/{bad}", page)
+    record = parse_article(page, RU_URL)
+    # libxml2 reads a reference to a surrogate as U+FFFD, which XML carries.
+    assert record["title"].replace("\ufffd", "") == "По поручению Президента дорогу Алматы – Каскелен расширят до восьми полос"
+    assert "Первый абзац после переноса" in record["body"].replace("\ufffd", "")
+    assert record["image_urls"] and all(bad not in url for url in record["image_urls"])
+    text = json.dumps(record, ensure_ascii=False)
+    text.encode("utf-8")
+    element = etree.Element("record")
+    element.text = text  # lxml refuses any string XML cannot carry
 
 
 @pytest.mark.parametrize("line", [

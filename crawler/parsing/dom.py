@@ -11,6 +11,7 @@ from __future__ import annotations
 from lxml import etree
 
 from pmkz.crawler.parsing.selectors import NOISE_ROLES, NOISE_TAGS, NOISE_WORDS, class_words
+from pmkz.crawler.parsing.text import xml_safe
 
 # Through the attribute, not `descendant::*[@aria-level='1']`: see headline._TOP_HEADINGS.
 _ARIA_TOP_HEADING = etree.XPath("descendant::*/@aria-level[.='1']/parent::*[@role='heading']")
@@ -41,7 +42,9 @@ def prepare(root) -> None:
     """Drop what is never text, and make every `<br>` a space, once per page."""
     etree.strip_elements(root, *INVISIBLE_TAGS, with_tail=False)
     for br in root.iter("br"):
-        br.tail = " " + (br.tail or "")
+        # libxml2 keeps what a character reference like `&#1;` names; lxml then refuses
+        # to set that text back (ValueError), so it is cleaned before.
+        br.tail = " " + xml_safe(br.tail or "")
 
 
 def text_of(element) -> str:

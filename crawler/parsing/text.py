@@ -13,10 +13,16 @@ import unicodedata
 # Zero-width characters are not white space to Python's `\s`, but editors scatter them
 # between words exactly where a space belongs.
 _ZERO_WIDTH = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
+# What XML 1.0 cannot carry (its Char production): C0 controls but tab, newline and
+# carriage return, lone surrogates, U+FFFE and U+FFFF. lxml refuses such a string, feeds
+# cannot hold it, and a lone surrogate cannot even be encoded as UTF-8 for JSON.
+_NOT_XML = {code: None for code in (*range(0x20), *range(0xD800, 0xE000), 0xFFFE, 0xFFFF)
+            if chr(code) not in "\t\n\r"}
 # Control characters (C0 but white space, DEL, C1; the parser turns NUL into U+FFFD)
 # are never printed: they go, and
 # with them the zero-width characters, which become a space.
-_UNPRINTED = {**{code: None for code in (*range(0x20), *range(0x7f, 0xa0), 0xfffd) if not chr(code).isspace()},
+_UNPRINTED = {**_NOT_XML,
+              **{code: None for code in (*range(0x20), *range(0x7f, 0xa0), 0xfffd) if not chr(code).isspace()},
               **{ord(character): " " for character in _ZERO_WIDTH}}
 
 _CREDIT = r"(?:photo|photos|фото|фотография|сурет|суреттер|фотосурет|фото и видео|photo and video)"
@@ -75,6 +81,11 @@ SITE_NAME = re.compile(
     re.IGNORECASE,
 )
 _TITLE_SEPARATOR = re.compile(r"\s+[|—–-]\s+")
+
+
+def xml_safe(text: str) -> str:
+    """`text` without the characters XML 1.0 cannot carry (and JSON in UTF-8 neither)."""
+    return text if text.isprintable() else text.translate(_NOT_XML)
 
 
 def normalize_text(text: str) -> str:

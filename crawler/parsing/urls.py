@@ -10,6 +10,7 @@ import re
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+from pmkz.crawler.parsing.text import xml_safe
 from pmkz.site import LANG_OF_PREFIX
 
 
@@ -48,6 +49,8 @@ def join_url(base: str, href: str) -> str:
     For a plain absolute path urljoin keeps only the base's scheme and host, so the
     result is spelled out directly; anything else goes to urljoin.
     """
+    # A link may name characters (`&#1;`) no stored URL, feed or JSON message may carry.
+    href = xml_safe(href)
     if href[:1] == "/" and href[1:2] != "/" and not any(mark in href for mark in _NOT_PLAIN):
         scheme, netloc = urlsplit(base)[:2]
         if netloc and scheme in ("http", "https"):
