@@ -1,7 +1,9 @@
 """Structure over class names: small hand-written pages that vary one thing each."""
+import sys
+
 import pytest
 
-from pmkz.crawler.parsing import parse_article
+from pmkz.crawler.parsing import NotAnArticle, parse_article
 
 URL = "https://primeminister.kz/en/news/government-meeting-on-spring-field-work-30001"
 PROSE = ("The Government considered the progress of preparations for the spring field work, "
@@ -126,3 +128,25 @@ def test_printed_date_inside_the_body_is_not_a_paragraph():
     html = page(f"<div><h1>Spring field work discussed</h1><div><p>12.03.2024, 10:05</p><p>{PROSE}</p></div></div>", head)
     record = parse_article(html, URL)
     assert (record["body"], record["published_at"]) == (PROSE, "2024-03-12T10:05:00+05:00")
+
+
+# A page whose body a script draws, its text only in <noscript>: our layers find no body
+# there; trafilatura, the layer under them, does.
+SCRIPTED = page("<div><h1>Spring field work discussed</h1><div>12 March 2024</div><div id='app'></div>"
+                f"<noscript><p>{PROSE}</p><p>Farmers will receive subsidised loans before the sowing "
+                "campaign begins in April this year.</p></noscript></div>")
+
+
+def test_a_body_our_layers_refuse_comes_from_trafilatura():
+    record = parse_article(SCRIPTED, URL)
+    assert record["field_sources"]["body"] == "trafilatura"
+    assert record["body"].startswith(f"{PROSE}\n\nFarmers will receive subsidised loans")
+
+
+def test_without_trafilatura_such_a_page_is_refused_with_the_reason(monkeypatch):
+    monkeypatch.setitem(sys.modules, "trafilatura", None)  # as in a venv where it cannot import
+    with pytest.raises(NotAnArticle) as refused:
+        parse_article(SCRIPTED, URL)
+    assert refused.value.missing == "body"
+    assert str(refused.value).startswith("no body (the trafilatura layer cannot run: ")
+    assert "\n" not in str(refused.value)

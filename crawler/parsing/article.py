@@ -148,7 +148,12 @@ def parse_article(html: str | bytes, url: str, encoding: str | None = None, *,
         skip += teaser_cards(container, url)
         paragraphs = extract_paragraphs(container, skip, start)
     if sum(map(len, paragraphs)) < _MIN_BODY and not a_list:
-        paragraphs, body_source = body_by_trafilatura(text, url), "trafilatura"
+        try:
+            paragraphs, body_source = body_by_trafilatura(text, url), "trafilatura"
+        except ImportError as error:  # an install without it (or its dependencies) still refuses cleanly
+            reason = " ".join(str(error).split())
+            raise NotAnArticle(f"no body (the trafilatura layer cannot run: {reason})", missing="body",
+                               found=found) from None
     if sum(map(len, paragraphs)) < _MIN_BODY:
         raise NotAnArticle("no body", missing="body", found=found)
     if region is None:
