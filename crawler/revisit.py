@@ -16,6 +16,10 @@ to the young beats chasing change frequencies):
   items an hour instead of all of them a period later; in the steady state it checks
   each item once per period.
 
+A last check whose time is unknown (stored after now: written while the clock was ahead,
+then set back) counts as the stalest there can be, never as fresh: the item is due at
+once, among the first, and that check stores a true time.
+
 Each rule looks one `cycle` ahead (a check due before the next cycle is made now), so
 that with cycles at most `cycle` apart no item waits longer than its interval. What is
 due is taken most overdue first (time since the last check over the item's interval),
@@ -36,6 +40,8 @@ from pmkz.site import SITE_TIMEZONE
 SITE_ZONE = ZoneInfo(SITE_TIMEZONE)
 HOUR = 3600.0
 DAY = 24 * HOUR
+# The check time of an item whose last check is unknown: older than any real one.
+UNKNOWN_CHECK = 0.0
 
 
 @dataclass(frozen=True)
@@ -69,7 +75,7 @@ class Policy:
 class ItemState:
     url: str
     published: float  # POSIX seconds
-    checked: float  # POSIX seconds of the last check (or of the first fetch)
+    checked: float  # POSIX seconds of the last check (or of the first fetch), or UNKNOWN_CHECK
 
 
 def policy_from(settings) -> Policy:
@@ -133,9 +139,11 @@ def pass_hours(count: int, policy: Policy = Policy()) -> float:
     return max(policy.period.total_seconds() / HOUR, count / policy.budget)
 
 
-def item_state(url: str, published_date: str, published_at: str | None, checked: str) -> ItemState:
+def item_state(url: str, published_date: str, published_at: str | None, checked: str | None) -> ItemState:
     """An item's state from its stored columns; a page printed without its time counts
-    from the start of its day, site time."""
+    from the start of its day, site time; a last check the storage does not know (None)
+    is UNKNOWN_CHECK."""
     published = datetime.fromisoformat(published_at) if published_at else \
         datetime.fromisoformat(published_date).replace(tzinfo=SITE_ZONE)
-    return ItemState(url, published.timestamp(), datetime.fromisoformat(checked).timestamp())
+    return ItemState(url, published.timestamp(),
+                     UNKNOWN_CHECK if checked is None else datetime.fromisoformat(checked).timestamp())

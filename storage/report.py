@@ -39,13 +39,13 @@ def status_report(db_path: str | Path, *, runs: int = 10, failures: int = 5) -> 
 
 
 def _revisits(db) -> dict | None:
-    """Items checked in the last day and hour, the oldest last check (storage/revisits.py);
-    None for a database from before the revisits table."""
+    """Items checked in the last day and hour, the oldest last check, and check times in
+    the future (storage/revisits.py); None for a database from before the revisits table."""
     if not db["revisits"].exists():
         return None
     now = datetime.now(timezone.utc).replace(microsecond=0)
-    day = revisits.summary(db, (now - timedelta(days=1)).isoformat())
-    day["checked_last_hour"] = revisits.checks_since(db, (now - timedelta(hours=1)).isoformat())
+    day = revisits.summary(db, (now - timedelta(days=1)).isoformat(), now.isoformat())
+    day["checked_last_hour"] = revisits.checks_since(db, (now - timedelta(hours=1)).isoformat(), now.isoformat())
     return day
 
 

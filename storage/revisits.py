@@ -3,7 +3,9 @@ the state the revisit policy (crawler/revisit.py) plans from; and the `returned`
 a page that comes back after it was gone.
 
 An item without a row counts as checked when it was last seen: databases from before
-the table need no migration of their rows.
+the table need no migration of their rows. A check time after now was written by a clock
+that was ahead and has since been set right: it counts as unknown, never as done, so the
+page is re-checked at once and its next check writes a true time over it.
 """
 from __future__ import annotations
 
@@ -26,20 +28,25 @@ def count(db: Database, langs: list[str]) -> int:
     return db.execute(f"SELECT count(*) FROM items WHERE lang IN ({marks})", list(langs)).fetchone()[0]
 
 
-def states(db: Database, langs: list[str]) -> Iterator[tuple[str, str, str | None, str]]:
+# Every item with its last check.
+_LAST_CHECKS = ("SELECT i.rowid AS id, i.url, i.lang, i.published_date, i.published_at,"
+                " coalesce(r.checked, i.last_seen) AS checked FROM items i LEFT JOIN revisits r ON r.url = i.url")
+
+
+def states(db: Database, langs: list[str], now: str) -> Iterator[tuple[str, str, str | None, str | None]]:
     """(url, published_date, published_at, last checked) of every item of `langs`,
-    stalest first, read as they are used: the archive is never all in memory."""
+    stalest first, read as they are used: the archive is never all in memory. The last
+    check is None when it is unknown (after `now`, a UTC stamp); those come first."""
     marks = ", ".join("?" * len(langs))
     yield from db.execute(
-        "SELECT i.url, i.published_date, i.published_at, coalesce(r.checked, i.last_seen) AS checked"
-        f" FROM items i LEFT JOIN revisits r ON r.url = i.url WHERE i.lang IN ({marks})"
-        " ORDER BY checked, i.rowid",
-        list(langs))
+        "SELECT url, published_date, published_at, CASE WHEN checked <= ? THEN checked END AS known"
+        f" FROM ({_LAST_CHECKS}) WHERE lang IN ({marks}) ORDER BY known, id",
+        [now, *langs])
 
 
-def checks_since(db: Database, since: str) -> int:
-    """Pages checked at or after `since` (a UTC stamp): what the hourly budget has spent."""
-    return db.execute("SELECT count(*) FROM revisits WHERE checked >= ?", [since]).fetchone()[0]
+def checks_since(db: Database, since: str, now: str) -> int:
+    """Pages checked from `since` to `now` (UTC stamps): what the hourly budget has spent."""
+    return db.execute("SELECT count(*) FROM revisits WHERE checked BETWEEN ? AND ?", [since, now]).fetchone()[0]
 
 
 def status_of(db: Database, url: str) -> str | None:
@@ -54,21 +61,23 @@ def record_return(db: Database, run_id: int | None, url: str, now: str) -> None:
     gone = db.execute("SELECT max(at) FROM item_events WHERE url = ? AND event = 'gone'", [url]).fetchone()[0]
     events.record(db, run_id, url, "returned", now)
     columns = "title, summary, body, image_urls, published_at, content_hash"
+    # The state it returned to is the state it holds: its body changes, none.
     db.execute(
-        f"INSERT INTO item_versions (item_url, version, {columns}, valid_from, replaced_at, note)"
+        f"INSERT INTO item_versions (item_url, version, {columns}, valid_from, replaced_at, note, body_changes)"
         f" SELECT url, (SELECT coalesce(max(version), 0) + 1 FROM item_versions WHERE item_url = ?),"
-        f" {columns}, coalesce(last_changed, first_seen), ?, ? FROM items WHERE url = ?",
+        f" {columns}, coalesce(last_changed, first_seen), ?, ?, '[]' FROM items WHERE url = ?",
         [url, now, f"gone from {gone or 'an unknown time'} until {now}, then returned", url])
 
 
-def summary(db: Database, since: str) -> dict:
-    """For `pmkz status`: items checked since `since`, the oldest last check, and the
-    number of items."""
-    count, oldest, recent = db.execute(
-        "SELECT count(*), min(coalesce(r.checked, i.last_seen)),"
-        " sum(coalesce(r.checked, i.last_seen) >= ?)"
-        " FROM items i LEFT JOIN revisits r ON r.url = i.url", [since]).fetchone()
-    return {"items": count, "oldest_check": oldest, "checked_since": recent or 0}
+def summary(db: Database, since: str, now: str) -> dict:
+    """For `pmkz status`: the number of items, how many were checked from `since` to
+    `now`, the oldest known last check, and how many have a check time after `now`
+    (unknown: never counted as done)."""
+    count, oldest, recent, future = db.execute(
+        "SELECT count(*), min(CASE WHEN checked <= :now THEN checked END),"
+        f" sum(checked BETWEEN :since AND :now), sum(checked > :now) FROM ({_LAST_CHECKS})",
+        {"since": since, "now": now}).fetchone()
+    return {"items": count, "oldest_check": oldest, "checked_since": recent or 0, "checked_in_future": future or 0}
 
 
 def listed_summary(db: Database, url: str) -> str | None:

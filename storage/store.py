@@ -147,16 +147,16 @@ class Store:
         """The page of a stored item was checked (any answer)."""
         revisits.record_check(self.db, url, utc_stamp(now))
 
-    def revisit_states(self, langs: list[str]) -> Iterator[tuple]:
-        """(url, published_date, published_at, last checked) of every item of `langs`,
-        stalest first, as a cursor."""
-        return revisits.states(self.db, langs)
+    def revisit_states(self, langs: list[str], *, now: Stamp = None) -> Iterator[tuple]:
+        """(url, published_date, published_at, last checked or None when unknown) of
+        every item of `langs`, stalest first, as a cursor."""
+        return revisits.states(self.db, langs, utc_stamp(now))
 
     def count_items(self, langs: list[str]) -> int:
         return revisits.count(self.db, langs)
 
-    def checks_since(self, since: Stamp) -> int:
-        return revisits.checks_since(self.db, utc_stamp(since))
+    def checks_since(self, since: Stamp, *, now: Stamp = None) -> int:
+        return revisits.checks_since(self.db, utc_stamp(since), utc_stamp(now))
 
     def item_status(self, url: str) -> str | None:
         """'live', 'gone', or None for a page not stored."""

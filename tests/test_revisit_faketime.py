@@ -103,3 +103,32 @@ def test_every_change_is_found_within_the_period_without_a_full_run(tmp_path):
 def test_a_week_of_hourly_cycles_over_1000_articles_a_language(tmp_path):
     week = run_week(tmp_path, articles=1000, cycles=168, period_days=7)
     check_week(week, timedelta(days=7))
+
+
+def test_a_crawl_with_the_clock_ahead_hides_no_later_change(tmp_path):
+    """Check times written by a clock 30 days ahead are not 'checked in the future': the
+    next crawl with the right clock re-checks those pages and finds every change."""
+    site = EpochReplica("--articles", "20")
+    try:
+        before = site.at(0).truth()
+        ahead = run_crawl(site.current.url, tmp_path, "--no-images",
+                          env=faked_clock(datetime.now(timezone.utc) + timedelta(days=30)))
+        assert summary(ahead)["status"] == "ok", ahead.stderr
+        replica = site.at(1)
+        changes = changes_of_epoch_1(before, replica.truth())
+        right = run_crawl(replica.url, tmp_path, "--no-images")
+        assert summary(right)["status"] == "ok", right.stderr
+    finally:
+        site.current.stop()
+    db = connect(tmp_path / "pmkz.db")
+    try:
+        found = {path_of(url): event for url, event in db.execute(
+            "SELECT url, event FROM item_events WHERE event IN ('changed', 'gone')")}
+        future = db.execute("SELECT count(*) FROM revisits WHERE checked > ?",
+                            [datetime.now(timezone.utc).isoformat()]).fetchone()[0]
+    finally:
+        db.close()
+    assert found == {path: event for path, (event, _) in changes.items()}
+    assert len(found) == 9
+    # Each page re-checked with the right clock has a check time from it.
+    assert future == 0

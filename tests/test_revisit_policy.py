@@ -6,7 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from pmkz.crawler.revisit import ItemState, Policy, item_state, pass_hours, plan
+from pmkz.crawler.revisit import ItemState, Policy, item_state, pass_hours, plan, plan_stalest_first
+from pmkz.storage import Store
 
 NOW = datetime(2026, 11, 10, 12, tzinfo=timezone.utc).timestamp()
 HOUR, DAY = 3600, 86400
@@ -88,3 +89,24 @@ def test_item_state_reads_the_stored_columns():
     assert state.published == datetime(2026, 10, 31, 19, tzinfo=timezone.utc).timestamp()  # UTC+5
     assert item_state("u", "2026-11-01", "2026-11-01T14:35:00+05:00", "2026-11-02T00:00:00+00:00").published \
         == datetime(2026, 11, 1, 9, 35, tzinfo=timezone.utc).timestamp()
+
+
+def test_a_check_time_in_the_future_is_due_at_once_and_first(tmp_path):
+    """A check stored while the clock was 30 days ahead is unknown, not fresh."""
+    now = datetime.now(timezone.utc)
+    with Store(tmp_path / "pmkz.db") as store:
+        for name, checked in (("fresh", now - timedelta(hours=1)), ("ahead", now + timedelta(days=30)),
+                              ("overdue", now - timedelta(days=8))):
+            store.save_item({"url": f"http://h/ru/news/{name}-1", "site_id": 1, "lang": "ru", "kind": "news",
+                             "category": None, "title": name, "published_date": "2026-01-01", "published_at": None,
+                             "summary": None, "body": "B.", "image_urls": []}, now=checked)
+            store.record_check(f"http://h/ru/news/{name}-1", now=checked)
+
+        def due(budget):
+            return plan_stalest_first(lambda: (item_state(*row) for row in store.revisit_states(["ru"])),
+                                      store.count_items(["ru"]), now, Policy(budget=budget))
+
+        assert due(900) == ["http://h/ru/news/ahead-1", "http://h/ru/news/overdue-1"]
+        assert due(1) == ["http://h/ru/news/ahead-1"]
+        # Checks in the future have spent nothing of this hour's budget.
+        assert store.checks_since(now - timedelta(hours=1)) == 1

@@ -8,7 +8,7 @@ def test_status_shows_the_revisit_state():
     report = {"runs": [], "items": {"ru": {"live": 3000}}, "newest": None, "failure_count": 0,
               "oldest_failures": [],
               "revisits": {"items": 3000, "oldest_check": "2026-11-01T10:00:00+00:00",
-                           "checked_since": 512, "checked_last_hour": 40}}
+                           "checked_since": 512, "checked_last_hour": 40, "checked_in_future": 0}}
     lines = render(report)
     assert "Revisits:" in lines
     assert "  checked in the last day: 512 of 3000" in lines

@@ -1,7 +1,7 @@
 """`pmkz status` and the report behind it."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from click.testing import CliRunner
@@ -95,3 +95,20 @@ def test_bad_databases_give_one_line_and_create_nothing(tmp_path, make, message)
     assert result.stderr.startswith("pmkz status: error: ") and message in result.stderr
     assert len(result.stderr.splitlines()) == 1
     assert sorted(tmp_path.iterdir()) == before
+
+
+def test_check_times_in_the_future_are_reported_apart_never_as_done(tmp_path):
+    """After a crawl with the clock ahead, status does not count those checks as recent."""
+    now = datetime.now(timezone.utc)
+    with Store(tmp_path / "pmkz.db") as store:
+        for n, checked in enumerate([now - timedelta(hours=2), now + timedelta(days=30),
+                                     now + timedelta(minutes=5), now - timedelta(days=3)]):
+            store.save_item(record(n, "ru", "2024-03-01"), now=now - timedelta(days=3))
+            store.record_check(f"http://h/ru/news/x-{n}", now=checked)
+    report = status_report(tmp_path / "pmkz.db")
+    assert report["revisits"] == {"items": 4, "checked_since": 1, "checked_in_future": 2, "checked_last_hour": 0,
+                                  "oldest_check": (now - timedelta(days=3)).replace(microsecond=0).isoformat()}
+    lines = render(report)
+    assert "  checked in the last day: 1 of 4" in lines
+    assert "  2 items have check times in the future (clock jumped?): re-checked first" in lines
+    assert "  budget in use: 0 of 900 requests in the last hour" in lines

@@ -125,9 +125,9 @@ class NewsSpider(Spider):
         """The stored pages the revisit policy says are due now, within the budget."""
         store = self.archive.store
         now = datetime.now(timezone.utc)
-        spent = store.checks_since(now - timedelta(hours=1))
+        spent = store.checks_since(now - timedelta(hours=1), now=now)
         due = revisit.plan_stalest_first(
-            lambda: (revisit.item_state(*row) for row in store.revisit_states(self.langs)),
+            lambda: (revisit.item_state(*row) for row in store.revisit_states(self.langs, now=now)),
             store.count_items(self.langs), now, revisit.policy_from(self.settings), spent)
         self.crawler.stats.set_value("pmkz/revisits", len(due))
         return due

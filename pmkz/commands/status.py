@@ -91,10 +91,13 @@ def _revisit_lines(state: dict | None) -> list[str]:
     settings.setmodule("pmkz.crawler.settings")
     policy = policy_from(settings)
     hours = pass_hours(state["items"], policy)
+    future = state["checked_in_future"]
     return [
         "Revisits:",
         f"  checked in the last day: {state['checked_since']} of {state['items']}",
-        f"  oldest last check: {state['oldest_check']}",
+        f"  oldest last check: {_cell(state['oldest_check'])}",
+        *([f"  {future} {'item has a check time' if future == 1 else 'items have check times'} in the future"
+           " (clock jumped?): re-checked first"] if future else []),
         f"  a complete pass takes: {hours / 24:.1f} days"
         + ("" if hours <= policy.period.total_seconds() / 3600 else " (the budget is too small for the period)"),
         f"  budget in use: {state['checked_last_hour']} of {policy.budget} requests in the last hour",
