@@ -7,11 +7,13 @@ Twisted reactor cannot be restarted inside the test process.
 from __future__ import annotations
 
 import sqlite3
+import subprocess
 import threading
+from pathlib import Path
 
 import pytest
 
-from helpers import Replica
+from helpers import Replica, mount_tmpfs
 from pmkz.storage import Store
 
 
@@ -27,6 +29,20 @@ def replica_factory():
     yield start
     for replica in started:
         replica.stop()
+
+
+@pytest.fixture
+def tmpfs():
+    """mount(directory, size): a tmpfs of `size` there, unmounted after the test."""
+    mounted: list[Path] = []
+
+    def mount(directory: Path, size: str) -> Path:
+        mount_tmpfs(directory, size)
+        mounted.append(directory)
+        return directory
+    yield mount
+    for directory in reversed(mounted):
+        subprocess.run(["umount", "-l", str(directory)], capture_output=True)
 
 
 @pytest.fixture

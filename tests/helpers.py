@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
+
 from pmkz.replica_process import ReplicaProcess
 
 FILES = Path(__file__).parent / "files"
@@ -211,6 +213,19 @@ def capture_problems(db: sqlite3.Connection, warc_dir: Path) -> list:
             elif row["record_type"] == "response" and sha1_base32(record.body) != row["payload_digest"]:
                 problems.append(("payload digest differs", row["id"]))
     return problems
+
+
+def mount_tmpfs(directory: Path, size: str) -> None:
+    """A tmpfs of `size` at `directory` (as root); the test is skipped where none can be mounted."""
+    directory.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(directory)],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {result.stderr.strip()}")
+
+
+def remount(directory: Path, options: str) -> None:
+    subprocess.run(["mount", "-o", f"remount,{options}", str(directory)], check=True)
 
 
 LIBFAKETIME = Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1")

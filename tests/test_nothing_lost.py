@@ -17,34 +17,9 @@ from pathlib import Path
 import pytest
 
 from helpers import (
-    archive_problems, connect, count_rows, crawl_args, images_problems, pmkz, Replica, run_crawl, summary, wait_for,
+    archive_problems, connect, count_rows, crawl_args, images_problems, pmkz, remount, Replica, run_crawl, summary,
+    wait_for,
 )
-
-
-def mount_tmpfs(directory: Path, size: str) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
-    result = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(directory)],
-                            capture_output=True, text=True)
-    if result.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {result.stderr.strip()}")
-
-
-def remount(directory: Path, options: str) -> None:
-    subprocess.run(["mount", "-o", f"remount,{options}", str(directory)], check=True)
-
-
-@pytest.fixture
-def tmpfs():
-    """mount(directory, size): a tmpfs of `size` there, unmounted after the test."""
-    mounted: list[Path] = []
-
-    def mount(directory: Path, size: str) -> Path:
-        mount_tmpfs(directory, size)
-        mounted.append(directory)
-        return directory
-    yield mount
-    for directory in reversed(mounted):
-        subprocess.run(["umount", "-l", str(directory)], capture_output=True)
 
 
 @pytest.fixture(scope="module")
