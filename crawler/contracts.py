@@ -2,7 +2,8 @@
 
 Scrapy's `@url` takes an absolute URL, which would tie the contracts to one site; here
 `@site_path /en/news` names a page by its path on the spider's base URL (`-a base_url=`
-or PMKZ_BASE_URL), so the same contracts check the live site or a replica.
+or PMKZ_BASE_URL), so the same contracts check the live site or a replica: plain
+`scrapy check` starts a replica for them (crawler/scrapy_commands/check.py).
 """
 from __future__ import annotations
 
@@ -24,8 +25,9 @@ class SitePathContract(Contract):
 
 
 class _NothingStored:
-    """The archive as the spider reads it when no store pipeline runs: `scrapy check`
-    runs callbacks without pipelines, so every page is new and nothing is kept."""
+    """The archive as the spider reads it when no store pipeline runs (`scrapy check`,
+    which runs callbacks without pipelines, and a feed export not asked to store,
+    crawler/scrapy_commands/crawl.py): every page is new and nothing is kept."""
 
     def validators(self, url):
         return None
@@ -33,11 +35,38 @@ class _NothingStored:
     def known_among(self, urls):
         return set()
 
+    def listed_summary(self, url):
+        return None
+
     def list_walked(self, lang):
         return False
 
+    def list_cursor(self, lang):
+        return None
+
     def save_list_cursor(self, lang, url):
         pass
+
+    def urls_to_recheck(self, lang, **window):
+        return []
+
+    def checks_since(self, since, **clock):
+        return 0
+
+    def revisit_states(self, langs, **clock):
+        return iter(())
+
+    def count_items(self, langs):
+        return 0
+
+    def pages_with_failed_images(self):
+        return []
+
+    def failed_urls(self, kinds):
+        return []
+
+    def pages_to_save_again(self):
+        return []
 
 
 class NoArchive:

@@ -86,6 +86,9 @@ REMOTE_CONTROL_ENABLED = False
 # of starting the rest for every page.
 CONCURRENT_ITEMS = 8
 
+# Scrapy's own commands, each with what a Scrapy user expects of it here: `check` offline,
+# `shell` and the like leaving nothing behind, a feed export stored only where asked.
+COMMANDS_MODULE = "pmkz.crawler.scrapy_commands"
 # A progress line on a terminal during long crawls (crawler/progress.py).
 # `scrapy check news`: contracts by path on the base URL (crawler/contracts.py).
 SPIDER_CONTRACTS = {"pmkz.crawler.contracts.SitePathContract": 10}

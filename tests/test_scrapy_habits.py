@@ -1,20 +1,51 @@
-"""Issue 16, "Scrapy and command-line habits": what a Scrapy user types from the
-repository root works as they expect, against a replica on loopback."""
+"""Issue 16, "Scrapy and command-line habits", and issue 20's finding 17: what a Scrapy
+user types at the repository root works as they expect, against a replica on loopback,
+and reaches nothing else: no other site, no archive they did not name."""
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
+import threading
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from helpers import Replica, run_crawl, summary
+from helpers import path_of, Replica, run_crawl, summary
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRAPY = str(Path(sys.executable).with_name("scrapy"))
+ARTICLE = "/en/news/prime-minister-instructs-to-strengthen-control-over-return-31656"
+
+
+class Refusing(BaseHTTPRequestHandler):
+    def refuse(self):
+        self.server.asked.append(f"{self.command} {self.path}")
+        self.send_response(502)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_GET = do_HEAD = do_POST = do_CONNECT = refuse
+
+    def log_message(self, format, *args):
+        """Quiet."""
+
+
+@pytest.fixture(scope="module")
+def internet():
+    """Where the internet would be, as the commands' proxy: it notes what they ask of any
+    host but loopback and answers 502, so that nothing leaves the machine."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Refusing)
+    server.asked = []
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
 
 
 @pytest.fixture(scope="module")
@@ -24,15 +55,39 @@ def replica():
     site.stop()
 
 
-def scrapy(*args: str, workdir: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [SCRAPY, *args], cwd=ROOT, capture_output=True, text=True, timeout=300,
-        env={**os.environ, "PMKZ_DB": str(workdir / "pmkz.db"),
-             "PMKZ_IMAGES_DIR": str(workdir / "images"), **(env or {})})
+@dataclass
+class Project:
+    """A folder Scrapy takes for the repository root (it holds a copy of scrapy.cfg), so
+    that what a command writes by default (data/pmkz.db, data/warc/) would land here,
+    never in the repository."""
+
+    path: Path
+    internet: ThreadingHTTPServer
+
+    def scrapy(self, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+        """`scrapy ARGS` here, as in a fresh shell: HOME here, no PMKZ_ setting but
+        `env`, and any host but loopback only through the `internet` proxy."""
+        proxy = f"http://127.0.0.1:{self.internet.server_address[1]}"
+        clean = {name: value for name, value in os.environ.items() if not name.startswith("PMKZ_")}
+        return subprocess.run(
+            [SCRAPY, *args], cwd=self.path, capture_output=True, text=True, timeout=300,
+            env={**clean, "HOME": str(self.path), "http_proxy": proxy, "https_proxy": proxy,
+                 "no_proxy": "127.0.0.1,localhost", **(env or {})})
+
+    def written(self) -> list[str]:
+        """Every file and folder a command left here."""
+        return sorted(str(p.relative_to(self.path)) for p in self.path.rglob("*") if p.name != "scrapy.cfg")
 
 
-def last_run(workdir: Path) -> dict:
-    db = sqlite3.connect(workdir / "pmkz.db")
+@pytest.fixture
+def project(tmp_path, internet):
+    shutil.copy(ROOT / "scrapy.cfg", tmp_path)
+    internet.asked.clear()
+    return Project(tmp_path, internet)
+
+
+def last_run(db_path: Path) -> dict:
+    db = sqlite3.connect(db_path)
     db.row_factory = sqlite3.Row
     try:
         return dict(db.execute("SELECT * FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone())
@@ -40,51 +95,93 @@ def last_run(workdir: Path) -> dict:
         db.close()
 
 
-def test_scrapy_shell_fetches_a_url(replica, tmp_path):
-    result = scrapy("shell", f"{replica.url}/en/news", "-c", "response.status", workdir=tmp_path)
-    assert result.stdout.strip() == "200", result.stderr[-2000:]
+@pytest.mark.parametrize("args, expected", [
+    (["shell", "{url}/en/news", "-c", "response.status"], "200"),
+    (["shell", "--spider", "news", "{url}/en/news", "-c", "response.status"], "200"),
+    (["fetch", "--nolog", "{url}/en/news"], "<!DOCTYPE html>"),
+    (["parse", "--spider", "news", "-c", "parse_article", "{url}" + ARTICLE], "Prime Minister instructs"),
+], ids=["shell", "shell-news-spider", "fetch", "parse"])
+def test_commands_that_look_at_a_page_leave_nothing_behind(replica, project, args, expected):
+    result = project.scrapy(*(arg.format(url=replica.url) for arg in args), env={"PMKZ_BASE_URL": replica.url})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert expected in result.stdout
+    # Not data/pmkz.db, not a WARC file in data/warc/ that no archive refers to.
+    assert project.written() == []
+    assert project.internet.asked == []
 
 
-def test_scrapy_shell_with_the_news_spider(replica, tmp_path):
-    result = scrapy("shell", "--spider", "news", f"{replica.url}/en/news", "-c", "response.status",
-                    workdir=tmp_path, env={"PMKZ_BASE_URL": replica.url})
-    assert result.stdout.strip() == "200", result.stderr[-2000:]
-
-
-def test_scrapy_crawl_against_loopback_runs_at_full_speed(replica, tmp_path):
-    result = scrapy("crawl", "news", "-a", f"base_url={replica.url}", workdir=tmp_path)
+def test_scrapy_crawl_against_loopback_runs_at_full_speed(replica, project):
+    result = project.scrapy("crawl", "news", "-a", f"base_url={replica.url}")
     assert result.returncode == 0, result.stderr[-2000:]
     # The polite live-site settings (AutoThrottle, a download delay) are not applied.
     enabled = result.stderr.split("Enabled extensions:", 1)[1].split("\n2", 1)[0]
     assert "AutoThrottle" not in enabled
     assert "'DOWNLOAD_DELAY': 0.5" not in result.stderr
-    assert last_run(tmp_path)["status"] == "ok"
+    # A crawl stores: into data/pmkz.db, as `pmkz crawl` does.
+    assert last_run(project.path / "data" / "pmkz.db")["status"] == "ok"
 
 
-def test_feed_exports_hold_article_items_only(replica, tmp_path):
+def test_a_feed_export_alone_stores_only_the_feed(replica, project):
+    result = project.scrapy("crawl", "news", "-a", f"base_url={replica.url}", "-O", "out.jsonl")
+    assert result.returncode == 0, result.stderr[-2000:]
+    records = [json.loads(line) for line in (project.path / "out.jsonl").read_text().splitlines()]
+    assert sorted(path_of(r["url"]) for r in records) == sorted(path_of(r["url"]) for r in replica.truth())
+    assert project.written() == ["out.jsonl"]
+    assert "Storing into the feed only: no database, images or raw archive" in result.stderr
+
+
+def test_feed_exports_hold_article_items_only(replica, project):
+    db = project.path / "archive.db"
     for attempt in (1, 2):  # the second run finds every page unchanged (304)
-        out = tmp_path / f"out{attempt}.jsonl"
-        result = scrapy("crawl", "news", "-a", f"base_url={replica.url}", "-O", str(out), workdir=tmp_path)
+        out = project.path / f"out{attempt}.jsonl"
+        result = project.scrapy("crawl", "news", "-a", f"base_url={replica.url}", "-O", str(out),
+                                env={"PMKZ_DB": str(db)})
         assert result.returncode == 0, result.stderr[-2000:]
+        # A named database is stored into too, and the feed says so.
+        assert f"Also storing into {db}, with its images and raw archive" in result.stderr
         records = [json.loads(line) for line in out.read_text().splitlines()]
         assert all("title" in record and "body" in record for record in records), records[:3]
     assert len(records) == 0
-    assert len((tmp_path / "out1.jsonl").read_text().splitlines()) == len(replica.truth())
+    assert len((project.path / "out1.jsonl").read_text().splitlines()) == len(replica.truth())
+    assert last_run(db)["status"] == "ok"
 
 
-def test_closespider_itemcount_ends_a_run_as_interrupted(replica, tmp_path):
-    result = scrapy("crawl", "news", "-a", f"base_url={replica.url}", "-s", "CLOSESPIDER_ITEMCOUNT=5",
-                    workdir=tmp_path)
+def test_closespider_itemcount_ends_a_run_as_interrupted(replica, project):
+    result = project.scrapy("crawl", "news", "-a", f"base_url={replica.url}", "-s", "CLOSESPIDER_ITEMCOUNT=5")
     assert result.returncode == 0, result.stderr[-2000:]
-    run = last_run(tmp_path)
+    run = last_run(project.path / "data" / "pmkz.db")
     assert run["status"] == "interrupted" and run["error"] == "closespider_itemcount"
 
 
-def test_scrapy_check_runs_the_contracts(replica, tmp_path):
-    result = scrapy("check", "news", "-a", f"base_url={replica.url}", workdir=tmp_path)
+def test_scrapy_check_runs_the_contracts_offline(project):
+    # Plain `scrapy check`: against a replica it starts on loopback itself.
+    result = project.scrapy("check")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Ran 4 contracts" in result.stderr and result.stderr.rstrip().endswith("OK")
+    assert project.internet.asked == []
+    assert project.written() == []
+
+
+def test_scrapy_check_runs_the_contracts_on_a_named_site(replica, project):
+    result = project.scrapy("check", "news", "-a", f"base_url={replica.url}")
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Ran 4 contracts" in result.stderr
-    assert not (tmp_path / "pmkz.db").exists()
+    assert project.written() == []
+
+
+def test_scrapy_check_asks_the_site_pmkz_base_url_names(project):
+    # Nothing listens there: the contracts fail, so that site, and no replica, was asked.
+    result = project.scrapy("check", "news", env={"PMKZ_BASE_URL": "http://127.0.0.1:9", "PMKZ_RETRY_TIMES": "0"})
+    assert result.returncode == 1
+    assert "FAILED" in result.stderr
+    assert project.internet.asked == []
+
+
+def test_scrapy_check_reaches_the_live_site_only_when_asked(project):
+    result = project.scrapy("check", "news", "--live", env={"PMKZ_RETRY_TIMES": "0"})
+    assert result.returncode == 1  # the `internet` proxy refuses every request
+    assert project.internet.asked and all(asked.startswith("CONNECT primeminister.kz:443")
+                                          for asked in project.internet.asked)
 
 
 def test_status_into_a_closed_pipe_is_quiet(replica, tmp_path):
