@@ -1,30 +1,26 @@
-"""What changed between two states of a body, paragraph by paragraph.
+"""What an edit changed in a body, as the reading pages show it.
 
-Bodies are in normal form (paragraphs separated by one blank line), so a paragraph is
-the unit a reader compares: an edit shows as the old paragraph out, the new one in.
+The changes are stored with each version when it is written (pmkz.storage.diffs), so a
+reader's request reads them instead of comparing two bodies; notify and SQL users
+compare any two bodies with the same bounded comparison.
 """
 from __future__ import annotations
 
-import difflib
+from pmkz.storage.diffs import as_text, decode, paragraph_changes, paragraphs
 
-
-def paragraphs(text: str | None) -> list[str]:
-    return [part for part in (text or "").split("\n\n") if part.strip()]
-
-
-def paragraph_changes(before: str | None, after: str | None) -> list[tuple[str, str]]:
-    """('-', paragraph) for each paragraph removed and ('+', paragraph) for each one
-    added, in reading order; paragraphs both states share are left out."""
-    old, new = paragraphs(before), paragraphs(after)
-    changes = []
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag != "equal":
-            changes += [("-", p) for p in old[i1:i2]] + [("+", p) for p in new[j1:j2]]
-    return changes
+__all__ = ["paragraph_changes", "paragraph_diff", "paragraphs", "version_changes"]
 
 
 def paragraph_diff(before: str | None, after: str | None) -> str:
     """The changes as text, one `- ` or `+ ` paragraph each: the SQL function
-    `pmkz_paragraph_diff` the "changed this week" query shows."""
-    return "\n\n".join(f"{sign} {text}" for sign, text in paragraph_changes(before, after))
+    `pmkz_paragraph_diff`."""
+    return as_text(paragraph_changes(before, after))
+
+
+def version_changes(version: dict, following: dict) -> list[tuple[str, str]]:
+    """What the edit that replaced `version` (an item_versions row) changed, the state
+    `following` made: as stored with it, or compared now in an archive that predates
+    the stored changes and could not be updated (read-only)."""
+    if version.get("body_changes") is not None:
+        return decode(version["body_changes"])
+    return paragraph_changes(version["body"], following["body"])

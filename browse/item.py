@@ -16,7 +16,7 @@ from datasette.utils import tilde_encode
 from pmkz.site import LANGUAGE_NAMES, LANGUAGES, category_name
 
 from . import archived, images
-from .diff import paragraph_changes, paragraphs
+from .diff import paragraphs, version_changes
 from .sitetime import site_time
 
 
@@ -75,7 +75,7 @@ async def version_context(datasette, database: str, url: str, version: int,
         "replaced_at": utc_time(old["replaced_at"]),
         "current_href": datasette.urls.row(database, "items", tilde_encode(url)),
         "title_after": following["title"] if following["title"] != old["title"] else None,
-        "changes": paragraph_changes(old["body"], following["body"]),
+        "changes": version_changes(old, following),
         "images": await _images(datasette, database, {**old, "url": url}, images_dir),
         "versions": await _versions(datasette, database, url),
     }

@@ -13,7 +13,7 @@ import unicodedata
 
 from sqlite_utils import Database
 
-from . import search
+from . import diffs, search
 from . import identity
 from .deferred_index import DeferredIndex
 from .schema import RECORD_COLUMNS, VERSIONED_COLUMNS
@@ -83,6 +83,7 @@ def save(db: Database, record: dict, *, etag: str | None, last_modified: str | N
         **previous,
         "valid_from": last_changed or first_seen,
         "replaced_at": now,
+        "body_changes": diffs.encode(diffs.paragraph_changes(previous["body"], row["body"])),
     })
     row["last_changed"] = now
     row["version_reason"] = "reparsed" if reparsed else "changed"

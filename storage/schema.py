@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from . import identity
+from . import diffs, identity
 from .search import ensure_search_index
 
 ITEM_STATUSES = ("live", "gone")
@@ -60,6 +60,9 @@ EXPORT_COLUMNS = [c for c in ITEM_COLUMNS
 # What an item_versions row keeps of an earlier state.
 VERSIONED_COLUMNS = ("title", "summary", "body", "image_urls", "published_at", "content_hash",
                      "capture_id", "version_reason")
+# What the edit that replaced a version changed in the body (storage/diffs.py), stored
+# with it so that no reader's request computes a diff.
+VERSION_DIFF = {"body_changes": str}
 # One row per archived response (storage/warc.py): where its WARC record is, and the item
 # version it produced (null when it changed nothing, or was not an article).
 CAPTURE_COLUMNS = {
@@ -93,7 +96,7 @@ def ensure_schema(db: Database) -> None:
         db["item_versions"].create(
             {"item_url": str, "version": int,
              **{c: ITEM_COLUMNS[c] for c in VERSIONED_COLUMNS},
-             "valid_from": str, "replaced_at": str},
+             "valid_from": str, "replaced_at": str, **VERSION_DIFF},
             pk=("item_url", "version"),
             if_not_exists=True,
         )
@@ -147,7 +150,15 @@ def ensure_schema(db: Database) -> None:
     # failures.item_url: the page an image belongs to.
     _add_new_columns(db, {"items": ITEM_COLUMNS, "crawl_runs": {"health": str},
                           "failures": {"item_url": str},
-                          "item_versions": {"note": str, **{c: ITEM_COLUMNS[c] for c in VERSIONED_COLUMNS}}})
+                          "item_versions": {"note": str, **{c: ITEM_COLUMNS[c] for c in VERSIONED_COLUMNS},
+                                            **VERSION_DIFF}})
+    # The versions still without their stored changes (from before them), found in an
+    # index of only those, so that asking on every open costs nothing once they are filled.
+    db.execute(f"CREATE INDEX IF NOT EXISTS {diffs.MISSING_INDEX} ON item_versions (item_url, version)"
+               " WHERE body_changes IS NULL")
+    if not diffs.all_stored(db):
+        with db.atomic():
+            diffs.fill_missing(db)
     if not db["items_fts"].exists():
         _enable_fts(db)
     # An item is its path on the site (storage/identity.py): one row per path.

@@ -302,6 +302,27 @@ def test_changed_this_week_shows_before_and_after(client, archive):
     assert older[1]["body_changes"] == "+ Добавлен новый абзац."
 
 
+def test_changes_are_read_as_stored_with_the_version_not_computed(tmp_path):
+    """The canned query and the version page show the changes stored with a version
+    when it was written: a reader's request compares no bodies (a long page's diff cost
+    half a minute per request)."""
+    db_path, images_dir, records = build_archive(tmp_path)
+    url = records[EDITED]["url"]
+    with Store(db_path) as store:
+        store.db.execute("UPDATE item_versions SET body_changes = ? WHERE item_url = ? AND version = 2",
+                         ['[{"op": "+", "text": "Как записано при правке."}]', url])
+    ds = build_datasette(db_path, images_dir)
+    try:
+        client = DatasetteClient(ds)
+        [row] = query_rows(client, "changed_this_week")
+        assert row["body_changes"] == "+ Как записано при правке."
+        page = get(client, f"/pmkz/item_versions/{tilde_encode(url)},2").text
+        assert "<ins>Как записано при правке.</ins>" in page and "<del>" not in page
+    finally:
+        for database in ds.databases.values():
+            database.close()
+
+
 def test_gone_pages(client, archive):
     assert [r["url"] for r in query_rows(client, "gone")] == [archive[2][GONE]["url"]]
 

@@ -187,3 +187,58 @@ def test_times_are_utc_with_seconds(store):
     assert item(store, record()["url"])["first_seen"] == "2024-03-09T09:35:07+00:00"
     with pytest.raises(ValueError):
         store.save_item(record(2), now="2024-03-09T14:35:07")
+
+
+def stored_changes(store, url: str) -> list[list]:
+    return [[[c["op"], c["text"]] for c in json.loads(v["body_changes"])]
+            for v in store.db["item_versions"].rows_where("item_url = ?", [url], order_by="version")]
+
+
+def test_an_edit_stores_what_it_changed_with_the_version(store):
+    url = record()["url"]
+    store.save_item(record(), now=T0)
+    store.save_item(record(body="Первый абзац.\n\nИсправленный второй.\n\nТретий."), now=T1)
+    store.save_item(record(title="Другой", body="Первый абзац.\n\nИсправленный второй.\n\nТретий."), now=T2)
+    assert stored_changes(store, url) == [
+        [["-", "Второй абзац."], ["+", "Исправленный второй."], ["+", "Третий."]],
+        [],  # the headline changed, the body did not
+    ]
+
+
+def test_a_long_page_with_neighbours_swapped_stores_each_move(store):
+    # The page that took difflib a quadratic half a minute per reader: its diff is
+    # found once, exactly, when the edit is stored.
+    url = record()["url"]
+    before = [f"Абзац номер {n}." for n in range(12_000)]
+    after = list(before)
+    for n in range(0, len(after) - 1, 2):
+        after[n], after[n + 1] = after[n + 1], after[n]
+    store.save_item(record(body="\n\n".join(before)), now=T0)
+    store.save_item(record(body="\n\n".join(after)), now=T1)
+    [changes] = stored_changes(store, url)
+    # Each swapped pair keeps one paragraph in place and moves the other across it.
+    assert len(changes) == len(before) and {op for op, _ in changes} == {"-", "+"}
+    removed = {p for op, p in changes if op == "-"}
+    added = {p for op, p in changes if op == "+"}
+    assert [p for p in before if p not in removed] == [p for p in after if p not in added]
+
+
+def test_versions_stored_before_their_changes_get_them_on_open(tmp_path):
+    path = tmp_path / "pmkz.db"
+    url = record()["url"]
+    with Store(path) as store:
+        store.save_item(record(), now=T0)
+        store.save_item(record(body="Первый абзац.\n\nНовый второй."), now=T1)
+        store.save_item(record(body="Новый первый.\n\nНовый второй."), now=T2)
+        # As a pmkz from before the stored changes left it.
+        store.db.execute("DROP INDEX idx_item_versions_without_changes")
+        store.db.execute("ALTER TABLE item_versions DROP COLUMN body_changes")
+    with Store(path) as store:
+        assert stored_changes(store, url) == [
+            [["-", "Второй абзац."], ["+", "Новый второй."]],
+            [["-", "Первый абзац."], ["+", "Новый первый."]],
+        ]
+        # A version written without them later (by an older pmkz) is filled at the next open.
+        store.db.execute("UPDATE item_versions SET body_changes = NULL WHERE version = 2")
+    with Store(path) as store:
+        assert stored_changes(store, url)[1] == [["-", "Первый абзац."], ["+", "Новый первый."]]

@@ -56,13 +56,14 @@ def _update_search_index(db_path: Path, open_for_reading) -> None:
     """An archive last written by an older pmkz has no search index, or one in an older
     layout, until its next crawl: make it now where the file may be written (seconds for
     100,000 items), else say that search will not work."""
-    from pmkz.storage import Store
+    from pmkz.storage import Store, diffs
     from pmkz.storage.connect import writable
     from pmkz.storage.search import index_is_current
 
     reader = open_for_reading(db_path)
     try:
-        current = index_is_current(reader)
+        # The edits' stored changes too, which "changed this week" reads.
+        current = index_is_current(reader) and diffs.all_stored(reader)
     finally:
         reader.close()
     if current:
