@@ -6,6 +6,15 @@ was last fetched, and a unique index on the URL's path keeps one row per page. W
 page is met at a new address, `adopt` moves its row, and every row that names it, to
 that address. Databases from before this rule are merged in place: of several rows for
 one path the most recently seen is kept, the others' versions, images and events join it.
+Every look-up of a page by URL goes by its path (`stored_url`).
+
+An image on an address its page was fetched at is the site's own and is known by its
+path too: `adopt` moves its row with the page's, and a state that names it at an old
+address of the page (a version, a page answered 304 since) means the image at the
+current one (`at_current_address`). An image on another host (PMKZ_IMAGE_HOSTS) keeps
+its whole URL: that host's paths are its own, and one path on two hosts may be two files.
+What was archived keeps the address it was fetched at: a capture is its page's or its
+image's by path, on an address the page was archived at (storage/captures.py `of_items`).
 """
 from __future__ import annotations
 
@@ -13,10 +22,20 @@ from urllib.parse import urlsplit
 
 from sqlite_utils import Database
 
-# The path of an absolute http(s) URL: from the first "/" after the scheme's "//" and a
-# host of at least one character. The same expression in the index and in every query,
-# so that SQLite uses the index.
-PATH_SQL = "substr(url, instr(substr(url, 9), '/') + 8)"
+
+def path_sql(column: str) -> str:
+    """The path of the absolute http(s) URL in `column`: from the first "/" after the
+    scheme's "//" and a host of at least one character."""
+    return f"substr({column}, instr(substr({column}, 9), '/') + 8)"
+
+
+def origin_sql(column: str) -> str:
+    """`scheme://host:port` of the absolute http(s) URL in `column`."""
+    return f"substr({column}, 1, instr(substr({column}, 9), '/') + 7)"
+
+
+# The same expression in the index and in every query of items, so that SQLite uses it.
+PATH_SQL = path_sql("url")
 PATH_INDEX = "idx_items_path"
 # Tables and columns that name an item by its URL, renamed with it.
 REFERENCES = (("item_versions", "item_url"), ("images", "item_url"), ("item_events", "url"),
@@ -64,6 +83,13 @@ def adopt(db: Database, url: str) -> str | None:
     return old
 
 
+def stored_url(db: Database, url: str) -> str | None:
+    """The address the page of `url` is stored under, whatever address `url` names; None
+    for a page not stored."""
+    row = db.execute(f"SELECT url FROM items WHERE {PATH_SQL} = ?", [path_of(url)]).fetchone()
+    return row[0] if row else None
+
+
 def known_among(db: Database, urls: list[str]) -> set[str]:
     """The ones of `urls` whose path is stored, at whatever address."""
     by_path: dict[str, list[str]] = {}
@@ -77,6 +103,18 @@ def known_among(db: Database, urls: list[str]) -> set[str]:
         for (path,) in db.execute(f"SELECT {PATH_SQL} FROM items WHERE {PATH_SQL} IN ({marks})", chunk):
             found.update(by_path[path])
     return found
+
+
+def at_current_address(db: Database, item_url: str, urls: list[str]) -> list[str]:
+    """The image URLs `urls` of a state of the item stored at `item_url`, as its images
+    rows name them now: those on an address the page was archived at (a capture of its
+    page there) at the page's current address, the others as they are."""
+    here, page = origin(item_url), path_of(item_url)
+    if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'captures'").fetchone():
+        return list(urls)  # an archive from before the raw archive: no address is known
+    old = {address for address in {origin(url) for url in urls} - {here}
+           if db.execute("SELECT 1 FROM captures WHERE url = ? LIMIT 1", [address + page]).fetchone()}
+    return [here + path_of(url) if origin(url) in old else url for url in urls]
 
 
 def origin(url: str) -> str:

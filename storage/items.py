@@ -113,7 +113,11 @@ def mark_gone(db: Database, url: str) -> bool:
 
 
 def validators(db: Database, url: str) -> tuple[str | None, str | None] | None:
-    """The stored (etag, last_modified), or None when there is nothing to send."""
+    """The stored (etag, last_modified), or None when there is nothing to send.
+
+    Only for the address the page is stored under: the first visit at a new address (the
+    site moved) is a full GET, so the raw archive holds the page there, and a later 304
+    there is a revisit of a capture at its own address."""
     row = db.execute(
         "SELECT etag, http_last_modified FROM items WHERE url = ?", [url]).fetchone()
     if row is None or row == (None, None):
@@ -132,18 +136,6 @@ def known_urls(db: Database, lang: str | None = None, status: str | None = None)
     return {url for (url,) in db.execute(sql, params)}
 
 
-def known_among(db: Database, urls: list[str]) -> set[str]:
-    """The stored ones of `urls` (a list page's few dozen links)."""
-    found: set[str] = set()
-    unique = list(dict.fromkeys(urls))
-    # In chunks under SQLite's smallest limit on bound parameters.
-    for start in range(0, len(unique), 500):
-        chunk = unique[start:start + 500]
-        marks = ", ".join("?" * len(chunk))
-        found.update(url for (url,) in db.execute(f"SELECT url FROM items WHERE url IN ({marks})", chunk))
-    return found
-
-
 def save_images(db: Database, item_url: str, rows: list[dict]) -> None:
     """Upsert the downloaded images of one item (url, path relative to images dir, sha1)."""
     # Plain SQL for the hot path, as in _insert: upsert_all() inspects the table per call.
@@ -155,18 +147,21 @@ def save_images(db: Database, item_url: str, rows: list[dict]) -> None:
 
 
 def stored_images(db: Database, item_url: str) -> tuple[list[str], dict[str, tuple[str, str]]]:
-    """The image URLs the stored item of `item_url`'s path references (those on the page's
-    old address moved to the new one), and image path -> (file path, sha1) of its
-    stored images: an image is known by its path, as its page is (storage/identity.py)."""
+    """The image URLs the stored item of `item_url`'s path references, and image URL ->
+    (file path, sha1) of its stored images, both at the page's address `item_url`: an
+    image on the page's own address is known by its path, as its page is, one on another
+    host by its whole URL (storage/identity.py)."""
     row = db.execute(f"SELECT url, image_urls FROM items WHERE {identity.PATH_SQL} = ?",
                      [identity.path_of(item_url)]).fetchone()
     if row is None:
         return [], {}
     stored_url, image_urls = row
-    files = {identity.path_of(url): (path, sha1) for url, path, sha1 in db.execute(
-        "SELECT url, path, sha1 FROM images WHERE item_url = ?", [stored_url])}
-    old, new = identity.origin(stored_url), identity.origin(item_url)
-    urls = [new + url[len(old):] if url.startswith(old + "/") else url for url in json.loads(image_urls or "[]")]
+
+    def at_page(url: str) -> str:
+        return identity.rebase(url, item_url) if identity.origin(url) == identity.origin(stored_url) else url
+    files = {at_page(url): (path, sha1) for url, path, sha1 in
+             db.execute("SELECT url, path, sha1 FROM images WHERE item_url = ?", [stored_url])}
+    urls = [at_page(url) for url in identity.at_current_address(db, stored_url, json.loads(image_urls or "[]"))]
     return urls, files
 
 

@@ -159,12 +159,14 @@ class Store:
         return revisits.checks_since(self.db, utc_stamp(since), utc_stamp(now))
 
     def item_status(self, url: str) -> str | None:
-        """'live', 'gone', or None for a page not stored."""
-        return revisits.status_of(self.db, url)
+        """'live', 'gone', or None for a page not stored (at any address of its path)."""
+        stored = identity.stored_url(self.db, url)
+        return stored and revisits.status_of(self.db, stored)
 
     def listed_summary(self, url: str) -> str | None:
         """The stored summary of an item whose summary came from a list's teaser."""
-        return revisits.listed_summary(self.db, url)
+        stored = identity.stored_url(self.db, url)
+        return stored and revisits.listed_summary(self.db, stored)
 
     def pages_with_failed_images(self) -> list[str]:
         return revisits.pages_with_failed_images(self.db)

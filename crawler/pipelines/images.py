@@ -31,7 +31,6 @@ from pmkz.crawler.items import ArticleItem, PageUnchanged
 from pmkz.crawler.middlewares.errors import plain
 from pmkz.crawler.middlewares.hosts import IMAGE_META, SiteHosts
 from pmkz.crawler.pipelines.store import StorePipeline
-from pmkz.storage.identity import path_of
 from pmkz.storage.images import image_path, remove_dead_partials, sha1_of_file, write_image
 
 STATS = "pmkz/images/"
@@ -69,7 +68,7 @@ class OriginalImagesPipeline:
         store = self.crawler.get_item_pipeline(StorePipeline).store
         urls, stored = store.stored_images(item["url"])
         missing = [url for url in dict.fromkeys(urls)
-                   if path_of(url) not in stored or not (self.root / stored[path_of(url)][0]).is_file()]
+                   if url not in stored or not (self.root / stored[url][0]).is_file()]
         if missing:
             self.crawler.stats.inc_value(STATS + "filled_in", len(missing))
             await self._images(item, missing)
@@ -78,7 +77,7 @@ class OriginalImagesPipeline:
     async def _images(self, item, urls: list[str]):
         fetchable = [url for url in urls if self.hosts.image_allowed(url)]
         _, stored = self.crawler.get_item_pipeline(StorePipeline).store.stored_images(item["url"])
-        results = await asyncio.gather(*(self._image(url, stored.get(path_of(url))) for url in fetchable))
+        results = await asyncio.gather(*(self._image(url, stored.get(url)) for url in fetchable))
         stored = [result for result in results if "sha1" in result]
         failed = [result for result in results if "error" in result]
         if failed and isinstance(item, ArticleItem):

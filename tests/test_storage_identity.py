@@ -1,0 +1,50 @@
+"""storage/identity.py: a page is its path, and so is an image on its page's address; an
+image on another host keeps its whole URL. The crawl across ports is in
+test_identity_by_path.py."""
+from __future__ import annotations
+
+from pmkz.storage import identity
+
+OLD, NEW, CDN = "http://127.0.0.1:8001", "http://127.0.0.1:8002", "http://cdn.example"
+PAGE = "/ru/news/reviews/slug-1"
+
+
+def record(base: str, image_urls: list[str]) -> dict:
+    return {"url": base + PAGE, "site_id": 1, "lang": "ru", "kind": "news", "category": "reviews",
+            "title": "Заголовок", "published_date": "2024-03-09", "published_at": None,
+            "summary": None, "body": "Абзац.", "image_urls": image_urls}
+
+
+def archived(store, url: str) -> None:
+    store.save_capture({"url": url, "fetched_at": "2026-01-01T00:00:00+00:00", "status": 200,
+                        "record_type": "response", "warc_file": "pmkz-1-0.warc.gz", "warc_offset": 0,
+                        "warc_length": 10}, run_id=None)
+
+
+def test_a_page_is_found_gone_or_live_at_any_address(store):
+    store.save_item({**record(OLD, []), "summary": "Из списка.", "field_sources": {"summary": "listing"}})
+    assert store.item_status(NEW + PAGE) == "live"
+    assert store.listed_summary(NEW + PAGE) == "Из списка."
+    assert store.item_status(NEW + "/ru/news/reviews/slug-2") is None
+    assert store.mark_gone(NEW + PAGE)
+    assert store.item_status(OLD + PAGE) == "gone"
+
+
+def test_an_image_on_the_pages_address_moves_with_it_and_a_foreign_one_keeps_its_host(store):
+    own, foreign = OLD + "/img/1.jpg", CDN + "/img/1.jpg"
+    store.save_item(record(OLD, [own, foreign]))
+    store.save_images(OLD + PAGE, [{"url": foreign, "path": "cd/cdn.jpg", "sha1": "c"}])
+    urls, files = store.stored_images(NEW + PAGE)
+    assert urls == [NEW + "/img/1.jpg", foreign]
+    # The page's own image was never downloaded: the foreign file of the same path is not it.
+    assert files == {foreign: ("cd/cdn.jpg", "c")}
+    store.save_images(OLD + PAGE, [{"url": own, "path": "ow/own.jpg", "sha1": "o"}])
+    assert store.stored_images(NEW + PAGE)[1] == {NEW + "/img/1.jpg": ("ow/own.jpg", "o"), foreign: ("cd/cdn.jpg", "c")}
+
+
+def test_a_state_names_its_images_where_the_page_is_now_if_the_page_was_archived_there(store):
+    archived(store, OLD + PAGE)
+    store.save_item(record(NEW, []))
+    listed = [OLD + "/img/1.jpg", CDN + "/img/2.jpg", "http://127.0.0.1:8003/img/3.jpg"]
+    assert identity.at_current_address(store.db, NEW + PAGE, listed) == [
+        NEW + "/img/1.jpg", CDN + "/img/2.jpg", "http://127.0.0.1:8003/img/3.jpg"]
