@@ -6,6 +6,10 @@ Whatever the site put in its page runs nowhere: the answer carries
 origin, and no request at all, so nothing reaches another host or this one) and
 `nosniff`. Its capture date is in `Memento-Datetime` and its payload digest in
 `X-Archive-Payload-Digest`; the item page shows both beside the link.
+
+Reading it back is bounded as the crawl is (storage/warc.py: no body decoded past the
+crawl's size cap). A capture that is not there is a 404, one whose record is lost,
+damaged or was refused by the crawl a 410 with one line that says so and names no path.
 """
 from __future__ import annotations
 
@@ -17,13 +21,15 @@ from pathlib import Path
 
 from datasette.utils.asgi import NotFound, Response
 
-from pmkz.storage.warc import ArchiveReader
+from pmkz.storage.warc import ArchiveReader, UnreadableCapture
 
 HEADERS = {
     "content-security-policy": "sandbox; default-src 'none'; style-src 'unsafe-inline'",
     "x-content-type-options": "nosniff",
     "referrer-policy": "no-referrer",
 }
+# SQLite's largest rowid: a larger number names no capture.
+_MAX_ID = 2**63 - 1
 
 
 def warc_dir(configured: str | None, db_path: str | None) -> Path | None:
@@ -48,20 +54,21 @@ async def link(datasette, database: str, capture_id: int | None) -> dict | None:
 
 
 async def page(db, capture_id: int, directory: Path | None) -> Response:
-    rows = (await db.execute("SELECT * FROM captures WHERE id = ?", [capture_id])).rows
+    rows = (await db.execute("SELECT * FROM captures WHERE id = ?", [capture_id])).rows if capture_id <= _MAX_ID else []
     if not rows or directory is None or rows[0]["record_type"] != "response":
         raise NotFound("No archived response with that number")
     capture = dict(rows[0])
 
     def read():
         with ArchiveReader(directory) as reader:
-            return reader.read(capture["warc_file"], capture["warc_offset"], capture["warc_length"])
+            record = reader.capture(capture)
+            return record, record.content()
 
     try:
-        record = await asyncio.to_thread(read)
-        body = record.content()
-    except (OSError, ValueError) as error:
-        raise NotFound(f"The archived response cannot be read: {error}")
+        record, body = await asyncio.to_thread(read)
+    except UnreadableCapture as error:
+        return Response.text(f"The archived response {capture_id} cannot be shown: {error}.\n", status=410,
+                             headers=HEADERS)
     fetched = datetime.fromisoformat(capture["fetched_at"])
     headers = {
         **HEADERS,

@@ -9,6 +9,12 @@ event of the re-parse's own run (a `crawl_runs` row of mode `reparse`), so a par
 correction is never taken for an edit on the site. What the last fetch set (last seen,
 status, validators) stays. Running it twice changes nothing the second time.
 
+It takes only answers the crawl itself took: read back within the crawl's size cap
+(storage/warc.py), so an answer the crawl refused (a body decoding past the cap) is
+passed over for the capture the stored record came from. A page whose answer cannot be
+read or does not parse keeps its stored record and is counted as failed; a run with
+failures ends `failed`, its first failure named in one line.
+
 Pages are read in file order, parsed, and written in batches of BATCH records.
 """
 from __future__ import annotations
@@ -23,12 +29,13 @@ from scrapy.http import TextResponse
 from scrapy.http.headers import Headers
 from scrapy.responsetypes import responsetypes
 
+from pmkz.crawler.middlewares.errors import error_line
 from pmkz.crawler.parsing import NotAnArticle, parse_article
 from pmkz.crawler.parsing.selectors import KNOWN, Selectors
 from pmkz.crawler.parsing.urls import lang_of
 from pmkz.storage import Store
 from pmkz.storage.crawl_lock import CrawlLock
-from pmkz.storage.warc import ArchiveReader
+from pmkz.storage.warc import ArchiveReader, RefusedAnswer, UnreadableCapture
 
 BATCH = 500
 
@@ -45,10 +52,14 @@ class ReparseSummary:
     seconds: float = 0.0
     first_failure: str | None = None
 
+    @property
+    def status(self) -> str:
+        return "failed" if self.failed else "ok"
+
     def line(self) -> str:
         rate = self.pages / self.seconds if self.seconds > 0 else 0.0
         tail = f"; first failure: {self.first_failure}" if self.first_failure else ""
-        return (f"ok: new {self.new}, changed {self.changed}, unchanged {self.unchanged}, failed {self.failed}"
+        return (f"{self.status}: new {self.new}, changed {self.changed}, unchanged {self.unchanged}, failed {self.failed}"
                 f" ({self.pages} pages re-parsed at {rate:.0f} pages/s, {self.without_capture} items without"
                 f" a capture){tail}")
 
@@ -56,7 +67,7 @@ class ReparseSummary:
 def archived_response(archived, url: str):
     """The Scrapy response a fetch of this record would have given the spider."""
     headers = Headers(archived.headers)
-    headers.pop(b"Content-Encoding", None)  # content() undoes it
+    headers.pop(b"Content-Encoding", None)  # content() undoes it, within the crawl's cap
     body = archived.content()
     cls = responsetypes.from_args(headers=headers, url=url, body=body)
     return cls(url=url, status=archived.status, headers=headers, body=body)
@@ -98,7 +109,8 @@ def reparse(db_path: Path, warc_dir: Path, *, lang: str | None = None, since: st
             store.finish_run(run_id, "interrupted", _counts(summary), requests=0)
             raise
         summary.seconds = time.monotonic() - started
-        store.finish_run(run_id, "ok", _counts(summary), requests=0)
+        store.finish_run(run_id, summary.status, _counts(summary), requests=0,
+                         error=summary.first_failure and f"{summary.failed} pages failed, first: {summary.first_failure}")
     return summary
 
 
@@ -106,16 +118,36 @@ def _one(store: Store, reader: ArchiveReader, target: dict, selectors: Selectors
          unparsed: set[str]) -> None:
     summary.pages += 1
     try:
-        archived = reader.read(target["warc_file"], target["warc_offset"], target["warc_length"])
-        record = reparse_record(target, archived, selectors)
+        capture_id, record = _accepted_record(store, reader, target, selectors)
     except Exception as error:  # not an article, an unreadable record, a parser bug: counted, never fatal
         summary.failed += 1
-        summary.first_failure = summary.first_failure or f"{target['url']}: {error}"
+        summary.first_failure = summary.first_failure or f"{target['url']}: {_failure_line(error)}"
         return
-    outcome = store.save_item(record, run_id=summary.run_id, capture_id=target["capture_id"], reparsed=True)
+    outcome = store.save_item(record, run_id=summary.run_id, capture_id=capture_id, reparsed=True)
     setattr(summary, outcome, getattr(summary, outcome) + 1)
     if target["url"] in unparsed:  # its newest answer had failed to parse, and now parses
         store.clear_failure(target["url"])
+
+
+def _accepted_record(store: Store, reader: ArchiveReader, target: dict, selectors: Selectors) -> tuple[int, dict]:
+    """(capture id, record) of the newest answer the crawl took: the target's, unless
+    the crawl refused it, then the one the stored record came from."""
+    try:
+        return target["capture_id"], reparse_record(target, reader.capture(target), selectors)
+    except RefusedAnswer:
+        earlier = target.get("item_capture_id")
+        if earlier is None or earlier == target["capture_id"]:
+            raise
+    row = store.capture(earlier)
+    return earlier, reparse_record(target, reader.capture(row), selectors)
+
+
+def _failure_line(error: Exception) -> str:
+    """Why a page failed, as one printable line (a damaged record or a page in a wrong
+    encoding must not put bytes on the terminal)."""
+    text = str(error) if isinstance(error, (NotAnArticle, UnreadableCapture)) else f"parser error: {error_line(error)}"
+    text = " ".join("".join(c if c.isprintable() else " " for c in text).split())
+    return text[:300]
 
 
 def _counts(summary: ReparseSummary) -> dict:

@@ -8,7 +8,7 @@ import math
 import os
 
 from pmkz import config
-from pmkz.site import LANGUAGES
+from pmkz.site import LANGUAGES, MAX_ANSWER_BYTES
 from pmkz.crawler.politeness import rate_settings
 
 
@@ -49,8 +49,9 @@ locals().update(rate_settings(PMKZ_BASE_URL))
 
 # A careful client (crawler/middlewares/): every limit can be set from the environment.
 DOWNLOAD_TIMEOUT = _number("PMKZ_DOWNLOAD_TIMEOUT", 30.0)
-# Press pages are tens of KB; anything this large is not a press page.
-DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+# Press pages are tens of KB; anything this large is not a press page (nor read back
+# from the raw archive, storage/warc.py).
+DOWNLOAD_MAXSIZE = MAX_ANSWER_BYTES
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 # A body shorter than its Content-Length is an error (then retried), never a page.
 DOWNLOAD_FAIL_ON_DATALOSS = True

@@ -14,6 +14,10 @@ LANG_PREFIX = {"ru": "ru", "kk": "kz", "en": "en"}
 # And back: the prefix in a URL -> the language. `/kk/` was never seen on the site but is
 # read as Kazakh, should the site ever use the ISO code.
 LANG_OF_PREFIX = {**{prefix: lang for lang, prefix in LANG_PREFIX.items()}, "kk": "kk"}
+# Press pages are tens of KB; an answer larger than this is not a press page. The crawl
+# takes none larger (DOWNLOAD_MAXSIZE), and nothing read back from the raw archive is
+# decoded past it.
+MAX_ANSWER_BYTES = 8 * 1024 * 1024
 # The site's clock: UTC+6 until 2024-03-01, UTC+5 from then on (tzdata knows the change).
 SITE_TIMEZONE = "Asia/Almaty"
 # Each language's own name, as the site's language switcher means it.

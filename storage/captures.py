@@ -1,8 +1,11 @@
 """`captures`: one row per archived response, where its WARC record lies (storage/warc.py)."""
 from __future__ import annotations
 
+from typing import Callable
+
 from sqlite_utils import Database
 
+from . import identity
 from .items import chosen_where
 from .schema import CAPTURE_COLUMNS
 
@@ -51,7 +54,8 @@ def reparse_targets(db: Database, lang: str | None, since: str | None, until: st
     was retried, left aside), or the capture its record came from when the page has none
     under its URL; a page whose newest answer did not parse (a `parse` failure) is taken
     with that answer, stored as an item or not.
-    Sorted by file and offset, so the files are read front to back.
+    Sorted by file and offset, so the files are read front to back. `item_capture_id`
+    is the capture the stored record came from: what the crawl itself took.
     """
     where, params = chosen_where([lang] if lang else None, since or None, until or None, alias="i.")
     if url:
@@ -70,7 +74,8 @@ def reparse_targets(db: Database, lang: str | None, since: str | None, until: st
     # A date window selects by the stored record's date: a page that never parsed has none.
     sql = items if since or until else f"{items} UNION ALL {failed}"
     rows = _all(db, f"SELECT t.url, max(t.capture_id) AS capture_id, c.warc_file, c.warc_offset,"
-                    f" c.warc_length, c.fetched_at, i.summary, i.field_sources, i.lang"
+                    f" c.warc_length, c.record_id, c.fetched_at, i.summary, i.field_sources, i.lang,"
+                    f" i.capture_id AS item_capture_id"
                     f" FROM ({sql}) t JOIN captures c ON c.id = t.capture_id"
                     f" LEFT JOIN items i ON i.url = t.url GROUP BY t.url ORDER BY c.warc_file, c.warc_offset",
                 params + ([] if since or until else failed_params))
@@ -85,14 +90,44 @@ def without_capture(db: Database) -> int:
     return count
 
 
+def unreadable(db: Database, size_of: Callable[[str], int | None]) -> tuple[int, int]:
+    """(captures, how many of them cannot be read), judged from the files' sizes alone,
+    no record read: `size_of(name)` is a WARC file's size, None when it is missing; a
+    capture counts when its file is missing or ends before its record does."""
+    total = lost = 0
+    for name, count, end in db.execute(
+            "SELECT warc_file, count(*), max(warc_offset + warc_length) FROM captures GROUP BY warc_file"):
+        total += count
+        size = size_of(name)
+        if size is None:
+            lost += count
+        elif size < end:
+            (past,) = db.execute("SELECT count(*) FROM captures WHERE warc_file = ? AND warc_offset + warc_length > ?",
+                                 [name, size]).fetchone()
+            lost += past
+    return total, lost
+
+
 def of_items(db: Database, langs: list[str] | None, since: str | None, until: str | None) -> list[dict]:
     """Every capture of the chosen items' pages and images, oldest first (for export):
-    items in one of `langs` (None: any), published from `since` to `until` (inclusive)."""
+    items in one of `langs` (None: any), published from `since` to `until` (inclusive).
+
+    By path, at whatever address each was fetched (storage/identity.py): a page's
+    captures, and its own images' on any address the chosen pages were archived at; an
+    image on another host by its whole URL."""
     where, params = chosen_where(langs, since, until)
     chosen = "SELECT url FROM items" + (" WHERE " + " AND ".join(where) if where else "")
-    return _all(db, f"SELECT * FROM captures WHERE url IN ({chosen})"
-                    f" OR url IN (SELECT url FROM images WHERE item_url IN ({chosen})) ORDER BY id",
-                params + params)
+    path, origin = identity.path_sql("c.url"), identity.origin_sql("c.url")
+    return _all(db, f"WITH chosen AS ({chosen}),"
+                    f" pages AS (SELECT c.id, {origin} AS origin FROM captures c"
+                    f" WHERE {path} IN (SELECT {identity.PATH_SQL} FROM chosen)),"
+                    " pictures AS (SELECT url, item_url FROM images WHERE item_url IN (SELECT url FROM chosen))"
+                    " SELECT c.* FROM captures c WHERE c.id IN (SELECT id FROM pages)"
+                    " OR c.url IN (SELECT url FROM pictures)"
+                    f" OR {path} IN (SELECT {identity.PATH_SQL} FROM pictures"
+                    f" WHERE {identity.origin_sql('url')} = {identity.origin_sql('item_url')})"
+                    f" AND {origin} IN (SELECT origin FROM pages) ORDER BY c.id",
+                params)
 
 
 def _one(db: Database, sql: str, params: list) -> dict | None:

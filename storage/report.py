@@ -5,17 +5,20 @@ Read-only: the database must exist already; nothing here writes to it.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
+from functools import partial
 from pathlib import Path
 
 from .connect import open_for_reading
-from . import revisits
+from . import captures, revisits
+from .warc import file_size
 from .runs import last as last_runs
 
 
-def status_report(db_path: str | Path, *, runs: int = 10, failures: int = 5) -> dict:
+def status_report(db_path: str | Path, *, runs: int = 10, failures: int = 5, warc_dir: Path | None = None) -> dict:
     """A dict of `runs` (newest first), `items` ({lang: {status: n}}), `newest`
-    (published_date, published_at of the newest item, or None), `failure_count` and
-    `oldest_failures`."""
+    (published_date, published_at of the newest item, or None), `failure_count`,
+    `oldest_failures` and `captures` ((captures, those that cannot be read) in the WARC
+    files of `warc_dir`, default warc/ beside the database)."""
     db = open_for_reading(db_path)
     try:
         items: dict[str, dict[str, int]] = {}
@@ -33,6 +36,7 @@ def status_report(db_path: str | Path, *, runs: int = 10, failures: int = 5) -> 
             "oldest_failures": list(db["failures"].rows_where(
                 order_by="first_failed", limit=failures)),
             "revisits": _revisits(db),
+            "captures": captures.unreadable(db, partial(file_size, warc_dir or Path(db_path).resolve().parent / "warc")),
         }
     finally:
         db.close()

@@ -6,14 +6,24 @@ fetch (its `response` record, then the `request` record concurrent to it) goes t
 file in one `write`: a process killed at any moment leaves every earlier record whole.
 A write cut by a power cut or a full disk can still leave the last member short; the
 next crawl finds it (`recover`), from the end of the last record the database knows, and
-cuts it off, so no reader ever takes it for a record. A 304 answer is a `revisit`
-record (profile server-not-modified) that points at the capture it confirms.
+cuts it off, so no reader ever takes it for a record. A write that fails (a full disk)
+is cut back off the file, and each record's offset is the file's real end, so a failed
+write never shifts the records after it. A 304 answer is a `revisit` record (profile
+server-not-modified) that points at the capture it confirms.
+
+Reading back obeys the crawl's own size cap (pmkz.site.MAX_ANSWER_BYTES): a record is
+inflated, and its body decoded (warcio's decoders), never past it. A capture that cannot
+be given back is an `UnreadableCapture` with one line that names no path and holds no
+bytes; an answer the crawl would not have taken (over the cap, or in an encoding the
+archive does not decode) is a `RefusedAnswer`.
 
 Files are `pmkz-<run>-<n>.warc.gz` (the crawl run's id, then a number from 0), a new one
 once a file passes the size limit. Each starts with a `warcinfo` record.
 """
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import os
 import re
@@ -25,9 +35,12 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import BufferedReader
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import BufferWARCWriter
+
+from pmkz.site import MAX_ANSWER_BYTES
 
 FILE_PATTERN = re.compile(r"^pmkz-(?P<run>\d+)-(?P<n>\d+)\.warc\.gz$")
 WARC_VERSION = "1.1"
@@ -112,9 +125,15 @@ class WarcWriter:
         data = response_bytes + _gzip(self._serialize(request))
         if self._fd is None or self._size >= self.max_bytes:
             self._next_file()
-        offset = self._size
-        _write_all(self._fd, data)
-        self._size += len(data)
+        # The file's real end, not a count of ours: a write the disk cut short would
+        # shift every later offset (the file is in append mode).
+        offset = os.lseek(self._fd, 0, os.SEEK_END)
+        try:
+            _write_all(self._fd, data)
+        except OSError:
+            _cut_back(self._fd, offset)
+            raise
+        self._size = offset + len(data)
         headers = record.rec_headers
         return {
             "url": exchange.url,
@@ -160,7 +179,14 @@ class WarcWriter:
             "description": "responses received by a pmkz crawl of primeminister.kz",
         })
         data = _gzip(self._serialize(info))
-        _write_all(self._fd, data)
+        try:
+            _write_all(self._fd, data)
+        except OSError:
+            # No file without its warcinfo: the next record tries a new one again.
+            os.close(self._fd)
+            self._fd = None
+            (self.directory / self.name).unlink(missing_ok=True)
+            raise
         self._size = len(data)
         self._new_file = True
 
@@ -180,15 +206,26 @@ class WarcWriter:
 
     def close(self) -> None:
         if self._fd is not None:
-            self.sync()
-            os.close(self._fd)
-            self._fd = None
+            try:
+                self.sync()
+            finally:
+                os.close(self._fd)
+                self._fd = None
 
 
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
+
+
+def _cut_back(fd: int, end: int) -> None:
+    """Take the part of a failed write off the file. Should even that fail, the next
+    record still goes after it, at the real end, and the index never names it."""
+    try:
+        os.ftruncate(fd, end)
+    except OSError:
+        pass
 
 
 def _gzip(data: bytes) -> bytes:
@@ -206,67 +243,116 @@ def _header(headers: list[tuple[str, str]], name: str) -> str | None:
 
 # Reading ---------------------------------------------------------------------------
 
+# What a record holds besides its body (WARC and HTTP headers): far under this.
+_HEADER_ALLOWANCE = 1 << 16
+# Content-Encodings read back (warcio's decoders); the crawl asks the site for no other.
+READABLE_ENCODINGS = {"gzip": "gzip", "x-gzip": "gzip", "deflate": "deflate"}
+# Compressed bytes fed to a decoder at a time: deflate inflates at most about a
+# thousandfold, so a step never overshoots the cap by more than a few MB.
+_DECODE_BLOCK = 4096
+
+
+class UnreadableCapture(ValueError):
+    """A capture the raw archive cannot give back: its file missing or cut short, its
+    record damaged, or another record than the one indexed. One line, no path, no bytes."""
+
+
+class RefusedAnswer(UnreadableCapture):
+    """An archived answer the crawl would not have taken: over the size cap, or in a
+    content encoding the archive does not decode."""
+
+
 @dataclass(frozen=True)
 class ArchivedResponse:
     url: str
     warc_date: str
     record_type: str
+    record_id: str
     status: int
     headers: list[tuple[str, str]]
     body: bytes  # the payload as received (content encoding, if any, still applied)
+    payload_digest: str | None = None
 
     def header(self, name: str) -> str | None:
         return _header(self.headers, name.lower())
 
-    def content(self) -> bytes:
-        """The body with any Content-Encoding (gzip, deflate, br) undone."""
+    def content(self, cap: int = MAX_ANSWER_BYTES) -> bytes:
+        """The body with its Content-Encoding undone, never decoded past `cap` bytes."""
         encoding = (self.header("content-encoding") or "").strip().lower()
-        if encoding in ("gzip", "x-gzip"):
-            return zlib.decompress(self.body, zlib.MAX_WBITS | 32)
-        if encoding == "deflate":
-            try:
-                return zlib.decompress(self.body)
-            except zlib.error:
-                return zlib.decompress(self.body, -zlib.MAX_WBITS)
-        if encoding == "br":
-            import brotli  # Scrapy's own optional dependency for br; present when the site used it
-
-            return brotli.decompress(self.body)
-        return self.body
+        if encoding in ("", "identity"):
+            return self.body
+        if encoding not in READABLE_ENCODINGS:
+            raise RefusedAnswer(f"its body is encoded as {_printable(encoding)!r}, which the archive does not decode")
+        decoder = BufferedReader(io.BytesIO(self.body), block_size=_DECODE_BLOCK,
+                                 decomp_type=READABLE_ENCODINGS[encoding])
+        content = decoder.read(cap + 1)
+        if len(content) > cap:
+            raise RefusedAnswer(f"its body decodes to more than the {cap} bytes the crawl takes")
+        return content
 
 
 class ArchiveReader:
     """Reads captures by file, offset and length; keeps the files it opened open."""
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, cap: int = MAX_ANSWER_BYTES):
         self.directory = Path(directory)
+        self.cap = cap
         self._files: dict[str, io.BufferedReader] = {}
 
     def raw(self, warc_file: str, offset: int, length: int) -> bytes:
         """The gzip member of one record, exactly as stored."""
+        if not FILE_PATTERN.match(warc_file or ""):
+            raise UnreadableCapture(f"{_printable(warc_file)!r} is not a pmkz WARC file name")
+        if length > self.cap + _HEADER_ALLOWANCE:
+            raise RefusedAnswer(f"its record in {warc_file} is larger than the {self.cap} bytes the crawl takes")
         handle = self._files.get(warc_file)
-        if handle is None:
-            if not FILE_PATTERN.match(warc_file):
-                raise ValueError(f"not a pmkz WARC file name: {warc_file!r}")
-            handle = self._files[warc_file] = open(self.directory / warc_file, "rb")
-        handle.seek(offset)
-        data = handle.read(length)
+        try:
+            if handle is None:
+                handle = self._files[warc_file] = open(self.directory / warc_file, "rb")
+            handle.seek(offset)
+            data = handle.read(length)
+        except FileNotFoundError:
+            raise UnreadableCapture(f"its WARC file {warc_file} is missing") from None
+        except OSError as error:
+            raise UnreadableCapture(f"its WARC file {warc_file} cannot be read ({error.strerror or 'error'})") from None
         if len(data) != length:
-            raise ValueError(f"{warc_file} ends before the record at {offset} does")
+            raise UnreadableCapture(f"{warc_file} ends before its record at offset {offset} does (the file was cut)")
         return data
 
     def read(self, warc_file: str, offset: int, length: int) -> ArchivedResponse:
-        data = self.raw(warc_file, offset, length)
-        record = next(iter(ArchiveIterator(io.BytesIO(data), no_record_parse=False)))
-        http = record.http_headers
-        return ArchivedResponse(
-            url=record.rec_headers.get_header("WARC-Target-URI"),
-            warc_date=record.rec_headers.get_header("WARC-Date"),
-            record_type=record.rec_type,
-            status=int(http.get_statuscode()) if http else 0,
-            headers=list(http.headers) if http else [],
-            body=record.raw_stream.read(),
-        )
+        data = _inflate(self.raw(warc_file, offset, length), self.cap + _HEADER_ALLOWANCE, warc_file, offset)
+        damaged = UnreadableCapture(f"the record at offset {offset} of {warc_file} is damaged")
+        try:
+            record = next(iter(ArchiveIterator(io.BytesIO(data), no_record_parse=False)))
+            http = record.http_headers
+            body = record.raw_stream.read(self.cap + 1)
+            headers = record.rec_headers
+            archived = ArchivedResponse(
+                url=headers.get_header("WARC-Target-URI"),
+                warc_date=headers.get_header("WARC-Date"),
+                record_type=record.rec_type,
+                record_id=headers.get_header("WARC-Record-ID"),
+                status=int(http.get_statuscode()) if http else 0,
+                headers=list(http.headers) if http else [],
+                body=body,
+                payload_digest=headers.get_header("WARC-Payload-Digest"),
+            )
+        except Exception:  # warcio's own errors quote the bytes it read: never shown
+            raise damaged from None
+        if len(body) > self.cap:
+            raise RefusedAnswer(f"its body is larger than the {self.cap} bytes the crawl takes")
+        return archived
+
+    def capture(self, row: dict) -> ArchivedResponse:
+        """The record a `captures` row names, checked to be that record: its id, and for
+        a response the digest of its payload. UnreadableCapture when it is not."""
+        record = self.read(row["warc_file"], row["warc_offset"], row["warc_length"])
+        where = f"the record at offset {row['warc_offset']} of {row['warc_file']}"
+        if row.get("record_id") and record.record_id != row["record_id"]:
+            raise UnreadableCapture(f"{where} is another record than the one indexed")
+        if record.record_type == "response" and record.payload_digest != _digest(record.body):
+            raise UnreadableCapture(f"{where} is damaged (its payload does not match its digest)")
+        return record
 
     def close(self) -> None:
         for handle in self._files.values():
@@ -278,6 +364,40 @@ class ArchiveReader:
 
     def __exit__(self, *exc_info) -> None:
         self.close()
+
+
+def _inflate(member: bytes, cap: int, warc_file: str, offset: int) -> bytes:
+    """One record's gzip member inflated, whole and alone, never past `cap` bytes."""
+    inflater = zlib.decompressobj(zlib.MAX_WBITS + 16)
+    try:
+        data = inflater.decompress(member, cap + 1)
+    except zlib.error:
+        data = None
+    if data is None or not inflater.eof or inflater.unused_data:
+        if data is not None and len(data) > cap:
+            raise RefusedAnswer(f"its record in {warc_file} is larger than the bytes the crawl takes")
+        raise UnreadableCapture(f"the record at offset {offset} of {warc_file} is damaged")
+    return data
+
+
+def _digest(payload: bytes) -> str:
+    return "sha1:" + base64.b32encode(hashlib.sha1(payload).digest()).decode("ascii")
+
+
+def _printable(text: str | None) -> str:
+    """At most a short line of `text`, with nothing a terminal would act on."""
+    text = "".join(c if c.isprintable() else "?" for c in str(text or ""))
+    return text[:120]
+
+
+def file_size(directory: Path, name: str) -> int | None:
+    """The size of the WARC file `name` in `directory`; None when it is missing."""
+    if not FILE_PATTERN.match(name or ""):
+        return None
+    try:
+        return (Path(directory) / name).stat().st_size
+    except OSError:
+        return None
 
 
 def warc_files(directory: Path) -> list[Path]:
@@ -338,20 +458,37 @@ def recover(directory: Path, known_end: Callable[[str], int], writing: Callable[
 
 # Export ----------------------------------------------------------------------------
 
-def copy_records(reader: ArchiveReader, captures: Iterable[dict], out, filename: str | None = None) -> int:
-    """Write the records of `captures` (each gzip member as stored) after a warcinfo
-    record to the binary stream `out`; returns how many were written."""
+@dataclass
+class Copied:
+    """What an export wrote, and what it left out because it could not be read."""
+
+    written: int = 0
+    left_out: int = 0
+    first_left_out: str | None = None
+
+
+def copy_records(reader: ArchiveReader, captures: Iterable[dict], out, filename: str | None = None) -> Copied:
+    """Write the records of `captures` (each gzip member as stored, once checked to be
+    the whole record its row names) after a warcinfo record to the binary stream `out`.
+    A record that cannot be read is left out, and the export goes on with the others."""
     builder = BufferWARCWriter(gzip=False, warc_version=WARC_VERSION)
     builder.write_record(builder.create_warcinfo_record(filename, {
         "software": "pmkz (warcio)", "format": "WARC File Format 1.1",
         "description": "captures exported by pmkz export --format warc",
     }))
     out.write(_gzip(builder.get_contents()))
-    count = 0
+    copied = Copied()
     for capture in captures:
-        out.write(reader.raw(capture["warc_file"], capture["warc_offset"], capture["warc_length"]))
-        count += 1
-    return count
+        try:
+            reader.capture(capture)
+            member = reader.raw(capture["warc_file"], capture["warc_offset"], capture["warc_length"])
+        except UnreadableCapture as error:
+            copied.left_out += 1
+            copied.first_left_out = copied.first_left_out or f"capture {capture['id']} of {capture['url']}: {error}"
+            continue
+        out.write(member)
+        copied.written += 1
+    return copied
 
 
 def iter_records(path: Path) -> Iterator:
@@ -366,7 +503,8 @@ def export_warc(db_path: Path, warc_dir: Path, out: Path | None, *, lang: str | 
     (stdout when None or '-'); returns the number of records. The items are chosen as
     the other formats choose them (storage/export.py): `lang` one language, several
     comma-separated (`"ru,kk"`) or a list, published from `since` to `until`
-    (inclusive `YYYY-MM-DD`). The file appears whole or not at all."""
+    (inclusive `YYYY-MM-DD`). The file appears whole or not at all. A record that
+    cannot be read is left out, the others written, and then a StorageError names it."""
     import sys
 
     from .captures import of_items
@@ -380,16 +518,20 @@ def export_warc(db_path: Path, warc_dir: Path, out: Path | None, *, lang: str | 
         chosen = of_items(db, langs, since, until)
     finally:
         db.close()
+    target = "stdout" if out is None or str(out) == "-" else out
     try:
         with ArchiveReader(warc_dir) as reader:
-            if out is None or str(out) == "-":
-                return copy_records(reader, chosen, sys.stdout.buffer)
-            path = Path(out)
-            if path.is_dir():
-                raise StorageError(f"{path} is a directory; give a file name for warc")
-            with atomic_open(path, "wb") as handle:
-                return copy_records(reader, chosen, handle, filename=path.name)
-    except FileNotFoundError as error:
-        raise StorageError(f"a WARC file the database names is missing: {error.filename}") from None
-    except (OSError, ValueError) as error:
-        raise StorageError(f"cannot write {out}: {getattr(error, 'strerror', None) or error}") from None
+            if target == "stdout":
+                copied = copy_records(reader, chosen, sys.stdout.buffer)
+            else:
+                path = Path(out)
+                if path.is_dir():
+                    raise StorageError(f"{path} is a directory; give a file name for warc")
+                with atomic_open(path, "wb") as handle:
+                    copied = copy_records(reader, chosen, handle, filename=path.name)
+    except OSError as error:
+        raise StorageError(f"cannot write {target}: {error.strerror or error}") from None
+    if copied.left_out:
+        raise StorageError(f"{copied.written} records written to {target}, {copied.left_out} left out:"
+                           f" they cannot be read (first: {copied.first_left_out})")
+    return copied.written

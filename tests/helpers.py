@@ -251,6 +251,15 @@ def count_rows(db_path: Path, sql: str) -> int:
         return 0
 
 
+def first_row(db_path: Path, sql: str, params=()) -> dict:
+    """The first row of a query, as a dict."""
+    db = connect(db_path)
+    try:
+        return dict(db.execute(sql, params).fetchone())
+    finally:
+        db.close()
+
+
 def archive_problems(db_path: Path, truth: list[dict], images_dir: Path | None = None) -> list:
     """Everything wrong with an archive at once: records against the truth, the images
     (when `images_dir` is given) and the database itself. Empty when all is well."""
@@ -263,3 +272,31 @@ def archive_problems(db_path: Path, truth: list[dict], images_dir: Path | None =
     finally:
         db.close()
 
+
+
+def archive_bomb(workdir: Path, url: str, title: str) -> int:
+    """As if `url` had lately answered a gzip bomb: its stored page with `title` in its
+    h1, padded to decode past the crawl's size cap, archived as a 200 and indexed
+    in workdir/pmkz.db (the crawl refuses such an answer; the archive keeps what came).
+    Returns the capture's id."""
+    import gzip
+    from datetime import datetime, timezone
+
+    from pmkz.site import MAX_ANSWER_BYTES
+    from pmkz.storage import Store
+    from pmkz.storage.warc import ArchiveReader, Exchange, WarcWriter
+
+    with Store(workdir / "pmkz.db") as store:
+        (capture_id,) = store.db.execute("SELECT capture_id FROM items WHERE url = ?", [url]).fetchone()
+        capture = store.capture(capture_id)
+        with ArchiveReader(workdir / "warc") as reader:
+            page = reader.read(capture["warc_file"], capture["warc_offset"], capture["warc_length"]).body
+        page = re.sub(rb"(<h1[^>]*>).*?(</h1>)", lambda m: m[1] + title.encode("utf-8") + m[2], page, 1, re.S)
+        body = gzip.compress(page + b"<!--" + b" " * MAX_ANSWER_BYTES + b"-->", compresslevel=9)
+        writer = WarcWriter(workdir / "warc", run_id=999)
+        bomb = writer.write(Exchange(
+            url=url, method="GET", request_headers=[], request_body=b"", status=200, protocol="HTTP/1.1",
+            headers=[("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", "gzip")],
+            body=body, fetched_at=datetime.now(timezone.utc)))
+        writer.close()
+        return store.save_capture(bomb, run_id=None)

@@ -184,3 +184,14 @@ def test_an_idle_cycle_makes_the_same_requests_with_or_without_the_archive(archi
     again = summary(crawl(archive["replica"].url, workdir))
     assert with_warc["requests"] == without["requests"] == again["requests"]
     assert with_warc["new"] == with_warc["changed"] == 0
+
+
+def test_the_site_is_asked_only_for_encodings_the_archive_reads_back(archive):
+    # Issue 20, finding 16: warcio decodes gzip and deflate; an answer in another
+    # encoding could not be read back, so none is asked for.
+    asked = set()
+    for path in warc_files(archive["warc"]):
+        for record in iter_records(path):
+            if record.rec_type == "request":
+                asked.add(record.http_headers.get_header("Accept-Encoding"))
+    assert asked == {"gzip, deflate"}

@@ -8,10 +8,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 
 import pytest
 
-from helpers import Replica, connect, crawl, items_problems, pmkz
+from helpers import Replica, archive_bomb, connect, crawl, first_row, items_problems, pmkz
 from pmkz.storage.crawl_lock import CrawlLock
 
 REPARSE_LINE = re.compile(r"^ok: new (\d+), changed (\d+), unchanged (\d+), failed (\d+) \((\d+) pages re-parsed")
@@ -149,3 +150,50 @@ def test_reparse_and_a_crawl_of_one_database_refuse_each_other(crawled):
         " one crawl or reparse per database at a time"]
     assert connect(db).execute("SELECT count(*) FROM crawl_runs").fetchone()[0] == runs
     reparse(crawled)  # and once the lock is let go, it runs: its summary line is asserted
+
+
+def copy_of(crawled, tmp_path):
+    workdir = tmp_path / "archive"
+    shutil.copytree(crawled["workdir"], workdir)
+    return workdir
+
+
+def test_reparse_with_lost_warc_files_fails_in_one_clean_line(crawled, tmp_path):
+    workdir = copy_of(crawled, tmp_path)
+    capture = first_row(workdir / "pmkz.db", "SELECT c.* FROM items i JOIN captures c ON c.id = i.capture_id LIMIT 1")
+    path = workdir / "warc" / capture["warc_file"]
+    data = bytearray(path.read_bytes())
+    middle = capture["warc_offset"] + capture["warc_length"] // 2
+    data[middle:middle + 64] = bytes(range(64))  # flipped bytes, control characters among them
+    path.write_bytes(bytes(data))
+    for lost, words in ((1, "is damaged"), (len(crawled["truth"]), "is missing")):
+        result = pmkz("reparse", "--db", str(workdir / "pmkz.db"), check=False)
+        assert result.returncode == 1
+        assert result.stdout.startswith("failed: ") and f"failed {lost} (" in result.stdout
+        assert "Traceback" not in result.stderr
+        (line,) = result.stderr.strip().splitlines()
+        assert line.startswith(f"pmkz reparse: error: {lost} of ") and "could not be re-parsed" in line
+        assert words in line and line.isprintable() and str(workdir) not in line
+        db = connect(workdir / "pmkz.db")
+        try:
+            run = db.execute("SELECT * FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()
+            assert (run["mode"], run["status"], run["failed"]) == ("reparse", "failed", lost)
+            assert items_problems(db, crawled["truth"]) == []  # every stored record kept
+        finally:
+            db.close()
+        for path in (workdir / "warc").iterdir():
+            path.unlink()
+
+
+def test_reparse_passes_over_an_answer_the_crawl_refused(crawled, tmp_path):
+    workdir = copy_of(crawled, tmp_path)
+    url = first_row(workdir / "pmkz.db", "SELECT url FROM items ORDER BY url LIMIT 1")["url"]
+    archive_bomb(workdir, url, "Bomb headline")
+    result = pmkz("reparse", "--db", str(workdir / "pmkz.db"), "--url", url)
+    assert REPARSE_LINE.match(result.stdout).groups()[:4] == ("0", "0", "1", "0")
+    db = connect(workdir / "pmkz.db")
+    try:
+        assert "Bomb" not in db.execute("SELECT title FROM items WHERE url = ?", [url]).fetchone()[0]
+        assert items_problems(db, crawled["truth"]) == []
+    finally:
+        db.close()

@@ -112,3 +112,105 @@ def test_sync_makes_the_records_and_new_files_durable(tmp_path, monkeypatch):
     writer.sync()
     assert synced == [second.stat().st_ino], "no directory sync without a new file"
     writer.close()
+
+
+def test_a_write_the_full_disk_cut_short_shifts_no_later_record(tmp_path, tmpfs):
+    # A write that fills the disk leaves part of its record; once space is back, every
+    # record written after it must be where its capture says.
+    import os
+
+    directory = tmpfs(tmp_path / "warc", "1m")
+    writer = WarcWriter(directory, run_id=5)
+    bodies = [os.urandom(30_000) for _ in range(12)]  # incompressible: each record ~30 KB
+    written, failed = [], 0
+    for n, body in enumerate(bodies):
+        try:
+            written.append(writer.write(exchange(n, body=body)))
+        except OSError:
+            failed += 1
+            if failed == 1:
+                (directory / "filler").unlink(missing_ok=True)
+            continue
+        if n == 0:  # leave less room than a record for the next ones
+            free = os.statvfs(directory).f_bavail * os.statvfs(directory).f_frsize
+            (directory / "filler").write_bytes(b"\0" * (free - 45_000))
+    writer.close()
+    assert failed == 1 and len(written) == len(bodies) - 1
+    with ArchiveReader(directory) as reader:
+        for capture in written:
+            record = reader.read(capture["warc_file"], capture["warc_offset"], capture["warc_length"])
+            assert (record.url, sha1_base32(record.body)) == (capture["url"], capture["payload_digest"])
+    assert warcio_check(warc_files(directory)).returncode == 0
+
+
+def gzipped(data: bytes) -> bytes:
+    import gzip
+
+    return gzip.compress(data)
+
+
+def test_a_body_is_never_decoded_past_the_crawls_cap(tmp_path):
+    import pytest
+
+    from pmkz.site import MAX_ANSWER_BYTES
+    from pmkz.storage.warc import RefusedAnswer
+
+    writer = WarcWriter(tmp_path, run_id=6)
+    page = exchange(0, body=gzipped(BODY))
+    bomb = exchange(1, body=gzipped(b" " * (MAX_ANSWER_BYTES + 1)))
+    for item in (page, bomb):
+        item.headers.append(("Content-Encoding", "gzip"))
+    page, bomb = writer.write(page), writer.write(bomb)
+    writer.close()
+    with ArchiveReader(tmp_path) as reader:
+        assert reader.capture(page).content() == BODY
+        archived = reader.capture(bomb)  # stored as received: a few KB
+        with pytest.raises(RefusedAnswer, match=f"more than the {MAX_ANSWER_BYTES} bytes the crawl takes"):
+            archived.content()
+
+
+def test_an_encoding_warcio_does_not_decode_is_refused_by_name(tmp_path):
+    # Content-Encoding is undone by warcio's decoders (gzip, deflate); the crawl asks
+    # for no other, and any other is named, never handed on still encoded.
+    import pytest
+
+    from pmkz.storage.warc import RefusedAnswer
+
+    writer = WarcWriter(tmp_path, run_id=8)
+    answer = exchange(0, body=b"(\xb5/\xfd compressed")
+    answer.headers.append(("Content-Encoding", "zstd"))
+    capture = writer.write(answer)
+    writer.close()
+    with ArchiveReader(tmp_path) as reader:
+        with pytest.raises(RefusedAnswer, match="encoded as 'zstd', which the archive does not decode"):
+            reader.capture(capture).content()
+
+
+def test_a_capture_that_cannot_be_read_says_so_in_one_clean_line(tmp_path):
+    import pytest
+
+    from pmkz.storage.warc import UnreadableCapture
+
+    writer = WarcWriter(tmp_path, run_id=9)
+    captures = [writer.write(exchange(n)) for n in range(3)]
+    writer.close()
+    (path,) = warc_files(tmp_path)
+    data = bytearray(path.read_bytes())
+    flipped = captures[1]["warc_offset"] + captures[1]["warc_length"] // 2
+    data[flipped:flipped + 4] = b"\x00\xff\x00\xff"
+    path.write_bytes(bytes(data[:captures[2]["warc_offset"] + 10]))
+    expected = {0: None, 1: f"the record at offset {captures[1]['warc_offset']} of {path.name} is damaged",
+                2: f"{path.name} ends before its record at offset {captures[2]['warc_offset']} does"}
+    with ArchiveReader(tmp_path) as reader:
+        for n, capture in enumerate(captures):
+            if expected[n] is None:
+                assert reader.capture(capture).body == BODY
+                continue
+            with pytest.raises(UnreadableCapture) as raised:
+                reader.capture(capture)
+            message = str(raised.value)
+            assert message.startswith(expected[n]) and message.isprintable() and str(tmp_path) not in message
+    path.unlink()
+    with ArchiveReader(tmp_path) as reader, pytest.raises(UnreadableCapture) as raised:
+        reader.capture(captures[0])
+    assert str(raised.value) == f"its WARC file {path.name} is missing"

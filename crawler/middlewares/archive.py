@@ -14,6 +14,13 @@ a new file past PMKZ_WARC_MAX_BYTES; PMKZ_WARC=False (`pmkz crawl --no-warc`) tu
 off. On opening, a file an earlier, killed crawl left with a cut last record is cut
 back to its last whole record. Records are written with os.write (a killed crawl loses
 none it indexed) and made durable (fsync) before each commit of the database.
+
+An answer that cannot be written (a full disk) stops the crawl as a database that takes
+no writes does: the run ends `failed`, and the page, recorded as a failure, is fetched
+again by the next run. A conditional GET is sent only when the archive can give back
+the answer a 304 would confirm: a page whose newest capture is missing or unreadable is
+fetched in full, and so archived again. The site is asked only for the content
+encodings the archive reads back (storage/warc.py).
 """
 from __future__ import annotations
 
@@ -21,13 +28,20 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from sqlite_utils.db import NotFoundError
 
 from pmkz.crawler.pipelines.store import StorePipeline
-from pmkz.storage.warc import Exchange, WarcWriter, recover
+from pmkz.storage.warc import (
+    READABLE_ENCODINGS, ArchiveReader, Exchange, UnreadableCapture, WarcWriter, recover,
+)
 
 CAPTURE_META = "pmkz_capture"
+_VALIDATORS = (b"If-None-Match", b"If-Modified-Since")
+
+
+class NotArchived(IgnoreRequest):
+    """An answer the raw archive could not keep: the page is fetched again next run."""
 
 
 class ArchiveMiddleware:
@@ -39,6 +53,7 @@ class ArchiveMiddleware:
         self.directory = Path(settings.get("PMKZ_WARC_DIR") or Path(settings["PMKZ_DB"]).resolve().parent / "warc")
         self.max_bytes = settings.getint("PMKZ_WARC_MAX_BYTES")
         self.writer: WarcWriter | None = None
+        self.reader: ArchiveReader | None = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -60,11 +75,44 @@ class ArchiveMiddleware:
         for name, size in cut:
             spider.logger.warning("Cut %d bytes of a record left incomplete off %s", size, name)
         self.writer = WarcWriter(self.directory, archive.run_id, self.max_bytes)
+        self.reader = ArchiveReader(self.directory)
         archive.before_commit(self.writer.sync)
 
     def spider_closed(self, spider, reason):
         if self.writer is not None:
-            self.writer.close()
+            self.reader.close()
+            try:
+                self.writer.close()
+            except OSError as error:
+                self.archive.archive_failed(None, error)
+
+    def process_request(self, request):
+        if self.writer is None:
+            return None
+        accepted = request.headers.get(b"Accept-Encoding")
+        if accepted:
+            readable = [e.strip() for e in accepted.split(b",")
+                        if e.split(b";")[0].strip().decode("latin-1").lower() in READABLE_ENCODINGS]
+            request.headers[b"Accept-Encoding"] = b", ".join(readable) or b"identity"
+        if any(request.headers.get(name) for name in _VALIDATORS):
+            lost = self._unconfirmable(request.url)
+            if lost:
+                for name in _VALIDATORS:
+                    request.headers.pop(name, None)
+                self.crawler.stats.inc_value("pmkz/warc/fetched_in_full")
+                self.crawler.spider.logger.info("Fetching %s in full: %s", request.url, lost)
+        return None
+
+    def _unconfirmable(self, url: str) -> str | None:
+        """Why a 304 for `url` could confirm nothing the archive holds, or None."""
+        earlier = self.archive.store.newest_payload_capture(url)
+        if earlier is None:
+            return "the raw archive holds no answer of it"
+        try:
+            self.reader.capture(earlier)
+        except UnreadableCapture as error:
+            return f"its archived answer cannot be read: {error}"
+        return None
 
     def process_response(self, request, response):
         if self.writer is None:
@@ -78,7 +126,11 @@ class ArchiveMiddleware:
         )
         archive = self.archive
         earlier = archive.store.newest_payload_capture(response.url) if response.status == 304 else None
-        capture = self.writer.write_revisit(exchange, earlier) if earlier else self.writer.write(exchange)
+        try:
+            capture = self.writer.write_revisit(exchange, earlier) if earlier else self.writer.write(exchange)
+        except OSError as error:
+            archive.archive_failed(response.url, error)
+            raise NotArchived(f"the raw archive could not be written: {error.strerror or error}") from None
         request.meta[CAPTURE_META] = archive.record_capture(capture)
         self.crawler.stats.inc_value("pmkz/warc/records")
         return response

@@ -12,8 +12,9 @@ A save that fails is never silent. While another process holds the database's lo
 item waits (up to PMKZ_LOCK_WAIT_SECONDS, reported in the log) and is saved then; an
 item or image file that cannot be written (a full disk) is recorded in `failures` as
 `save` when the database still takes writes, and fetched again by the next run; a
-database that takes no writes stops the crawl. Either way the run ends `failed`, and
-the counts are those of committed items only.
+database that takes no writes stops the crawl, and so does a raw archive (WARC files)
+that takes no writes. Either way the run ends `failed`, and the counts are those of
+committed items only.
 """
 from __future__ import annotations
 
@@ -169,10 +170,24 @@ class StorePipeline:
             except Exception as second:
                 error = second
                 logger.error("Could not record the failure either: %s", second)
-        engine = self.crawler.engine
+        self._stop_storing(line)
+
+    def archive_failed(self, url: str | None, error: OSError) -> None:
+        """The raw archive could not write an answer (crawler/middlewares/archive.py): as
+        for a database that takes no writes, the crawl stops and the run ends failed;
+        the page is recorded as failed, and fetched again by the next run."""
+        line = f"{url or 'the WARC file'}: the raw archive could not be written: {error.strerror or error}"
+        self.unsaved.append(line)
+        self.crawler.stats.inc_value("pmkz/unsaved")
+        logger.error("Could not archive %s", line)
+        self._stop_storing(line)
+
+    def _stop_storing(self, line: str) -> None:
+        """Stop the crawl at the first storage failure: later answers could not be kept."""
         if not self.crawler.stats.get_value("pmkz/storage_error"):
             self.crawler.stats.set_value("pmkz/storage_error", line)
-            deferred_from_coro(engine.close_spider_async(reason=STORAGE_FAILED))
+            if self.crawler.engine.running:
+                deferred_from_coro(self.crawler.engine.close_spider_async(reason=STORAGE_FAILED))
 
     def _committed(self) -> None:
         self.counts.update(self.pending)

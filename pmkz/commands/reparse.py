@@ -24,7 +24,8 @@ from pmkz.site import LANGUAGES
 def command(db, warc_dir, lang, since, until, url, selectors_file):
     """Parse the newest archived response of each stored page again, with the parsers
     and selectors in force now; no network. A record that comes out different is stored
-    as a new version marked `reparsed`; running it again changes nothing.
+    as a new version marked `reparsed`; running it again changes nothing. Exits 1 when a
+    page cannot be re-parsed (its archived answer unreadable, or not an article).
 
     \b
     Example:
@@ -60,6 +61,9 @@ def command(db, warc_dir, lang, since, until, url, selectors_file):
     if sys.stderr.isatty():
         click.echo("", err=True)
     click.echo(summary.line())
+    if summary.failed:
+        raise CommandError("reparse", f"{summary.failed} of {summary.pages} pages could not be re-parsed and keep"
+                                      f" their stored records (first: {summary.first_failure})")
 
 
 def _progress(done: int, total: int, seconds: float) -> None:

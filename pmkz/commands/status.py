@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import click
 
@@ -17,7 +18,9 @@ RUN_COLUMNS = ("started", "ended", "status", "requests",
 
 @click.command(cls=OneLineErrors, name="status")
 @db_option
-def command(db):
+@click.option("--warc-dir", envvar="PMKZ_WARC_DIR", type=click.Path(file_okay=False, path_type=Path),
+              help="Where the WARC files are (default: warc/ beside the database).")
+def command(db, warc_dir):
     """Show the last crawl runs and what they found.
 
     \b
@@ -28,7 +31,7 @@ def command(db):
     if damage:
         click.echo(f"pmkz status: warning: {damage}", err=True)
     try:
-        report = status_report(db)
+        report = status_report(db, warc_dir=warc_dir)
     except StorageError as exc:
         raise CommandError("status", str(exc)) from None
     except sqlite3.DatabaseError as exc:
@@ -74,11 +77,22 @@ def render(report: dict, now=None) -> list[str]:
         lines.append(f"Newest published item: {published_at or published_date}"
                      f" ({age(published_date, published_at, now)} ago)")
     lines += _revisit_lines(report.get("revisits"))
+    lines += _capture_lines(report.get("captures"))
     lines.append(f"Failures waiting for retry: {report['failure_count']}")
     for failure in report["oldest_failures"]:
         lines.append(f"  since {failure['first_failed']}  {failure['kind']}"
                      f"  {failure['attempts']}x  {failure['url']}  {failure['error']}")
     return lines
+
+
+def _capture_lines(counts: tuple[int, int] | None) -> list[str]:
+    """The raw archive: how many captures cannot be read (file missing or cut short)."""
+    if not counts or not counts[0]:
+        return []
+    total, lost = counts
+    tail = (f", {lost} cannot be read (WARC file missing or cut short); their pages are fetched in full"
+            " when next checked" if lost else ", all in their WARC files")
+    return [f"Raw archive: {total} captures{tail}"]
 
 
 def _revisit_lines(state: dict | None) -> list[str]:
