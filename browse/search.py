@@ -11,6 +11,7 @@ adds a clause of its own (its words as printed, from items_fts).
 from __future__ import annotations
 
 from datasette.filters import FilterArguments
+from datasette.utils.asgi import BadRequest
 
 from pmkz.storage import search
 
@@ -42,7 +43,10 @@ def filter_arguments(request, database: str, table: str, datasette):
         for param, column, typed in searches:
             if column is not None and column not in search.COLUMNS:
                 continue  # Datasette's filter answers "Cannot search by that column"
-            query = search.compile_query(typed, column)
+            try:
+                query = search.compile_query(typed, column)
+            except search.QueryTooLarge as error:
+                raise BadRequest(f"Search not run: {error}.") from None
             params[param] = query.fts if query else NOTHING
             if query and query.exact:
                 sql, values = query.exact
@@ -53,9 +57,7 @@ def filter_arguments(request, database: str, table: str, datasette):
                 context = {"typed": typed, "query": query.shown if query else None, "suggest": [],
                            "exact": bool(query and query.exact)}
                 if column is None:
-                    context["suggest"] = [await _first_with_hits(db, prefixes)
-                                          for prefixes in search.prefixes_to_try(typed)]
-                    context["suggest"] = [s for s in context["suggest"] if s]
+                    context["suggest"] = await db.execute_fn(lambda conn: search.suggest_prefixes(conn, typed))
         return FilterArguments(where, params, [], {"pmkz_search": context} if context else {})
 
     return inner
@@ -72,10 +74,3 @@ async def _hits(db, query) -> bool:
         return False
     sql, params = query.rowids()
     return bool((await db.execute(sql + " LIMIT 1", params)).rows)
-
-
-async def _first_with_hits(db, prefixes: list[str]) -> str | None:
-    for prefix in prefixes:
-        if await _hits(db, search.compile_query(prefix)):
-            return prefix
-    return None

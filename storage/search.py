@@ -18,7 +18,9 @@ transaction as the row: items.py on every save, deferred_index.py for a batch, a
 """
 from __future__ import annotations
 
+import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -119,6 +121,21 @@ def reindex(db: Database, rowid: int) -> None:
 
 
 # Queries ---------------------------------------------------------------------------
+
+# What one search may ask, so that its cost is bounded whoever types it (the public
+# server's search box, a saved search run after every crawl). The length bounds the
+# stemming and the no-hits suggestions; each word, phrase or prefix is a MATCH of up to
+# four forms and, beside an exact phrase, a member of a compound SELECT; each level of
+# parentheses nests that SELECT (and the Python that builds it) deeper. Generous for
+# anything a person types; far under what SQLite's and FTS5's parser stacks hold.
+MAX_QUERY_CHARS = 1000
+MAX_TERMS = 32
+MAX_NESTING = 8
+
+
+class QueryTooLarge(ValueError):
+    """A search over one of the limits above; its message is one line for the reader."""
+
 
 OPERATORS = ("OR", "AND", "NOT")
 QUERY_TOKEN = re.compile(r'-?"[^"]*"?|\(|\)|[^\s()"]+')
@@ -306,30 +323,54 @@ def _fts(node, shown: bool = False) -> str:
 
 def _sql(node, column: str | None) -> tuple[str, list]:
     """The rowids the query finds (column `id`): stemmed terms from items_search, exact
-    phrases from items_fts, combined with INTERSECT, UNION and EXCEPT."""
+    phrases from items_fts, combined with INTERSECT, UNION and EXCEPT. SQLite applies
+    compound operators left to right, so only a right operand is nested: a chain of
+    terms stays flat, where nesting each one overflowed SQLite's parser stack within
+    fifteen terms."""
     if node[0] == "term":
         term = node[1]
         table, match = (EXACT_TABLE, term.printed()) if term.exact else (TABLE, term.stemmed())
         return f"SELECT rowid AS id FROM {table} WHERE {column or table} MATCH ?", [match]
     operator, left, right = node
     (left_sql, left_params), (right_sql, right_params) = _sql(left, column), _sql(right, column)
-    return (f"SELECT id FROM ({left_sql}) {SET_OPERATION[operator]} SELECT id FROM ({right_sql})",
-            left_params + right_params)
+    if right[0] != "term":
+        right_sql = f"SELECT id FROM ({right_sql})"
+    return f"{left_sql} {SET_OPERATION[operator]} {right_sql}", left_params + right_params
 
 
 def compile_query(text: str, column: str | None = None) -> Query | None:
     """The search box's text as a Query (None when it holds no word); `column` limits
-    it to one of COLUMNS, as `?_search_title=` does. Never invalid FTS5."""
+    it to one of COLUMNS, as `?_search_title=` does. Never invalid FTS5; QueryTooLarge
+    for a search over the limits."""
     if column is not None and column not in COLUMNS:
         raise ValueError(f"cannot search by {column!r}; choose one of {', '.join(COLUMNS)}")
+    text = text or ""
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryTooLarge(f"a search may be at most {MAX_QUERY_CHARS:,} characters long;"
+                            f" this one has {len(text):,}")
     tokens, excluded = _clean(parse_query(text))
-    if not any(kind == "term" for kind, _ in tokens):
+    terms = len(excluded) + sum(kind == "term" for kind, _ in tokens)
+    if terms > MAX_TERMS:
+        raise QueryTooLarge(f"a search may hold at most {MAX_TERMS} words, phrases and prefixes;"
+                            f" this one has {terms}")
+    if _nesting(tokens) > MAX_NESTING:
+        raise QueryTooLarge(f"a search may nest parentheses at most {MAX_NESTING} deep;"
+                            f" this one nests them {_nesting(tokens)} deep")
+    if not terms:
         return None
     tree = _tree(tokens)
     for term in excluded:
         tree = ("NOT", tree, ("term", term))
     return Query(_fts(tree), _sql(tree, column) if _has_exact(tree) else None, column,
                  _fts(tree, shown=True))
+
+
+def _nesting(tokens: list) -> int:
+    depth = deepest = 0
+    for kind, _ in tokens:
+        depth += {"(": 1, ")": -1}.get(kind, 0)
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def matching(text: str, column: str | None = None) -> tuple[str, list] | None:
@@ -339,10 +380,34 @@ def matching(text: str, column: str | None = None) -> tuple[str, list] | None:
     return query.rowids() if query else None
 
 
-def prefixes_to_try(text: str, min_length: int = 4) -> list[list[str]]:
-    """For a search with no hits: per word, its ever shorter prefixes as typed
-    (`правительств*`), longest first; the reader is offered the first that finds
-    something."""
-    return [[f"{word[:cut]}*" for cut in range(len(word) - 1, min_length - 1, -1)]
-            for word in (fold(w) for w in WORD.findall(text or ""))
-            if len(word) > min_length]
+# The stem index's terms, for the no-hits suggestions: a range of them is one seek.
+TERMS_TABLE = f"temp.{TABLE}_terms"
+
+
+def suggest_prefixes(conn, text: str, min_length: int = 4) -> list[str]:
+    """For a search with no hits: per word longer than `min_length`, the longest prefix
+    as typed (`правительств*`), shorter than the word and at least `min_length` long,
+    that some item's stem begins with. One statement for the whole search: each
+    candidate prefix is a seek in the index's term list, where asking the index
+    itself, prefix by prefix, cost a query per character of the word."""
+    words = [w for w in dict.fromkeys(fold(w) for w in WORD.findall(text or "")) if len(w) > min_length]
+    candidates = [[number, cut, _tokenized(form)]
+                  for number, word in enumerate(words)
+                  for cut in range(len(word) - 1, min_length - 1, -1)
+                  for form in dict.fromkeys((word[:cut], as_kazakh(word[:cut])))]
+    if not candidates:
+        return []
+    conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {TERMS_TABLE} USING fts5vocab(main, {TABLE}, row)")
+    found = dict(conn.execute(
+        "SELECT c.value ->> 0, max(c.value ->> 1) FROM json_each(?) c"
+        f" WHERE EXISTS (SELECT 1 FROM {TERMS_TABLE} t"
+        "               WHERE t.term >= c.value ->> 2 AND t.term < (c.value ->> 2) || char(1114111))"
+        " GROUP BY 1", [json.dumps(candidates, ensure_ascii=False)]).fetchall())
+    return [f"{word[:found[number]]}*" for number, word in enumerate(words) if number in found]
+
+
+def _tokenized(prefix: str) -> str:
+    """The prefix as FTS5's unicode61 tokenizer stores a term: Latin letters without
+    their diacritics (`café` is `cafe`), other scripts as they are."""
+    return "".join(unicodedata.normalize("NFD", c)[0] if "LATIN" in unicodedata.name(c, "") else c
+                   for c in prefix)

@@ -70,6 +70,16 @@ def test_public_refuses_arbitrary_sql_and_keeps_canned_queries_and_search(public
     assert rows, "the search box still searches"
 
 
+@pytest.mark.parametrize("query, message", [
+    ("_searchx=1", "Unknown parameter _searchx: search with _search= or _search_&lt;column&gt;="),
+    ("_searchmode=raw&_search_body=a&_searches=b", "Unknown parameter _searches"),
+    ("_search_=a", "Cannot search by that column"),
+])
+def test_a_misspelt_search_parameter_is_a_400_that_says_how(public_client, query, message):
+    assert message in get(public_client, f"/pmkz/items?{query}", 400).text
+    assert get(public_client, f"/pmkz/items.json?{query}", 400).json["ok"] is False
+
+
 def test_public_json_names_no_filesystem_path(public_client, archive):
     root = str(archive[0].parent)
     for path in INTROSPECTION:

@@ -10,6 +10,8 @@ import sqlite3
 import urllib.parse
 
 import pytest
+from datasette import hookimpl
+from datasette.plugins import pm
 from datasette.utils.testing import TestClient as DatasetteClient
 
 from helpers import Replica, crawl
@@ -90,9 +92,80 @@ def test_prefix_or_not_and_phrases_work_from_the_box(client, archive):
 
 
 def test_broken_syntax_never_errors(client):
-    for typed in ["OR", "(", "правительство OR", '"незакрытая фраза', "*", "NOT", "a ) b", "-"]:
-        response = client.get("/pmkz/items?_search=" + urllib.parse.quote(typed))
-        assert response.status == 200, (typed, response.text[:500])
+    for typed in ["OR", "(", "правительство OR", '"незакрытая фраза', "*", "NOT", "a ) b", "-",
+                  '""', '"', "AND", "OR OR", "- -", ") (", "((правительство)", '"правительство" OR',
+                  "\x00", "правительство\x00министр", "*-*", "(((((((())))))))", "NOT NOT"]:
+        for shape in ("", ".json"):
+            response = client.get(f"/pmkz/items{shape}?_search=" + urllib.parse.quote(typed))
+            assert response.status == 200, (typed, response.text[:500])
+
+
+# Over each limit by a little, and as the probe sent them: a 15 KB word, 1,500 words,
+# 400 nested parentheses, a phrase and 300 words.
+@pytest.mark.parametrize("typed, reason", [
+    ("ж" * (search.MAX_QUERY_CHARS + 1), f"at most {search.MAX_QUERY_CHARS:,} characters"),
+    ("x" * 15_000, f"at most {search.MAX_QUERY_CHARS:,} characters"),
+    (" ".join(["minister"] * 1500), f"at most {search.MAX_QUERY_CHARS:,} characters"),
+    (" ".join(["a"] * (search.MAX_TERMS + 1)), f"at most {search.MAX_TERMS} words, phrases and prefixes"),
+    ('"правительство" ' + " ".join(["a"] * 300), f"at most {search.MAX_TERMS} words"),
+    ("(" * (search.MAX_NESTING + 1) + "a" + ")" * (search.MAX_NESTING + 1), f"at most {search.MAX_NESTING} deep"),
+    ("(" * 400 + "a" + ")" * 400, f"at most {search.MAX_NESTING} deep"),
+])
+def test_a_search_over_the_limits_is_a_400_that_says_why(client, typed, reason):
+    for path in ("/pmkz/items?_search=", "/pmkz/items.json?_search=", "/pmkz/items?_search_body="):
+        response = client.get(path + urllib.parse.quote(typed))
+        assert response.status == 400, (typed[:40], response.status, response.text[:300])
+        assert "Search not run: " in response.text and reason in response.text
+        assert "Traceback" not in response.text
+
+
+@pytest.mark.parametrize("typed", [
+    '"правительство" ' + " ".join(f"министр{n}" for n in range(search.MAX_TERMS - 1)),
+    " OR ".join(f'"правительство{n}"' for n in range(search.MAX_TERMS)),
+    "(" * search.MAX_NESTING + 'министр "правительства" NOT a' + ")" * search.MAX_NESTING
+    + " OR (b -c (d OR " * 2 + '"e"' + "))" * 2,
+])
+def test_a_search_at_the_limits_runs(client, typed):
+    # A phrase beside 14 words overflowed SQLite's parser stack: every crawl with such a
+    # saved search failed.
+    response = client.get("/pmkz/items.json?_search=" + urllib.parse.quote(typed))
+    assert response.status == 200, response.text[:500]
+
+
+def test_a_search_with_no_hits_costs_a_fixed_number_of_statements(archive):
+    """The suggestions of a search with no hits cost the same for a long word as for a
+    short one: one query per prefix length made a 15 KB word cost 15,000 queries."""
+    statements: list[str] = []
+
+    class Tracer:
+        __name__ = "statement_tracer"  # Datasette lists plugins by name
+
+        @hookimpl
+        def prepare_connection(self, conn):
+            conn.set_trace_callback(statements.append)
+
+    pm.register(Tracer(), name="statement-tracer")
+    ds = build_datasette(archive[0], archive[0].parent / "images")
+    try:
+        client = DatasetteClient(ds)
+        client.get("/pmkz/items")  # connections opened, the page's own statements
+
+        def cost(typed: str) -> int:
+            statements.clear()
+            html = client.get("/pmkz/items?_search=" + urllib.parse.quote(typed)).text
+            assert "No item holds any form of" in html
+            # The search's queries: not those SQLite runs inside FTS5 for one (marked
+            # `-- `, or reading its shadow tables once per connection), nor the term
+            # list's creation, once per connection.
+            return sum(search.TABLE in sql and not sql.startswith(("-- ", "CREATE"))
+                       and f"'{search.TABLE}_" not in sql for sql in statements)
+
+        short = cost("правительствоище")
+        assert cost("правительство" + "ж" * (search.MAX_QUERY_CHARS - 13)) == short
+    finally:
+        pm.unregister(name="statement-tracer")
+        for database in ds.databases.values():
+            database.close()
 
 
 def test_no_hits_says_what_was_searched_and_suggests_forms(client):

@@ -14,6 +14,7 @@ from pmkz.browse.app import build_datasette
 from pmkz.cli import cli
 from pmkz.notify.after_run import notify_after_run
 from pmkz.storage import Store
+from pmkz.storage.search import MAX_NESTING, MAX_QUERY_CHARS, MAX_TERMS
 
 SITE = "http://127.0.0.1:9"
 
@@ -75,6 +76,12 @@ def test_watch_add_list_remove(archive):
     (["remove", "7", "--db", "{db}"], "no saved search 7"),
     (["add", "море", "--db", "{missing}"], "no database at"),
     (["list", "--db", "{missing}"], "no database at"),
+    # As the probe saved them: a phrase and 300 words broke every crawl after it; 1,500
+    # words made `watch add` fail with RecursionError.
+    (["add", '"правительство" ' + "a " * 300, "--db", "{db}"],
+     f"a search may hold at most {MAX_TERMS} words, phrases and prefixes; this one has 301"),
+    (["add", "море " * 1500, "--db", "{db}"], f"a search may be at most {MAX_QUERY_CHARS:,} characters long"),
+    (["add", "(" * 400 + "море" + ")" * 400, "--db", "{db}"], f"nest parentheses at most {MAX_NESTING} deep"),
 ])
 def test_bad_watch_commands_are_one_line(archive, tmp_path, args, message):
     args = [a.format(db=archive, missing=tmp_path / "missing.db") for a in args]
@@ -189,6 +196,8 @@ def test_a_toml_list_of_saved_searches_is_imported_and_listed_back(archive, tmp_
     ('watch = ["море"]\n', "watch 1: expected a [[watch]] table"),
     ('searches = 1\n', "expected only [[watch]] tables, found searches"),
     ('[[watch]\n', "is not TOML"),
+    ('[[watch]]\nquery = "море"\n[[watch]]\nquery = "\\"правительство\\" ' + "a " * 300 + '"\n',
+     f"watch 2: a search may hold at most {MAX_TERMS} words"),
 ])
 def test_a_bad_toml_list_saves_nothing_and_says_why_in_one_line(archive, tmp_path, text, message):
     listed = tmp_path / "watches.toml"
@@ -198,3 +207,31 @@ def test_a_bad_toml_list_saves_nothing_and_says_why_in_one_line(archive, tmp_pat
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
     with Store(archive) as store:
         assert store.watches() == []
+
+
+def test_a_saved_search_over_the_limits_stops_neither_the_run_nor_the_others(archive, tmp_path, caplog):
+    """A saved search stored by an older pmkz, before the limits (a phrase and 300
+    words overflowed SQLite's parser at every crawl): skipped and said so; the other
+    saved searches get their feeds."""
+    with Store(archive) as store:
+        good = store.add_watch("Аральское море", "ru")
+        store.db.execute("INSERT INTO watches (query, lang, created) VALUES (?, NULL, ?)",
+                         ['"правительство" ' + "a " * 300, "2024-03-09T10:00:00+00:00"])
+        (bad,) = store.db.execute("SELECT max(id) FROM watches").fetchone()
+    run = second_run(archive)
+    notify_after_run(archive, run, feeds_dir=tmp_path / "feeds", site_url=SITE, langs=["ru", "kk", "en"])
+    good_feed = feedparser.parse((tmp_path / "feeds" / f"watch-{good['id']}.atom").read_bytes())
+    assert len(good_feed.entries) == 4
+    assert 'saved search «"правительство" a a' in caplog.text and "not run: a search may hold" in caplog.text
+    listed = pmkz("watch", "list", "--db", str(archive))
+    assert listed.exit_code == 0
+    assert [line.split("\t")[-1] for line in listed.stdout.splitlines() if line.startswith(f"{bad}\t")] == [
+        f"not run: a search may hold at most {MAX_TERMS} words, phrases and prefixes; this one has 301;"
+        " remove it and save a shorter search"]
+    ds = build_datasette(archive, tmp_path / "images")
+    try:
+        served = DatasetteClient(ds).get(f"/-/feeds/watch-{bad}.atom")
+        assert served.status == 200 and feedparser.parse(served.body).entries == []
+    finally:
+        for database in ds.databases.values():
+            database.close()

@@ -1,5 +1,5 @@
 """Datasette's answers to a reader's mistakes: clean 4xx pages, never a 500 with a
-traceback (issue 14). A POST to a table, a row key of the wrong type (`/pmkz/
+traceback (issue 14). A misspelt search parameter, a POST to a table, a row key of the wrong type (`/pmkz/
 item_versions/abc`) and a sort by a column that does not exist are the reader's request
 gone wrong, not the server's.
 """
@@ -9,6 +9,7 @@ import sqlite3
 
 from datasette import hookimpl
 from datasette.handle_exception import handle_exception as datasette_error_page
+from datasette.utils.asgi import BadRequest
 from datasette.views.base import DatasetteError
 
 
@@ -31,3 +32,14 @@ def handle_exception(datasette, request, exception):
     if error is None:
         return None
     return datasette_error_page(datasette, request, error)
+
+
+@hookimpl(tryfirst=True, specname="filters_from_request")
+def refuse_misspelt_search(request, database, table, datasette):
+    # Before Datasette's search filter, which takes every `_search...` parameter for
+    # `_search` or `_search_<column>` and fails (IndexError) on any other.
+    misspelt = [key for key in request.args if key.startswith("_search")
+                and key not in ("_search", "_searchmode") and not key.startswith("_search_")]
+    if misspelt:
+        raise BadRequest(f"Unknown parameter {misspelt[0]}: search with _search= or _search_<column>=.")
+    return None

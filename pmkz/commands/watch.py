@@ -95,7 +95,7 @@ def list_(as_toml, db):
     if not watches:
         click.echo('no saved searches; add one with: pmkz watch add "WORDS" [--lang ru]')
     for watch in watches:
-        click.echo(f"{watch['id']}\t{_describe(watch)}\t/-/feeds/watch-{watch['id']}.atom")
+        click.echo(f"{watch['id']}\t{_describe(watch)}\t/-/feeds/watch-{watch['id']}.atom{_not_run(watch)}")
 
 
 @command.command(cls=OneLineErrors, name="remove")
@@ -116,6 +116,17 @@ def remove(watch_id, db):
     if not removed:
         raise CommandError("watch remove", f"no saved search {watch_id}; see pmkz watch list")
     click.echo(f"watch {watch_id} removed")
+
+
+def _not_run(watch: dict) -> str:
+    """Why a saved search (stored by an older pmkz) is skipped after each crawl, or ''."""
+    from pmkz.storage.watches import check
+
+    try:
+        check(watch["query"], watch["lang"])
+    except ValueError as error:
+        return f"\tnot run: {error}; remove it and save a shorter search"
+    return ""
 
 
 def _describe(watch: dict) -> str:
