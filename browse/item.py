@@ -14,6 +14,7 @@ from pathlib import Path
 from datasette.utils import tilde_encode
 
 from pmkz.site import LANGUAGE_NAMES, LANGUAGES, category_name
+from pmkz.storage import identity
 
 from . import archived, images
 from .diff import paragraphs, version_changes
@@ -52,7 +53,7 @@ async def item_context(datasette, database: str, url: str, images_dir: Path) -> 
         "status": item["status"],
         "removed": await _removed(db, item) if item["status"] == "gone" else None,
         "translations": await _translations(datasette, database, item),
-        "images": await _images(datasette, database, item, images_dir),
+        "images": await _images(datasette, database, item, url, images_dir),
         "versions": await _versions(datasette, database, url),
         "archived": await archived.link(datasette, database, item.get("capture_id")),
     }
@@ -76,9 +77,24 @@ async def version_context(datasette, database: str, url: str, version: int,
         "current_href": datasette.urls.row(database, "items", tilde_encode(url)),
         "title_after": following["title"] if following["title"] != old["title"] else None,
         "changes": version_changes(old, following),
-        "images": await _images(datasette, database, {**old, "url": url}, images_dir),
+        "images": await _images(datasette, database, old, url, images_dir),
         "versions": await _versions(datasette, database, url),
+        "archived": await archived.link(datasette, database, old.get("capture_id")),
     }
+
+
+async def moved_row(datasette, database: str, table: str, pks: list[str], format: str | None) -> str | None:
+    """The row page of the item (`items`) or version (`item_versions`, pks url and
+    number) that `pks` names at an address its page has left, another host, port or
+    scheme: the page is the same item there (storage/identity.py). None when no item
+    has that path, or it is stored at that very address."""
+    if not pks or table == "item_versions" and len(pks) != 2:
+        return None
+    row = await _one(datasette.get_database(database), f"select url from items where {identity.PATH_SQL} = ?",
+                     [identity.path_of(pks[0])])
+    if row is None or row["url"] == pks[0]:
+        return None
+    return datasette.urls.row(database, table, ",".join(map(tilde_encode, [row["url"], *pks[1:]])), format)
 
 
 def _text(state: dict, item: dict) -> dict:
@@ -134,12 +150,16 @@ async def _translations(datasette, database: str, item: dict) -> list[dict]:
     return shown
 
 
-async def _images(datasette, database: str, state: dict, images_dir: Path) -> list[dict]:
-    """The state's images in page order: a local copy's address, or None if none was kept."""
-    urls = json.loads(state.get("image_urls") or "[]")
-    rows = await datasette.get_database(database).execute(
+async def _images(datasette, database: str, state: dict, item_url: str, images_dir: Path) -> list[dict]:
+    """The images of a state of the item at `item_url`, in page order: a local copy's
+    address, or None if none was kept. A state names its images where the page was then;
+    an image of the page's own address is looked for where the page is now."""
+    db = datasette.get_database(database)
+    listed = json.loads(state.get("image_urls") or "[]")
+    urls = await db.execute_fn(lambda conn: identity.at_current_address(conn, item_url, listed))
+    rows = await db.execute(
         "select url, path from images where url in (select value from json_each(?))"
-        " order by item_url = ? desc", [json.dumps(urls), state["url"]])
+        " order by item_url = ? desc", [json.dumps(urls), item_url])
     paths = {}
     for row in rows:
         paths.setdefault(row["url"], row["path"])

@@ -90,6 +90,28 @@ def register_routes():
     ]
 
 
+@hookimpl(specname="handle_exception")
+def moved_item(datasette, request, exception):
+    # An item link kept from before the site's address changed (another host, port or
+    # scheme) leads to the same item, as a path names one item (storage/identity.py).
+    route = request.url_vars
+    if not isinstance(exception, NotFound) or route.get("table") not in ITEM_TABLES or "pks" not in route:
+        return None
+    try:
+        database = datasette.get_database(route=route["database"]).name
+    except KeyError:
+        return None
+    if not archives.is_archive(datasette, database):
+        return None
+
+    async def redirect():
+        target = await item.moved_row(datasette, database, route["table"], urlsafe_components(route["pks"]),
+                                      route.get("format"))
+        query = f"?{request.query_string}" if request.query_string else ""
+        return Response.redirect(target + query) if target else None
+    return redirect
+
+
 @hookimpl
 def get_metadata(datasette, key, database, table):
     # metadata.yaml for every archive, whatever its name; what Datasette is given on its

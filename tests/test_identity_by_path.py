@@ -1,0 +1,120 @@
+"""An item is its path on the site (storage/identity.py), everywhere: the replica crawled
+at one port, then re-checked in full at another port after its epoch 1, is one archive.
+Removals are marked gone, old item and version links lead to the item, the WARC export
+holds the images captured at the first port, and an old version's page shows its images
+and its archived page.
+"""
+from __future__ import annotations
+
+import json
+import re
+from contextlib import closing
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from datasette.utils import tilde_encode
+from datasette.utils.testing import TestClient as DatasetteClient
+
+from helpers import Replica, connect, crawl, path_of, pmkz, summary
+from pmkz.browse.app import build_datasette
+from pmkz.storage.warc import iter_records
+
+SHOWN_IMAGE = re.compile(r'<img src="(/pmkz/-/images/[^"]+)"')
+NOT_DOWNLOADED = "was not downloaded"
+
+
+def rows(workdir, sql: str) -> list[dict]:
+    with closing(connect(workdir / "pmkz.db")) as db:
+        return [dict(row) for row in db.execute(sql)]
+
+
+@pytest.fixture(scope="module")
+def moved(tmp_path_factory):
+    """The archive after a crawl at one port, then `--full` at another port and epoch 1:
+    its workdir, the first crawl's items and versions' state, both truths, the summary."""
+    workdir = tmp_path_factory.mktemp("moved")
+    with Replica("--articles", "20") as first:
+        assert summary(crawl(first.url, workdir))["status"] == "ok"
+        truth0 = first.truth()
+    before = rows(workdir, "SELECT url, title FROM items")
+    with Replica("--articles", "20", "--epoch", "1") as second:
+        assert urlsplit(second.url).port != urlsplit(first.url).port
+        line = summary(crawl(second.url, workdir, "--full"))
+        truth1 = second.truth()
+    return {"workdir": workdir, "before": before, "truth0": truth0, "truth1": truth1, "line": line,
+            "first": first.url, "second": second.url}
+
+
+@pytest.fixture(scope="module")
+def client(moved):
+    workdir = moved["workdir"]
+    ds = build_datasette(workdir / "pmkz.db", workdir / "images")
+    yield DatasetteClient(ds)
+    for database in ds.databases.values():
+        database.close()
+
+
+def test_every_removal_of_the_epoch_is_marked_gone(moved):
+    removed = {path_of(r["url"]) for r in moved["truth0"]} - {path_of(r["url"]) for r in moved["truth1"]}
+    assert removed and moved["line"]["gone"] == len(removed), moved["line"]
+    gone = {path_of(r["url"]) for r in rows(moved["workdir"], "SELECT url FROM items WHERE status = 'gone'")}
+    assert gone == removed
+
+
+def test_old_item_links_lead_to_the_item(moved, client):
+    for old in moved["before"]:
+        response = client.get(f"/pmkz/items/{tilde_encode(old['url'])}")
+        assert response.status in (301, 302), (old["url"], response.status)
+        target = response.headers["location"]
+        stored = unquote(target.rsplit("/", 1)[1].replace("~", "%"))
+        assert path_of(stored) == path_of(old["url"]) and stored.startswith(moved["second"]), target
+        page = client.get(target)
+        assert page.status == 200 and "pmkz-article" in page.text, target
+    response = client.get(f"/pmkz/items/{tilde_encode(moved['before'][0]['url'])}.json?_shape=objects")
+    assert response.status in (301, 302) and response.headers["location"].endswith(".json?_shape=objects")
+
+
+def test_old_version_links_lead_to_the_version(moved, client):
+    versions = rows(moved["workdir"], "SELECT item_url, version FROM item_versions")
+    assert versions
+    for version in versions:
+        old = moved["first"] + path_of(version["item_url"])
+        response = client.get(f"/pmkz/item_versions/{tilde_encode(old)},{version['version']}")
+        assert response.status in (301, 302), (old, response.status)
+        assert client.get(response.headers["location"]).status == 200
+
+
+def test_an_unknown_item_is_still_not_found(moved, client):
+    assert client.get(f"/pmkz/items/{tilde_encode(moved['first'] + '/ru/news/nothing-here-1')}").status == 404
+
+
+def test_every_item_page_shows_its_images(moved, client):
+    items = rows(moved["workdir"], "SELECT url, status, image_urls FROM items")
+    assert any(r["status"] == "gone" and json.loads(r["image_urls"]) for r in items)
+    for item in items:
+        page = client.get(f"/pmkz/items/{tilde_encode(item['url'])}").text
+        assert NOT_DOWNLOADED not in page and len(SHOWN_IMAGE.findall(page)) == len(json.loads(item["image_urls"])), item
+
+
+def test_an_old_version_page_shows_its_images_and_archived_page(moved, client):
+    versions = rows(moved["workdir"], "SELECT item_url, version, image_urls FROM item_versions")
+    assert any(urlsplit(u).port == urlsplit(moved["first"]).port
+               for v in versions for u in json.loads(v["image_urls"]))
+    for version in versions:
+        page = client.get(f"/pmkz/item_versions/{tilde_encode(version['item_url'])},{version['version']}").text
+        images = SHOWN_IMAGE.findall(page)
+        assert NOT_DOWNLOADED not in page and len(images) == len(json.loads(version["image_urls"])), version
+        assert all(client.get(src).status == 200 for src in images)
+        archived = re.search(r'class="pmkz-archived" href="([^"]+)"', page)
+        assert archived, version
+        assert client.get(archived.group(1)).status == 200
+
+
+def test_export_warc_holds_every_image_captured_at_the_first_port(moved, tmp_path):
+    workdir = moved["workdir"]
+    out = tmp_path / "all.warc.gz"
+    pmkz("export", "--format", "warc", "--db", str(workdir / "pmkz.db"), "--out", str(out))
+    exported = {path_of(r.rec_headers.get_header("WARC-Target-URI"))
+                for r in iter_records(out) if r.rec_type == "response"}
+    images = {path_of(r["url"]) for r in rows(workdir, "SELECT url FROM images")}
+    assert images and images <= exported, sorted(images - exported)[:5]
