@@ -138,10 +138,9 @@ async def _translations(datasette, database: str, item: dict) -> list[dict]:
         url = links[lang]
         if not isinstance(url, str):
             continue
-        path = urllib.parse.urlsplit(url).path
-        stored = await _one(datasette.get_database(database),
-                            "select url from items where url = ? or (url like ? and lang = ?)"
-                            " order by url = ? desc limit 1", [url, f"%://%{path}", lang, url])
+        stored = web_url(url) and await _one(datasette.get_database(database),
+                                             f"select url from items where {identity.PATH_SQL} = ?",
+                                             [identity.path_of(url)])
         shown.append({
             "lang": lang, "language": LANGUAGE_NAMES.get(lang, lang), "original": web_url(url),
             "href": (datasette.urls.row(database, "items", tilde_encode(stored["url"]))

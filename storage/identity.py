@@ -76,10 +76,13 @@ def adopt(db: Database, url: str) -> str | None:
     old = row[0]
     db.execute("UPDATE items SET url = ? WHERE url = ?", [url, old])
     _rename_references(db, old, url)
-    # Its images served from the page's old address are at the new one too.
+    # Its images served from the page's old address are at the new one too, and so are
+    # their failures: the page's next visit tries them there and clears them.
     before, after = origin(old), origin(url)
-    db.execute("UPDATE OR IGNORE images SET url = ? || substr(url, ?) WHERE item_url = ? AND substr(url, 1, ?) = ?",
-               [after, len(before) + 1, url, len(before) + 1, before + "/"])
+    moved = "SET url = ? || substr(url, ?) WHERE item_url = ? AND substr(url, 1, ?) = ?"
+    params = [after, len(before) + 1, url, len(before) + 1, before + "/"]
+    db.execute(f"UPDATE OR IGNORE images {moved}", params)
+    db.execute(f"UPDATE OR REPLACE failures {moved}", params)
     return old
 
 

@@ -48,3 +48,14 @@ def test_a_state_names_its_images_where_the_page_is_now_if_the_page_was_archived
     listed = [OLD + "/img/1.jpg", CDN + "/img/2.jpg", "http://127.0.0.1:8003/img/3.jpg"]
     assert identity.at_current_address(store.db, NEW + PAGE, listed) == [
         NEW + "/img/1.jpg", CDN + "/img/2.jpg", "http://127.0.0.1:8003/img/3.jpg"]
+
+
+def test_an_image_failure_moves_with_its_page(store):
+    own = OLD + "/img/1.jpg"
+    store.save_item(record(OLD, [own]))
+    store.record_failure(own, "image", "HTTP 500", run_id=None, item_url=OLD + PAGE)
+    store.save_item(record(NEW, [NEW + "/img/1.jpg"]))
+    # The page is asked for again at its new address, where the image then arrives.
+    assert store.pages_with_failed_images() == [NEW + PAGE]
+    store.clear_failures([NEW + PAGE, NEW + "/img/1.jpg"])
+    assert store.failed_urls(("image",)) == []
