@@ -21,7 +21,7 @@ from pmkz.storage.search import TABLE as SEARCH_TABLE
 
 PUBLIC_SETTINGS = {"sql_time_limit_ms": 1000, "allow_download": False}
 # The crawler's bookkeeping, and the full-text tables (searched through the items table).
-INTERNAL_TABLES = ("revisits", "list_walks", "list_cursors", "captures", "watches")
+INTERNAL_TABLES = ("revisits", "list_walks", "list_cursors", "captures", "watches", "notify_cursor")
 FTS_TABLES = ("items_fts", SEARCH_TABLE)
 FTS_SHADOWS = ("config", "content", "data", "docsize", "idx")
 HIDDEN = "(hidden)"

@@ -1,6 +1,7 @@
 """Telling people what changed: an Atom feed per language, and an optional webhook.
 
-Both are written after every crawl run from the `item_events` the run recorded.
+Both come from what is stored, after every crawl run: the feeds from the newest
+`item_events`, the webhook messages from the events of every run not announced yet.
 """
 from pmkz.notify.after_run import notify_after_run
 

@@ -7,10 +7,15 @@ shows an edit or a removal as news instead of silently replacing an earlier entr
 """
 from __future__ import annotations
 
+import logging
+
 from feedgen.feed import FeedGenerator
 
 from pmkz.browse.diff import paragraph_changes
+from pmkz.crawler.parsing.text import xml_safe
 from pmkz.site import LANGUAGE_NAMES
+
+log = logging.getLogger(__name__)
 
 ENTRIES = 100
 PREFIX = {"changed": "Edited: ", "gone": "Removed: ", "new": ""}
@@ -38,7 +43,7 @@ def feed_xml(feed_id: str, title: str, events: list[dict], site_url: str,
     """An Atom feed of `events` (newest first, as storage.watches.events gives them)."""
     feed = FeedGenerator()
     feed.id(feed_id)
-    feed.title(title)
+    feed.title(xml_safe(title))
     feed.author({"name": "pmkz"})
     feed.link(href=site_url, rel="alternate")
     if self_url:
@@ -49,17 +54,27 @@ def feed_xml(feed_id: str, title: str, events: list[dict], site_url: str,
     # feedgen puts the last added entry first; add oldest first so the newest leads.
     for event in reversed(events[:ENTRIES]):
         entry = feed.add_entry()
-        entry.id(f"{event['url']}#{event['event']}-{event.get('state_hash') or event['content_hash']}-{event['event_id']}")
-        entry.title(PREFIX.get(event["event"], "") + event["title"])
-        entry.link(href=event["url"], rel="alternate")
-        entry.updated(event["at"])
-        entry.category(term=event["event"])
-        if event.get("published_at") or event.get("published_date"):
-            entry.published(event.get("published_at") or f"{event['published_date']}T00:00:00+05:00")
-        if event.get("summary"):
-            entry.summary(event["summary"])
-        entry.content(entry_content(event), type="text")
+        try:
+            _fill(entry, {key: xml_safe(value) if isinstance(value, str) else value for key, value in event.items()})
+        except ValueError as error:  # one entry that cannot be written never stops its feed
+            log.error("feed %s: entry for %s left out: %s", feed_id, event.get("url"), error)
+            feed.remove_entry(entry)
     return feed.atom_str(pretty=True)
+
+
+def _fill(entry, event: dict) -> None:
+    """One entry of `event`, whose text is fit for XML (an archive stored before the
+    parser cleaned its text may hold what XML cannot carry)."""
+    entry.id(f"{event['url']}#{event['event']}-{event.get('state_hash') or event['content_hash']}-{event['event_id']}")
+    entry.title(PREFIX.get(event["event"], "") + event["title"])
+    entry.link(href=event["url"], rel="alternate")
+    entry.updated(event["at"])
+    entry.category(term=event["event"])
+    if event.get("published_at") or event.get("published_date"):
+        entry.published(event.get("published_at") or f"{event['published_date']}T00:00:00+05:00")
+    if event.get("summary"):
+        entry.summary(event["summary"])
+    entry.content(entry_content(event), type="text")
 
 
 def language_feed(lang: str, events: list[dict], site_url: str, self_url: str | None = None) -> bytes:

@@ -23,6 +23,9 @@ class Config:
     webhook_url: str | None = None
     # Seconds before the first webhook retry; each further retry waits twice as long.
     webhook_backoff: float = 1.0
+    # Seconds the notify step may spend delivering, retries included; what is left
+    # waits in the outbox for the next run.
+    notify_deadline: float = 60.0
 
 
 def from_env(env: os._Environ | dict | None = None) -> Config:
@@ -39,6 +42,7 @@ def from_env(env: os._Environ | dict | None = None) -> Config:
         base_url=base_url,
         webhook_url=webhook_url,
         webhook_backoff=_seconds(env, "PMKZ_WEBHOOK_BACKOFF", 1.0),
+        notify_deadline=_seconds(env, "PMKZ_NOTIFY_DEADLINE", 60.0, least=1.0),
     )
 
 
@@ -54,7 +58,7 @@ def check_url(url: str, name: str) -> str:
     return url
 
 
-def _seconds(env, name: str, default: float, most: float = 3600.0) -> float:
+def _seconds(env, name: str, default: float, most: float = 3600.0, least: float = 0.0) -> float:
     raw = env.get(name, "").strip()
     if not raw:
         return default
@@ -62,6 +66,6 @@ def _seconds(env, name: str, default: float, most: float = 3600.0) -> float:
         value = float(raw)
     except ValueError:
         value = math.nan
-    if not (0 <= value <= most):
-        raise ValueError(f"{name} must be a number of seconds from 0 to {most:g}, not {raw!r}")
+    if not (least <= value <= most):
+        raise ValueError(f"{name} must be a number of seconds from {least:g} to {most:g}, not {raw!r}")
     return value

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from . import diffs, identity
+from . import announcements, diffs, identity
 from .search import ensure_search_index
 
 ITEM_STATUSES = ("live", "gone")
@@ -163,6 +163,8 @@ def ensure_schema(db: Database) -> None:
         _enable_fts(db)
     # An item is its path on the site (storage/identity.py): one row per path.
     identity.ensure_path_index(db)
+    # Which runs' news went out (storage/announcements.py).
+    announcements.ensure(db)
     # Word-form search (storage/search.py): created and filled in place on old databases.
     ensure_search_index(db)
 

@@ -2,6 +2,12 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import socket
+import stat
+import subprocess
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -9,7 +15,10 @@ import feedparser
 import pytest
 from lxml import etree
 
-from helpers import Replica, crawl
+from helpers import (
+    Replica, count_rows, crawl, crawl_args, path_of, run_crawl, start_crawl, wait_for, wait_while_running,
+)
+from pmkz.storage import Store
 from test_monitoring import EpochReplica
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -105,3 +114,163 @@ def test_undelivered_messages_wait_and_go_out_in_order(tmp_path, monkeypatch, re
         assert list((tmp_path / "webhook-outbox").glob("*.json")) == []
     finally:
         up.stop()
+
+
+def test_a_stored_headline_xml_cannot_carry_stops_no_feed_and_no_crawl(tmp_path, replica_factory):
+    """An archive written before the parser cleaned its text (finding 5): the crawl after
+    it still ends ok, every feed is written and valid, the headline cleaned."""
+    replica = replica_factory("--articles", "3")
+    with Store(tmp_path / "pmkz.db") as store:
+        run = store.start_run(replica.url, "incremental")
+        store.save_item({"url": f"{replica.url}/ru/news/old-1", "site_id": 1, "lang": "ru", "kind": "news",
+                         "category": None, "title": "Заголовок\ufffe с\x01 символом", "published_date": "2024-03-09",
+                         "published_at": None, "summary": "Лид\uffff", "body": "Текст\x0b статьи.",
+                         "image_urls": []}, run_id=run)
+        store.finish_run(run, "ok", {"new": 1}, 1)
+    result = run_crawl(replica.url, tmp_path, "--no-images")
+    assert result.returncode == 0, result.stderr
+    for lang in ("ru", "kk", "en"):
+        parsed = feedparser.parse((tmp_path / "feeds" / f"{lang}.atom").read_bytes())
+        assert not parsed.bozo and len(parsed.entries) >= 3
+    titles = [e.title for e in feedparser.parse((tmp_path / "feeds" / "ru.atom").read_bytes()).entries]
+    # Its entry, and another if this crawl found the page gone from the replica.
+    assert "Заголовок с символом" in titles
+
+
+@pytest.fixture
+def up():
+    server = Receiver()
+    yield server
+    server.stop()
+
+
+def test_a_run_whose_summary_cannot_be_printed_still_announces_what_it_stored(tmp_path, replica_factory, up):
+    """`pmkz crawl | true`: the reader of stdout gone before the summary line."""
+    replica = replica_factory("--articles", "5")
+    process = subprocess.Popen([sys.executable, "-m", "pmkz", *crawl_args(replica.url, tmp_path, "--no-images")],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                               env={**os.environ, "PMKZ_WEBHOOK_URL": up.url})
+    process.stdout.close()
+    process.wait(timeout=300)
+    assert count_rows(tmp_path / "pmkz.db", "SELECT count(*) FROM items") == 15
+    assert [len(m["new"]) for m in up.messages] == [15]
+    assert len(feedparser.parse((tmp_path / "feeds" / "ru.atom").read_bytes()).entries) == 5
+
+
+def test_a_run_killed_after_storing_is_announced_by_the_next(tmp_path, replica_factory, up):
+    replica = replica_factory("--articles", "40")
+    truth = replica.truth()
+    env = {"PMKZ_WEBHOOK_URL": up.url, "PMKZ_STORE_BATCH_ITEMS": "5"}
+    process = start_crawl(replica.url, tmp_path, "--no-images", env=env)
+    stored = wait_while_running(process, lambda: count_rows(tmp_path / "pmkz.db", "SELECT count(*) FROM items") >= 10)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert stored, "the crawl ended before the kill"
+    assert up.messages == []
+    result = run_crawl(replica.url, tmp_path, "--no-images", env=env)
+    assert result.returncode == 0, result.stderr
+    killed, last = up.messages
+    assert killed["run"]["id"] == 1 and killed["run"]["status"] == "interrupted" and len(killed["new"]) >= 10
+    announced = [path_of(item["url"]) for message in up.messages for item in message["new"]]
+    assert sorted(announced) == sorted(path_of(r["url"]) for r in truth)
+    # Announced once: the next run sends nothing again.
+    assert run_crawl(replica.url, tmp_path, "--no-images", env=env).returncode == 0
+    assert len(up.messages) == 2
+
+
+class Dribbler:
+    """A webhook receiver that reads the request and then answers one byte at a time,
+    for as long as the client listens."""
+
+    def __init__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}/hook"
+        self.requests = 0
+        self.stopped = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while not self.stopped.is_set():
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._dribble, args=(connection,), daemon=True).start()
+
+    def _dribble(self, connection):
+        with connection:
+            if connection.recv(65536):
+                self.requests += 1
+            while not self.stopped.wait(0.5):
+                try:
+                    connection.sendall(b"H")
+                except OSError:
+                    return  # the client hung up
+
+    def stop(self):
+        self.stopped.set()
+        self.listener.close()
+
+
+@pytest.fixture
+def dribbler():
+    server = Dribbler()
+    yield server
+    server.stop()
+
+
+def outbox_messages(workdir) -> list:
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted((workdir / "webhook-outbox").glob("*.json"))]
+
+
+def test_a_slow_receiver_cannot_outlast_the_notify_deadline(tmp_path, replica_factory, dribbler):
+    replica = replica_factory("--articles", "3")
+    result = run_crawl(replica.url, tmp_path, "--no-images", timeout=240, env={
+        "PMKZ_WEBHOOK_URL": dribbler.url, "PMKZ_NOTIFY_DEADLINE": "3", "PMKZ_WEBHOOK_BACKOFF": "0.05"})
+    assert result.returncode == 0, result.stderr
+    assert dribbler.requests >= 1
+    assert "notify deadline of 3 s passed; 1 webhook message(s) wait in" in result.stderr
+    assert [len(m["new"]) for m in outbox_messages(tmp_path)] == [9]
+
+
+def test_sigterm_ends_delivery_and_the_message_waits(tmp_path, replica_factory, dribbler):
+    replica = replica_factory("--articles", "3")
+    process = subprocess.Popen([sys.executable, "-m", "pmkz", *crawl_args(replica.url, tmp_path, "--no-images")],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env={
+                                   **os.environ, "PMKZ_WEBHOOK_URL": dribbler.url, "PMKZ_NOTIFY_DEADLINE": "3600"})
+    try:
+        wait_for(lambda: dribbler.requests >= 1, timeout=240, what="the webhook delivery")
+        process.send_signal(signal.SIGTERM)
+        _, errors = process.communicate(timeout=60)
+    finally:
+        process.kill()
+        process.wait()
+    assert process.returncode == 128 + signal.SIGTERM, errors
+    assert "stopped by SIGTERM" in errors
+    assert [len(m["new"]) for m in outbox_messages(tmp_path)] == [9]
+
+
+@pytest.mark.parametrize("value", ["0", "abc", "7200"])
+def test_a_bad_notify_deadline_is_refused_before_the_crawl(tmp_path, value):
+    result = run_crawl("http://127.0.0.1:9", tmp_path, env={"PMKZ_NOTIFY_DEADLINE": value})
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        f"pmkz crawl: error: PMKZ_NOTIFY_DEADLINE must be a number of seconds from 1 to 3600, not {value!r}"]
+    assert not (tmp_path / "pmkz.db").exists()
+
+
+def test_two_archives_in_one_folder_keep_their_own_feeds_and_outbox(tmp_path, replica_factory, monkeypatch):
+    down = Receiver()
+    down.stop()  # nothing listens: each archive's message waits in its own outbox
+    monkeypatch.setenv("PMKZ_WEBHOOK_URL", down.url)
+    monkeypatch.setenv("PMKZ_WEBHOOK_BACKOFF", "0.05")
+    demo, live = replica_factory("--articles", "5"), replica_factory("--articles", "3")
+    crawl(demo.url, tmp_path, "--no-images", "--db", str(tmp_path / "demo.db"))
+    crawl(live.url, tmp_path, "--no-images")  # into pmkz.db, beside demo.db
+    for feeds, outbox, articles in (("demo-feeds", "demo-webhook-outbox", 5), ("feeds", "webhook-outbox", 3)):
+        feed = tmp_path / feeds / "ru.atom"
+        assert len(feedparser.parse(feed.read_bytes()).entries) == articles
+        umask = os.umask(0)
+        os.umask(umask)
+        assert stat.S_IMODE(feed.stat().st_mode) == 0o666 & ~umask
+        assert [len(json.loads(p.read_text())["new"]) for p in (tmp_path / outbox).glob("*.json")] == [3 * articles]

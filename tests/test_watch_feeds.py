@@ -8,9 +8,10 @@ import json
 import feedparser
 import pytest
 from click.testing import CliRunner
+from datasette.app import Datasette
 from datasette.utils.testing import TestClient as DatasetteClient
 
-from pmkz.browse.app import build_datasette
+from pmkz.browse.app import build_datasette, register_plugin
 from pmkz.cli import cli
 from pmkz.notify.after_run import notify_after_run
 from pmkz.storage import Store
@@ -97,10 +98,11 @@ def test_a_watch_gets_its_feed_and_webhook_messages_with_diff_and_removal(archiv
     run = second_run(archive)
     sent = []
     monkeypatch.setattr("pmkz.notify.after_run.post_json",
-                        lambda url, message, backoff: sent.append(message) or True)
+                        lambda url, message, deadline, backoff: sent.append(message) or True)
     notify_after_run(archive, run, feeds_dir=tmp_path / "feeds", site_url=SITE, langs=["ru", "kk", "en"],
                      webhook_url="http://receiver.invalid/")
-    run_message, watch_message = sent
+    # The first run, never announced, goes first; this test reads the second's.
+    run_message, watch_message = [message for message in sent if message["run"]["id"] == run]
     assert run_message["changed"][0]["diff"] == "- Выделены средства.\n\n+ Выделено 5 млрд тенге."
     assert watch_message["watch"] == {"id": watch["id"], "query": "Аральское море", "lang": "ru"}
     assert [i["url"] for i in watch_message["changed"]] == [ARAL["url"]]
@@ -137,6 +139,45 @@ def test_pmkz_serve_answers_the_feeds(archive, tmp_path):
         assert [e.title for e in watch.entries] == ["Арал теңізі"]
         assert client.get("/-/feeds/de.atom").status == 404
         assert client.get("/-/feeds/watch-99.atom").status == 404
+    finally:
+        for database in ds.databases.values():
+            database.close()
+
+
+def test_a_headline_xml_cannot_carry_is_served_cleaned(tmp_path):
+    """An archive stored before the parser cleaned its text: the feed is still a 200."""
+    db_path = tmp_path / "pmkz.db"
+    with Store(db_path) as store:
+        run = store.start_run(SITE, "incremental")
+        store.save_item(record(5, "ru", "Заголовок\ufffe с\x01 символом", "Текст\uffff статьи."), run_id=run)
+        store.finish_run(run, "ok", {"new": 1}, 1)
+    ds = build_datasette(db_path, tmp_path / "images")
+    try:
+        response = DatasetteClient(ds).get("/-/feeds/ru.atom")
+        assert response.status == 200
+        parsed = feedparser.parse(response.body)
+        assert not parsed.bozo and [e.title for e in parsed.entries] == ["Заголовок с символом"]
+    finally:
+        for database in ds.databases.values():
+            database.close()
+
+
+def test_each_archive_served_together_answers_its_own_feeds(archive, tmp_path):
+    """Plain `datasette pmkz.db demo.db`: `/<database>/-/feeds/` is that archive's."""
+    demo = tmp_path / "demo.db"
+    with Store(demo) as store:
+        run = store.start_run(SITE, "incremental")
+        store.save_item(record(9, "ru", "Только в демо", "Текст демо."), run_id=run)
+        store.finish_run(run, "ok", {"new": 1}, 1)
+    register_plugin()
+    ds = Datasette(files=[str(archive), str(demo)])
+    try:
+        client = DatasetteClient(ds)
+        demo_titles = [e.title for e in feedparser.parse(client.get("/demo/-/feeds/ru.atom").body).entries]
+        archive_titles = [e.title for e in feedparser.parse(client.get("/pmkz/-/feeds/ru.atom").body).entries]
+        assert demo_titles == ["Только в демо"]
+        assert sorted(archive_titles) == sorted([ARAL["title"], OTHER["title"], GONE["title"]])
+        assert client.get("/nowhere/-/feeds/ru.atom").status == 404
     finally:
         for database in ds.databases.values():
             database.close()

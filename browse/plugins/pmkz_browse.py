@@ -72,10 +72,15 @@ async def _volume(request, datasette):
 
 
 async def _feed(request, datasette):
-    name = _first_archive(datasette)
-    if name is None:
-        raise NotFound("No pmkz archive is served here")
-    db = datasette.get_database(name)
+    """`/-/feeds/ru.atom`: the first archive's; `/<database>/-/feeds/ru.atom`: that
+    archive's, so that each of several archives served together has its own."""
+    if "database" in request.url_vars:
+        db = await _archive(datasette, request)
+    else:
+        name = _first_archive(datasette)
+        if name is None:
+            raise NotFound("No pmkz archive is served here")
+        db = datasette.get_database(name)
     return await feeds.serve_feed(db, request.url_vars["name"], datasette.absolute_url(request, request.path),
                                   saved_searches=not _config(datasette).get("public"))
 
@@ -84,6 +89,7 @@ async def _feed(request, datasette):
 def register_routes():
     return [
         (r"^/-/feeds/(?P<name>[^/]+)\.atom$", _feed),
+        (r"^/(?P<database>[^/]+)/-/feeds/(?P<name>[^/]+)\.atom$", _feed),
         (r"^/(?P<database>[^/]+)/-/images/(?P<path>.+)$", _image),
         (r"^/(?P<database>[^/]+)/-/volume$", _volume),
         (r"^/(?P<database>[^/]+)/-/archived/(?P<capture_id>[0-9]+)$", _archived),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import signal
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -32,7 +33,8 @@ from pmkz.commands._errors import CommandError, OneLineErrors
 @click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path),
               help="Scrapy's log (default: logs/crawl.log beside the database).")
 @click.option("--feeds-dir", envvar="PMKZ_FEEDS_DIR", type=click.Path(file_okay=False, path_type=Path),
-              help="Where the Atom feeds go (default: feeds/ beside the database).")
+              help="Where the Atom feeds go (default: beside the database, feeds/ for pmkz.db, <name>-feeds/ for"
+                   " any other).")
 @click.option("-v", "--verbose", is_flag=True, help="Send Scrapy's log to stderr instead of the log file.")
 def command(base_url, db_path, images_dir, langs, full, since, until, no_images, warc_dir, no_warc, download_timeout,
             log_file, feeds_dir, verbose):
@@ -55,25 +57,50 @@ def command(base_url, db_path, images_dir, langs, full, since, until, no_images,
         summary = run_crawl(options)
     except CrawlError as error:
         raise CommandError("crawl", str(error)) from None
-    click.echo(summary.line())
-    if summary.run_id is not None:
-        _notify(db_path, summary.run_id, feeds_dir or db_path.parent / "feeds", base_url, options.langs)
-    if summary.exit_code:
+    stopped = None
+    try:
+        click.echo(summary.line())
+    finally:
+        # What the run stored is announced even when the summary cannot be printed (its
+        # reader gone: `pmkz crawl | true`); a run that dies before this is announced
+        # by the next one (notify/after_run.py).
+        if summary.run_id is not None:
+            stopped = _notify(db_path, summary.run_id, feeds_dir, base_url, options.langs,
+                              deliver=not summary.exit_code)
+    exit_code = summary.exit_code or (128 + stopped if stopped else None)
+    if exit_code:
         # Stopped by SIGINT or SIGTERM: 130 or 143, as shells expect of an interrupted command.
-        why = summary.error if summary.status == "failed" else "the run did not complete"
-        click.echo(f"pmkz crawl: stopped by {signal.Signals(summary.exit_code - 128).name}: {why}", err=True)
-        sys.exit(summary.exit_code)
+        if summary.exit_code:
+            why = summary.error if summary.status == "failed" else "the run did not complete"
+        else:
+            why = "the run was stored; the delivery of its notifications was cut short"
+        click.echo(f"pmkz crawl: stopped by {signal.Signals(exit_code - 128).name}: {why}", err=True)
+        sys.exit(exit_code)
     if summary.status == "failed":
         raise CommandError("crawl", summary.error)
 
 
-def _notify(db_path, run_id, feeds_dir, base_url, langs):
-    """Feeds and webhook; their failure is reported but never fails the stored crawl."""
+def _notify(db_path, run_id, feeds_dir, base_url, langs, deliver) -> int | None:
+    """Feeds and webhook; their failure is reported but never fails the stored crawl.
+    Returns the signal that ended delivery, if one did."""
     from pmkz.notify import notify_after_run
+    from pmkz.notify.feeds import feeds_dir_beside
+    from pmkz.storage import StorageError
 
     env = config.from_env()
     try:
-        notify_after_run(db_path, run_id, feeds_dir=feeds_dir, site_url=base_url.rstrip("/"), langs=langs,
-                         webhook_url=env.webhook_url, webhook_backoff=env.webhook_backoff)
-    except OSError as error:
+        notified = notify_after_run(
+            db_path, run_id, feeds_dir=feeds_dir or feeds_dir_beside(db_path), site_url=base_url.rstrip("/"),
+            langs=langs, webhook_url=env.webhook_url, webhook_backoff=env.webhook_backoff,
+            deadline_seconds=env.notify_deadline, deliver=deliver)
+    except (OSError, StorageError, sqlite3.Error) as error:
         click.echo(f"pmkz crawl: warning: notifications not written: {error}", err=True)
+        return None
+    for problem in notified.problems:
+        click.echo(f"pmkz crawl: warning: left out of the notifications: {problem}", err=True)
+    if notified.waiting and deliver:
+        why = (f"the notify deadline of {env.notify_deadline:g} s passed" if notified.deadline_reached
+               else "delivery stopped by a signal" if notified.stopped_by else "the webhook did not take them")
+        click.echo(f"pmkz crawl: warning: {why}; {notified.waiting} webhook message(s) wait in"
+                   f" {notified.outbox} for the next run", err=True)
+    return notified.stopped_by
