@@ -36,7 +36,8 @@ def status_report(db_path: str | Path, *, runs: int = 10, failures: int = 5, war
             "oldest_failures": list(db["failures"].rows_where(
                 order_by="first_failed", limit=failures)),
             "revisits": _revisits(db),
-            "captures": captures.unreadable(db, partial(file_size, warc_dir or Path(db_path).resolve().parent / "warc")),
+            "captures": captures.unreadable(db, partial(file_size, warc_dir or Path(db_path).resolve().parent / "warc"))
+            if db["captures"].exists() else None,
         }
     finally:
         db.close()

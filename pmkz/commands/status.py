@@ -90,8 +90,7 @@ def _capture_lines(counts: tuple[int, int] | None) -> list[str]:
     if not counts or not counts[0]:
         return []
     total, lost = counts
-    tail = (f", {lost} cannot be read (WARC file missing or cut short); their pages are fetched in full"
-            " when next checked" if lost else ", all in their WARC files")
+    tail = f", {lost} cannot be read (WARC file missing or cut short)" if lost else ", all in their WARC files"
     return [f"Raw archive: {total} captures{tail}"]
 
 
