@@ -86,6 +86,15 @@ def adopt(db: Database, url: str) -> str | None:
     return old
 
 
+def move_page_failures(db: Database, base_url: str) -> None:
+    """Failed pages are asked for at the site's address now (the spider rebases them), so
+    their failures recorded at another address move to `base_url`'s, where a success
+    clears them. An image's failure moves with its page (`adopt`)."""
+    here = origin(base_url.rstrip("/") + "/")
+    db.execute(f"UPDATE OR REPLACE failures SET url = ? || {PATH_SQL}"
+               f" WHERE item_url IS NULL AND kind != 'image' AND {origin_sql('url')} != ?", [here, here])
+
+
 def stored_url(db: Database, url: str) -> str | None:
     """The address the page of `url` is stored under, whatever address `url` names; None
     for a page not stored."""

@@ -289,6 +289,11 @@ class Store:
         """Forget the failures of a page and its images in one go; how many there were."""
         return failures.clear(self.db, *urls)
 
+    def move_page_failures(self, base_url: str) -> None:
+        """Failures of pages recorded at another address of the site move to `base_url`'s."""
+        with self._write():
+            identity.move_page_failures(self.db, base_url)
+
     def failed_urls(self, kinds: tuple[str, ...]) -> list[str]:
         return failures.urls(self.db, kinds)
 

@@ -15,7 +15,7 @@ import pytest
 from datasette.utils import tilde_encode
 from datasette.utils.testing import TestClient as DatasetteClient
 
-from helpers import Replica, connect, crawl, path_of, pmkz, summary
+from helpers import Replica, connect, crawl, path_of, pmkz, run_crawl, summary
 from pmkz.browse.app import build_datasette
 from pmkz.storage.warc import iter_records
 
@@ -118,3 +118,14 @@ def test_export_warc_holds_every_image_captured_at_the_first_port(moved, tmp_pat
                 for r in iter_records(out) if r.rec_type == "response"}
     images = {path_of(r["url"]) for r in rows(workdir, "SELECT url FROM images")}
     assert images and images <= exported, sorted(images - exported)[:5]
+
+
+def test_a_page_that_failed_at_one_port_is_cleared_when_it_is_stored_at_another(tmp_path):
+    with Replica("--articles", "10", "--faults", "500=0.2") as first:
+        run_crawl(first.url, tmp_path, "--no-images", env={"PMKZ_RETRY_TIMES": "0"})
+    failed = rows(tmp_path, "SELECT url FROM failures")
+    assert failed
+    with Replica("--articles", "10") as second:
+        line = summary(run_crawl(second.url, tmp_path, "--no-images"))
+    assert line["status"] == "ok" and line["new"] >= len(failed), line
+    assert rows(tmp_path, "SELECT url, kind, error FROM failures") == []

@@ -59,3 +59,13 @@ def test_an_image_failure_moves_with_its_page(store):
     assert store.pages_with_failed_images() == [NEW + PAGE]
     store.clear_failures([NEW + PAGE, NEW + "/img/1.jpg"])
     assert store.failed_urls(("image",)) == []
+
+
+def test_a_page_that_failed_at_an_old_address_is_cleared_by_its_success_at_the_new_one(store):
+    store.record_failure(OLD + PAGE, "parse", "no headline", run_id=None)
+    store.record_failure(CDN + "/img/2.jpg", "image", "HTTP 500", run_id=None, item_url=OLD + "/ru/news/x-2")
+    store.move_page_failures(NEW)
+    assert store.failed_urls(("parse",)) == [NEW + PAGE]
+    store.save_item(record(NEW, []))
+    store.clear_failures([NEW + PAGE])
+    assert store.failed_urls(("parse", "fetch")) == [] and store.failed_urls(("image",)) == [CDN + "/img/2.jpg"]

@@ -90,6 +90,10 @@ class StorePipeline:
         base_url = getattr(spider, "base_url", None) or self.crawler.settings["PMKZ_BASE_URL"]
         self.run_id = self.store.start_run(base_url, "full" if getattr(spider, "full", False) else "incremental")
         self.crawler.stats.set_value("pmkz/run_id", self.run_id)
+        if hasattr(spider, "base_url"):
+            # Our spider asks for failed pages at its address, another address of the site
+            # than they failed at maybe (storage/identity.py).
+            self.store.move_page_failures(base_url)
 
     def before_commit(self, hook) -> None:
         """Call `hook` before each commit: the raw archive makes its files durable first,
