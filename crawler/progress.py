@@ -64,14 +64,12 @@ class Progress:
         self.stream.flush()
 
     def _queued(self) -> int:
-        engine = self.crawler.engine
-        slot = getattr(engine, "_slot", None) or getattr(engine, "slot", None)
-        scheduler = getattr(slot, "scheduler", None) or getattr(engine, "scheduler", None)
-        downloading = getattr(getattr(engine, "downloader", None), "active", ())
-        try:
-            return len(scheduler) + len(downloading)
-        except TypeError:
-            return 0
+        # Requests waiting in the scheduler (its own stats count them in and out) and
+        # those the downloader is fetching.
+        stats = self.crawler.stats
+        waiting = (stats.get_value("scheduler/enqueued", 0) or 0) - (stats.get_value("scheduler/dequeued", 0) or 0)
+        downloader = getattr(self.crawler.engine, "downloader", None)
+        return max(0, waiting) + len(getattr(downloader, "active", ()))
 
 
 RATE_WINDOW_REPORTS = 10

@@ -13,7 +13,7 @@ import logging
 import time
 
 from scrapy import Request
-from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
@@ -64,7 +64,7 @@ class CarefulRetryMiddleware(RetryMiddleware):
         asked for past PMKZ_MAX_RETRY_WAIT, or the crawl stopping meanwhile."""
         retries = request.meta.get("retry_times", 0)
         if retries >= request.meta.get("max_retry_times", self.max_retry_times):
-            return self._retry(request, reason)  # logs and counts the give-up
+            return self._retry_request(request, reason)  # logs and counts the give-up
         wait = retry_wait(retries + 1, self.backoff, self.max_wait, asked)
         if wait is None:
             self.crawler.stats.inc_value("pmkz/retry_after_too_long")
@@ -72,7 +72,16 @@ class CarefulRetryMiddleware(RetryMiddleware):
             return None
         if not await self._wait(wait):
             return None  # the crawl is stopping: the page fails now and waits for the next run
-        return self._retry(request, reason)
+        return self._retry_request(request, reason)
+
+    def _retry_request(self, request: Request, reason) -> Request | None:
+        # Scrapy's public helper, with the limits its own middleware would apply.
+        meta = request.meta
+        return get_retry_request(
+            request, spider=self.crawler.spider, reason=reason,
+            max_retry_times=meta.get("max_retry_times", self.max_retry_times),
+            priority_adjust=meta.get("priority_adjust", self.priority_adjust),
+            give_up_log_level=meta.get("give_up_log_level", self.give_up_log_level))
 
     async def _wait(self, seconds: float) -> bool:
         """Sleep in short steps, so a crawl told to stop does not sit out a long
