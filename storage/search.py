@@ -18,7 +18,6 @@ transaction as the row: items.py on every save, deferred_index.py for a batch, a
 """
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -380,30 +379,47 @@ def matching(text: str, column: str | None = None) -> tuple[str, list] | None:
     return query.rowids() if query else None
 
 
-# The stem index's terms, for the no-hits suggestions: a range of them is one seek.
+# The stem index's terms, for the no-hits suggestions: the first term from a given one
+# on is one seek (fts5vocab reads that term's list of items, not the index).
 TERMS_TABLE = f"temp.{TABLE}_terms"
+# The no-hits suggestions are for the first words of a search: a few seeks each.
+SUGGESTED_WORDS = 3
 
 
 def suggest_prefixes(conn, text: str, min_length: int = 4) -> list[str]:
-    """For a search with no hits: per word longer than `min_length`, the longest prefix
-    as typed (`правительств*`), shorter than the word and at least `min_length` long,
-    that some item's stem begins with. One statement for the whole search: each
-    candidate prefix is a seek in the index's term list, where asking the index
-    itself, prefix by prefix, cost a query per character of the word."""
+    """For a search with no hits: per word longer than `min_length` (of the first
+    SUGGESTED_WORDS), the longest prefix as typed (`правительств*`), shorter than the
+    word and at least `min_length` long, that some item's stem begins with. Found by
+    bisection, since a prefix that a stem begins with has every shorter one too: a word
+    costs a seek per halving of its length, where asking the index prefix by prefix
+    cost a query per character."""
     words = [w for w in dict.fromkeys(fold(w) for w in WORD.findall(text or "")) if len(w) > min_length]
-    candidates = [[number, cut, _tokenized(form)]
-                  for number, word in enumerate(words)
-                  for cut in range(len(word) - 1, min_length - 1, -1)
-                  for form in dict.fromkeys((word[:cut], as_kazakh(word[:cut])))]
-    if not candidates:
+    if not words:
         return []
     conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {TERMS_TABLE} USING fts5vocab(main, {TABLE}, row)")
-    found = dict(conn.execute(
-        "SELECT c.value ->> 0, max(c.value ->> 1) FROM json_each(?) c"
-        f" WHERE EXISTS (SELECT 1 FROM {TERMS_TABLE} t"
-        "               WHERE t.term >= c.value ->> 2 AND t.term < (c.value ->> 2) || char(1114111))"
-        " GROUP BY 1", [json.dumps(candidates, ensure_ascii=False)]).fetchall())
-    return [f"{word[:found[number]]}*" for number, word in enumerate(words) if number in found]
+    suggested = []
+    for word in words[:SUGGESTED_WORDS]:
+        # The word as Kazakh items index it has the mark before it.
+        longest = max(_longest_prefix(conn, _tokenized(form), len(form) - len(word), min_length, len(word) - 1)
+                      for form in dict.fromkeys((word, as_kazakh(word))))
+        if longest:
+            suggested.append(f"{word[:longest]}*")
+    return suggested
+
+
+def _longest_prefix(conn, form: str, mark: int, shortest: int, longest: int) -> int:
+    """The most characters (from `shortest` to `longest`, after `mark` characters of
+    mark) that begin a term of the index, or 0."""
+    found = 0
+    while shortest <= longest:
+        middle = (shortest + longest) // 2
+        prefix = form[:mark + middle]
+        row = conn.execute(f"SELECT term FROM {TERMS_TABLE} WHERE term >= ? LIMIT 1", [prefix]).fetchone()
+        if row and row[0].startswith(prefix):
+            found, shortest = middle, middle + 1
+        else:
+            longest = middle - 1
+    return found
 
 
 def _tokenized(prefix: str) -> str:
