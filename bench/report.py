@@ -31,6 +31,7 @@ def rows(f: dict) -> list[tuple[str, str, str, str]]:
          ">= 50x, equal", _met(f, "date_speedup")),
         (f"store, {s['records']} new records", f"{s['new_s']} s", "< 2 s", _met(f, "store_new_s")),
         (f"store, {s['records']} unchanged records", f"{s['unchanged_s']} s", "", ""),
+        *_long_edit_rows(s),
         (f"peak memory, {m['crawl_pages']}-page crawl, {m['small_stored']} / {m['large_stored']} stored pages",
          f"{m['small_peak_mb']} / {m['large_peak_mb']} MB", "", ""),
         ("peak memory, large / small archive", f"{m['ratio']}", "<= 1.25", _met(f, "memory_ratio")),
@@ -42,6 +43,17 @@ def rows(f: dict) -> list[tuple[str, str, str, str]]:
         (f"idle cycle requests, {i['large_items']} items", f"{i['large_requests']}", "equal", _met(f, "idle_requests")),
         *_warc_rows(f),
         *_revisit_rows(f),
+    ]
+
+
+def _long_edit_rows(s: dict) -> list[tuple[str, str, str, str]]:
+    """One long edit (bench/store_cost.py): stored with its diff, read back per request."""
+    e = s["long_edit"]
+    return [
+        (f"store an edit of {e['paragraphs']:,} paragraphs, neighbours swapped, with its diff",
+         f"{e['store_s']} s", "", ""),
+        ("that edit: changed this week / its version page, per request",
+         f"{e['changed_this_week_ms']} / {e['version_page_ms']} ms", "", ""),
     ]
 
 

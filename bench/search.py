@@ -8,7 +8,8 @@ through items_fts); after: the stemmed query through items_search. Recall and
 precision per word, and over all words of a language (micro-averaged).
 
 Speed: the p95 time of a one-word search (the box's query, counted as Datasette counts
-it) on an archive of `cost_items` items.
+it) on an archive of `cost_items` items; and the worst search the box takes with no hits,
+one word as long as a search may be, with its suggestions of shorter forms.
 """
 from __future__ import annotations
 
@@ -173,6 +174,27 @@ def speed(db_path: Path, words: list[str], rounds: int = 5) -> dict:
             "p95_ms": round(times[int(len(times) * 0.95) - 1], 1), "target_p95_ms": 100}
 
 
+def no_hits_cost(db_path: Path, rounds: int = 5) -> dict:
+    """Median time of a no-hits search of one word of MAX_QUERY_CHARS letters, as the
+    items page runs it: the query, then the suggestions of its prefixes."""
+    import sqlite3
+
+    word = "правительство" + "ж" * (search.MAX_QUERY_CHARS - len("правительство"))
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    times = []
+    try:
+        for round_ in range(rounds + 1):
+            started = time.perf_counter()
+            sql, params = search.matching(word)
+            assert not conn.execute(sql + " LIMIT 1", params).fetchall()
+            suggested = search.suggest_prefixes(conn, word)
+            if round_:  # the first warms the page cache
+                times.append((time.perf_counter() - started) * 1000)
+    finally:
+        conn.close()
+    return {"characters": len(word), "suggested": suggested, "median_ms": round(statistics.median(times), 1)}
+
+
 def table(figures: dict) -> str:
     lines = []
     for lang, result in figures["quality"].items():
@@ -192,6 +214,9 @@ def table(figures: dict) -> str:
         s = figures["phrase_speed"]
         lines.append(f"search with an exact phrase on {s['items']:,} items: median {s['median_ms']} ms, "
                      f"p95 {s['p95_ms']} ms")
+    n = figures["no_hits"]
+    lines.append(f"a {n['characters']:,}-character word with no hits, and its suggestions "
+                 f"({', '.join(n['suggested'])}): median {n['median_ms']} ms")
     return "\n".join(lines)
 
 
@@ -213,4 +238,5 @@ def run(work: Path, articles: int = 300, cost_items: int = 100_000, progress=lam
     words = [q for q, _, _ in RUSSIAN + KAZAKH] + ["government", "minister", "budget"]
     figures["speed"] = speed(db_path, words)
     figures["phrase_speed"] = speed(db_path, PHRASES)
+    figures["no_hits"] = no_hits_cost(db_path)
     return figures

@@ -3,6 +3,9 @@
 The records are the replica's truth (real headlines and bodies in all three languages,
 so full-text indexing costs what it costs on the site's text). The first pass inserts
 every record as new; the second finds every one unchanged.
+
+And the cost of one long edit: storing it with its paragraph changes, and reading it
+back as an anonymous reader does ("changed this week", the version page).
 """
 from __future__ import annotations
 
@@ -32,6 +35,46 @@ def _upsert_all(store: Store, batch: list[dict], run_id: int) -> float:
         for record in batch:
             store.save_item(record, run_id=run_id)
     return time.perf_counter() - start
+
+
+def long_edit_cost(paragraphs: int, workdir: Path) -> dict:
+    """An edit of a page of `paragraphs` paragraphs that swaps every pair of neighbours
+    (what made difflib quadratic): the time to store it, and to answer "changed this week"
+    and its version page as `pmkz serve --public` does."""
+    from datasette.utils import tilde_encode
+    from datasette.utils.testing import TestClient
+
+    from pmkz.browse.app import build_datasette
+
+    before = [f"Абзац {n} длинной статьи о работе Правительства." for n in range(paragraphs)]
+    after = list(before)
+    for n in range(0, paragraphs - 1, 2):
+        after[n], after[n + 1] = after[n + 1], after[n]
+    record = {"url": "https://primeminister.kz/ru/news/long-1", "lang": "ru", "title": "Длинная статья",
+              "published_date": "2024-03-09", "body": "\n\n".join(before)}
+    db_path = workdir / "long-edit.db"
+    with Store(db_path) as store:
+        store.save_item(record)
+        start = time.perf_counter()
+        store.save_item({**record, "body": "\n\n".join(after)})
+        stored = time.perf_counter() - start
+    ds = build_datasette(db_path, workdir / "long-edit-images", public=True)
+    try:
+        client = TestClient(ds)
+        client.get("/pmkz/items")  # connections opened, as on a running server
+
+        def answer_ms(path: str) -> float:
+            start = time.perf_counter()
+            response = client.get(path)
+            assert response.status == 200, f"{path}: {response.status}"
+            return round((time.perf_counter() - start) * 1000, 1)
+
+        return {"paragraphs": paragraphs, "store_s": round(stored, 3),
+                "changed_this_week_ms": answer_ms("/pmkz/changed_this_week.json"),
+                "version_page_ms": answer_ms(f"/pmkz/item_versions/{tilde_encode(record['url'])},1")}
+    finally:
+        for database in ds.databases.values():
+            database.close()
 
 
 def store_cost(count: int, workdir: Path) -> dict:

@@ -15,7 +15,7 @@ from pmkz.bench import crawls
 from pmkz.bench.dates import date_speed
 from pmkz.bench.parse_cost import parse_cost, save_pages
 from pmkz.bench.revisit_sim import revisit_figures
-from pmkz.bench.store_cost import store_cost
+from pmkz.bench.store_cost import long_edit_cost, store_cost
 from pmkz.bench.warc_cost import disk_share, reparse_rate
 
 
@@ -28,10 +28,11 @@ class Sizes:
     memory_articles: int  # per language: the crawl whose memory is measured
     memory_archive: int  # stored pages of the large archive, after that crawl
     reparse_articles: int  # per language: the crawl `pmkz reparse` re-derives
+    edit_paragraphs: int  # the long edit stored and read back
 
 
-FULL = Sizes(300, 3, 100, 10_000, 300, 90_000, 3_000)
-QUICK = Sizes(10, 1, 5, 300, 10, 300, 10)
+FULL = Sizes(300, 3, 100, 10_000, 300, 90_000, 3_000, 12_000)
+QUICK = Sizes(10, 1, 5, 300, 10, 300, 10, 300)
 
 
 def _machine() -> dict:
@@ -75,6 +76,8 @@ def run(quick: bool = False, progress=lambda message: None) -> dict:
         figures["revisit"] = revisit_figures((3000,) if quick else (3000, 30000))
         progress("store: upserts")
         figures["store"] = store_cost(sizes.store_records, work)
+        progress(f"store: an edit of {sizes.edit_paragraphs:,} paragraphs, neighbours swapped, and its pages")
+        figures["store"]["long_edit"] = long_edit_cost(sizes.edit_paragraphs, work)
         progress("crawl: full pipeline and bare spider, alternating")
         figures["throughput"] = crawls.throughput(sizes.throughput_articles, sizes.throughput_rounds, work / "throughput")
         # The same crawl into an empty database and into one that already holds the

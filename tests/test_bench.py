@@ -56,6 +56,9 @@ def test_quick_bench_reports_every_figure_as_json(figures):
     assert reparse["pages"] == 30 and reparse["changed_pages_per_s"] > 0 and reparse["unchanged_pages_per_s"] > 0
     for disk in (figures["warc"]["with_images"], reparse["disk"]):
         assert disk["mb_per_1000_pages"]["warc"] > 0 and 0 < disk["warc_share"] < 1
+    # One long edit stored with its diff, and read back as a reader does.
+    edit = figures["store"]["long_edit"]
+    assert edit["paragraphs"] == 300 and all(edit[k] > 0 for k in ("store_s", "changed_this_week_ms", "version_page_ms"))
     for name in TARGETS:
         assert set(figures["targets"][name]) == {"value", "target", "met"}
         assert isinstance(figures["targets"][name]["met"], bool)
@@ -65,7 +68,8 @@ def test_the_table_shows_each_figure(figures):
     text = table(figures)
     for words in ("bare Scrapy spider", "full pipeline", "parse per page", "dates, speed-up",
                   "store, 300 new records", "peak memory", "idle cycle requests", "QUICK",
-                  "WARC per 1,000 pages", "reparse, 30 captured pages"):
+                  "WARC per 1,000 pages", "reparse, 30 captured pages",
+                  "store an edit of 300 paragraphs", "changed this week / its version page"):
         assert words in text
 
 
@@ -84,5 +88,8 @@ def test_quick_search_bench_measures_recall_precision_and_speed():
     assert speed["items"] == 2_000 and speed["searches"] > 0 and speed["target_p95_ms"] == 100
     assert 0 < speed["median_ms"] <= speed["p95_ms"]
     assert figures["phrase_speed"]["items"] == 2_000 and figures["phrase_speed"]["searches"] > 0
+    # The longest word the box takes, with no hits: its suggestions found the stem.
+    assert figures["no_hits"]["suggested"] == ["правительств*"] and figures["no_hits"]["median_ms"] > 0
     text = search_table(figures)
     assert "one-word search on 2,000 items" in text and "search with an exact phrase on 2,000 items" in text
+    assert "a 1,000-character word with no hits" in text
