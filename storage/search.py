@@ -352,11 +352,12 @@ def compile_query(text: str, column: str | None = None) -> Query | None:
     if terms > MAX_TERMS:
         raise QueryTooLarge(f"a search may hold at most {MAX_TERMS} words, phrases and prefixes;"
                             f" this one has {terms}")
-    if _nesting(tokens) > MAX_NESTING:
+    nesting = _nesting(tokens)
+    if nesting > MAX_NESTING:
         raise QueryTooLarge(f"a search may nest parentheses at most {MAX_NESTING} deep;"
-                            f" this one nests them {_nesting(tokens)} deep")
-    if not terms:
-        return None
+                            f" this one nests them {nesting} deep")
+    if not any(kind == "term" for kind, _ in tokens):
+        return None  # nothing to find (or only what to leave out)
     tree = _tree(tokens)
     for term in excluded:
         tree = ("NOT", tree, ("term", term))
@@ -379,8 +380,9 @@ def matching(text: str, column: str | None = None) -> tuple[str, list] | None:
     return query.rowids() if query else None
 
 
-# The stem index's terms, for the no-hits suggestions: the first term from a given one
-# on is one seek (fts5vocab reads that term's list of items, not the index).
+# The stem index's terms, for the no-hits suggestions: finding the first term at or
+# after a prefix is one seek, which reads that term's list of items (fts5vocab counts
+# them), not the whole index.
 TERMS_TABLE = f"temp.{TABLE}_terms"
 # The no-hits suggestions are for the first words of a search: a few seeks each.
 SUGGESTED_WORDS = 3

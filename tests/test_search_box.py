@@ -95,7 +95,8 @@ def test_prefix_or_not_and_phrases_work_from_the_box(client, archive):
 def test_broken_syntax_never_errors(client):
     for typed in ["OR", "(", "правительство OR", '"незакрытая фраза', "*", "NOT", "a ) b", "-",
                   '""', '"', "AND", "OR OR", "- -", ") (", "((правительство)", '"правительство" OR',
-                  "\x00", "правительство\x00министр", "*-*", "(((((((())))))))", "NOT NOT"]:
+                  "\x00", "правительство\x00министр", "*-*", "(((((((())))))))", "NOT NOT",
+                  "-правительство", "NOT министр", '-"правительство министр"', '\x00 *" -" -" \x00 a']:
         for shape in ("", ".json"):
             response = client.get(f"/pmkz/items{shape}?_search=" + urllib.parse.quote(typed))
             assert response.status == 200, (typed, response.text[:500])
