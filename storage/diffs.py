@@ -130,17 +130,17 @@ def all_stored(db: Database) -> bool:
     return db.execute("SELECT 1 FROM item_versions WHERE body_changes IS NULL LIMIT 1").fetchone() is None
 
 
-def fill_missing(db: Database) -> int:
+def fill_missing(db: Database) -> None:
     """Store the changes of every version written without them (by a pmkz from before
     them, or a writer that left them out): each compared with the state that replaced
-    it, the next version or the item as it is. Returns how many were filled."""
-    rows = db.execute(
-        "SELECT v.item_url, v.version, v.body,"
-        " coalesce((SELECT n.body FROM item_versions n WHERE n.item_url = v.item_url"
-        "           AND n.version = v.version + 1), i.body)"
-        " FROM item_versions v JOIN items i ON i.url = v.item_url"
-        " WHERE v.body_changes IS NULL").fetchall()
-    for url, version, before, after in rows:
+    it, the next version or the item as it is. One version's texts in memory at a
+    time."""
+    keys = db.execute("SELECT item_url, version FROM item_versions WHERE body_changes IS NULL").fetchall()
+    for url, version in keys:
+        before, after = db.execute(
+            "SELECT v.body, coalesce((SELECT n.body FROM item_versions n WHERE n.item_url = v.item_url"
+            "                         AND n.version = v.version + 1), i.body)"
+            " FROM item_versions v LEFT JOIN items i ON i.url = v.item_url"
+            " WHERE v.item_url = ? AND v.version = ?", [url, version]).fetchone()
         db.execute("UPDATE item_versions SET body_changes = ? WHERE item_url = ? AND version = ?",
                    [encode(paragraph_changes(before, after)), url, version])
-    return len(rows)
