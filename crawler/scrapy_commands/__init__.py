@@ -1,8 +1,8 @@
 """Scrapy's own commands as a Scrapy user expects them here (scrapy.cfg's project,
 COMMANDS_MODULE in crawler/settings.py), each Scrapy's command with one change:
 
-- `shell`, `fetch`, `view` and `parse` look at pages and leave nothing behind: no
-  database, no images, no raw archive (`parse --pipelines` asks for the pipelines).
+- `shell`, `fetch`, `view`, `parse` and `bench` look at pages and leave nothing behind:
+  no database, no images, no raw archive (`parse --pipelines` asks for the pipelines).
 - `crawl` with a feed export (`-o`/`-O`) stores only into the feed, unless a database
   is named (PMKZ_DB, or `-s PMKZ_DB=`); either way one line says so.
 - `check` runs the spider's contracts against a replica it starts on loopback, unless a
@@ -33,7 +33,8 @@ def store_nothing(settings) -> None:
 
 
 class LeavesNothing:
-    """For a command that looks at pages: nothing it fetches is stored anywhere."""
+    """For a command that looks at pages: nothing it fetches is stored anywhere, unless
+    its own option asks for the pipelines (`parse --pipelines`)."""
 
     def process_options(self, args, opts) -> None:
         super().process_options(args, opts)
