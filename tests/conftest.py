@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import Replica, mount_tmpfs
+from helpers import CHROMEDRIVER, CHROMIUM, Replica, mount_tmpfs
 from pmkz.storage import Store
 
 
@@ -58,6 +58,24 @@ def replica_300():
     replica = Replica("--articles", "300")
     yield replica
     replica.stop()
+
+
+@pytest.fixture
+def browser():
+    """Headless Chromium through its WebDriver (modules that use it set
+    `pytestmark = NEEDS_BROWSER`, which skips them when Chromium is missing)."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--window-size=1280,1024", "--lang=ru"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
 
 
 @pytest.fixture(autouse=True)

@@ -4,25 +4,42 @@ means for an archive (stored records equal to the replica's truth, an intact dat
 without duplicates, an images dir holding exactly the complete files its rows name).
 
 Each `*_problems` check returns a list of problems (empty when all is well), so a failing
-test shows everything that is wrong at once. Fixtures live in conftest.py.
+test shows everything that is wrong at once.
+
+Also here: replicas restarted at later epochs or with the hidden skins, a webhook
+receiver, records for Store tests, the small browse archive (`build_archive`), `pmkz serve`
+and what the browser tests need. Fixtures live in conftest.py; no test module imports
+another.
 """
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
+import html
+import io
 import json
 import os
 import re
+import selectors
+import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
+from datetime import datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from datasette.utils import tilde_encode
+from PIL import Image
 
 from pmkz.replica_process import ReplicaProcess
+from pmkz.storage import Store
 
 FILES = Path(__file__).parent / "files"
 
@@ -280,10 +297,8 @@ def archive_bomb(workdir: Path, url: str, title: str) -> int:
     in workdir/pmkz.db (the crawl refuses such an answer; the archive keeps what came).
     Returns the capture's id."""
     import gzip
-    from datetime import datetime, timezone
 
     from pmkz.site import MAX_ANSWER_BYTES
-    from pmkz.storage import Store
     from pmkz.storage.warc import ArchiveReader, Exchange, WarcWriter
 
     with Store(workdir / "pmkz.db") as store:
@@ -300,3 +315,273 @@ def archive_bomb(workdir: Path, url: str, title: str) -> int:
             body=body, fetched_at=datetime.now(timezone.utc)))
         writer.close()
         return store.save_capture(bomb, run_id=None)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class EpochReplica:
+    """The replica on one fixed port, restarted at a later epoch: the same site, moved on."""
+
+    def __init__(self, *options):
+        self.port = free_port()
+        self.options = options
+        self.current = None
+
+    def at(self, epoch: int) -> Replica:
+        if self.current:
+            self.current.stop()
+        self.current = Replica("--port", str(self.port), "--epoch", str(epoch), *self.options)
+        return self.current
+
+
+SKINS = Path(__file__).parent / "skins"
+
+
+def hidden_replica(*options: str) -> Replica:
+    """A replica started with the hidden skins of tests/skins on offer (the variable
+    reaches only it)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PMKZ_REPLICA_SKINS", str(SKINS))
+        replica = Replica(*options)
+        replica.truth = lambda: hidden_truth(*options)
+    return replica
+
+
+def hidden_truth(*options: str) -> list[dict]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PMKZ_REPLICA_SKINS", str(SKINS))
+        out = pmkz("replica", "--dump-truth", *options).stdout
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def crude_text(page: bytes) -> str:
+    """The page's text, roughly: tags dropped, <br> and white space as single spaces."""
+    text = re.sub(r"<br\s*/?>", " ", page.decode("utf-8"))
+    text = html.unescape(re.sub(r"<[^>]+>", "", text))
+    return " ".join(text.split())
+
+
+class Receiver:
+    """A local webhook receiver that fails the first `failures` deliveries with 500."""
+
+    def __init__(self, failures: int = 0):
+        self.messages, self.attempts, self.failures = [], 0, failures
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.attempts += 1
+                if receiver.attempts <= receiver.failures:
+                    self.send_response(500)
+                else:
+                    receiver.messages.append(json.loads(body))
+                    self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+# Moments and a record for Store tests that write items by hand.
+T0, T1, T2, T3 = (f"2026-11-29T1{h}:00:00+00:00" for h in range(4))
+
+
+def item_record(n: int = 1, **changes) -> dict:
+    base = {
+        "url": f"http://127.0.0.1:8123/ru/news/reviews/slug-{n}",
+        "site_id": n, "lang": "ru", "kind": "news", "category": "reviews",
+        "title": "Премьер-Министр провёл совещание",
+        "published_date": "2024-03-09", "published_at": "2024-03-09T14:35:00+05:00",
+        "summary": "Лид.", "body": "Первый абзац.\n\nВторой абзац.",
+        "image_urls": ["http://127.0.0.1:8123/img/1.jpg"],
+    }
+    return {**base, **changes}
+
+
+# The browse archive: a few dozen ru/kk/en records written through the Store, with
+# images, one item edited twice and one gone.
+SITE = "https://primeminister.kz"
+PREFIX = {"ru": "ru", "kk": "kz", "en": "en"}
+OLD = "2024-05-01T10:00:00+00:00"
+
+# (lang, published_date, kind, category, title, paragraphs)
+ARTICLES = [
+    ("ru", "2024-01-10", "news", "reviews", "Премьер-министр провёл заседание Правительства",
+     ["Премьер-министр Олжас Бектенов провёл заседание Правительства.",
+      "Рассмотрены вопросы развития экономики и исполнения бюджета."]),
+    ("ru", "2024-01-18", "news", "reviews", "Правительство обсудило развитие туризма",
+     ["Обсуждены меры поддержки внутреннего туризма.", "Глава Правительства поручил ускорить работу."]),
+    ("ru", "2024-02-02", "news", "press-releases", "О подготовке к весенне-полевым работам",
+     ["Аграрии готовятся к посевной кампании.", "Запасы семян сформированы полностью."]),
+    ("ru", "2024-02-14", "gallery", None, "Фоторепортаж: рабочая поездка в Актобе",
+     ["Рабочая поездка в Актюбинскую область.", "Осмотрены новые производства."]),
+    ("ru", "2024-03-01", "news", "reviews", "Поздравление с праздником Наурыз",
+     ["Праздник Наурыз символизирует обновление и единство.", "Желаем мира и благополучия каждой семье."]),
+    ("ru", "2024-03-05", "news", "reviews", "Итоги социально-экономического развития",
+     ["Рост ВВП составил 5,1 процента.", "Инфляция замедлилась до 9,5 процента."]),
+    ("ru", "2024-03-20", "news", "press-releases", "Совещание по паводковой ситуации",
+     ["Проведено совещание по паводкам.", "Выделены дополнительные средства регионам."]),
+    ("ru", "2024-04-03", "news", "reviews", "Цифровизация государственных услуг",
+     ["Доля электронных услуг достигла 90 процентов.", "ПРЕМЬЕР отметил важность цифровизации."]),
+    ("ru", "2024-04-11", "news", None, "Развитие транспортной инфраструктуры",
+     ["Строятся новые дороги республиканского значения.", "Ремонт завершат к осени."]),
+    ("ru", "2024-04-22", "gallery", None, "Фоторепортаж: встреча с инвесторами",
+     ["Встреча с иностранными инвесторами.", "Подписаны соглашения."]),
+    ("kk", "2024-01-12", "news", "reviews", "Үкімет отырысы өтті",
+     ["Премьер-министр Үкімет отырысын өткізді.", "Экономиканы дамыту мәселелері қаралды."]),
+    ("kk", "2024-02-05", "news", "reviews", "Көктемгі егіс жұмыстарына дайындық",
+     ["Диқандар егіс науқанына дайындалуда.", "Тұқым қоры толық жасақталды."]),
+    ("kk", "2024-02-20", "gallery", None, "Фотосурет: Ақтөбеге жұмыс сапары",
+     ["Ақтөбе облысына жұмыс сапары.", "Жаңа өндірістер аралады."]),
+    ("kk", "2024-03-14", "news", "reviews", "Наурыз мейрамы құтты болсын",
+     ["Наурыз – жаңару мен бірліктің мерекесі.", "Әр отбасына бақ пен береке тілейміз."]),
+    ("kk", "2024-03-21", "news", "press-releases", "Су тасқыны бойынша кеңес",
+     ["Су тасқыны бойынша кеңес өтті.", "Өңірлерге қосымша қаражат бөлінді."]),
+    ("kk", "2024-04-04", "news", "reviews", "Мемлекеттік қызметтерді цифрландыру",
+     ["Электрондық қызметтер үлесі 90 пайызға жетті.", "Цифрландыру жалғасады."]),
+    ("kk", "2024-04-15", "news", None, "Көлік инфрақұрылымын дамыту",
+     ["Жаңа жолдар салынуда.", "Жөндеу күзге дейін аяқталады."]),
+    ("kk", "2024-04-25", "news", "reviews", "Инвесторлармен кездесу",
+     ["Шетелдік инвесторлармен кездесу өтті.", "Келісімдерге қол қойылды."]),
+    ("en", "2024-01-15", "news", "reviews", "Prime Minister holds Government meeting",
+     ["Prime Minister Olzhas Bektenov held a Government meeting.", "Economic development was discussed."]),
+    ("en", "2024-02-08", "news", "reviews", "Preparations for the sowing campaign",
+     ["Farmers are preparing for the sowing season.", "Seed stocks are complete."]),
+    ("en", "2024-03-13", "news", "reviews", "Nauryz greetings",
+     ["Nauryz is a holiday of renewal and unity.", "We wish peace to every family."]),
+    ("en", "2024-03-22", "news", "press-releases", "Meeting on the flood situation",
+     ["A meeting on floods took place.", "Regions receive additional funds."]),
+    ("en", "2024-04-05", "gallery", None, "Photo report: meeting with investors",
+     ["Meeting with foreign investors.", "Agreements were signed."]),
+    ("en", "2024-04-16", "news", "reviews", "Markup stays text",
+     ["Tags like <script>alert('pmkz')</script> and <b>bold</b> are shown as text.",
+      "An ampersand & a quote \" stay as printed."]),
+]
+# Index into ARTICLES -> image files (as (kind, colour)); None: listed but not downloaded.
+IMAGES = {0: [("png", "red"), ("jpeg", "blue")], 3: [("png", "green")], 4: [("jpeg", "teal")],
+          13: [("png", "orange")],
+          22: [("jpeg", "purple"), None]}
+EDITED = 1  # edited twice: once long ago, once this week
+GONE = 21
+TODAY = (5, 15)  # first found today
+
+
+def sample_record(index: int) -> dict:
+    lang, day, kind, category, title, paragraphs = ARTICLES[index]
+    segment = f"{category}/" if category else ""
+    url = f"{SITE}/{PREFIX[lang]}/news/{segment}article-{index}-{30000 + index}"
+    return {
+        "url": url, "site_id": 30000 + index, "lang": lang, "kind": kind, "category": category,
+        "title": title, "published_date": day, "published_at": f"{day}T10:{index:02d}:00+05:00",
+        "summary": paragraphs[0], "body": "\n\n".join(paragraphs),
+        "image_urls": [f"{SITE}/uploads/{index}-{n}.jpg" for n in range(len(IMAGES.get(index, [])))],
+    }
+
+
+def write_image(images_dir: Path, name: str, kind: str, colour: str) -> str:
+    path = f"{name[:2]}/{name}.{'jpg' if kind == 'jpeg' else 'png'}"
+    buffer = io.BytesIO()
+    Image.new("RGB", (48, 32), colour).save(buffer, kind.upper())
+    (images_dir / path).parent.mkdir(parents=True, exist_ok=True)
+    (images_dir / path).write_bytes(buffer.getvalue())
+    return path
+
+
+def build_archive(root: Path) -> tuple[Path, Path, list[dict]]:
+    """An archive at root/pmkz.db with images in root/images; returns the final records."""
+    db_path, images_dir = root / "pmkz.db", root / "images"
+    images_dir.mkdir(parents=True, exist_ok=True)
+    now = datetime.now(timezone.utc)
+    records = [sample_record(i) for i in range(len(ARTICLES))]
+    with Store(db_path) as store:
+        for i, rec in enumerate(records):
+            store.save_item(rec, now=None if i in TODAY else OLD)
+            rows = []
+            for n, image in enumerate(IMAGES.get(i, [])):
+                if image is not None:
+                    path = write_image(images_dir, f"ab{i:02d}{n:02d}", *image)
+                    rows.append({"url": rec["image_urls"][n], "path": path, "sha1": "0" * 40})
+            if rows:
+                store.save_images(rec["url"], rows)
+        edited = records[EDITED]
+        edited = {**edited, "body": edited["body"] + "\n\nДобавлен новый абзац."}
+        store.save_item(edited, now="2024-05-10T08:00:00+00:00")
+        edited = {**edited, "title": "Правительство обсудило развитие внутреннего туризма",
+                  "body": edited["body"].replace("ускорить", "завершить")}
+        store.save_item(edited, now=now - timedelta(days=2))
+        records[EDITED] = edited
+        store.mark_gone(records[GONE]["url"])
+    return db_path, images_dir, records
+
+
+
+
+def item_path(url: str) -> str:
+    return f"/pmkz/items/{tilde_encode(url)}"
+
+
+def get(client, path: str, status: int = 200):
+    response = client.get(path)
+    assert response.status == status, f"{path}: {response.status}\n{response.text[:2000]}"
+    return response
+
+
+@contextlib.contextmanager
+def serving(db_path: Path, images_dir: Path, *args: str, timeout: float = 30):
+    """`pmkz serve` on a free port (via PMKZ_DB and PMKZ_IMAGES_DIR); yields its URL."""
+    env = {**os.environ, "PMKZ_DB": str(db_path), "PMKZ_IMAGES_DIR": str(images_dir)}
+    proc = subprocess.Popen([sys.executable, "-m", "pmkz", "serve", "--port", "0", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        with selectors.DefaultSelector() as selector:
+            selector.register(proc.stdout, selectors.EVENT_READ)
+            if not selector.select(timeout):
+                raise AssertionError(f"pmkz serve printed no URL in {timeout} s")
+        url = proc.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:"), url + proc.stderr.read()
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+        proc.stderr.close()
+
+
+# The browser tests: Debian's chromium and chromium-driver (scripts/install-test-tools.sh);
+# the `browser` fixture is in conftest.py. A browser test module sets
+# `pytestmark = NEEDS_BROWSER`.
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+CHROMIUM = os.environ.get("PMKZ_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = os.environ.get("PMKZ_CHROMEDRIVER") or shutil.which("chromedriver")
+NEEDS_BROWSER = [
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None or CHROMEDRIVER is None,
+                       reason="headless Chromium not found: run scripts/install-test-tools.sh "
+                              "(Debian's chromium and chromium-driver)"),
+]
+
+
+def screenshot(driver, name: str, folder: Path = ARTIFACTS / "browse") -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    # The whole page, not just the window: fit the window to the document's height.
+    driver.set_window_size(1280, 600)
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(1280, max(height, 600))
+    driver.save_screenshot(str(folder / f"{name}.png"))

@@ -7,50 +7,9 @@ driver cannot be found.
 """
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
+from helpers import NEEDS_BROWSER, build_archive, screenshot, serving
 
-import pytest
-
-from test_browse_pages import build_archive
-from test_browse_serve import serving
-
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "browse"
-CHROMIUM = os.environ.get("PMKZ_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = os.environ.get("PMKZ_CHROMEDRIVER") or shutil.which("chromedriver")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None or CHROMEDRIVER is None,
-                       reason="headless Chromium not found: run scripts/install-test-tools.sh "
-                              "(Debian's chromium and chromium-driver)"),
-]
-
-
-@pytest.fixture
-def browser():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1280,1024", "--lang=ru"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(30)
-    yield driver
-    driver.quit()
-
-
-def screenshot(driver, name: str, folder: Path = ARTIFACTS) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    # The whole page, not just the window: fit the window to the document's height.
-    driver.set_window_size(1280, 600)
-    height = driver.execute_script("return document.documentElement.scrollHeight")
-    driver.set_window_size(1280, max(height, 600))
-    driver.save_screenshot(str(folder / f"{name}.png"))
+pytestmark = NEEDS_BROWSER
 
 
 def resources_not_from(driver, base: str) -> list[str]:

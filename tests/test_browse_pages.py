@@ -1,147 +1,26 @@
 """The Datasette configuration in browse/: every configured page and query answers, on
-an archive built through storage.Store from a few dozen ru/kk/en records.
-
-`build_archive` is also what the browser test serves.
-"""
+the browse archive of tests/helpers.py (`build_archive`: a few dozen ru/kk/en records
+written through storage.Store)."""
 from __future__ import annotations
 
-import io
 import re
 import urllib.parse
 from collections import Counter
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
+from datetime import datetime
 
 import pytest
 from click.testing import CliRunner
 from datasette.cli import cli as datasette_cli
 from datasette.utils import tilde_encode
 from datasette.utils.testing import TestClient as DatasetteClient
-from PIL import Image
 
+from helpers import EDITED, GONE, TODAY, build_archive, get, item_path
 from pmkz.browse.app import build_datasette, datasette_cli_args
 from pmkz.storage import Store
-
-SITE = "https://primeminister.kz"
-PREFIX = {"ru": "ru", "kk": "kz", "en": "en"}
-OLD = "2024-05-01T10:00:00+00:00"
-
-# (lang, published_date, kind, category, title, paragraphs)
-ARTICLES = [
-    ("ru", "2024-01-10", "news", "reviews", "Премьер-министр провёл заседание Правительства",
-     ["Премьер-министр Олжас Бектенов провёл заседание Правительства.",
-      "Рассмотрены вопросы развития экономики и исполнения бюджета."]),
-    ("ru", "2024-01-18", "news", "reviews", "Правительство обсудило развитие туризма",
-     ["Обсуждены меры поддержки внутреннего туризма.", "Глава Правительства поручил ускорить работу."]),
-    ("ru", "2024-02-02", "news", "press-releases", "О подготовке к весенне-полевым работам",
-     ["Аграрии готовятся к посевной кампании.", "Запасы семян сформированы полностью."]),
-    ("ru", "2024-02-14", "gallery", None, "Фоторепортаж: рабочая поездка в Актобе",
-     ["Рабочая поездка в Актюбинскую область.", "Осмотрены новые производства."]),
-    ("ru", "2024-03-01", "news", "reviews", "Поздравление с праздником Наурыз",
-     ["Праздник Наурыз символизирует обновление и единство.", "Желаем мира и благополучия каждой семье."]),
-    ("ru", "2024-03-05", "news", "reviews", "Итоги социально-экономического развития",
-     ["Рост ВВП составил 5,1 процента.", "Инфляция замедлилась до 9,5 процента."]),
-    ("ru", "2024-03-20", "news", "press-releases", "Совещание по паводковой ситуации",
-     ["Проведено совещание по паводкам.", "Выделены дополнительные средства регионам."]),
-    ("ru", "2024-04-03", "news", "reviews", "Цифровизация государственных услуг",
-     ["Доля электронных услуг достигла 90 процентов.", "ПРЕМЬЕР отметил важность цифровизации."]),
-    ("ru", "2024-04-11", "news", None, "Развитие транспортной инфраструктуры",
-     ["Строятся новые дороги республиканского значения.", "Ремонт завершат к осени."]),
-    ("ru", "2024-04-22", "gallery", None, "Фоторепортаж: встреча с инвесторами",
-     ["Встреча с иностранными инвесторами.", "Подписаны соглашения."]),
-    ("kk", "2024-01-12", "news", "reviews", "Үкімет отырысы өтті",
-     ["Премьер-министр Үкімет отырысын өткізді.", "Экономиканы дамыту мәселелері қаралды."]),
-    ("kk", "2024-02-05", "news", "reviews", "Көктемгі егіс жұмыстарына дайындық",
-     ["Диқандар егіс науқанына дайындалуда.", "Тұқым қоры толық жасақталды."]),
-    ("kk", "2024-02-20", "gallery", None, "Фотосурет: Ақтөбеге жұмыс сапары",
-     ["Ақтөбе облысына жұмыс сапары.", "Жаңа өндірістер аралады."]),
-    ("kk", "2024-03-14", "news", "reviews", "Наурыз мейрамы құтты болсын",
-     ["Наурыз – жаңару мен бірліктің мерекесі.", "Әр отбасына бақ пен береке тілейміз."]),
-    ("kk", "2024-03-21", "news", "press-releases", "Су тасқыны бойынша кеңес",
-     ["Су тасқыны бойынша кеңес өтті.", "Өңірлерге қосымша қаражат бөлінді."]),
-    ("kk", "2024-04-04", "news", "reviews", "Мемлекеттік қызметтерді цифрландыру",
-     ["Электрондық қызметтер үлесі 90 пайызға жетті.", "Цифрландыру жалғасады."]),
-    ("kk", "2024-04-15", "news", None, "Көлік инфрақұрылымын дамыту",
-     ["Жаңа жолдар салынуда.", "Жөндеу күзге дейін аяқталады."]),
-    ("kk", "2024-04-25", "news", "reviews", "Инвесторлармен кездесу",
-     ["Шетелдік инвесторлармен кездесу өтті.", "Келісімдерге қол қойылды."]),
-    ("en", "2024-01-15", "news", "reviews", "Prime Minister holds Government meeting",
-     ["Prime Minister Olzhas Bektenov held a Government meeting.", "Economic development was discussed."]),
-    ("en", "2024-02-08", "news", "reviews", "Preparations for the sowing campaign",
-     ["Farmers are preparing for the sowing season.", "Seed stocks are complete."]),
-    ("en", "2024-03-13", "news", "reviews", "Nauryz greetings",
-     ["Nauryz is a holiday of renewal and unity.", "We wish peace to every family."]),
-    ("en", "2024-03-22", "news", "press-releases", "Meeting on the flood situation",
-     ["A meeting on floods took place.", "Regions receive additional funds."]),
-    ("en", "2024-04-05", "gallery", None, "Photo report: meeting with investors",
-     ["Meeting with foreign investors.", "Agreements were signed."]),
-    ("en", "2024-04-16", "news", "reviews", "Markup stays text",
-     ["Tags like <script>alert('pmkz')</script> and <b>bold</b> are shown as text.",
-      "An ampersand & a quote \" stay as printed."]),
-]
-# Index into ARTICLES -> image files (as (kind, colour)); None: listed but not downloaded.
-IMAGES = {0: [("png", "red"), ("jpeg", "blue")], 3: [("png", "green")], 4: [("jpeg", "teal")],
-          13: [("png", "orange")],
-          22: [("jpeg", "purple"), None]}
-EDITED = 1  # edited twice: once long ago, once this week
-GONE = 21
-TODAY = (5, 15)  # first found today
-
-
-def record(index: int) -> dict:
-    lang, day, kind, category, title, paragraphs = ARTICLES[index]
-    segment = f"{category}/" if category else ""
-    url = f"{SITE}/{PREFIX[lang]}/news/{segment}article-{index}-{30000 + index}"
-    return {
-        "url": url, "site_id": 30000 + index, "lang": lang, "kind": kind, "category": category,
-        "title": title, "published_date": day, "published_at": f"{day}T10:{index:02d}:00+05:00",
-        "summary": paragraphs[0], "body": "\n\n".join(paragraphs),
-        "image_urls": [f"{SITE}/uploads/{index}-{n}.jpg" for n in range(len(IMAGES.get(index, [])))],
-    }
-
-
-def write_image(images_dir: Path, name: str, kind: str, colour: str) -> str:
-    path = f"{name[:2]}/{name}.{'jpg' if kind == 'jpeg' else 'png'}"
-    buffer = io.BytesIO()
-    Image.new("RGB", (48, 32), colour).save(buffer, kind.upper())
-    (images_dir / path).parent.mkdir(parents=True, exist_ok=True)
-    (images_dir / path).write_bytes(buffer.getvalue())
-    return path
-
-
-def build_archive(root: Path) -> tuple[Path, Path, list[dict]]:
-    """An archive at root/pmkz.db with images in root/images; returns the final records."""
-    db_path, images_dir = root / "pmkz.db", root / "images"
-    images_dir.mkdir(parents=True, exist_ok=True)
-    now = datetime.now(timezone.utc)
-    records = [record(i) for i in range(len(ARTICLES))]
-    with Store(db_path) as store:
-        for i, rec in enumerate(records):
-            store.save_item(rec, now=None if i in TODAY else OLD)
-            rows = []
-            for n, image in enumerate(IMAGES.get(i, [])):
-                if image is not None:
-                    path = write_image(images_dir, f"ab{i:02d}{n:02d}", *image)
-                    rows.append({"url": rec["image_urls"][n], "path": path, "sha1": "0" * 40})
-            if rows:
-                store.save_images(rec["url"], rows)
-        edited = records[EDITED]
-        edited = {**edited, "body": edited["body"] + "\n\nДобавлен новый абзац."}
-        store.save_item(edited, now="2024-05-10T08:00:00+00:00")
-        edited = {**edited, "title": "Правительство обсудило развитие внутреннего туризма",
-                  "body": edited["body"].replace("ускорить", "завершить")}
-        store.save_item(edited, now=now - timedelta(days=2))
-        records[EDITED] = edited
-        store.mark_gone(records[GONE]["url"])
-    return db_path, images_dir, records
 
 
 def words(text: str | None) -> set[str]:
     return set(re.findall(r"\w+", (text or "").casefold()))
-
-
-def item_path(url: str) -> str:
-    return f"/pmkz/items/{tilde_encode(url)}"
 
 
 @pytest.fixture(scope="module")
@@ -157,12 +36,6 @@ def client(archive):
     yield DatasetteClient(ds)
     for database in ds.databases.values():
         database.close()
-
-
-def get(client, path: str, status: int = 200):
-    response = client.get(path)
-    assert response.status == status, f"{path}: {response.status}\n{response.text[:2000]}"
-    return response
 
 
 SMOKE_PATHS = [

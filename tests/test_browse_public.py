@@ -20,11 +20,11 @@ import pytest
 from datasette.utils import tilde_encode
 from datasette.utils.testing import TestClient as DatasetteClient
 
+from helpers import GONE, SITE, build_archive, get, item_path, serving
+from helpers import sample_record as record
 from pmkz.browse import public
 from pmkz.browse.app import build_datasette
 from pmkz.storage import Store
-from test_browse_pages import GONE, SITE, build_archive, get, item_path, record
-from test_browse_serve import serving
 
 INTROSPECTION = ["/-/databases.json", "/-/metadata.json", "/-/plugins.json", "/-/versions.json",
                  "/-/settings.json", "/-/threads.json", "/-/actor.json", "/-/databases",

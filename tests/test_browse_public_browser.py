@@ -9,13 +9,13 @@ import shutil
 import urllib.error
 import urllib.request
 
+from helpers import GONE, NEEDS_BROWSER, build_archive, item_path, screenshot, serving
 from pmkz.storage import Store
-from test_browse_browser import CHROMEDRIVER, CHROMIUM, browser, pytestmark, screenshot  # noqa: F401
-from test_browse_pages import GONE, build_archive, item_path, record
-from test_browse_serve import serving
+
+pytestmark = NEEDS_BROWSER
 
 
-def test_public_item_languages_removal_and_volume_point(tmp_path, browser):  # noqa: F811
+def test_public_item_languages_removal_and_volume_point(tmp_path, browser):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait

@@ -2,57 +2,27 @@
 never fail with "database is locked" while the crawler writes."""
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import selectors
 import socket
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from datasette.utils.testing import TestClient as DatasetteClient
 
+from helpers import build_archive, item_path, serving
+from helpers import sample_record as record
 from pmkz.browse.app import build_datasette
 from pmkz.cli import cli
 from pmkz.storage import Store
-from test_browse_pages import build_archive, item_path, record
 
 READ_PATHS = ["/pmkz/items", "/pmkz/items?_search=%D0%BD%D0%B0%D1%83%D1%80%D1%8B%D0%B7",
               "/pmkz/items.json", "/pmkz/changed_this_week", "/pmkz/items_per_week",
               "/pmkz/-/volume"]
-
-
-@contextlib.contextmanager
-def serving(db_path: Path, images_dir: Path, *args: str, timeout: float = 30):
-    """`pmkz serve` on a free port (via PMKZ_DB and PMKZ_IMAGES_DIR); yields its URL."""
-    env = {**os.environ, "PMKZ_DB": str(db_path), "PMKZ_IMAGES_DIR": str(images_dir)}
-    proc = subprocess.Popen([sys.executable, "-m", "pmkz", "serve", "--port", "0", *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    try:
-        with selectors.DefaultSelector() as selector:
-            selector.register(proc.stdout, selectors.EVENT_READ)
-            if not selector.select(timeout):
-                raise AssertionError(f"pmkz serve printed no URL in {timeout} s")
-        url = proc.stdout.readline().strip()
-        assert url.startswith("http://127.0.0.1:"), url + proc.stderr.read()
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        proc.stdout.close()
-        proc.stderr.close()
 
 
 def serve_command(*args: str):

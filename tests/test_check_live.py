@@ -8,8 +8,7 @@ import socket
 
 import pytest
 
-from helpers import pmkz
-from test_skins_hidden import hidden_replica
+from helpers import hidden_replica, pmkz
 
 
 def check(*args: str):

@@ -6,21 +6,11 @@ import hashlib
 import json
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 import sqlite_utils
 
-from helpers import crawl
-
-RECORD_FIELDS = (
-    "site_id", "lang", "kind", "category", "title", "published_date",
-    "published_at", "summary", "body",
-)
-
-
-def path_of(url: str) -> str:
-    return urlsplit(url).path
+from helpers import RECORD_FIELDS, crawl, path_of
 
 
 def snapshot(workdir: Path) -> dict:

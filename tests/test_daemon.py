@@ -10,9 +10,8 @@ import time
 import pytest
 import sqlite_utils
 
-from helpers import LIBFAKETIME, pmkz, wait_for
+from helpers import LIBFAKETIME, EpochReplica, pmkz, wait_for
 from pmkz.scheduler.daemon import ClockWatch
-from test_monitoring import EpochReplica
 
 
 def runs(db_path) -> list[dict]:

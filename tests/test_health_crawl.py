@@ -8,10 +8,7 @@ import json
 import pytest
 import sqlite_utils
 
-from helpers import crawl
-from test_monitoring import EpochReplica
-from test_notify import Receiver
-from test_skins_hidden import SKINS
+from helpers import SKINS, EpochReplica, Receiver, crawl
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """Change detection across replica epochs, and what an idle incremental run costs."""
 from __future__ import annotations
 
-import socket
 from urllib.parse import urlsplit
 
 import pytest
@@ -9,13 +8,7 @@ import sqlite_utils
 
 from datetime import datetime, timezone
 
-from helpers import LIBFAKETIME, Replica, crawl, faked_clock, run_crawl
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from helpers import LIBFAKETIME, EpochReplica, Replica, crawl, faked_clock, run_crawl
 
 
 def rows(workdir, sql, params=()):
@@ -28,21 +21,6 @@ def rows(workdir, sql, params=()):
 
 def summary(result) -> str:
     return result.stdout.split(" (")[0]
-
-
-class EpochReplica:
-    """The replica on one fixed port, restarted at a later epoch: the same site, moved on."""
-
-    def __init__(self, *options):
-        self.port = free_port()
-        self.options = options
-        self.current = None
-
-    def at(self, epoch: int) -> Replica:
-        if self.current:
-            self.current.stop()
-        self.current = Replica("--port", str(self.port), "--epoch", str(epoch), *self.options)
-        return self.current
 
 
 @pytest.fixture

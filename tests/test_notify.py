@@ -9,49 +9,18 @@ import stat
 import subprocess
 import sys
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import feedparser
 import pytest
 from lxml import etree
 
 from helpers import (
-    Replica, count_rows, crawl, crawl_args, path_of, run_crawl, start_crawl, wait_for, wait_while_running,
+    EpochReplica, Receiver, count_rows, crawl, crawl_args, path_of, run_crawl, start_crawl, wait_for,
+    wait_while_running,
 )
 from pmkz.storage import Store
-from test_monitoring import EpochReplica
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-class Receiver:
-    """A local webhook receiver that fails the first `failures` deliveries with 500."""
-
-    def __init__(self, failures: int = 0):
-        self.messages, self.attempts, self.failures = [], 0, failures
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.attempts += 1
-                if receiver.attempts <= receiver.failures:
-                    self.send_response(500)
-                else:
-                    receiver.messages.append(json.loads(body))
-                    self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture

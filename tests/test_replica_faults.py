@@ -9,9 +9,8 @@ from urllib.parse import urlsplit
 import lxml.html
 import pytest
 
-from helpers import Replica, pmkz
+from helpers import Replica, crude_text, pmkz
 from pmkz.replica import faults
-from test_replica_server import crude_text
 
 OPTIONS = ("--articles", "3", "--slow-seconds", "1")
 

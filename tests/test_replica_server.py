@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from PIL import Image
 
-from helpers import Replica
+from helpers import Replica, crude_text
 
 OPTIONS = ("--articles", "45", "--epoch", "1")
 
@@ -35,13 +35,6 @@ def fetch(url: str, **headers) -> tuple[int, dict, bytes]:
 
 def path(url: str) -> str:
     return urlsplit(url).path
-
-
-def crude_text(page: bytes) -> str:
-    """The page's text, roughly: tags dropped, <br> and white space as single spaces."""
-    text = re.sub(r"<br\s*/?>", " ", page.decode("utf-8"))
-    text = html.unescape(re.sub(r"<[^>]+>", "", text))
-    return " ".join(text.split())
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,7 @@ import urllib.request
 
 import pytest
 
-from helpers import Replica, connect, crawl, path_of, start_crawl, summary, wait_for
-from test_monitoring import EpochReplica, free_port
+from helpers import EpochReplica, Replica, connect, crawl, free_port, path_of, start_crawl, summary, wait_for
 
 
 def items(workdir) -> dict[str, dict]:

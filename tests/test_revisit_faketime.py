@@ -18,8 +18,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from helpers import LIBFAKETIME, connect, faked_clock, path_of, run_crawl, summary
-from test_monitoring import EpochReplica
+from helpers import LIBFAKETIME, EpochReplica, connect, faked_clock, path_of, run_crawl, summary
 
 pytestmark = pytest.mark.skipif(not LIBFAKETIME.exists(), reason="libfaketime is not installed (scripts/install-test-tools.sh)")
 

@@ -8,18 +8,15 @@ Screenshots go to test-artifacts/search/.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-from helpers import Replica, crawl
-from test_browse_browser import browser, pytestmark  # noqa: F401 (the fixture; skipped without Chromium)
-from test_browse_browser import screenshot as browse_screenshot
-from test_browse_serve import serving
+from helpers import ARTIFACTS, NEEDS_BROWSER, Replica, crawl, serving
+from helpers import screenshot as browse_screenshot
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "search"
+pytestmark = NEEDS_BROWSER
 
 
 def screenshot(driver, name: str) -> None:
-    browse_screenshot(driver, name, ARTIFACTS)
+    browse_screenshot(driver, name, ARTIFACTS / "search")
 
 
 def search_from_the_box(driver, wait, base: str, typed: str) -> int:
@@ -36,7 +33,7 @@ def search_from_the_box(driver, wait, base: str, typed: str) -> int:
     return int(re.match(r"([\d,]+) row", heading).group(1).replace(",", ""))
 
 
-def test_the_box_finds_word_forms_prefixes_and_either_word(tmp_path, browser):  # noqa: F811
+def test_the_box_finds_word_forms_prefixes_and_either_word(tmp_path, browser):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 

@@ -13,9 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 import sqlite_utils
 
-from helpers import crawl
-from test_crawl_replica import RECORD_FIELDS
-from test_monitoring import EpochReplica
+from helpers import RECORD_FIELDS, EpochReplica, crawl
 
 OPTIONS = ("--articles", "45", "--skin", "classic")
 

@@ -7,36 +7,14 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 import sqlite_utils
 
-from helpers import Replica, crawl, pmkz
+from helpers import SKINS, crawl, hidden_replica, path_of, pmkz
 
-SKINS = Path(__file__).parent / "skins"
 HIDDEN = sorted(p.name for p in SKINS.iterdir() if p.is_dir())
 CRITERION = 0.95
-
-
-def hidden_replica(*options: str) -> Replica:
-    """A replica started with the hidden skins on offer (the variable reaches only it)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("PMKZ_REPLICA_SKINS", str(SKINS))
-        replica = Replica(*options)
-        replica.truth = lambda: _truth(*options)
-    return replica
-
-
-def _truth(*options: str) -> list[dict]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("PMKZ_REPLICA_SKINS", str(SKINS))
-        out = pmkz("replica", "--dump-truth", *options).stdout
-    return [json.loads(line) for line in out.splitlines()]
-
-
-def path_of(url: str) -> str:
-    return urlsplit(url).path
 
 
 def test_the_hidden_skins_are_on_offer_nowhere_public():

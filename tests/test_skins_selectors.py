@@ -8,12 +8,11 @@ import json
 import pytest
 import sqlite_utils
 
-from helpers import crawl
+from helpers import SKINS, crawl, hidden_replica
 from pmkz.crawler.parsing import parse_article
 from pmkz.crawler.parsing.selectors import KNOWN, load_selectors
 from pmkz.replica import build_site, truth_records
 from pmkz.replica.render import Renderer
-from test_skins_hidden import SKINS, hidden_replica
 
 PORTAL = 'title = ["div.post__heading"]\ndate = ["span.post__when"]\nbody = ["div.rich-text"]\n'
 

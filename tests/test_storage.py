@@ -5,22 +5,9 @@ import json
 
 import pytest
 
+from helpers import T0, T1, T2, T3
+from helpers import item_record as record
 from pmkz.storage import Store, content_hash
-
-T0, T1, T2, T3 = (f"2026-11-29T1{h}:00:00+00:00" for h in range(4))
-
-
-def record(n: int = 1, **changes) -> dict:
-    base = {
-        "url": f"http://127.0.0.1:8123/ru/news/reviews/slug-{n}",
-        "site_id": n, "lang": "ru", "kind": "news", "category": "reviews",
-        "title": "Премьер-Министр провёл совещание",
-        "published_date": "2024-03-09", "published_at": "2024-03-09T14:35:00+05:00",
-        "summary": "Лид.", "body": "Первый абзац.\n\nВторой абзац.",
-        "image_urls": ["http://127.0.0.1:8123/img/1.jpg"],
-    }
-    return {**base, **changes}
-
 
 def item(store, url):
     return store.db["items"].get(url)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import subprocess
 
-from test_storage import T0, T1, T2, record
+from helpers import T0, T1, T2
+from helpers import item_record as record
 
 
 def test_new_changed_and_gone_are_events_of_their_run(store):
