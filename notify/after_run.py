@@ -99,7 +99,13 @@ def _notify(db_path, run_id, feeds_dir, site_url, langs, webhook_url, webhook_ba
                 notified.problems += _queue_run(store, outbox, run, saved)
         # Queued (or no webhook to queue for): announced. A death before this line
         # queues the same files again next time, under the same names.
-        announcements.mark_announced(store.db, run_id, utc_stamp())
+        try:
+            announcements.mark_announced(store.db, run_id, utc_stamp())
+        except sqlite3.Error as error:  # a full disk: the run has already said so
+            # Sent now, they would be queued and sent again by the next run: they wait.
+            log.error("runs up to %d not marked announced (%s); their messages wait for the next run",
+                      run_id, error)
+            deadline = None
     if webhook_url and deadline is not None:
         notified.waiting = outbox.deliver(
             lambda message, deadline: post_json(webhook_url, message, deadline, backoff=webhook_backoff), deadline)

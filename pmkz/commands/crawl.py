@@ -1,6 +1,7 @@
 """`pmkz crawl`: one crawl run into SQLite, ending with a one-line summary."""
 from __future__ import annotations
 
+import logging
 import signal
 import sqlite3
 import sys
@@ -11,6 +12,8 @@ import click
 from pmkz import config
 from pmkz.site import LIVE_BASE_URL
 from pmkz.commands._errors import CommandError, OneLineErrors
+
+log = logging.getLogger(__name__)
 
 
 @click.command(cls=OneLineErrors, name="crawl")
@@ -66,7 +69,7 @@ def command(base_url, db_path, images_dir, langs, full, since, until, no_images,
         # by the next one (notify/after_run.py).
         if summary.run_id is not None:
             stopped = _notify(db_path, summary.run_id, feeds_dir, base_url, options.langs,
-                              deliver=not summary.exit_code)
+                              deliver=not summary.exit_code, quiet=summary.status == "failed")
     exit_code = summary.exit_code or (128 + stopped if stopped else None)
     if exit_code:
         # Stopped by SIGINT or SIGTERM: 130 or 143, as shells expect of an interrupted command.
@@ -80,9 +83,11 @@ def command(base_url, db_path, images_dir, langs, full, since, until, no_images,
         raise CommandError("crawl", summary.error)
 
 
-def _notify(db_path, run_id, feeds_dir, base_url, langs, deliver) -> int | None:
+def _notify(db_path, run_id, feeds_dir, base_url, langs, deliver, quiet) -> int | None:
     """Feeds and webhook; their failure is reported but never fails the stored crawl.
-    Returns the signal that ended delivery, if one did."""
+    `quiet`: the run failed, and its error is the one line on stderr (a full disk fails
+    the feeds too); the log has the rest. Returns the signal that ended delivery, if
+    one did."""
     from pmkz.notify import notify_after_run
     from pmkz.notify.feeds import feeds_dir_beside
     from pmkz.storage import StorageError
@@ -94,8 +99,12 @@ def _notify(db_path, run_id, feeds_dir, base_url, langs, deliver) -> int | None:
             langs=langs, webhook_url=env.webhook_url, webhook_backoff=env.webhook_backoff,
             deadline_seconds=env.notify_deadline, deliver=deliver)
     except (OSError, StorageError, sqlite3.Error) as error:
-        click.echo(f"pmkz crawl: warning: notifications not written: {error}", err=True)
+        log.error("notifications not written: %s", error)
+        if not quiet:
+            click.echo(f"pmkz crawl: warning: notifications not written: {error}", err=True)
         return None
+    if quiet:
+        return notified.stopped_by
     for problem in notified.problems:
         click.echo(f"pmkz crawl: warning: left out of the notifications: {problem}", err=True)
     if notified.waiting and deliver:
