@@ -76,7 +76,7 @@ def command(base_url, db_path, images_dir, langs, full, since, until, no_images,
         if summary.exit_code:
             why = summary.error if summary.status == "failed" else "the run did not complete"
         else:
-            why = "the run was stored; the delivery of its notifications was cut short"
+            why = "the run was stored; its notifications wait in the outbox for the next run"
         click.echo(f"pmkz crawl: stopped by {signal.Signals(exit_code - 128).name}: {why}", err=True)
         sys.exit(exit_code)
     if summary.status == "failed":
@@ -107,9 +107,9 @@ def _notify(db_path, run_id, feeds_dir, base_url, langs, deliver, quiet) -> int 
         return notified.stopped_by
     for problem in notified.problems:
         click.echo(f"pmkz crawl: warning: left out of the notifications: {problem}", err=True)
-    if notified.waiting and deliver:
+    if notified.waiting and deliver and not notified.stopped_by:  # stopped: the exit line says it
         why = (f"the notify deadline of {env.notify_deadline:g} s passed" if notified.deadline_reached
-               else "delivery stopped by a signal" if notified.stopped_by else "the webhook did not take them")
+               else "the webhook did not take them")
         click.echo(f"pmkz crawl: warning: {why}; {notified.waiting} webhook message(s) wait in"
                    f" {notified.outbox} for the next run", err=True)
     return notified.stopped_by
