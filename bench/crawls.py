@@ -15,7 +15,7 @@ from pathlib import Path
 from pmkz.replica_process import ReplicaProcess
 from pmkz.replica import build_site
 from pmkz.replica.truth import truth_records
-from pmkz.storage import Store
+from pmkz.storage import Store, runs
 
 
 class BenchError(Exception):
@@ -142,7 +142,7 @@ def crawl_site(articles: int, workdir: Path, *, images: bool, idle: bool, stored
                 raise BenchError(f"the idle crawl of {articles} articles per language ended {again['status']}")
             with Store(workdir / "pmkz.db") as store:
                 (first["stored_items"],) = store.db.execute("SELECT count(*) FROM items").fetchone()
-                first["idle_requests"] = store.last_runs(1)[0]["requests"]
+                first["idle_requests"] = runs.last(store.db, 1)[0]["requests"]
     return first
 
 

@@ -33,7 +33,7 @@ from pmkz.crawler.middlewares.errors import error_line
 from pmkz.crawler.parsing import NotAnArticle, parse_article
 from pmkz.crawler.parsing.selectors import KNOWN, Selectors
 from pmkz.crawler.parsing.urls import lang_of
-from pmkz.storage import Store
+from pmkz.storage import Store, captures, failures
 from pmkz.storage.crawl_lock import CrawlLock
 from pmkz.storage.warc import ArchiveReader, RefusedAnswer, UnreadableCapture
 
@@ -94,11 +94,11 @@ def reparse(db_path: Path, warc_dir: Path, *, lang: str | None = None, since: st
     started = time.monotonic()
     # Not beside a crawl of the same database (storage/crawl_lock.py).
     with CrawlLock(db_path, "reparse"), Store(db_path) as store, ArchiveReader(warc_dir) as reader:
-        targets = [t for t in store.reparse_targets(lang=lang, since=since, until=until, url=url)
+        targets = [t for t in captures.reparse_targets(store.db, lang, since, until, url)
                    if not lang or (t["lang"] or lang_of(t["url"])) == lang]
-        unparsed = set(store.failed_urls(("parse",)))
+        unparsed = set(failures.urls(store.db, ("parse",)))
         run_id = store.start_run(None, "reparse")
-        summary = ReparseSummary(run_id=run_id, without_capture=0 if url else store.items_without_capture())
+        summary = ReparseSummary(run_id=run_id, without_capture=0 if url else captures.without_capture(store.db))
         try:
             for start in range(0, len(targets), BATCH):
                 with store.batch():
@@ -126,7 +126,7 @@ def _one(store: Store, reader: ArchiveReader, target: dict, selectors: Selectors
     outcome = store.save_item(record, run_id=summary.run_id, capture_id=capture_id, reparsed=True)
     setattr(summary, outcome, getattr(summary, outcome) + 1)
     if target["url"] in unparsed:  # its newest answer had failed to parse, and now parses
-        store.clear_failure(target["url"])
+        failures.clear(store.db, target["url"])
 
 
 def _accepted_record(store: Store, reader: ArchiveReader, target: dict, selectors: Selectors) -> tuple[int, dict]:
@@ -138,7 +138,7 @@ def _accepted_record(store: Store, reader: ArchiveReader, target: dict, selector
         earlier = target.get("item_capture_id")
         if earlier is None or earlier == target["capture_id"]:
             raise
-    row = store.capture(earlier)
+    row = captures.get(store.db, earlier)
     return earlier, reparse_record(target, reader.capture(row), selectors)
 
 

@@ -28,6 +28,8 @@ from pmkz.notify.outbox import Deadline, Outbox
 from pmkz.notify.watches import ENTRIES
 from pmkz.notify.webhook import post_json
 from pmkz.storage import Store, announcements
+from pmkz.storage import watches as saved_searches
+from pmkz.storage import events as item_events
 from pmkz.storage.store import utc_stamp
 
 log = logging.getLogger(__name__)
@@ -84,13 +86,13 @@ def _notify(db_path, run_id, feeds_dir, site_url, langs, webhook_url, webhook_ba
     notified = Notified(outbox=outbox_beside(db_path))
     outbox = Outbox(notified.outbox)
     with Store(db_path) as store:
-        saved = store.watches()
+        saved = saved_searches.all_watches(store.db)
         # Rendered one by one as written: one that fails leaves the others alone.
         renders = {f"{lang}.atom": lambda lang=lang: watch_feeds.language_feed(
-                       lang, store.watch_events(lang=lang, limit=ENTRIES), site_url)
+                       lang, saved_searches.events(store.db, lang=lang, limit=ENTRIES), site_url)
                    for lang in langs}
         renders |= {f"watch-{watch['id']}.atom": lambda watch=watch: watch_feeds.watch_feed(
-                        watch, store.watch_events(query=watch["query"], lang=watch["lang"], limit=ENTRIES), site_url)
+                        watch, saved_searches.events(store.db, query=watch["query"], lang=watch["lang"], limit=ENTRIES), site_url)
                     for watch in saved}
         notified.problems += [problem for name, render in renders.items()
                               if (problem := write_feed(feeds_dir / name, render))]
@@ -117,15 +119,15 @@ def _notify(db_path, run_id, feeds_dir, site_url, langs, webhook_url, webhook_ba
 def _queue_run(store: Store, outbox: Outbox, run: dict, saved: list[dict]) -> list[str]:
     """Queue one run's message and its saved searches' messages; the problems of saved
     searches that could not be run (their messages are left out, the others go)."""
-    events = store.run_events(run["id"])
+    events = item_events.of_run(store.db, run["id"])
     if events or run.get("status") == "degraded":
         diffs = {e["url"]: watch_feeds.diff_text(e)
-                 for e in store.watch_events(run_id=run["id"], kinds=("changed",), limit=ALL)}
+                 for e in saved_searches.events(store.db, run_id=run["id"], kinds=("changed",), limit=ALL)}
         outbox.put(f"run-{run['id']:09d}", run_message(run, events, diffs))
     problems = []
     for watch in saved:
         try:
-            matching = store.watch_events(query=watch["query"], lang=watch["lang"], run_id=run["id"], limit=ALL)
+            matching = saved_searches.events(store.db, query=watch["query"], lang=watch["lang"], run_id=run["id"], limit=ALL)
         except (sqlite3.Error, ValueError) as error:
             log.error("saved search %d left out of run %d's messages: %s", watch["id"], run["id"], error)
             problems.append(f"saved search {watch['id']}: {error}")

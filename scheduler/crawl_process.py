@@ -17,7 +17,8 @@ from datetime import datetime, timezone
 
 from pmkz.crawler.process_guard import PARENT_ENV
 from pmkz.scheduler.config import DaemonConfig
-from pmkz.storage import Store
+from pmkz.storage import Store, runs
+from pmkz.storage.store import utc_stamp
 
 log = logging.getLogger(__name__)
 GRACE_SECONDS = 30
@@ -88,4 +89,4 @@ class CrawlProcess:
 
     def _fail_runs_since(self, started: str, error: str) -> None:
         with Store(self.config.db) as store:
-            store.fail_runs_started_since(started, error)
+            runs.fail_started_since(store.db, utc_stamp(started), error)

@@ -1,5 +1,4 @@
-"""`item_events` (what each run found), `list_walks` (which lists were walked to the end)
-and `list_cursors` (the list page an interrupted first walk of a language resumes from)."""
+"""`item_events`: what each run found (new, changed, gone, returned, reparsed items)."""
 from __future__ import annotations
 
 from sqlite_utils import Database
@@ -22,30 +21,6 @@ def record(db: Database, run_id: int | None, url: str, event: str, now: str) -> 
 def of_run(db: Database, run_id: int) -> list[dict]:
     return _rows(db, f"SELECT {_EVENT_COLUMNS} FROM item_events e JOIN items i ON i.url = e.url"
                      " WHERE e.run_id = ? ORDER BY e.id", [run_id])
-
-
-def list_walked(db: Database, lang: str) -> bool:
-    return db.execute("SELECT 1 FROM list_walks WHERE lang = ?", [lang]).fetchone() is not None
-
-
-def mark_list_walked(db: Database, lang: str, now: str) -> None:
-    db["list_walks"].upsert({"lang": lang, "completed": now}, pk="lang")
-
-
-def list_cursor(db: Database, lang: str) -> str | None:
-    row = db.execute("SELECT url FROM list_cursors WHERE lang = ?", [lang]).fetchone()
-    return row[0] if row else None
-
-
-def save_list_cursor(db: Database, lang: str, url: str, now: str) -> None:
-    db.execute(
-        "INSERT INTO list_cursors (lang, url, saved) VALUES (?, ?, ?)"
-        " ON CONFLICT(lang) DO UPDATE SET url = excluded.url, saved = excluded.saved",
-        [lang, url, now])
-
-
-def clear_list_cursor(db: Database, lang: str) -> None:
-    db.execute("DELETE FROM list_cursors WHERE lang = ?", [lang])
 
 
 def _rows(db: Database, sql: str, params: list) -> list[dict]:

@@ -125,15 +125,20 @@ def validators(db: Database, url: str) -> tuple[str | None, str | None] | None:
     return row
 
 
-def known_urls(db: Database, lang: str | None = None, status: str | None = None) -> set[str]:
-    """URLs of stored items, optionally of one language and/or status."""
-    where, params = [], []
-    for column, value in (("lang", lang), ("status", status)):
-        if value is not None:
-            where.append(f"{column} = ?")
-            params.append(value)
-    sql = "SELECT url FROM items" + (" WHERE " + " AND ".join(where) if where else "")
-    return {url for (url,) in db.execute(sql, params)}
+def listed_summary(db: Database, url: str) -> str | None:
+    """The stored summary of an item whose summary came from a list's teaser."""
+    row = db.execute("SELECT summary FROM items WHERE url = ?"
+                     " AND json_extract(field_sources, '$.summary') = 'listing'", [url]).fetchone()
+    return row[0] if row else None
+
+
+def pages_with_failed_images(db: Database) -> list[str]:
+    """Stored pages with an image that failed: a run asks for the page again, so the
+    images pipeline tries the image again (lists no longer send stored pages)."""
+    return [url for (url,) in db.execute(
+        "SELECT DISTINCT i.url FROM failures f JOIN items i ON i.url IN"
+        " (SELECT i2.url FROM items i2, json_each(i2.image_urls) j WHERE j.value = f.url)"
+        " WHERE f.kind = 'image'")]
 
 
 def save_images(db: Database, item_url: str, rows: list[dict]) -> None:
@@ -163,12 +168,6 @@ def stored_images(db: Database, item_url: str) -> tuple[list[str], dict[str, tup
              db.execute("SELECT url, path, sha1 FROM images WHERE item_url = ?", [stored_url])}
     urls = [at_page(url) for url in identity.at_current_address(db, stored_url, json.loads(image_urls or "[]"))]
     return urls, files
-
-
-def image_row(db: Database, url: str) -> dict | None:
-    """Any stored download of this image URL, whichever item it came with."""
-    rows = list(db["images"].rows_where("url = ?", [url], limit=1))
-    return rows[0] if rows else None
 
 
 def _row(record: dict) -> dict:

@@ -78,18 +78,3 @@ def summary(db: Database, since: str, now: str) -> dict:
         f" sum(checked BETWEEN :since AND :now), sum(checked > :now) FROM ({_LAST_CHECKS})",
         {"since": since, "now": now}).fetchone()
     return {"items": count, "oldest_check": oldest, "checked_since": recent or 0, "checked_in_future": future or 0}
-
-
-def listed_summary(db: Database, url: str) -> str | None:
-    row = db.execute("SELECT summary FROM items WHERE url = ?"
-                     " AND json_extract(field_sources, '$.summary') = 'listing'", [url]).fetchone()
-    return row[0] if row else None
-
-
-def pages_with_failed_images(db: Database) -> list[str]:
-    """Stored pages with an image that failed: a run asks for the page again, so the
-    images pipeline tries the image again (lists no longer send stored pages)."""
-    return [url for (url,) in db.execute(
-        "SELECT DISTINCT i.url FROM failures f JOIN items i ON i.url IN"
-        " (SELECT i2.url FROM items i2, json_each(i2.image_urls) j WHERE j.value = f.url)"
-        " WHERE f.kind = 'image'")]

@@ -1,7 +1,9 @@
 """`Store`: the one object the crawler writes through.
 
-It owns the connection, the transactions and the clock; the SQL lives in items.py,
-runs.py and failures.py. Each call is its own transaction unless it runs inside
+It owns the connection, the transactions and the clock; the SQL lives in the table
+modules (items.py, runs.py, failures.py, watches.py ...), which readers and one-off
+writers call with `store.db` themselves. A method here adds what only the Store has: a
+write in the batch's transaction, the clock, a look-up at any address of a page's path. Each call is its own transaction unless it runs inside
 `with store.batch():`, which commits (or rolls back) everything in it at once and
 indexes the batch's new items for full-text search in one statement at its end
 (deferred_index.py). A batch inside a batch is a savepoint: all of it or none of it.
@@ -13,7 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from . import captures, events, failures, identity, items, revisits, runs, watches
+from . import captures, events, failures, identity, items, list_walks, revisits, runs
 from .connect import open_for_writing
 from .deferred_index import DeferredIndex
 from .schema import ensure_schema
@@ -128,9 +130,6 @@ class Store:
         """(etag, last_modified) for a conditional GET, or None if there are none."""
         return items.validators(self.db, url)
 
-    def known_urls(self, lang: str | None = None, status: str | None = None) -> set[str]:
-        return items.known_urls(self.db, lang, status)
-
     def known_among(self, urls: list[str]) -> set[str]:
         """Which of these URLs are stored, at any address of their path: one look-up,
         whatever the archive's size."""
@@ -166,74 +165,32 @@ class Store:
     def listed_summary(self, url: str) -> str | None:
         """The stored summary of an item whose summary came from a list's teaser."""
         stored = identity.stored_url(self.db, url)
-        return stored and revisits.listed_summary(self.db, stored)
+        return stored and items.listed_summary(self.db, stored)
 
     def pages_with_failed_images(self) -> list[str]:
-        return revisits.pages_with_failed_images(self.db)
+        return items.pages_with_failed_images(self.db)
 
     def record_return(self, url: str, *, run_id: int | None = None, now: Stamp = None) -> None:
         """A page marked gone answers again: a `returned` event and a version note."""
         with self._write():
             revisits.record_return(self.db, run_id, url, utc_stamp(now))
 
-    # Events and list walks -------------------------------------------------------
-
-    def run_events(self, run_id: int) -> list[dict]:
-        return events.of_run(self.db, run_id)
-
-    # Saved searches (storage/watches.py; the table is made by the first `pmkz watch add`)
-
-    def add_watch(self, query: str, lang: str | None = None, *, now: Stamp = None) -> dict:
-        """Save a search (ValueError for one with no word or an unknown language); the
-        same search saved again is the same watch."""
-        with self._write():
-            watches.ensure(self.db)
-            return watches.add(self.db, query, lang, utc_stamp(now))
-
-    def import_watches(self, wanted: list[tuple[str, str | None]], *, remove_others: bool = False,
-                       now: Stamp = None) -> dict:
-        """Save each (query, lang) not saved yet, in one transaction; `remove_others`:
-        forget the saved searches the list does not hold. Returns the watches added,
-        kept and removed."""
-        with self._write():
-            watches.ensure(self.db)
-            before = {(w["query"], w["lang"]): w for w in watches.all_watches(self.db)}
-            added = [watches.add(self.db, query, lang, utc_stamp(now))
-                     for query, lang in dict.fromkeys(wanted) if (query, lang) not in before]
-            gone = [w for key, w in before.items() if key not in set(wanted)] if remove_others else []
-            for watch in gone:
-                watches.remove(self.db, watch["id"])
-        return {"added": added, "kept": [w for key, w in before.items() if key in set(wanted)],
-                "removed": gone}
-
-    def remove_watch(self, watch_id: int) -> bool:
-        if not self.db["watches"].exists():
-            return False
-        with self._write():
-            return watches.remove(self.db, watch_id)
-
-    def watches(self) -> list[dict]:
-        return watches.all_watches(self.db)
-
-    def watch_events(self, **options) -> list[dict]:
-        """storage.watches.events: item events matching a search, a language, a run."""
-        return watches.events(self.db, **options)
+    # List walks ------------------------------------------------------------------
 
     def list_walked(self, lang: str) -> bool:
-        return events.list_walked(self.db, lang)
+        return list_walks.list_walked(self.db, lang)
 
     def mark_list_walked(self, lang: str, *, now: Stamp = None) -> None:
         """The list was walked to its end: no resume position is needed any more."""
         with self._write():
-            events.mark_list_walked(self.db, lang, utc_stamp(now))
-            events.clear_list_cursor(self.db, lang)
+            list_walks.mark_list_walked(self.db, lang, utc_stamp(now))
 
     def list_cursor(self, lang: str) -> str | None:
-        return events.list_cursor(self.db, lang)
+        return list_walks.list_cursor(self.db, lang)
 
     def save_list_cursor(self, lang: str, url: str, *, now: Stamp = None) -> None:
         with self._write():
-            events.save_list_cursor(self.db, lang, url, utc_stamp(now))
+            list_walks.save_list_cursor(self.db, lang, url, utc_stamp(now))
 
     # Captures (storage/warc.py writes the records they index) -----------------------
 
@@ -242,9 +199,6 @@ class Store:
         with self._write():
             return captures.save(self.db, capture, run_id)
 
-    def capture(self, capture_id: int) -> dict | None:
-        return captures.get(self.db, capture_id)
-
     def newest_payload_capture(self, url: str) -> dict | None:
         """The newest full (200) response archived for `url`: what a 304 confirms."""
         return captures.newest_payload(self.db, url)
@@ -252,22 +206,12 @@ class Store:
     def warc_file_end(self, warc_file: str) -> int:
         return captures.file_end(self.db, warc_file)
 
-    def reparse_targets(self, *, lang: str | None = None, since: str | None = None,
-                        until: str | None = None, url: str | None = None) -> list[dict]:
-        return captures.reparse_targets(self.db, lang, since, until, url)
-
-    def items_without_capture(self) -> int:
-        return captures.without_capture(self.db)
-
     # Images ----------------------------------------------------------------------
 
     def save_images(self, item_url: str, rows: list[dict]) -> None:
         """Rows of `url`, `path` (relative to the images dir) and `sha1`."""
         with self._write():
             items.save_images(self.db, item_url, rows)
-
-    def image_row(self, url: str) -> dict | None:
-        return items.image_row(self.db, url)
 
     # Failures --------------------------------------------------------------------
 
@@ -281,9 +225,6 @@ class Store:
             raw_path = failures.save_raw_html(url, raw_html, Path(raw_dir))
         failures.record(self.db, url, kind, error, run_id=run_id, raw_path=raw_path,
                         item_url=item_url, now=utc_stamp(now))
-
-    def clear_failure(self, url: str) -> bool:
-        return failures.clear(self.db, url) > 0
 
     def clear_failures(self, urls: list[str]) -> int:
         """Forget the failures of a page and its images in one go; how many there were."""
@@ -315,9 +256,6 @@ class Store:
                    error: str | None = None, *, now: Stamp = None) -> None:
         runs.finish(self.db, run_id, status, counts, requests, error, utc_stamp(now))
 
-    def last_runs(self, n: int) -> list[dict]:
-        return runs.last(self.db, n)
-
     def run(self, run_id: int) -> dict:
         return runs.get(self.db, run_id)
 
@@ -327,7 +265,3 @@ class Store:
     def recent_health(self, before_run_id: int, n: int) -> list[dict]:
         """The health of up to `n` completed runs before this one, newest first."""
         return runs.recent_health(self.db, before_run_id, n)
-
-    def fail_runs_started_since(self, started: Stamp, error: str) -> None:
-        with self._write():
-            runs.fail_started_since(self.db, utc_stamp(started), error)

@@ -16,6 +16,7 @@ from sqlite_utils import Database
 
 from pmkz.site import LANGUAGES
 
+from .diffs import edit_changes
 from .search import matching
 
 KINDS = ("new", "changed", "gone")
@@ -40,6 +41,31 @@ def check(query: str, lang: str | None) -> tuple[str, list]:
 
 
 def add(db: Database, query: str, lang: str | None, now: str) -> dict:
+    """Save a search (ValueError for one with no word or an unknown language); the
+    same search saved again is the same watch."""
+    with db.atomic():
+        ensure(db)
+        return _add(db, query, lang, now)
+
+
+def import_list(db: Database, wanted: list[tuple[str, str | None]], *, remove_others: bool,
+                now: str) -> dict:
+    """Save each (query, lang) not saved yet, in one transaction; `remove_others`:
+    forget the saved searches the list does not hold. Returns the watches added, kept
+    and removed."""
+    with db.atomic():
+        ensure(db)
+        before = {(w["query"], w["lang"]): w for w in all_watches(db)}
+        added = [_add(db, query, lang, now)
+                 for query, lang in dict.fromkeys(wanted) if (query, lang) not in before]
+        gone = [w for key, w in before.items() if key not in set(wanted)] if remove_others else []
+        for watch in gone:
+            remove(db, watch["id"])
+    return {"added": added, "kept": [w for key, w in before.items() if key in set(wanted)],
+            "removed": gone}
+
+
+def _add(db: Database, query: str, lang: str | None, now: str) -> dict:
     check(query, lang)
     existing = db.execute("SELECT id FROM watches WHERE query = ? AND lang IS ?", [query, lang]).fetchone()
     if existing:
@@ -94,6 +120,8 @@ def as_toml(watches: list[dict]) -> str:
 
 
 def remove(db: Database, watch_id: int) -> bool:
+    if not db["watches"].exists():
+        return False
     return db.execute("DELETE FROM watches WHERE id = ?", [watch_id]).rowcount > 0
 
 
@@ -114,8 +142,9 @@ def all_watches(db: Database) -> list[dict]:
 def events(db: Database, *, query: str | None = None, lang: str | None = None,
            run_id: int | None = None, limit: int = 100, kinds: tuple[str, ...] = KINDS) -> list[dict]:
     """Item events, newest first: of one run or the latest `limit`, of one language or
-    all, of the items a search matches or all. A `changed` event carries `body_before`
-    (the state it replaced) and `body` the state it made; `gone` the item as last seen."""
+    all, of the items a search matches or all. A `changed` event carries `body`, the
+    state it made, and `changes`, what the edit changed (as stored with the version it
+    replaced); `gone` the item as last seen."""
     where = [f"e.event IN ({', '.join('?' for _ in kinds)})"]
     params: list = list(kinds)
     if lang is not None:
@@ -134,6 +163,8 @@ def events(db: Database, *, query: str | None = None, lang: str | None = None,
             return []
         where.append(f"i.rowid IN ({sql})")
         params.extend(values)
+    # An archive read where it cannot be updated may predate the stored changes.
+    stored = "v.body_changes" if "body_changes" in db["item_versions"].columns_dict else "NULL"
     sql = f"""
         SELECT e.id AS event_id, e.run_id, e.url, e.event, e.at, i.lang, i.title, i.summary,
                i.published_date, i.published_at, i.content_hash, i.status,
@@ -141,11 +172,17 @@ def events(db: Database, *, query: str | None = None, lang: str | None = None,
                          AND n.replaced_at > e.at ORDER BY n.version LIMIT 1), i.body) AS body,
                coalesce((SELECT n.content_hash FROM item_versions n WHERE n.item_url = e.url
                          AND n.replaced_at > e.at ORDER BY n.version LIMIT 1), i.content_hash) AS state_hash,
-               (SELECT v.body FROM item_versions v WHERE v.item_url = e.url
-                AND v.replaced_at <= e.at ORDER BY v.version DESC LIMIT 1) AS body_before
+               {stored} AS body_changes, CASE WHEN {stored} IS NULL THEN v.body END AS body_before
         FROM item_events e JOIN items i ON i.url = e.url
+        LEFT JOIN item_versions v ON e.event = 'changed' AND v.item_url = e.url
+             AND v.version = (SELECT max(p.version) FROM item_versions p
+                              WHERE p.item_url = e.url AND p.replaced_at <= e.at)
         WHERE {' AND '.join(where)}
         ORDER BY e.id DESC LIMIT ?"""
     cursor = db.execute(sql, [*params, limit])
     names = [column[0] for column in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
+    found = [dict(zip(names, row)) for row in cursor.fetchall()]
+    for event in found:
+        stored_changes, before = event.pop("body_changes"), event.pop("body_before")
+        event["changes"] = edit_changes(stored_changes, before, event["body"]) if event["event"] == "changed" else []
+    return found

@@ -39,7 +39,7 @@ from datasette.utils import tilde_encode
 from PIL import Image
 
 from pmkz.replica_process import ReplicaProcess
-from pmkz.storage import Store
+from pmkz.storage import Store, captures
 
 FILES = Path(__file__).parent / "files"
 
@@ -268,6 +268,12 @@ def count_rows(db_path: Path, sql: str) -> int:
         return 0
 
 
+def stored_urls(db, where: str = "1", params=()) -> set[str]:
+    """The URLs of the `items` rows matching `where`, through any connection (a Store's
+    `db` too)."""
+    return {url for (url,) in db.execute(f"SELECT url FROM items WHERE {where}", params)}
+
+
 def first_row(db_path: Path, sql: str, params=()) -> dict:
     """The first row of a query, as a dict."""
     db = connect(db_path)
@@ -303,7 +309,7 @@ def archive_bomb(workdir: Path, url: str, title: str) -> int:
 
     with Store(workdir / "pmkz.db") as store:
         (capture_id,) = store.db.execute("SELECT capture_id FROM items WHERE url = ?", [url]).fetchone()
-        capture = store.capture(capture_id)
+        capture = captures.get(store.db, capture_id)
         with ArchiveReader(workdir / "warc") as reader:
             page = reader.read(capture["warc_file"], capture["warc_offset"], capture["warc_length"]).body
         page = re.sub(rb"(<h1[^>]*>).*?(</h1>)", lambda m: m[1] + title.encode("utf-8") + m[2], page, 1, re.S)

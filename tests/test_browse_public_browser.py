@@ -9,8 +9,8 @@ import shutil
 import urllib.error
 import urllib.request
 
-from helpers import GONE, NEEDS_BROWSER, build_archive, item_path, screenshot, serving
-from pmkz.storage import Store
+from helpers import GONE, NEEDS_BROWSER, T0, build_archive, item_path, screenshot, serving
+from pmkz.storage import Store, watches
 
 pytestmark = NEEDS_BROWSER
 
@@ -29,7 +29,7 @@ def test_public_item_languages_removal_and_volume_point(tmp_path, browser):
     ru, kk = records[4], records[13]  # Наурыз in Russian and in Kazakh
     with Store(db_path) as store:
         store.save_item({**ru, "translations": {"kk": kk["url"], "en": records[20]["url"]}})
-        store.add_watch("праздник Наурыз", "ru")
+        watches.add(store.db, "праздник Наурыз", "ru", T0)
     wait = WebDriverWait(browser, 15)
     # (Images found beside the database with no option: test_browse_public.py.)
     with serving(db_path, data / "demo-images", "--public") as base:

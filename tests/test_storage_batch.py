@@ -11,6 +11,7 @@ import textwrap
 
 import pytest
 
+from helpers import stored_urls
 from pmkz.storage import Store
 from pmkz.storage.rolling_batch import RollingBatch
 
@@ -78,7 +79,7 @@ def test_a_failed_item_inside_a_batch_is_undone_whole(store):
                 store.save_images("http://h/ru/news/a-2", [{"url": "http://h/2.jpg", "path": "a/b.jpg", "sha1": "x"}])
                 raise RuntimeError("the image row could not be written")
         store.save_item(record(3, "Третья"))
-    assert store.known_urls() == {"http://h/ru/news/a-1", "http://h/ru/news/a-3"}
+    assert stored_urls(store.db) == {"http://h/ru/news/a-1", "http://h/ru/news/a-3"}
     assert store.db["images"].count == 0
     assert [e["url"] for e in store.db["item_events"].rows] == ["http://h/ru/news/a-1", "http://h/ru/news/a-3"]
     assert search(store, "третья") == ["http://h/ru/news/a-3"]
@@ -91,7 +92,7 @@ def test_a_rolled_back_batch_leaves_table_index_and_trigger_as_they_were(store):
         with store.batch():
             store.save_item(record(2, "Вторая"))
             raise RuntimeError("crawl died")
-    assert store.known_urls() == {"http://h/ru/news/a-1"}
+    assert stored_urls(store.db) == {"http://h/ru/news/a-1"}
     assert_index_matches_items(store)
     store.save_item(record(3, "Третья"))
     assert search(store, "третья") == ["http://h/ru/news/a-3"]
@@ -160,7 +161,7 @@ def test_a_killed_writer_loses_only_its_uncommitted_items_and_never_half_of_one(
     result = subprocess.run([sys.executable, "-c", KILLED_WRITER, str(path)], capture_output=True, text=True)
     assert result.returncode == -signal.SIGKILL, result.stderr
     with Store(path) as store:
-        items = store.known_urls()
+        items = stored_urls(store.db)
         assert len(items) == 200
         assert {row["item_url"] for row in store.db["images"].rows} == items
         assert {row["url"] for row in store.db["item_events"].rows} == items

@@ -5,6 +5,7 @@ import subprocess
 
 from helpers import T0, T1, T2
 from helpers import item_record as record
+from pmkz.storage import events, runs, watches
 
 
 def test_new_changed_and_gone_are_events_of_their_run(store):
@@ -16,11 +17,11 @@ def test_new_changed_and_gone_are_events_of_their_run(store):
     store.save_item(record(1, title="Новый заголовок"), run_id=later, now=T2)
     assert store.mark_gone(record(2)["url"], run_id=later, now=T2)
     assert not store.mark_gone(record(2)["url"], run_id=later, now=T2)  # already gone
-    assert [(e["event"], e["url"]) for e in store.run_events(run)] == [
+    assert [(e["event"], e["url"]) for e in events.of_run(store.db, run)] == [
         ("new", record(1)["url"]), ("new", record(2)["url"])]
-    assert [(e["event"], e["title"]) for e in store.run_events(later)] == [
+    assert [(e["event"], e["title"]) for e in events.of_run(store.db, later)] == [
         ("changed", "Новый заголовок"), ("gone", record(2)["title"])]
-    recent = store.watch_events(lang="ru", limit=10, kinds=("new", "changed"))
+    recent = watches.events(store.db, lang="ru", limit=10, kinds=("new", "changed"))
     assert [e["event"] for e in recent] == ["changed", "new", "new"]
 
 
@@ -54,7 +55,7 @@ def test_runs_of_a_crawl_past_its_time_limit_are_failed(store):
     old = store.start_run("http://x", "incremental", now=T0)
     store.finish_run(old, "interrupted", {}, requests=1, now=T0)
     killed = store.start_run("http://x", "full", now=T1)
-    store.fail_runs_started_since(T1, "killed after its time limit")
+    runs.fail_started_since(store.db, T1, "killed after its time limit")
     assert store.run(killed)["status"] == "failed"
     assert store.run(killed)["error"] == "killed after its time limit"
     assert store.run(old)["status"] == "interrupted"

@@ -6,7 +6,7 @@ import sqlite3
 from datetime import datetime, timezone
 
 from helpers import sha1_base32, warcio_check
-from pmkz.storage import Store
+from pmkz.storage import Store, captures
 from pmkz.storage.warc import ArchiveReader, Exchange, WarcWriter, complete_end, recover, warc_files
 
 BODY = "<html><body><p>Премьер-министр провёл заседание.</p></body></html>".encode("utf-8")
@@ -85,7 +85,7 @@ def test_an_older_database_gets_captures_in_place(tmp_path):
         capture_id = store.save_capture({"url": "http://x/ru/news/a-1", "fetched_at": "2026-01-01T00:00:00+00:00",
                                          "status": 200, "record_type": "response", "warc_file": "pmkz-1-0.warc.gz",
                                          "warc_offset": 0, "warc_length": 10}, run_id=None)
-        assert store.capture(capture_id)["url"] == "http://x/ru/news/a-1"
+        assert captures.get(store.db, capture_id)["url"] == "http://x/ru/news/a-1"
 
 
 def test_sync_makes_the_records_and_new_files_durable(tmp_path, monkeypatch):

@@ -11,10 +11,11 @@ from click.testing import CliRunner
 from datasette.app import Datasette
 from datasette.utils.testing import TestClient as DatasetteClient
 
+from helpers import T0
 from pmkz.browse.app import build_datasette, register_plugin
 from pmkz.cli import cli
 from pmkz.notify.after_run import notify_after_run
-from pmkz.storage import Store
+from pmkz.storage import Store, watches
 from pmkz.storage.search import MAX_NESTING, MAX_QUERY_CHARS, MAX_TERMS
 
 SITE = "http://127.0.0.1:9"
@@ -94,7 +95,7 @@ def test_bad_watch_commands_are_one_line(archive, tmp_path, args, message):
 
 def test_a_watch_gets_its_feed_and_webhook_messages_with_diff_and_removal(archive, tmp_path, monkeypatch):
     with Store(archive) as store:
-        watch = store.add_watch("Аральское море", "ru")
+        watch = watches.add(store.db, "Аральское море", "ru", T0)
     run = second_run(archive)
     sent = []
     monkeypatch.setattr("pmkz.notify.after_run.post_json",
@@ -126,7 +127,7 @@ def test_a_watch_gets_its_feed_and_webhook_messages_with_diff_and_removal(archiv
 
 def test_pmkz_serve_answers_the_feeds(archive, tmp_path):
     with Store(archive) as store:
-        kk = store.add_watch("Арал", "kk")
+        kk = watches.add(store.db, "Арал", "kk", T0)
     second_run(archive)
     ds = build_datasette(archive, tmp_path / "images")
     try:
@@ -217,7 +218,7 @@ def test_a_toml_list_of_saved_searches_is_imported_and_listed_back(archive, tmp_
     exported = tmp_path / "exported.toml"
     exported.write_text(pmkz("watch", "list", "--toml", "--db", str(archive)).stdout, encoding="utf-8")
     with Store(archive) as store:
-        assert [(w["query"], w["lang"]) for w in store.watches()] == [
+        assert [(w["query"], w["lang"]) for w in watches.all_watches(store.db)] == [
             ("Аральское море", "ru"), ("Арал теңізі", None), ("посевная", None)]
     from pmkz.storage.watches import read_list
     assert read_list(exported) == [("Аральское море", "ru"), ("Арал теңізі", None), ("посевная", None)]
@@ -225,9 +226,9 @@ def test_a_toml_list_of_saved_searches_is_imported_and_listed_back(archive, tmp_
     synced = pmkz("watch", "import", str(listed), "--remove-others", "--db", str(archive))
     assert "removed watch 3: «посевная» (all languages)" in synced.stdout
     with Store(archive) as store:
-        assert [w["query"] for w in store.watches()] == ["Аральское море", "Арал теңізі"]
+        assert [w["query"] for w in watches.all_watches(store.db)] == ["Аральское море", "Арал теңізі"]
         # An imported watch has its feed like any other.
-        assert [e["url"] for e in store.watch_events(query="Арал теңізі")] == [KK["url"]]
+        assert [e["url"] for e in watches.events(store.db, query="Арал теңізі")] == [KK["url"]]
 
 
 @pytest.mark.parametrize("text, message", [
@@ -247,7 +248,7 @@ def test_a_bad_toml_list_saves_nothing_and_says_why_in_one_line(archive, tmp_pat
     assert result.exit_code != 0 and message in result.stderr, result.output
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
     with Store(archive) as store:
-        assert store.watches() == []
+        assert watches.all_watches(store.db) == []
 
 
 def test_a_saved_search_over_the_limits_stops_neither_the_run_nor_the_others(archive, tmp_path, caplog):
@@ -255,7 +256,7 @@ def test_a_saved_search_over_the_limits_stops_neither_the_run_nor_the_others(arc
     words overflowed SQLite's parser at every crawl): skipped and said so; the other
     saved searches get their feeds."""
     with Store(archive) as store:
-        good = store.add_watch("Аральское море", "ru")
+        good = watches.add(store.db, "Аральское море", "ru", T0)
         store.db.execute("INSERT INTO watches (query, lang, created) VALUES (?, NULL, ?)",
                          ['"правительство" ' + "a " * 300, "2024-03-09T10:00:00+00:00"])
         (bad,) = store.db.execute("SELECT max(id) FROM watches").fetchone()

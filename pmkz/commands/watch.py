@@ -31,14 +31,14 @@ def command():
 @db_option
 def add(query, lang, db):
     """Save a search as the search box takes it: any word form, "phrases", prefix*, OR, NOT."""
-    from pmkz.storage import StorageError, Store
-
+    from pmkz.storage import StorageError, Store, watches
     from pmkz.storage.connect import open_for_reading
+    from pmkz.storage.store import utc_stamp
 
     try:
         open_for_reading(db).close()  # a watch belongs to an archive: never create one
         with Store(db) as store:
-            watch = store.add_watch(query, lang)
+            watch = watches.add(store.db, query, lang, utc_stamp())
     except (ValueError, StorageError) as error:
         raise CommandError("watch add", str(error)) from None
     click.echo(f"watch {watch['id']}: {_describe(watch)}  feed: /-/feeds/watch-{watch['id']}.atom")
@@ -53,15 +53,15 @@ def import_(toml_file, remove_others, db):
     """Save the searches of a TOML list, each a [[watch]] table with query = "..." and an
     optional lang = "ru"; those saved already are kept. Nothing is saved when any entry
     is wrong."""
-    from pmkz.storage import StorageError, Store
+    from pmkz.storage import StorageError, Store, watches
     from pmkz.storage.connect import open_for_reading
-    from pmkz.storage.watches import read_list
+    from pmkz.storage.store import utc_stamp
 
     try:
-        wanted = read_list(toml_file)
+        wanted = watches.read_list(toml_file)
         open_for_reading(db).close()
         with Store(db) as store:
-            result = store.import_watches(wanted, remove_others=remove_others)
+            result = watches.import_list(store.db, wanted, remove_others=remove_others, now=utc_stamp())
     except (ValueError, StorageError) as error:
         raise CommandError("watch import", str(error)) from None
     for name in ("added", "removed"):
@@ -103,14 +103,13 @@ def list_(as_toml, db):
 @db_option
 def remove(watch_id, db):
     """Forget a saved search (its items stay in the archive)."""
-    from pmkz.storage import StorageError, Store
-
+    from pmkz.storage import StorageError, Store, watches
     from pmkz.storage.connect import open_for_reading
 
     try:
         open_for_reading(db).close()
         with Store(db) as store:
-            removed = store.remove_watch(watch_id)
+            removed = watches.remove(store.db, watch_id)
     except StorageError as error:
         raise CommandError("watch remove", str(error)) from None
     if not removed:
