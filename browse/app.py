@@ -68,7 +68,7 @@ def build_datasette(db_path: Path, images_dir: Path | None, public: bool = False
     from datasette.app import Datasette
     from datasette.database import Database
 
-    from . import archives
+    from . import databases
 
     path = Path(db_path).resolve()
     if any(char in str(path) for char in URI_UNSAFE):
@@ -88,7 +88,7 @@ def build_datasette(db_path: Path, images_dir: Path | None, public: bool = False
     # On a read-only mount or in a read-only folder no one can be writing, and SQLite
     # could not create the WAL side files a mutable connection needs: immutable there.
     ds.add_database(Database(ds, path=str(path), is_mutable=writable(path)), name=DATABASE_NAME)
-    archives.add(path)
+    databases.add(path)
     return ds
 
 

@@ -3,7 +3,7 @@ facet, headline links, column order and the paragraph-diff SQL function.
 
 Installing pmkz registers it with Datasette (the `datasette` entry point names the
 pmkz.browse.plugins package), so plain `datasette any.db` uses it as `pmkz serve` does,
-for every database that is a pmkz archive (browse/archives.py). The work is done in the
+for every database that is a pmkz archive (browse/databases.py). The work is done in the
 `browse` package, so that it can be tested without a server.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from datasette import hookimpl
 from datasette.utils import urlsafe_components
 from datasette.utils.asgi import BadRequest, NotFound, Response
 
-from pmkz.browse import archived, archives, diff, feeds, images, item, listing, public, search, sitetime, volume
+from pmkz.browse import archived, databases, diff, feeds, images, item, listing, public, search, sitetime, volume
 from pmkz.browse.app import PLUGIN_NAME, images_dir_beside
 from pmkz.browse.facets import MonthFacet
 from pmkz.storage import search as storage_search
@@ -35,7 +35,7 @@ def _images_dir(datasette, database: str) -> Path:
 
 
 def _first_archive(datasette) -> str | None:
-    names = archives.archive_names(datasette)
+    names = databases.archive_names(datasette)
     return names[0] if names else None
 
 
@@ -45,7 +45,7 @@ async def _archive(datasette, request):
         db = datasette.get_database(route=request.url_vars["database"])
     except KeyError:
         raise NotFound("Database not found")
-    if not archives.is_archive(datasette, db.name):
+    if not databases.is_archive(datasette, db.name):
         raise NotFound(f"{db.name} is not a pmkz archive")
     return db
 
@@ -107,7 +107,7 @@ def moved_item(datasette, request, exception):
         database = datasette.get_database(route=route["database"]).name
     except KeyError:
         return None
-    if not archives.is_archive(datasette, database):
+    if not databases.is_archive(datasette, database):
         return None
 
     async def redirect():
@@ -122,14 +122,14 @@ def moved_item(datasette, request, exception):
 def get_metadata(datasette, key, database, table):
     # metadata.yaml for every archive, whatever its name; what Datasette is given on its
     # command line (and `pmkz serve` gives it) takes precedence.
-    return archives.metadata(datasette, database)
+    return databases.metadata(datasette, database)
 
 
 @hookimpl(trylast=True)
 def filters_from_request(request, database, table, datasette):
     # trylast: after Datasette's search filter, so that the stemmed query replaces the
     # typed text as the MATCH parameter (browse/search.py).
-    if not archives.is_archive(datasette, database):
+    if not databases.is_archive(datasette, database):
         return None
     return search.filter_arguments(request, database, table, datasette)
 
@@ -157,7 +157,7 @@ def prepare_connection(conn):
 def render_cell(row, value, column, table, database, datasette):
     # Headlines link to the reading page: in the items table, and in query results
     # (table is None there) that carry the item's url beside its title.
-    if column == "title" and table in ("items", None) and archives.is_archive(datasette, database):
+    if column == "title" and table in ("items", None) and databases.is_archive(datasette, database):
         return listing.title_link(datasette, database, row, value)
     return None
 
@@ -166,7 +166,7 @@ def render_cell(row, value, column, table, database, datasette):
 def extra_template_vars(view_name, database, table, request, datasette):
     if view_name == "index":
         return {"pmkz_archive": _first_archive(datasette)}
-    if not archives.is_archive(datasette, database):
+    if not databases.is_archive(datasette, database):
         return {}
     if view_name == "table":
         tables = _config(datasette).get("tables") or {}
