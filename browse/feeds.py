@@ -1,16 +1,13 @@
 """The Atom feeds `pmkz serve` answers at `/-/feeds/<lang>.atom` and
-`/-/feeds/watch-<id>.atom`, rendered from the database on each request (notify/watches.py
-renders them; the crawl writes the same files beside the database)."""
+`/-/feeds/watch-<id>.atom`: built from the database on each request by notify/feeds.py,
+which writes the same files beside the database after every crawl."""
 from __future__ import annotations
-
-import re
 
 from datasette.utils.asgi import NotFound, Response
 from sqlite_utils import Database
 
-from pmkz.notify import watches as render
-from pmkz.site import LANGUAGES, LIVE_BASE_URL
-from pmkz.storage import watches
+from pmkz.notify.feeds import feed
+from pmkz.site import LIVE_BASE_URL
 
 ATOM = "application/atom+xml; charset=utf-8"
 
@@ -25,24 +22,13 @@ def _site_url(db: Database) -> str:
     return LIVE_BASE_URL
 
 
-def feed_bytes(conn, name: str, self_url: str, saved_searches: bool = True) -> bytes | None:
-    """The feed called `name` (`ru`, `watch-3`), or None when there is no such feed;
-    `saved_searches` False (`pmkz serve --public`): the language feeds only."""
-    db = Database(conn)
-    site_url = _site_url(db)
-    if name in LANGUAGES:
-        return render.language_feed(name, watches.events(db, lang=name, limit=render.ENTRIES),
-                                     site_url, self_url)
-    match = re.fullmatch(r"watch-([0-9]+)", name) if saved_searches else None
-    watch = watches.get(db, int(match.group(1))) if match else None
-    if watch is None:
-        return None
-    events = watches.events(db, query=watch["query"], lang=watch["lang"], limit=render.ENTRIES)
-    return render.watch_feed(watch, events, site_url, self_url)
-
-
 async def serve_feed(db, name: str, self_url: str, saved_searches: bool = True) -> Response:
-    data = await db.execute_fn(lambda conn: feed_bytes(conn, name, self_url, saved_searches))
+    """`saved_searches` False (`pmkz serve --public`): the language feeds only."""
+    def build(conn):
+        archive = Database(conn)
+        return feed(archive, name, _site_url(archive), self_url, saved_searches)
+
+    data = await db.execute_fn(build)
     if data is None:
         others = " or a saved search (pmkz watch list)" if saved_searches else ""
         raise NotFound(f"No feed {name}.atom: a language (ru, kk, en){others}")

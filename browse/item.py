@@ -15,9 +15,9 @@ from datasette.utils import tilde_encode
 
 from pmkz.site import LANGUAGE_NAMES, LANGUAGES, category_name
 from pmkz.storage import identity
+from pmkz.storage.diffs import edit_changes, paragraphs
 
 from . import archived, images
-from .diff import paragraphs, version_changes
 from .sitetime import site_time
 
 
@@ -76,7 +76,7 @@ async def version_context(datasette, database: str, url: str, version: int,
         "replaced_at": utc_time(old["replaced_at"]),
         "current_href": datasette.urls.row(database, "items", tilde_encode(url)),
         "title_after": following["title"] if following["title"] != old["title"] else None,
-        "changes": version_changes(old, following),
+        "changes": edit_changes(old.get("body_changes"), old["body"], following["body"]),
         "images": await _images(datasette, database, old, url, images_dir),
         "versions": await _versions(datasette, database, url),
         "archived": await archived.link(datasette, database, old.get("capture_id")),

@@ -1,4 +1,5 @@
-"""Telling people what changed: an Atom feed per language, and an optional webhook.
+"""Telling people what changed: Atom feeds per language and per saved search, and an
+optional webhook.
 
 Both come from what is stored, after every crawl run: the feeds from the newest
 `item_events`, the webhook messages from the events of every run not announced yet.

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from pmkz.crawler.parsing.text import xml_safe
-from pmkz.storage.files import atomic_open
+from pmkz.storage.files import atomic_open, beside
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,12 @@ log = logging.getLogger(__name__)
 # or the deadline ends delivery.
 POLL_SECONDS = 0.1
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def outbox_beside(db_path: Path) -> Path:
+    """`webhook-outbox/` beside the default pmkz.db, `<name>-webhook-outbox/` beside any
+    other: two archives in one folder never send each other's messages."""
+    return beside(db_path, "webhook-outbox")
 
 
 class Deadline:

@@ -115,6 +115,12 @@ def decode(stored: str | None) -> list[tuple[str, str]]:
     return [(change["op"], change["text"]) for change in json.loads(stored or "[]")]
 
 
+def edit_changes(stored: str | None, before: str | None, after: str | None) -> list[tuple[str, str]]:
+    """What an edit changed: as stored with the version it replaced, or compared now in
+    an archive that predates the stored changes and could not be updated (read-only)."""
+    return decode(stored) if stored is not None else paragraph_changes(before, after)
+
+
 def as_text(changes: list[tuple[str, str]]) -> str:
     """The changes as text, one `- ` or `+ ` paragraph each."""
     return "\n\n".join(f"{sign} {text}" for sign, text in changes)

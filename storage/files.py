@@ -9,6 +9,8 @@ import secrets
 from pathlib import Path
 from typing import IO, Iterator
 
+DEFAULT_DB_STEM = "pmkz"
+
 
 @contextlib.contextmanager
 def atomic_open(path: Path, mode: str = "w", **kwargs) -> Iterator[IO]:
@@ -26,6 +28,14 @@ def atomic_open(path: Path, mode: str = "w", **kwargs) -> Iterator[IO]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def beside(db_path: Path, what: str) -> Path:
+    """The folder `what` of the archive at `db_path`: `what/` beside the default pmkz.db,
+    `<name>-what/` beside any other (data/demo.db: data/demo-feeds), so that two archives
+    in one folder never share one."""
+    db_path = Path(db_path)
+    return db_path.with_name(what if db_path.stem == DEFAULT_DB_STEM else f"{db_path.stem}-{what}")
 
 
 def url_digest(url: str, length: int = 16) -> str:

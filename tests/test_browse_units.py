@@ -1,10 +1,12 @@
-"""The pure parts of browse/: paragraph diffs, the chart's numbers, image types and
-paths, column order, and how item pages write times and links."""
+"""The pure parts of browse/ and the paragraph diffs it shows (storage/diffs.py): the
+chart's numbers, image types and paths, column order, and how item pages write times
+and links."""
 from __future__ import annotations
 
 import pytest
 
-from pmkz.browse import diff, images, item, listing, volume
+from pmkz.browse import images, item, listing, volume
+from pmkz.storage import diffs
 
 
 @pytest.mark.parametrize("before, after, changes", [
@@ -15,11 +17,12 @@ from pmkz.browse import diff, images, item, listing, volume
     (None, "a", [("+", "a")]),
 ])
 def test_paragraph_changes(before, after, changes):
-    assert diff.paragraph_changes(before, after) == changes
+    assert diffs.paragraph_changes(before, after) == changes
 
 
-def test_paragraph_diff_is_one_signed_paragraph_per_change():
-    assert diff.paragraph_diff("Было.\n\nОстаётся.", "Стало.\n\nОстаётся.") == "- Было.\n\n+ Стало."
+def test_changes_as_text_are_one_signed_paragraph_each():
+    changes = diffs.paragraph_changes("Было.\n\nОстаётся.", "Стало.\n\nОстаётся.")
+    assert diffs.as_text(changes) == "- Было.\n\n+ Стало."
 
 
 @pytest.mark.parametrize("first, last, by, keys", [

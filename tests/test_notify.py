@@ -244,3 +244,22 @@ def test_two_archives_in_one_folder_keep_their_own_feeds_and_outbox(tmp_path, re
         os.umask(umask)
         assert stat.S_IMODE(feed.stat().st_mode) == 0o666 & ~umask
         assert [len(json.loads(p.read_text())["new"]) for p in (tmp_path / outbox).glob("*.json")] == [3 * articles]
+
+
+def test_notify_needs_nothing_from_browse():
+    """Notifications come from what is stored; `pmkz serve` serves the feeds notify
+    builds (browse/feeds.py), so the import goes one way: browse -> notify -> storage."""
+    import ast
+    from pathlib import Path
+
+    import pmkz.notify
+
+    imported = {}
+    for path in Path(pmkz.notify.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                imported.setdefault(node.module, []).append(path.name)
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    imported.setdefault(alias.name, []).append(path.name)
+    assert {module: files for module, files in imported.items() if module.startswith("pmkz.browse")} == {}

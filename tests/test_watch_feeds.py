@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 from datasette.app import Datasette
 from datasette.utils.testing import TestClient as DatasetteClient
+from sqlite_utils import Database
 
 from helpers import T0
 from pmkz.browse.app import build_datasette, register_plugin
@@ -277,3 +278,41 @@ def test_a_saved_search_over_the_limits_stops_neither_the_run_nor_the_others(arc
     finally:
         for database in ds.databases.values():
             database.close()
+
+
+def test_feeds_and_messages_show_an_edit_as_stored_with_its_version(archive, tmp_path, monkeypatch):
+    """The changes stored with a version when it was written (storage/diffs.py) are what
+    the served and the written feeds and the webhook show: no request compares bodies."""
+    run = second_run(archive)
+    with Store(archive) as store:
+        watch = watches.add(store.db, "Аральское море", "ru", "2024-03-10T11:00:00+00:00")
+        store.db.execute("UPDATE item_versions SET body_changes = ? WHERE item_url = ?",
+                         ['[{"op": "+", "text": "Как записано при правке."}]', ARAL["url"]])
+    sent = []
+    monkeypatch.setattr("pmkz.notify.after_run.post_json",
+                        lambda url, message, deadline, backoff: sent.append(message) or True)
+    notify_after_run(archive, run, feeds_dir=tmp_path / "feeds", site_url=SITE, langs=["ru"],
+                     webhook_url="http://receiver.invalid/")
+    ds = build_datasette(archive, tmp_path / "images")
+    try:
+        served = DatasetteClient(ds).get("/-/feeds/ru.atom").body
+    finally:
+        for database in ds.databases.values():
+            database.close()
+    for feed in (served, (tmp_path / "feeds" / "ru.atom").read_bytes(),
+                 (tmp_path / "feeds" / f"watch-{watch['id']}.atom").read_bytes()):
+        [edit] = [e for e in feedparser.parse(feed).entries if e.title.startswith("Edited: ")]
+        assert edit.content[0].value.startswith("Changed paragraphs:\n\n+ Как записано при правке.\n\nThe text now:")
+    diffs = [item["diff"] for message in sent if message["run"]["id"] == run for item in message["changed"]]
+    assert diffs == ["+ Как записано при правке."] * 2
+
+
+def test_an_archive_from_before_stored_changes_still_shows_its_edits(archive, tmp_path):
+    """Read where it cannot be updated (read-only), an archive without stored changes
+    has its edits compared when its feed is made."""
+    second_run(archive)
+    db = Database(str(archive))
+    db.execute("DROP INDEX idx_item_versions_without_changes")
+    db.execute("ALTER TABLE item_versions DROP COLUMN body_changes")
+    [edit] = watches.events(db, lang="ru", kinds=("changed",))
+    assert edit["changes"] == [("-", "Выделены средства."), ("+", "Выделено 5 млрд тенге.")]

@@ -1,5 +1,5 @@
 """The pmkz Datasette plugin: item pages, local images, the volume chart, the month
-facet, headline links, column order and the paragraph-diff SQL function.
+facet, headline links, column order, the feeds and the site-time SQL functions.
 
 Installing pmkz registers it with Datasette (the `datasette` entry point names the
 pmkz.browse.plugins package), so plain `datasette any.db` uses it as `pmkz serve` does,
@@ -15,7 +15,7 @@ from datasette import hookimpl
 from datasette.utils import urlsafe_components
 from datasette.utils.asgi import BadRequest, NotFound, Response
 
-from pmkz.browse import archived, databases, diff, feeds, images, item, listing, public, search, sitetime, volume
+from pmkz.browse import archived, databases, feeds, images, item, listing, public, search, sitetime, volume
 from pmkz.browse.app import PLUGIN_NAME, images_dir_beside
 from pmkz.browse.facets import MonthFacet
 from pmkz.storage import search as storage_search
@@ -147,7 +147,6 @@ def asgi_wrapper(datasette):
 
 @hookimpl
 def prepare_connection(conn):
-    conn.create_function("pmkz_paragraph_diff", 2, diff.paragraph_diff, deterministic=True)
     sitetime.register(conn)
     for pragma in storage_search.READER_PRAGMAS:
         conn.execute(pragma)
