@@ -1,5 +1,5 @@
 """The archived page: the response an item was parsed from, read back from the raw
-archive's WARC files (storage/warc.py) and served as captured, but inert.
+archive's WARC files (storage/warc/) and served as captured, but inert.
 
 Whatever the site put in its page runs nowhere: the answer carries
 `Content-Security-Policy: sandbox; default-src 'none'` (no scripts, no forms, a unique
@@ -7,7 +7,7 @@ origin, and no request at all, so nothing reaches another host or this one) and
 `nosniff`. Its capture date is in `Memento-Datetime` and its payload digest in
 `X-Archive-Payload-Digest`; the item page shows both beside the link.
 
-Reading it back is bounded as the crawl is (storage/warc.py: no body decoded past the
+Reading it back is bounded as the crawl is (storage/warc/reader.py: no body decoded past the
 crawl's size cap). A capture that is not there is a 404, one whose record is lost,
 damaged or was refused by the crawl a 410 with one line that says so and names no path.
 """

@@ -1,6 +1,6 @@
 """Re-derives stored records from the raw archive, offline (`pmkz reparse`).
 
-Each stored page's newest archived response (storage/warc.py, indexed in `captures`) is
+Each stored page's newest archived response (storage/warc/, indexed in `captures`) is
 read back and parsed as the spider parses a fetched page: the same parsers, the selectors
 in force now, the encoding the HTTP headers declared (through Scrapy's response classes).
 The record is stored as a crawl would store it, except that it says where it came from:
@@ -10,7 +10,7 @@ correction is never taken for an edit on the site. What the last fetch set (last
 status, validators) stays. Running it twice changes nothing the second time.
 
 It takes only answers the crawl itself took: read back within the crawl's size cap
-(storage/warc.py), so an answer the crawl refused (a body decoding past the cap) is
+(storage/warc/), so an answer the crawl refused (a body decoding past the cap) is
 passed over for the capture the stored record came from. A page whose answer cannot be
 read or does not parse keeps its stored record and is counted as failed; a run with
 failures ends `failed`, its first failure named in one line.

@@ -50,7 +50,7 @@ locals().update(rate_settings(PMKZ_BASE_URL))
 # A careful client (crawler/middlewares/): every limit can be set from the environment.
 DOWNLOAD_TIMEOUT = _number("PMKZ_DOWNLOAD_TIMEOUT", 30.0)
 # Press pages are tens of KB; anything this large is not a press page (nor read back
-# from the raw archive, storage/warc.py).
+# from the raw archive, storage/warc/).
 DOWNLOAD_MAXSIZE = MAX_ANSWER_BYTES
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 # A body shorter than its Content-Length is an error (then retried), never a page.
@@ -90,13 +90,14 @@ CONCURRENT_ITEMS = 8
 # Scrapy's own commands, each with what a Scrapy user expects of it here: `check` offline,
 # `shell` and the like leaving nothing behind, a feed export stored only where asked.
 COMMANDS_MODULE = "pmkz.crawler.scrapy_commands"
-# A progress line on a terminal during long crawls (crawler/progress.py).
 # `scrapy check news`: contracts by path on the base URL (crawler/contracts.py).
 SPIDER_CONTRACTS = {"pmkz.crawler.contracts.SitePathContract": 10}
 # Feed exports hold article items only (crawler/feed_filter.py).
-EXTENSIONS = {"pmkz.crawler.progress.Progress": 500,
-              "scrapy.extensions.feedexport.FeedExporter": None,
-              "pmkz.crawler.feed_filter.ArticleFeeds": 0}
+ADDONS = {"pmkz.crawler.feed_filter.ArticleFeeds": 0}
+# The crawl run owns the database, the run's row and its verdict (crawler/crawl_run.py);
+# a progress line on a terminal during long crawls (crawler/progress.py).
+EXTENSIONS = {"pmkz.crawler.crawl_run.CrawlRun": 0,
+              "pmkz.crawler.progress.Progress": 500}
 
 ITEM_PIPELINES = {
     "pmkz.crawler.pipelines.images.OriginalImagesPipeline": 100,

@@ -1,4 +1,4 @@
-"""`captures`: one row per archived response, where its WARC record lies (storage/warc.py)."""
+"""`captures`: one row per archived response, where its WARC record lies (storage/warc/)."""
 from __future__ import annotations
 
 from typing import Callable

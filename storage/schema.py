@@ -63,7 +63,7 @@ VERSIONED_COLUMNS = ("title", "summary", "body", "image_urls", "published_at", "
 # What the edit that replaced a version changed in the body (storage/diffs.py), stored
 # with it so that no reader's request computes a diff.
 VERSION_DIFF = {"body_changes": str}
-# One row per archived response (storage/warc.py): where its WARC record is, and the item
+# One row per archived response (storage/warc/): where its WARC record is, and the item
 # version it produced (null when it changed nothing, or was not an article).
 CAPTURE_COLUMNS = {
     "id": int, "url": str, "fetched_at": str, "status": int, "record_type": str,

@@ -192,7 +192,7 @@ class Store:
         with self._write():
             list_walks.save_list_cursor(self.db, lang, url, utc_stamp(now))
 
-    # Captures (storage/warc.py writes the records they index) -----------------------
+    # Captures (storage/warc/ writes the records they index) -----------------------
 
     def save_capture(self, capture: dict, *, run_id: int | None) -> int:
         """Index one archived response; returns its id."""

@@ -126,7 +126,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(db_path, tmp_path, 
         handle.write("partial")
         raise OSError(28, "No space left on device", str(out))
 
-    monkeypatch.setattr("pmkz.storage.export._write_jsonl", broken)
+    monkeypatch.setattr("pmkz.storage.export.records._write_jsonl", broken)
     with pytest.raises(StorageError, match="No space left"):
         export_items(db_path, "jsonl", out)
     assert out.read_text() == "old\n"
@@ -137,7 +137,7 @@ def test_a_failed_txt_export_removes_what_it_created(db_path, tmp_path, monkeypa
     def broken(row, *args):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("pmkz.storage.txt_export.txt_text", broken)
+    monkeypatch.setattr("pmkz.storage.export.txt.txt_text", broken)
     with pytest.raises(StorageError):
         export_items(db_path, "txt", tmp_path / "new" / "txt")
     assert not (tmp_path / "new").exists()

@@ -63,10 +63,10 @@ def command(fmt, db, out, lang, since, until, with_url, warc_dir):
 
 
 def _export_warc(db, out, lang, since, until, warc_dir):
-    """The captures of the chosen items as one WARC file (storage/warc.py)."""
+    """The captures of the chosen items as one WARC file (storage/export/warc.py)."""
     from pathlib import Path
 
-    from pmkz.storage.warc import export_warc
+    from pmkz.storage.export import export_warc
 
     try:
         count = export_warc(Path(db), Path(warc_dir) if warc_dir else Path(db).resolve().parent / "warc",

@@ -21,8 +21,8 @@ import tempfile
 from pathlib import Path
 from typing import Iterable
 
-from .connect import StorageError
-from .files import url_digest
+from ..connect import StorageError
+from ..files import url_digest
 
 
 def txt_text(row: dict, with_url: bool = False) -> str:

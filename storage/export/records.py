@@ -17,11 +17,11 @@ from typing import IO, Iterable, Iterator
 
 from pmkz.site import LANGUAGES, split_langs
 
-from .connect import StorageError, open_for_reading
-from .files import atomic_open
-from .items import chosen_where
-from .schema import EXPORT_COLUMNS
-from .txt_export import write_tree
+from ..connect import StorageError, open_for_reading
+from ..files import atomic_open
+from ..items import chosen_where
+from ..schema import EXPORT_COLUMNS
+from .txt import write_tree
 
 FORMATS = ("jsonl", "csv", "txt")
 
