@@ -9,7 +9,7 @@ page is parsed once with lxml; every extractor walks that one tree.
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from pmkz.crawler.parsing.container import find_container
 from pmkz.crawler.parsing.dates import SITE_ZONE
@@ -25,7 +25,7 @@ from pmkz.crawler.parsing.selectors import KNOWN, Selectors
 from pmkz.crawler.parsing.text import GALLERY_TITLES, normalize_text, strip_site_suffix
 from pmkz.crawler.parsing.translations import find_translations, lang_of_code
 from pmkz.crawler.parsing.urls import (
-    article_link_test, canonical_url, category_of, is_article_url, lang_of, non_article_reason, site_id_of,
+    article_link_test, canonical_url, category_of, is_article_url, join_url, lang_of, non_article_reason, site_id_of,
 )
 
 # Any of these near the start says the text is HTML at all (not an image, PDF or JSON).
@@ -158,7 +158,7 @@ def parse_article(html: str | bytes, url: str, encoding: str | None = None, *,
         raise NotAnArticle("no body", missing="body", found=found)
     if region is None:
         region = root
-    base = urljoin(url, meta.base_href) if meta.base_href else url
+    base = (join_url(url, meta.base_href) or url) if meta.base_href else url
     image_urls, linked = collect_images(region, base)
     summary, summary_source = find_summary(meta, lead)
     translations, translations_source = find_translations(root, meta, url, base)

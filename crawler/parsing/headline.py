@@ -8,13 +8,12 @@ the metadata's title wins, and an h1 that links another article is that article'
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
-
 from lxml import etree
 
 from pmkz.crawler.parsing.dom import contains, doc_index, in_noise_or_link, text_of
 from pmkz.crawler.parsing.selectors import NOISE_TAGS
 from pmkz.crawler.parsing.text import is_generic_title, normalize_text, strip_site_suffix
+from pmkz.crawler.parsing.urls import split_url
 
 # A link to a home page ("/", "/ru", "https://primeminister.kz/en/") marks a logo.
 _HOME_PATH = re.compile(r"^/?(?:ru|kz|kk|en)?/?$")
@@ -33,7 +32,7 @@ def _is_logo(h1) -> bool:
     if next(h1.iterdescendants("img"), None) is not None:
         return True
     links = (*h1.iter("a"), *h1.iterancestors("a"))
-    return any(_HOME_PATH.match(urlsplit(a.get("href") or "").path) for a in links if a.get("href") is not None)
+    return any(_HOME_PATH.match(split_url(a.get("href") or "").path) for a in links if a.get("href") is not None)
 
 
 # Typography that differs between a page's heading and its metadata.

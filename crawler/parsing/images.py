@@ -80,7 +80,7 @@ def collect_images(region, base_url: str) -> tuple[list[str], int]:
         if not source or source.startswith("data:") or _ICON.search(source):
             continue
         url = join_url(base_url, source)
-        if url not in urls:
+        if url and url not in urls:
             urls.append(url)
             linked += bool(href)
     return urls, linked

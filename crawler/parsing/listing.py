@@ -8,7 +8,7 @@ the longest remaining text.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from pmkz.crawler.parsing.dates import parse_fast, parse_with_dateparser
 from pmkz.crawler.parsing.decoding import decode_html
@@ -18,7 +18,7 @@ from pmkz.crawler.parsing.metadata import read_metadata
 from pmkz.crawler.parsing.pagination import find_next_url, page_position
 from pmkz.crawler.parsing.selectors import DATE_WORDS, KNOWN, Selectors, class_words
 from pmkz.crawler.parsing.text import is_boilerplate, normalize_text
-from pmkz.crawler.parsing.urls import LANG_OF_PREFIX, canonical_url, is_article_url, join_url, prefix_of
+from pmkz.crawler.parsing.urls import LANG_OF_PREFIX, canonical_url, is_article_url, join_url, prefix_of, split_url
 
 _TEXT_TAGS = BLOCK_TAGS | {"a", "span", "time", "strong", "b", "em"}
 _HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
@@ -39,7 +39,7 @@ class Listing:
 
 def _article_target(target: str, host: str, prefix: str | None) -> str | None:
     """The canonical URL of an absolute link to an article of this host and language."""
-    if urlsplit(target).netloc.lower() != host or not is_article_url(target):
+    if split_url(target).netloc.lower() != host or not is_article_url(target):
         return None
     if prefix and LANG_OF_PREFIX[prefix_of(target)] != LANG_OF_PREFIX[prefix]:
         return None
@@ -137,7 +137,7 @@ def parse_listing(html: str | bytes, url: str, encoding: str | None = None, *,
         return Listing()
     meta = read_metadata(root)
     prepare(root)
-    base = urljoin(url, meta.base_href) if meta.base_href else url
+    base = (join_url(url, meta.base_href) or url) if meta.base_href else url
     lang = LANG_OF_PREFIX.get(prefix_of(url) or "", "ru")
     anchors = _article_anchors(root, url, base)
     urls, teasers, dates = [], {}, {}

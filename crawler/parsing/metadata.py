@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from lxml import etree
 
 from pmkz.crawler.parsing.decoding import decode_html
 from pmkz.crawler.parsing.dom import parse_document
 from pmkz.crawler.parsing.text import normalize_text
+from pmkz.crawler.parsing.urls import split_url
 
 # Compiled XPath: iterfind's ElementPath walks every element of the page in Python.
 # Through the attribute: libxml2 then tests only elements that carry one. An itemprop
@@ -61,15 +61,16 @@ class Metadata:
 
 
 def _json_ld_objects(data):
-    """Every dict in a JSON-LD document, @graph and nested lists included."""
-    if isinstance(data, list):
-        for item in data:
-            yield from _json_ld_objects(item)
-    elif isinstance(data, dict):
-        yield data
-        for value in data.values():
-            if isinstance(value, (list, dict)):
-                yield from _json_ld_objects(value)
+    """Every dict in a JSON-LD document, @graph and nested lists included, in document
+    order. A stack, not recursion: a page's JSON may nest as deep as the decoder allows."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, list):
+            stack.extend(reversed(value))
+        elif isinstance(value, dict):
+            yield value
+            stack.extend(reversed([v for v in value.values() if isinstance(v, (list, dict))]))
 
 
 _LENIENT_JSON = json.JSONDecoder(strict=False)
@@ -82,7 +83,7 @@ def _load_json(text: str):
         text = text.replace(mark, "")
     try:
         return _LENIENT_JSON.raw_decode(text.strip())[0]
-    except ValueError:
+    except (ValueError, RecursionError):  # nested deeper than the decoder goes: no metadata
         return None
 
 
@@ -188,6 +189,6 @@ def page_url(html: str | bytes, encoding: str | None = None) -> str | None:
         return None
     meta = read_metadata(root)
     for url in (meta.canonical, meta.og_url):
-        if url and urlsplit(url).scheme in ("http", "https") and urlsplit(url).netloc:
+        if url and split_url(url).scheme in ("http", "https") and split_url(url).netloc:
             return url
     return None

@@ -16,7 +16,7 @@ from lxml import etree
 from pmkz.crawler.parsing.dom import text_of
 from pmkz.crawler.parsing.selectors import class_words
 from pmkz.crawler.parsing.text import normalize_text
-from pmkz.crawler.parsing.urls import is_article_url, join_url
+from pmkz.crawler.parsing.urls import is_article_url, join_url, split_url
 
 # Including the "load more" buttons of lists that grow in place: without script their
 # link is the next page.
@@ -43,7 +43,7 @@ def _usable_href(anchor, base: str, current: str) -> str | None:
     if not href or href.startswith(("#", "javascript:", "mailto:")):
         return None
     url = join_url(base, href)
-    if url == current or urlsplit(url).netloc != urlsplit(current).netloc or is_article_url(url):
+    if url == current or split_url(url).netloc != split_url(current).netloc or is_article_url(url):
         return None
     return url
 

@@ -36,6 +36,8 @@ _SENTENCE_END = (".", "!", "?", "…", ".\"", ".”", ".»", ".'")
 _NOT_LETTERS = re.compile(r"[\W_]+")
 # A teaser card's own text: a line or two of summary, a byline, a date.
 _CARD_TEXT = 200
+# How an element read is closed (_Reader._close).
+_BLOCK, _LINK, _CELL = "block", "link", "cell"
 
 
 class _Reader:
@@ -78,12 +80,23 @@ class _Reader:
         if not is_boilerplate(text):
             self.paragraphs.append(text)
 
-    def visit(self, element) -> None:
+    def visit(self, root) -> None:
+        """Read the text under `root` in page order. A loop over a stack of open elements,
+        not recursion: a page may nest deeper than Python's recursion limit."""
         # .text and .tail build a new string on every access: read each once.
-        text = element.text
+        text = root.text
         if text:
             self.parts.append(text)
-        for child in element:
+        # (children left to read, the element they belong to, how to close it, link mark)
+        stack = [(iter(root), None, None, 0)]
+        while stack:
+            children, element, closing, mark = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                if element is not None:
+                    self._close(element, closing, mark)
+                continue
             tag = child.tag
             if not isinstance(tag, str):
                 pass
@@ -95,23 +108,34 @@ class _Reader:
                     or not _ABOUT_ITEMPROPS.isdisjoint((child.get("itemprop") or "").lower().split())):
                 if tag in BLOCK_TAGS:
                     self.flush()
-            elif tag in BLOCK_TAGS:
-                self.flush()
-                self.visit(child)
-                self.flush()
-            elif tag == "a":
-                mark = len(self.parts)
-                self.visit(child)
-                self.link_parts.append("".join(self.parts[mark:]))
-            elif tag in _CELL_TAGS:
-                self.parts.append(" ")
-                self.visit(child)
-                self.parts.append(" ")
             else:
-                self.visit(child)
+                closing = _BLOCK if tag in BLOCK_TAGS else _LINK if tag == "a" else _CELL if tag in _CELL_TAGS else None
+                if closing is _BLOCK:
+                    self.flush()
+                elif closing is _CELL:
+                    self.parts.append(" ")
+                mark = len(self.parts)
+                text = child.text
+                if text:
+                    self.parts.append(text)
+                stack.append((iter(child), child, closing, mark))
+                continue
             tail = child.tail
             if tail:
                 self.parts.append(tail)
+
+    def _close(self, element, closing, mark) -> None:
+        """The end of an element read: a block ends its paragraph, a link's text is
+        counted as link text, a table cell is spaced from the next; then its tail."""
+        if closing is _BLOCK:
+            self.flush()
+        elif closing is _LINK:
+            self.link_parts.append("".join(self.parts[mark:]))
+        elif closing is _CELL:
+            self.parts.append(" ")
+        tail = element.tail
+        if tail:
+            self.parts.append(tail)
 
 
 def teaser_cards(container, page_url: str) -> list:

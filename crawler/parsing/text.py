@@ -97,7 +97,8 @@ def normalize_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     # Printable text has no white space but the ASCII space, and no zero-width
     # characters (format characters are not printable): only the ends may need work.
-    if text.isprintable() and "  " not in text:
+    # U+FFFD is printable, but here it stands for a NUL the HTML parser replaced.
+    if text.isprintable() and "  " not in text and "\ufffd" not in text:
         return text.strip()
     return " ".join(text.translate(_UNPRINTED).split())
 

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from pmkz.crawler.parsing.dom import text_of
 from pmkz.crawler.parsing.text import normalize_text
-from pmkz.crawler.parsing.urls import LANG_OF_PREFIX, canonical_url, is_article_url, join_url, lang_of
+from pmkz.crawler.parsing.urls import LANG_OF_PREFIX, canonical_url, is_article_url, join_url, lang_of, split_url
 
 # Switcher labels seen on Kazakh government sites, folded to lower case.
 _LABELS = {
@@ -47,7 +47,7 @@ def _target(href: str | None, base: str, host: str, lang: str) -> str | None:
     if not href:
         return None
     target = join_url(base, href.strip())
-    if urlsplit(target).netloc.lower() != host or lang_of(target) != lang or not is_article_url(target):
+    if split_url(target).netloc.lower() != host or lang_of(target) != lang or not is_article_url(target):
         return None
     return canonical_url(target)
 

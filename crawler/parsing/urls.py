@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
 
 from pmkz.crawler.parsing.text import xml_safe
 from pmkz.site import LANG_OF_PREFIX
@@ -31,10 +31,22 @@ _DECISION_PATH = re.compile(r"^/(?:ru|kz|kk|en)/decisions(?:/|$)")
 _URL_CACHE = 4096
 
 
+_NO_URL = urlsplit("")
+
+
+def split_url(url: str) -> SplitResult:
+    """urlsplit(url), or the parts of an empty URL where urllib refuses one (a host
+    bracket left open, `http://[x`): a page's odd link is no link, never a failed parse."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return _NO_URL
+
+
 @lru_cache(maxsize=_URL_CACHE)
 def canonical_url(url: str) -> str:
     """The URL without query and fragment: the key an article is stored under."""
-    parts = urlsplit(url.strip())
+    parts = split_url(url.strip())
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
 
@@ -47,19 +59,23 @@ def join_url(base: str, href: str) -> str:
     """urljoin(base, href), without its parsing for the common link `/ru/news/...`.
 
     For a plain absolute path urljoin keeps only the base's scheme and host, so the
-    result is spelled out directly; anything else goes to urljoin.
+    result is spelled out directly; anything else goes to urljoin. "" when no URL can
+    be made of the two (see split_url).
     """
     # A link may name characters (`&#1;`) no stored URL, feed or JSON message may carry.
     href = xml_safe(href)
     if href[:1] == "/" and href[1:2] != "/" and not any(mark in href for mark in _NOT_PLAIN):
-        scheme, netloc = urlsplit(base)[:2]
+        scheme, netloc = split_url(base)[:2]
         if netloc and scheme in ("http", "https"):
             return f"{scheme}://{netloc}{href}"
-    return urljoin(base, href)
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return ""
 
 
 def _path(url: str) -> str:
-    return urlsplit(url.strip()).path
+    return split_url(url.strip()).path
 
 
 def lang_of(url: str) -> str | None:
@@ -130,7 +146,7 @@ def _bare_host(netloc: str) -> str:
 @lru_cache(maxsize=_URL_CACHE)
 def _elsewhere_article(page_url: str, href: str) -> bool:
     url = join_url(page_url, href.strip())
-    parts, page = urlsplit(url), urlsplit(page_url)
+    parts, page = split_url(url), split_url(page_url)
     if parts.scheme not in ("http", "https") or _bare_host(parts.netloc) != _bare_host(page.netloc):
         return False
     if parts.path.rstrip("/") == page.path.rstrip("/"):
