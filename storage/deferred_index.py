@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from . import search
+from .search import index as search_index
 from .schema import FTS_COLUMNS
 
 INSERT_TRIGGER = "items_ai"
@@ -80,9 +80,9 @@ class DeferredIndex:
         return row[0] if row else None
 
     def _index(self, where: str, params: list) -> None:
-        # The stem index (storage/search.py) catches up on the same rows first; a row
+        # The stem index (storage/search/index.py) catches up on the same rows first; a row
         # re-indexed by an edit inside the batch is there already.
-        search.index_where(db=self.db, where=f"rowid > ? AND rowid NOT IN (SELECT rowid FROM {search.TABLE})",
+        search_index.index_where(db=self.db, where=f"rowid > ? AND rowid NOT IN (SELECT rowid FROM {search_index.TABLE})",
                            params=[self.since])
         self.db.execute(
             f"INSERT INTO items_fts (rowid, {_COLUMNS}) SELECT rowid, {_COLUMNS} FROM items WHERE {where}",

@@ -13,10 +13,11 @@ import unicodedata
 
 from sqlite_utils import Database
 
-from . import diffs, search
+from . import diffs
 from . import identity
 from .deferred_index import DeferredIndex
 from .schema import RECORD_COLUMNS, VERSIONED_COLUMNS
+from .search import index as search_index
 
 _REQUIRED = ("url", "lang", "title", "published_date", "body")
 # Record fields that are JSON objects (lang -> URL, field -> layer).
@@ -52,7 +53,7 @@ def save(db: Database, record: dict, *, etag: str | None, last_modified: str | N
     if _insert(db, "items", row, on_conflict="(url) DO NOTHING"):
         if index is None or not index.active:
             (rowid,) = db.execute("SELECT last_insert_rowid()").fetchone()
-            search.reindex(db, rowid)
+            search_index.reindex(db, rowid)
         return "new"
     del row["first_seen"], row["last_changed"]
     if reparsed:
@@ -91,7 +92,7 @@ def save(db: Database, record: dict, *, etag: str | None, last_modified: str | N
     if index is not None:
         index.index_row(rowid)
     _update(db, row, [c for c in row if c != "url"])
-    search.reindex(db, rowid)
+    search_index.reindex(db, rowid)
     return "changed"
 
 

@@ -165,7 +165,7 @@ def ensure_schema(db: Database) -> None:
     identity.ensure_path_index(db)
     # Which runs' news went out (storage/announcements.py).
     announcements.ensure(db)
-    # Word-form search (storage/search.py): created and filled in place on old databases.
+    # Word-form search (storage/search/): created and filled in place on old databases.
     ensure_search_index(db)
 
 

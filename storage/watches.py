@@ -1,6 +1,6 @@
 """Saved searches (`pmkz watch`): the `watches` table, and the item events that match one.
 
-A watch is a search-box query (storage/search.py: word forms, `"phrases"`, `prefix*`,
+A watch is a search-box query (storage/search/: word forms, `"phrases"`, `prefix*`,
 `OR`, `NOT`) and optionally a language. What it matches is computed when asked, over
 the stem index, so an item edited into or out of a watch's words is judged by its text
 as stored now.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pmkz.storage.kazakh import stem
+from pmkz.storage.search.kazakh import stem
 
 # Lexeme: forms met in Kazakh government news (case, possession, plural and their stacks).
 FORMS = {

@@ -1,125 +1,23 @@
-"""Word-form search: a full-text index of stems, and queries stemmed the same way.
-
-`items_search` holds each item's title, summary and body as stems, in columns named as
-the items' own (and as items_fts's, which holds the words as printed), so Datasette's
-`?_search_title=` works as its users expect. Cyrillic words are stemmed with Snowball's
-Russian stemmer in ru and en items and with storage/kazakh.py in kk items; Latin words
-with Porter's, as sqlite-utils' `porter` tokenizer does. A Kazakh stem is indexed with a
-mark before it (`ǂүкімет`), as Xapian prefixes its stemmed terms, so that a query word
-stemmed the Kazakh way finds Kazakh items only: Kazakh `вода` -> `во` must not find the
-Russian preposition. A query word is asked for in both stemmings, and as typed.
+"""The search box's text as SQL over the indexes: word forms (the stem index), "exact
+phrases" (the words as printed), `prefix*`, OR, NOT, parentheses; and the limits that
+bound what one search may cost, whoever types it.
 
 A query in "quotes" is an exact phrase, the words as printed: it is looked up in
-items_fts, the rest of the query in items_search, and the two combined by SQL.
-
-The index is written from Python (the stemmers live here, not in SQLite), in the same
-transaction as the row: items.py on every save, deferred_index.py for a batch, and
-`ensure_search_index` for a database that predates it (or its earlier layout).
+items_fts, the rest of the query in items_search, and the two combined by SQL. A query
+word is asked for in both stemmings, and as typed.
 """
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
-import Stemmer
-from sqlite_utils import Database
+from .words import COLUMNS, EXACT_TABLE, KAZAKH_MARK, STEMMINGS, TABLE, WORD, as_kazakh, fold, stem
 
-from . import kazakh
-
-TABLE = "items_search"
-EXACT_TABLE = "items_fts"  # the words as printed (storage/schema.py)
-COLUMNS = ("title", "summary", "body")
-# Before the mark, the index had a column per language, which ?_search_<column> could
-# not name; ensure_search_index rebuilds that layout in place.
-KAZAKH_MARK = "\u01c2"  # ǂ: a letter to unicode61, and in no Kazakh or Russian word
-# The two stemmings of Cyrillic words: Kazakh items' and everything else's.
-STEMMINGS = ("ru", "kk")
-# unicode61 splits at anything but letters and digits; so do we, so that the index and
-# the query agree on what a word is.
-WORD = re.compile(r"[^\W_]+")
-CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-FUNCTION = "pmkz_stems"
 # What a reader's connection sets: a common word's search reads tens of thousands of item
 # rows (the count Datasette shows), and through a memory map that costs half of what
 # read() calls do (`pmkz bench --search`). Address space only, not memory.
 READER_PRAGMAS = ("PRAGMA mmap_size = 1073741824",)
 
-_russian = Stemmer.Stemmer("russian")
-_porter = Stemmer.Stemmer("porter")
-
-
-def fold(word: str) -> str:
-    return word.lower().replace("ё", "е")
-
-
-@lru_cache(maxsize=200_000)
-def stem(word: str, lang: str | None) -> str:
-    """The stem of one word (any case) as an item in `lang` is indexed."""
-    word = fold(word)
-    if not CYRILLIC.search(word):
-        return _porter.stemWord(word)
-    if lang == "kk":
-        return KAZAKH_MARK + kazakh.stem(word)
-    return _russian.stemWord(word)
-
-
-def as_kazakh(word: str) -> str:
-    """A word (folded) as typed, in the form Kazakh items index their stems."""
-    return KAZAKH_MARK + word if CYRILLIC.search(word) else word
-
-
-def stems(text: str | None, lang: str | None) -> str:
-    return " ".join(stem(word, lang) for word in WORD.findall(text or ""))
-
-
-def register(db: Database) -> None:
-    # pmkz_stems(lang, text): the text as the index holds it.
-    db.conn.create_function(FUNCTION, 2, lambda lang, text: stems(text, lang), deterministic=True)
-
-
-def ensure_search_index(db: Database) -> None:
-    """Create the stem index if missing (or in its earlier layout) and index every row it
-    lacks (a database from before it, or rows written by something other than the Store)."""
-    register(db)
-    if index_is_current(db):
-        return
-    if db[TABLE].exists() and tuple(c.name for c in db[TABLE].columns) != COLUMNS:
-        db.execute(f"DROP TABLE {TABLE}")
-    if not db[TABLE].exists():
-        db.execute(f"CREATE VIRTUAL TABLE {TABLE} USING fts5({', '.join(COLUMNS)})")
-    if not index_is_current(db):
-        with db.atomic():
-            index_where(db, f"rowid NOT IN (SELECT rowid FROM {TABLE})", [])
-
-
-def index_is_current(db: Database) -> bool:
-    """Whether the stem index is there, in this layout, with a row for every item: what
-    `ensure_search_index` makes (readers check before searching an archive)."""
-    if not db[TABLE].exists() or tuple(c.name for c in db[TABLE].columns) != COLUMNS:
-        return False
-    (items,) = db.execute("SELECT count(*) FROM items").fetchone()
-    # Its shadow table of row sizes: a b-tree count, where count(*) on the FTS5 table
-    # reads the whole index (every open of the Store asks).
-    (indexed,) = db.execute(f"SELECT count(*) FROM {TABLE}_docsize").fetchone()
-    return items == indexed
-
-
-def index_where(db: Database, where: str, params: list) -> None:
-    """Index the items rows matching `where` (which must not be indexed yet)."""
-    values = ", ".join(f"{FUNCTION}(lang, {c})" for c in COLUMNS)
-    db.execute(f"INSERT INTO {TABLE} (rowid, {', '.join(COLUMNS)}) "
-               f"SELECT rowid, {values} FROM items WHERE {where}", params)
-
-
-def reindex(db: Database, rowid: int) -> None:
-    """The row's text changed (or it is new): replace its entry."""
-    db.execute(f"DELETE FROM {TABLE} WHERE rowid = ?", [rowid])
-    index_where(db, "rowid = ?", [rowid])
-
-
-# Queries ---------------------------------------------------------------------------
 
 # What one search may ask, so that its cost is bounded whoever types it (the public
 # server's search box, a saved search run after every crawl). The length bounds the
@@ -378,54 +276,3 @@ def matching(text: str, column: str | None = None) -> tuple[str, list] | None:
     holds no word."""
     query = compile_query(text, column)
     return query.rowids() if query else None
-
-
-# The stem index's terms, for the no-hits suggestions: finding the first term at or
-# after a prefix is one seek, which reads that term's list of items (fts5vocab counts
-# them), not the whole index.
-TERMS_TABLE = f"temp.{TABLE}_terms"
-# The no-hits suggestions are for the first words of a search: a few seeks each.
-SUGGESTED_WORDS = 3
-
-
-def suggest_prefixes(conn, text: str, min_length: int = 4) -> list[str]:
-    """For a search with no hits: per word longer than `min_length` (of the first
-    SUGGESTED_WORDS), the longest prefix as typed (`правительств*`), shorter than the
-    word and at least `min_length` long, that some item's stem begins with. Found by
-    bisection, since a prefix that a stem begins with has every shorter one too: a word
-    costs a seek per halving of its length, where asking the index prefix by prefix
-    cost a query per character."""
-    words = [w for w in dict.fromkeys(fold(w) for w in WORD.findall(text or "")) if len(w) > min_length]
-    if not words:
-        return []
-    conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {TERMS_TABLE} USING fts5vocab(main, {TABLE}, row)")
-    suggested = []
-    for word in words[:SUGGESTED_WORDS]:
-        # The word as Kazakh items index it has the mark before it.
-        longest = max(_longest_prefix(conn, _tokenized(form), len(form) - len(word), min_length, len(word) - 1)
-                      for form in dict.fromkeys((word, as_kazakh(word))))
-        if longest:
-            suggested.append(f"{word[:longest]}*")
-    return suggested
-
-
-def _longest_prefix(conn, form: str, mark: int, shortest: int, longest: int) -> int:
-    """The most characters (from `shortest` to `longest`, after `mark` characters of
-    mark) that begin a term of the index, or 0."""
-    found = 0
-    while shortest <= longest:
-        middle = (shortest + longest) // 2
-        prefix = form[:mark + middle]
-        row = conn.execute(f"SELECT term FROM {TERMS_TABLE} WHERE term >= ? LIMIT 1", [prefix]).fetchone()
-        if row and row[0].startswith(prefix):
-            found, shortest = middle, middle + 1
-        else:
-            longest = middle - 1
-    return found
-
-
-def _tokenized(prefix: str) -> str:
-    """The prefix as FTS5's unicode61 tokenizer stores a term: Latin letters without
-    their diacritics (`café` is `cafe`), other scripts as they are."""
-    return "".join(unicodedata.normalize("NFD", c)[0] if "LATIN" in unicodedata.name(c, "") else c
-                   for c in prefix)
