@@ -99,7 +99,7 @@ def last_run(db_path: Path) -> dict:
     (["shell", "{url}/en/news", "-c", "response.status"], "200"),
     (["shell", "--spider", "news", "{url}/en/news", "-c", "response.status"], "200"),
     (["fetch", "--nolog", "{url}/en/news"], "<!DOCTYPE html>"),
-    (["parse", "--spider", "news", "-c", "parse_article", "{url}" + ARTICLE], "Prime Minister instructs"),
+    (["parse", "--spider", "news", "-c", "parse_article_page", "{url}" + ARTICLE], "Prime Minister instructs"),
 ], ids=["shell", "shell-news-spider", "fetch", "parse"])
 def test_commands_that_look_at_a_page_leave_nothing_behind(replica, project, args, expected):
     result = project.scrapy(*(arg.format(url=replica.url) for arg in args), env={"PMKZ_BASE_URL": replica.url})

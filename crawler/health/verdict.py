@@ -1,4 +1,5 @@
-"""The verdict on a completed run: `ok`, or `degraded` with its reasons.
+"""The verdict on a run: how it ended (`end_status`), and on a completed one `ok`, or
+`degraded` with its reasons (`assess_run`).
 
 The run's figures and breaches are kept as JSON in `crawl_runs.health` either way, so
 that later runs compare with them and a person can see why a run was judged as it was.
@@ -9,6 +10,22 @@ from dataclasses import asdict
 
 from pmkz.crawler.health.checks import CHECKS, HISTORY_SETTING, MIN_PAGES_SETTING, assess
 from pmkz.crawler.health.figures import figures_from_stats
+
+# How Scrapy's close reason maps onto crawl_runs.status: a run ended early by a signal
+# or by one of Scrapy's CLOSESPIDER_* limits is partial, not failed.
+RUN_STATUS = {"finished": "ok", "shutdown": "interrupted", "closespider_itemcount": "interrupted",
+              "closespider_pagecount": "interrupted", "closespider_timeout": "interrupted",
+              "closespider_timeout_no_item": "interrupted", "closespider_errorcount": "interrupted"}
+
+
+def end_status(reason: str, stats: dict, base_url: str) -> tuple[str, str | None]:
+    """The run's status and error line from how it ended: failed when no list page was
+    read, else by Scrapy's close reason."""
+    if not stats.get("pmkz/list_pages", 0):
+        error = stats.get("pmkz/first_list_error") or "no answer"
+        return "failed", f"cannot read the news list at {base_url}: {error}"
+    # A limit that ended the run early is named; an ordinary end or a signal is not.
+    return RUN_STATUS.get(reason, "failed"), None if reason in ("finished", "shutdown") else reason
 
 
 def thresholds_from(settings) -> dict:

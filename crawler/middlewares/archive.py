@@ -4,16 +4,19 @@ A downloader middleware next to the downloader (its process_response runs before
 retries, redirects and decompression see the answer), so list pages, article pages and
 images are kept as the site sent them: a 503 that was retried, a redirect, a gzip body.
 Each fetch is a `response` record and its `request` record; a 304 is a `revisit`
-record pointing at the page's newest full capture. Its row in `captures` is written
-through the store pipeline, which owns the database, in the batch that then stores the
-item; the capture's id rides in the request's meta (CAPTURE_META) to the spider, which
-puts it on the item, so every stored record names the response it was parsed from.
+record pointing at the page's newest full capture. Its row in `captures` is written in
+the crawl run's rolling batch (crawler/crawl_run.py, which owns the database, found
+through the crawler), the batch that then stores the item; the capture's id rides in
+the request's meta (CAPTURE_META, as Scrapy's own middlewares pass what they learned) to
+the spider, which puts it on the item, so every stored record names the response it was
+parsed from.
 
 Files go to PMKZ_WARC_DIR (default warc/ beside the database), one series per crawl run,
 a new file past PMKZ_WARC_MAX_BYTES; PMKZ_WARC=False (`pmkz crawl --no-warc`) turns it
 off. On opening, a file an earlier, killed crawl left with a cut last record is cut
 back to its last whole record. Records are written with os.write (a killed crawl loses
-none it indexed) and made durable (fsync) before each commit of the database.
+none it indexed); the crawl run makes them durable (fsync) before each commit of the
+database and closes the file before it judges the run.
 
 An answer that cannot be written (a full disk) stops the crawl as a database that takes
 no writes does: the run ends `failed`, and the page, recorded as a failure, is fetched
@@ -24,6 +27,7 @@ encodings the archive reads back (storage/warc.py).
 """
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -31,10 +35,12 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from sqlite_utils.db import NotFoundError
 
-from pmkz.crawler.pipelines.store import StorePipeline
+from pmkz.crawler.crawl_run import CrawlRun
 from pmkz.storage.warc import (
     READABLE_ENCODINGS, ArchiveReader, Exchange, UnreadableCapture, WarcWriter, recover,
 )
+
+logger = logging.getLogger(__name__)
 
 CAPTURE_META = "pmkz_capture"
 _VALIDATORS = (b"If-None-Match", b"If-Modified-Since")
@@ -52,39 +58,34 @@ class ArchiveMiddleware:
         self.crawler = crawler
         self.directory = Path(settings.get("PMKZ_WARC_DIR") or Path(settings["PMKZ_DB"]).resolve().parent / "warc")
         self.max_bytes = settings.getint("PMKZ_WARC_MAX_BYTES")
+        self.run: CrawlRun | None = None
         self.writer: WarcWriter | None = None
         self.reader: ArchiveReader | None = None
-        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        # After every spider_opened handler: the crawl run's row exists, and names the files.
+        crawler.signals.connect(self.engine_started, signal=signals.engine_started)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    @property
-    def archive(self) -> StorePipeline | None:
-        return self.crawler.get_item_pipeline(StorePipeline)
-
-    def spider_opened(self, spider):
-        archive = self.archive
-        if archive is None:  # no database to index captures in (the bench's bare spider)
+    def engine_started(self):
+        self.run = run = self.crawler.get_extension(CrawlRun)
+        if run is None:  # no database to index captures in (the bench's bare spider)
             return
-        store = archive.store
+        store = run.store
         cut = recover(self.directory, known_end=store.warc_file_end,
-                      writing=lambda run_id: run_id != archive.run_id and _running(store, run_id))
+                      writing=lambda run_id: run_id != run.run_id and _running(store, run_id))
         for name, size in cut:
-            spider.logger.warning("Cut %d bytes of a record left incomplete off %s", size, name)
-        self.writer = WarcWriter(self.directory, archive.run_id, self.max_bytes)
+            logger.warning("Cut %d bytes of a record left incomplete off %s", size, name)
+        self.writer = WarcWriter(self.directory, run.run_id, self.max_bytes)
         self.reader = ArchiveReader(self.directory)
-        archive.before_commit(self.writer.sync)
+        run.keep_archive(self.writer)
 
     def spider_closed(self, spider, reason):
-        if self.writer is not None:
+        # The writer is the crawl run's to close: after the last commit, before the verdict.
+        if self.reader is not None:
             self.reader.close()
-            try:
-                self.writer.close()
-            except OSError as error:
-                self.archive.archive_failed(None, error)
 
     def process_request(self, request):
         if self.writer is None:
@@ -105,7 +106,7 @@ class ArchiveMiddleware:
 
     def _unconfirmable(self, url: str) -> str | None:
         """Why a 304 for `url` could confirm nothing the archive holds, or None."""
-        earlier = self.archive.store.newest_payload_capture(url)
+        earlier = self.run.store.newest_payload_capture(url)
         if earlier is None:
             return "the raw archive holds no answer of it"
         try:
@@ -124,16 +125,28 @@ class ArchiveMiddleware:
             headers=_pairs(response.headers), body=response.body,
             fetched_at=datetime.now(timezone.utc),
         )
-        archive = self.archive
-        earlier = archive.store.newest_payload_capture(response.url) if response.status == 304 else None
+        run = self.run
+        earlier = run.store.newest_payload_capture(response.url) if response.status == 304 else None
         try:
             capture = self.writer.write_revisit(exchange, earlier) if earlier else self.writer.write(exchange)
         except OSError as error:
-            archive.archive_failed(response.url, error)
+            run.archive_failed(response.url, error)
             raise NotArchived(f"the raw archive could not be written: {error.strerror or error}") from None
-        request.meta[CAPTURE_META] = archive.record_capture(capture)
+        request.meta[CAPTURE_META] = self._index(capture)
         self.crawler.stats.inc_value("pmkz/warc/records")
         return response
+
+    def _index(self, capture: dict) -> int | None:
+        """The capture's row, written in the run's rolling batch, so it commits with or
+        before the item it gives; its id. None when the database refused it: the record
+        stays in its WARC file unindexed."""
+        try:
+            with self.run.writes.item() as store:
+                return store.save_capture(capture, run_id=self.run.run_id)
+        except Exception as error:
+            self.crawler.stats.inc_value("pmkz/warc/unindexed")
+            logger.warning("The capture of %s was archived but not indexed: %s", capture["url"], error)
+            return None
 
 
 def _pairs(headers) -> list[tuple[str, str]]:

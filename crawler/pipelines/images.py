@@ -27,10 +27,10 @@ from pathlib import Path
 from scrapy import Request
 from scrapy.http.request import NO_CALLBACK
 
+from pmkz.crawler.crawl_run import CrawlRun
 from pmkz.crawler.items import ArticleItem, PageUnchanged
 from pmkz.crawler.middlewares.errors import plain
 from pmkz.crawler.middlewares.hosts import IMAGE_META, SiteHosts
-from pmkz.crawler.pipelines.store import StorePipeline
 from pmkz.storage.images import image_path, remove_dead_partials, sha1_of_file, write_image
 
 STATS = "pmkz/images/"
@@ -65,8 +65,7 @@ class OriginalImagesPipeline:
 
     async def _fill_in(self, item):
         """The stored item's images that are missing on disk or were never fetched."""
-        store = self.crawler.get_item_pipeline(StorePipeline).store
-        urls, stored = store.stored_images(item["url"])
+        urls, stored = self._stored_images(item["url"])
         missing = [url for url in dict.fromkeys(urls)
                    if url not in stored or not (self.root / stored[url][0]).is_file()]
         if missing:
@@ -76,7 +75,7 @@ class OriginalImagesPipeline:
 
     async def _images(self, item, urls: list[str]):
         fetchable = [url for url in urls if self.hosts.image_allowed(url)]
-        _, stored = self.crawler.get_item_pipeline(StorePipeline).store.stored_images(item["url"])
+        _, stored = self._stored_images(item["url"])
         results = await asyncio.gather(*(self._image(url, stored.get(url)) for url in fetchable))
         stored = [result for result in results if "sha1" in result]
         failed = [result for result in results if "error" in result]
@@ -87,6 +86,11 @@ class OriginalImagesPipeline:
         item["images"] = stored
         item["image_failures"] = failed
         return item
+
+    def _stored_images(self, item_url: str) -> tuple[list[str], dict[str, tuple[str, str]]]:
+        """The image URLs the stored item references, and url -> (path, sha1) of those
+        archived, from the crawl run's database."""
+        return self.crawler.get_extension(CrawlRun).store.stored_images(item_url)
 
     async def _image(self, url: str, stored: tuple[str, str] | None = None) -> dict:
         """{url, path, sha1} of the archived image, or {url, error}. `stored`: the file

@@ -5,7 +5,7 @@ until a list page holds nothing new (pages it links that are stored already are 
 fetched again), and the stored pages the revisit policy says are due (crawler/revisit.py:
 young ones every run, the rest at least once a period, within a budget of requests an
 hour) are re-checked with conditional GETs, so an idle run costs a handful of requests
-however large the archive. An incremental run keeps its list position as it goes, so a
+however much is stored. An incremental run keeps its list position as it goes, so a
 killed one resumes there and no new item waits. `full` re-checks every known page.
 Pages that failed in earlier runs are tried again.
 
@@ -15,9 +15,10 @@ not found. The parsers get the site's selectors from the PMKZ_SELECTORS setting 
 or JSON file, crawler/parsing/selectors.py) when it is set. What each page yielded is
 counted for the run's health check (crawler.health).
 
-The spider reads what the archive already holds (known pages, validators, the resume
-position) from the store pipeline, which owns the database, through
-`crawler.get_item_pipeline`; everything it finds goes out as items.
+The spider reads what is already stored (known pages, validators, the resume position)
+from the crawl run (crawler/crawl_run.py), which owns the database, through
+`crawler.get_extension`, and tells it how far it walked each list; everything it finds
+goes out as items.
 
 Run as `pmkz crawl` or `scrapy crawl news -a base_url=... -a langs=ru,en -a full=1`.
 """
@@ -29,6 +30,7 @@ from scrapy import Request, Spider, signals
 from scrapy.http import TextResponse
 
 from pmkz.crawler import health, progress, revisit
+from pmkz.crawler.crawl_run import CrawlRun, NoCrawlRun
 from pmkz.crawler.items import ArticleItem, PageFailed, PageGone, PageUnchanged
 from pmkz.crawler.list_walk import DateWindow, ListCursor
 from pmkz.crawler.middlewares.archive import CAPTURE_META
@@ -36,8 +38,6 @@ from pmkz.crawler.middlewares.errors import error_line, failure_line
 from pmkz.crawler.parsing import NotAnArticle, parse_article, parse_listing
 from pmkz.crawler.parsing.selectors import KNOWN, load_selectors
 from pmkz.crawler.parsing.urls import canonical_url, is_article_url, lang_of
-from pmkz.crawler.contracts import NoArchive
-from pmkz.crawler.pipelines.store import StorePipeline
 from pmkz.crawler.politeness import rate_settings
 from pmkz.storage.identity import rebase
 from pmkz.site import LANG_PREFIX, LANGUAGES, parse_langs
@@ -78,16 +78,16 @@ class NewsSpider(Spider):
         return spider
 
     @property
-    def archive(self) -> StorePipeline:
-        """The store pipeline: it owns the database and answers what is stored (under
-        `scrapy check`, which runs no pipelines, an archive holding nothing)."""
-        return self.crawler.get_item_pipeline(StorePipeline) or NoArchive()
+    def crawl_run(self) -> CrawlRun | NoCrawlRun:
+        """The crawl run: it owns the database and answers what is stored (under `scrapy
+        check`, which stores nothing, a run with nothing stored)."""
+        return self.crawler.get_extension(CrawlRun) or NoCrawlRun()
 
     async def start(self):
         recheck = self.settings.getint("PMKZ_RECHECK_NEWEST", 20)
         windowed = bool(self.window.since or self.window.until)
         self.crawler.signals.connect(self.item_handled, signal=signals.item_scraped)
-        store = self.archive.store
+        store = self.crawl_run.store
         self.revisiting = not (self.full or windowed)
         for lang in self.langs:
             walk = self.full or windowed or not store.list_walked(lang)
@@ -123,7 +123,7 @@ class NewsSpider(Spider):
 
     def revisit_plan(self) -> list[str]:
         """The stored pages the revisit policy says are due now, within the budget."""
-        store = self.archive.store
+        store = self.crawl_run.store
         now = datetime.now(timezone.utc)
         spent = store.checks_since(now - timedelta(hours=1), now=now)
         due = revisit.plan_stalest_first(
@@ -149,7 +149,7 @@ class NewsSpider(Spider):
             # A page after the first that is not there: a list numbered past its end
             # (2019-style lists are walked by guessing page N+1), not a failure.
             if walk:
-                self.archive.list_end_reached(lang)
+                self.crawl_run.list_end_reached(lang)
             return
         self.crawler.stats.inc_value("pmkz/list_pages")
         listing = parse_listing(response.body, response.url, selectors=self.selectors)
@@ -158,7 +158,7 @@ class NewsSpider(Spider):
         if self.revisiting or self.full:
             # Stored pages are re-checked when the revisit policy says so (or all of
             # them, by a full run), not because a list links them.
-            known = self.archive.store.known_among(wanted)
+            known = self.crawl_run.store.known_among(wanted)
             wanted = [url for url in wanted if url not in known]
         for url in wanted:
             yield self.article_request(url, teaser=listing.teasers.get(url))
@@ -166,17 +166,17 @@ class NewsSpider(Spider):
             self._save_position(lang, self.cursors[lang].page_listed(response.url, wanted))
         if not listing.next_url or not listing.article_urls:
             if walk:
-                self.archive.list_end_reached(lang)
+                self.crawl_run.list_end_reached(lang)
             progress.note_list_page(self.crawler.stats, lang, listing, following=False)
             return
         dates = [d for d in listing.list_dates.values() if d]
-        something_new = len(self.archive.store.known_among(listing.article_urls)) < len(set(listing.article_urls))
+        something_new = len(self.crawl_run.store.known_among(listing.article_urls)) < len(set(listing.article_urls))
         following = not self.window.all_older(dates) and (walk or something_new or resumed)
         progress.note_list_page(self.crawler.stats, lang, listing, following=following)
         if not following:
-            if lang in self.cursors and self.archive.store.list_walked(lang):
+            if lang in self.cursors and self.crawl_run.store.list_walked(lang):
                 # Caught up with the list: a completed run needs no position.
-                self.archive.list_end_reached(lang)
+                self.crawl_run.list_end_reached(lang)
             return
         yield self.list_request(listing.next_url, lang, walk=walk)
 
@@ -189,7 +189,7 @@ class NewsSpider(Spider):
 
     def _save_position(self, lang, page_url):
         if page_url:
-            self.archive.store.save_list_cursor(lang, page_url)
+            self.crawl_run.list_position(lang, page_url)
 
     def article_request(self, url, teaser=None, recheck=False):
         """`recheck`: a stored page, asked for once per run; exempt from the duplicate
@@ -199,7 +199,7 @@ class NewsSpider(Spider):
         # address it was last fetched at may be an old one (storage/identity.py).
         url = rebase(url, self.base_url)
         headers = {}
-        known = self.archive.store.validators(url)
+        known = self.crawl_run.store.validators(url)
         if known:
             etag, last_modified = known
             if etag:
@@ -207,12 +207,12 @@ class NewsSpider(Spider):
             if last_modified:
                 headers["If-Modified-Since"] = last_modified
         return Request(
-            url, headers=headers, callback=self.parse_article, errback=self.article_failed,
+            url, headers=headers, callback=self.parse_article_page, errback=self.article_failed,
             meta={"handle_httpstatus_list": ARTICLE_STATUSES, "teaser": teaser}, priority=ARTICLE_PRIORITY,
             dont_filter=recheck,
         )
 
-    def parse_article(self, response):
+    def parse_article_page(self, response):
         """An article page: its record, or what happened to the page.
 
         @site_path /en/news/prime-minister-instructs-to-strengthen-control-over-return-31656
@@ -255,7 +255,7 @@ class NewsSpider(Spider):
         teaser = response.meta.get("teaser")
         if record["summary"] is None and not teaser:
             # A re-check comes from the revisit plan, not a list: the teaser stored then.
-            teaser = self.archive.store.listed_summary(url)
+            teaser = self.crawl_run.store.listed_summary(url)
         if record["summary"] is None and teaser:
             record["summary"] = teaser
             record["field_sources"]["summary"] = "listing"

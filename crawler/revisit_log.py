@@ -1,6 +1,7 @@
-"""The store pipeline's revisit bookkeeping: when each page was checked, pages that come
-back after they were gone, and pages found gone, held to the run's end so that a mass
-disappearance (crawler/health/disappearance.py) marks nothing gone."""
+"""A run's revisit bookkeeping: when each page was checked, pages that come back after
+they were gone, and pages found gone, held to the run's end so that a mass
+disappearance (crawler/health/disappearance.py) marks nothing gone. The store pipeline
+tells it each item it writes; the crawl run (crawler/crawl_run.py) settles it at close."""
 from __future__ import annotations
 
 from pmkz.crawler.health.disappearance import MIN_PAGES_SETTING, SHARE_SETTING, mass_disappearance
