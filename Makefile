@@ -23,10 +23,11 @@ demo: setup
 	$(BIN)/python -m pmkz.demo
 
 # The browser tests need Debian's chromium, the revisit clock tests its libfaketime; the
-# script installs them when missing.
+# script installs them when missing. Two workers, each taking a test module at a time so
+# that a module's shared crawl is made once; `-m "not slow"` leaves out the long tests.
 test: setup
 	bash scripts/install-test-tools.sh
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 clean:
 	rm -rf $(VENV) data build *.egg-info

@@ -17,6 +17,13 @@ from helpers import CHROMEDRIVER, CHROMIUM, Replica, mount_tmpfs
 from pmkz.storage import Store
 
 
+def pytest_collection_modifyitems(items):
+    """Modules holding slow tests first: `make test`'s workers (pytest-xdist, a module at
+    a time) start on the long ones, so that neither ends up running one alone at the end."""
+    slow_modules = {item.module for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: getattr(item, "module", None) not in slow_modules)
+
+
 @pytest.fixture
 def replica_factory():
     started = []

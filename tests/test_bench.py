@@ -14,6 +14,8 @@ from pmkz.bench.report import table
 from pmkz.bench.search import table as search_table
 from helpers import pmkz
 
+pytestmark = pytest.mark.slow
+
 FIGURES = {
     "throughput": ["ratio", "ratio_no_images", "ratio_full_to_bare_pages_only", "pages",
                    "image_requests_per_page"],

@@ -177,6 +177,7 @@ def results(tmp_path_factory):
     return {"outcome": outcome, "before": before, "after": after, "read_only": read_only}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case_id, args, says", CASES, ids=[c[0] for c in CASES])
 def test_bad_input_ends_in_one_line(results, case_id, args, says):
     if "ro/" in " ".join(args) or "rofile" in " ".join(args):

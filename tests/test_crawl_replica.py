@@ -12,6 +12,8 @@ import sqlite_utils
 
 from helpers import RECORD_FIELDS, crawl, path_of
 
+pytestmark = pytest.mark.slow
+
 
 def snapshot(workdir: Path) -> dict:
     db = sqlite_utils.Database(workdir / "pmkz.db")

@@ -70,6 +70,7 @@ incremental_time_limit_minutes = 2
     site.current.stop()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not LIBFAKETIME_MT.exists(), reason="libfaketime is not installed (scripts/install-test-tools.sh)")
 def test_daemon_sees_each_change_once_and_never_overlaps_crawls(daemon):
     site, process, workdir, clock = daemon
@@ -106,6 +107,7 @@ def test_daemon_sees_each_change_once_and_never_overlaps_crawls(daemon):
     assert "still running; this run is skipped" in (workdir / "daemon.log").read_text()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not LIBFAKETIME_MT.exists(), reason="libfaketime is not installed (scripts/install-test-tools.sh)")
 def test_the_clock_set_back_an_hour_does_not_stop_the_crawls(daemon):
     site, process, workdir, clock = daemon

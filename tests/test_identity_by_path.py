@@ -19,6 +19,8 @@ from helpers import Replica, connect, crawl, path_of, pmkz, run_crawl, summary
 from pmkz.browse.app import build_datasette
 from pmkz.storage.warc import iter_records
 
+pytestmark = pytest.mark.slow
+
 SHOWN_IMAGE = re.compile(r'<img src="(/pmkz/-/images/[^"]+)"')
 NOT_DOWNLOADED = "was not downloaded"
 

@@ -19,6 +19,8 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 from helpers import (
     archive_problems, connect, count_rows, items_problems, path_of, Replica, run_crawl, start_crawl, summary,
     wait_while_running,
@@ -96,6 +98,7 @@ def identities(workdir: Path) -> dict[str, tuple[int, int]]:
             for p in (workdir / "images").rglob("*") if p.is_file() and ".partial" not in p.parts}
 
 
+@pytest.mark.slow
 def test_sigkill_at_20_moments_then_resume(tmp_path):
     replica = Replica("--articles", ARTICLES)
     try:

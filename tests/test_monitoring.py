@@ -10,6 +10,8 @@ from datetime import datetime, timezone
 
 from helpers import LIBFAKETIME, EpochReplica, Replica, crawl, faked_clock, run_crawl
 
+pytestmark = pytest.mark.slow
+
 
 def rows(workdir, sql, params=()):
     db = sqlite_utils.Database(workdir / "pmkz.db")

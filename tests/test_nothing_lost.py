@@ -110,6 +110,7 @@ def release(locker: subprocess.Popen) -> None:
 
 # 3. A lock taken by another process mid-crawl: waited for (reported), nothing lost,
 # the counts printed are the counts stored.
+@pytest.mark.slow
 def test_a_lock_held_mid_crawl_is_waited_for_and_nothing_is_lost(tmp_path):
     site = Replica("--articles", "300")
     try:
@@ -133,6 +134,7 @@ def test_a_lock_held_mid_crawl_is_waited_for_and_nothing_is_lost(tmp_path):
 
 # 3. The wait for a lock is bounded: past it the run says so, and its row is closed by
 # the next run, which stores everything.
+@pytest.mark.slow
 def test_a_lock_held_past_the_wait_fails_the_run_and_the_next_run_closes_its_row(tmp_path):
     # A site large enough that the lock is surely taken long before the crawl could end.
     site = Replica("--articles", "300")
@@ -171,6 +173,7 @@ def test_full_disk_for_database_and_images(replica, tmp_path, tmpfs):
 
 
 # 5. Images never fetched (--no-images) or deleted from disk are fetched on the next visit.
+@pytest.mark.slow
 def test_missing_images_are_filled_in_on_the_next_visit(replica, tmp_path):
     assert summary(run_crawl(replica.url, tmp_path, "--no-images"))["status"] == "ok"
     run_crawl(replica.url, tmp_path, "--full")
@@ -203,6 +206,7 @@ def test_save_page_name_cannot_leave_its_folders(replica, tmp_path):
 
 
 # 7. One crawl per database; the daemon's crawl dies with the daemon.
+@pytest.mark.slow
 def test_a_second_crawl_of_one_database_is_refused(tmp_path):
     site = Replica("--articles", "300")
     try:
@@ -394,6 +398,7 @@ def test_no_console_and_no_job_files(replica, tmp_path):
 
 # 14. An item is its path on the site: the same replica on another port (re-running
 # `make demo`) doubles nothing, and existing databases with doubles are merged in place.
+@pytest.mark.slow
 def test_the_same_site_at_another_address_doubles_nothing(tmp_path):
     first = Replica("--articles", "10")
     try:

@@ -29,6 +29,7 @@ def test_a_crawl_shows_progress_when_asked(replica_factory, tmp_path, monkeypatc
     assert result.stdout.startswith("ok: new 120")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("skin", ["modern", "classic"])
 def test_the_eta_is_right_within_a_factor_of_two(tmp_path, skin):
     """A real crawl's progress lines, each stamped as it arrives: through most of the

@@ -16,6 +16,8 @@ from helpers import (
 )
 from pmkz.replica import faults
 
+pytestmark = pytest.mark.slow
+
 # Every kind at a few percent; `slow` outlasts the crawl's download timeout.
 FAULTS = ("500=0.03,503=0.03,429=0.03,slow=0.02,reset=0.03,truncate=0.03,empty=0.03,"
           "charset=0.03,broken=0.03,loop=0.02,huge=0.02")

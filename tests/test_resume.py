@@ -5,6 +5,7 @@ import signal
 import time
 from urllib.parse import urlsplit
 
+import pytest
 import sqlite_utils
 
 from helpers import crawl, start_crawl
@@ -18,6 +19,7 @@ def scalar(db_path, sql):
         db.close()
 
 
+@pytest.mark.slow
 def test_an_interrupted_backfill_resumes_where_it_stopped(replica_factory, tmp_path):
     replica = replica_factory("--articles", "400")
     db_path = tmp_path / "pmkz.db"

@@ -82,6 +82,7 @@ def test_lists_are_numbered_from_zero_without_next_links(site):
     assert page.index('<div class="date">') < page.index('<div class="last-news">')
 
 
+@pytest.mark.slow
 def test_the_crawler_stores_the_same_truth_from_the_2019_markup(site, tmp_path_factory):
     workdir = tmp_path_factory.mktemp("classic")
     first = crawl(site.current.url, workdir)

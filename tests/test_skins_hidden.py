@@ -13,6 +13,8 @@ import sqlite_utils
 
 from helpers import SKINS, crawl, hidden_replica, path_of, pmkz
 
+pytestmark = pytest.mark.slow
+
 HIDDEN = sorted(p.name for p in SKINS.iterdir() if p.is_dir())
 CRITERION = 0.95
 

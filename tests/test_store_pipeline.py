@@ -14,6 +14,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
+
 from helpers import crawl, start_crawl
 
 
@@ -47,6 +49,7 @@ def assert_archive_complete(workdir: Path, truth: list[dict]) -> None:
         db.close()
 
 
+@pytest.mark.slow
 def test_a_crawl_killed_mid_batch_is_completed_by_the_next_run(replica_factory, tmp_path):
     replica = replica_factory("--articles", "100")
     db_path = tmp_path / "pmkz.db"

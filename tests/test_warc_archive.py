@@ -16,6 +16,8 @@ import pytest
 from helpers import capture_problems, connect, crawl, sha1_base32, summary, warcio_check
 from pmkz.storage.warc import ArchiveReader, iter_records, warc_files
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def archive(replica_300, tmp_path_factory):

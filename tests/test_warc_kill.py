@@ -12,6 +12,8 @@ from __future__ import annotations
 import signal
 from pathlib import Path
 
+import pytest
+
 from helpers import (
     capture_problems, connect, count_rows, items_problems, Replica, run_crawl, start_crawl, summary, wait_while_running,
     warcio_check,
@@ -57,6 +59,7 @@ def after_kill_problems(workdir: Path) -> list:
     return problems
 
 
+@pytest.mark.slow
 def test_sigkill_at_10_moments_leaves_every_record_whole_and_indexed(tmp_path):
     with Replica("--articles", ARTICLES) as replica:
         truth = replica.truth()
