@@ -15,7 +15,6 @@ from sqlite_utils import Database
 
 from . import diffs
 from . import identity
-from .deferred_index import DeferredIndex
 from .schema import RECORD_COLUMNS, VERSIONED_COLUMNS
 from .search import index as search_index
 
@@ -32,11 +31,12 @@ _READ = list(dict.fromkeys([*VERSIONED_COLUMNS, *_KEPT_CURRENT]))
 
 
 def save(db: Database, record: dict, *, etag: str | None, last_modified: str | None,
-         now: str, index: DeferredIndex | None = None, capture_id: int | None = None,
+         now: str, batch_start: int | None = None, capture_id: int | None = None,
          reparsed: bool = False) -> str:
     """Insert or update one record; returns 'new', 'changed' or 'unchanged'.
 
-    `index`: inside a batch, the full-text indexing of new rows waits for its end.
+    `batch_start`: inside a batch, the largest rowid before it; the full-text indexing
+    of the rows after it waits for the batch's end (storage/search/index.py).
     `capture_id`: the archived response the record was parsed from; it stays with the
     state it produced (an unchanged page fetched again keeps the capture it came from). `reparsed`: the record comes from `pmkz reparse`, not from a fetch: what the
     last fetch set (last seen, status, validators) stays, and a new state says so.
@@ -48,12 +48,10 @@ def save(db: Database, record: dict, *, etag: str | None, last_modified: str | N
         row["capture_id"] = capture_id
     # Insert first: in a backfill nearly every record is new, and a look-up before each
     # insert cost a sixth of the store's time. A URL already there inserts nothing.
-    if index is not None:
-        index.suspend()
     if _insert(db, "items", row, on_conflict="(url) DO NOTHING"):
-        if index is None or not index.active:
+        if batch_start is None:
             (rowid,) = db.execute("SELECT last_insert_rowid()").fetchone()
-            search_index.reindex(db, rowid)
+            search_index.index_rows(db, "rowid = ?", [rowid])
         return "new"
     del row["first_seen"], row["last_changed"]
     if reparsed:
@@ -89,10 +87,9 @@ def save(db: Database, record: dict, *, etag: str | None, last_modified: str | N
     row["last_changed"] = now
     row["version_reason"] = "reparsed" if reparsed else "changed"
     row.setdefault("capture_id", None)  # the new state came from no archived response
-    if index is not None:
-        index.index_row(rowid)
     _update(db, row, [c for c in row if c != "url"])
-    search_index.reindex(db, rowid)
+    if batch_start is None or rowid <= batch_start:  # a row new in the batch waits for its end
+        search_index.replace(db, rowid, previous)
     return "changed"
 
 
@@ -217,7 +214,6 @@ def _insert(db: Database, table: str, row: dict, on_conflict: str | None = None)
 
 
 def _update(db: Database, row: dict, columns: list[str]) -> None:
-    # Only the listed columns appear in SET: the FTS trigger fires on title/summary/body.
     assignments = ", ".join(f"{c} = ?" for c in columns)
     db.execute(f"UPDATE items SET {assignments} WHERE url = ?",
                [row[c] for c in columns] + [row["url"]])

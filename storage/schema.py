@@ -1,7 +1,7 @@
 """The database schema (table and column names are a contract: see CONTRACT.md).
 
-`ensure_schema` is idempotent: it creates what is missing and leaves existing tables,
-indexes and the full-text index alone, so every `Store` can call it on open.
+`ensure_schema` is idempotent: it creates what is missing and migrates what an older pmkz
+made, leaving existing rows alone, so every `Store` can call it on open.
 """
 from __future__ import annotations
 
@@ -70,9 +70,6 @@ CAPTURE_COLUMNS = {
     "record_id": str, "payload_digest": str, "content_type": str, "warc_file": str,
     "warc_offset": int, "warc_length": int, "run_id": int, "item_version": int,
 }
-
-FTS_COLUMNS = ["title", "summary", "body"]
-
 
 def ensure_schema(db: Database) -> None:
     """Create the tables, indexes and full-text search that are not there yet."""
@@ -159,13 +156,12 @@ def ensure_schema(db: Database) -> None:
     if not diffs.all_stored(db):
         with db.atomic():
             diffs.fill_missing(db)
-    if not db["items_fts"].exists():
-        _enable_fts(db)
     # An item is its path on the site (storage/identity.py): one row per path.
     identity.ensure_path_index(db)
     # Which runs' news went out (storage/announcements.py).
     announcements.ensure(db)
-    # Word-form search (storage/search/): created and filled in place on old databases.
+    # Full-text search, the words as printed and their stems (storage/search/index.py):
+    # created and filled in place on old databases, their old triggers dropped.
     ensure_search_index(db)
 
 
@@ -176,22 +172,3 @@ def _add_new_columns(db: Database, wanted: dict[str, dict]) -> None:
         for name, kind in columns.items():
             if name not in present:
                 db[table].add_column(name, kind)
-
-
-def _enable_fts(db: Database) -> None:
-    # The default unicode61 tokenizer folds case for Cyrillic too, so `премьер` finds
-    # `Премьер` and `наурыз` finds `Наурыз`.
-    with db.atomic():
-        db["items"].enable_fts(FTS_COLUMNS, create_triggers=True)
-        # sqlite-utils' update trigger fires on every UPDATE; limit it to the indexed
-        # columns so that bumping last_seen on thousands of unchanged pages per crawl
-        # does not rewrite their full-text entries.
-        db.execute("DROP TRIGGER items_au")
-        db.execute(
-            "CREATE TRIGGER items_au AFTER UPDATE OF title, summary, body ON items BEGIN\n"
-            "  INSERT INTO items_fts (items_fts, rowid, title, summary, body)"
-            " VALUES('delete', old.rowid, old.title, old.summary, old.body);\n"
-            "  INSERT INTO items_fts (rowid, title, summary, body)"
-            " VALUES (new.rowid, new.title, new.summary, new.body);\n"
-            "END"
-        )

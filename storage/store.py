@@ -3,10 +3,12 @@
 It owns the connection, the transactions and the clock; the SQL lives in the table
 modules (items.py, runs.py, failures.py, watches.py ...), which readers and one-off
 writers call with `store.db` themselves. A method here adds what only the Store has: a
-write in the batch's transaction, the clock, a look-up at any address of a page's path. Each call is its own transaction unless it runs inside
-`with store.batch():`, which commits (or rolls back) everything in it at once and
-indexes the batch's new items for full-text search in one statement at its end
-(deferred_index.py). A batch inside a batch is a savepoint: all of it or none of it.
+write in the batch's transaction, the clock, a look-up at any address of a page's path.
+
+Each call is its own transaction unless it runs inside `with store.batch():`, which
+commits (or rolls back) everything in it at once and indexes the batch's new items for
+full-text search in one statement per index at its end (storage/search/index.py). A
+batch inside a batch is a savepoint: all of it or none of it.
 """
 from __future__ import annotations
 
@@ -17,8 +19,8 @@ from typing import Iterator
 
 from . import captures, events, failures, identity, items, list_walks, revisits, runs
 from .connect import open_for_writing
-from .deferred_index import DeferredIndex
 from .schema import ensure_schema
+from .search import index as search_index
 
 Stamp = datetime | str | None
 
@@ -43,7 +45,8 @@ class Store:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.db = open_for_writing(self.path, ensure_schema)
-        self._index: DeferredIndex | None = None  # while the outermost batch runs
+        # While the outermost batch runs: the largest rowid before it.
+        self._batch_start: int | None = None
 
     def close(self) -> None:
         self.db.close()
@@ -58,36 +61,23 @@ class Store:
     def batch(self) -> Iterator["Store"]:
         """One transaction for every call inside; full-text indexing of new items at its
         end. Nested, a savepoint: a failure inside undoes only the inner batch."""
-        if self._index is not None or self.db.conn.in_transaction:
-            with self._atomic():
+        if self._batch_start is not None or self.db.conn.in_transaction:
+            with self.db.atomic():
                 yield self
             return
-        self._index = DeferredIndex(self.db)
-        try:
-            with self._atomic():
-                yield self
-                self._index.resume()
-        finally:
-            self._index = None
-
-    @contextlib.contextmanager
-    def _atomic(self) -> Iterator[None]:
-        """All or nothing (sqlite-utils' transaction, or a savepoint inside one); a
-        savepoint rolled back may bring the insert trigger back."""
-        index = self._index
+        (self._batch_start,) = self.db.execute("SELECT coalesce(max(rowid), 0) FROM items").fetchone()
         try:
             with self.db.atomic():
-                yield
-        except BaseException:
-            if index is not None:
-                index.rolled_back()
-            raise
+                yield self
+                search_index.index_added_since(self.db, self._batch_start)
+        finally:
+            self._batch_start = None
 
     def _write(self):
         """The transaction of one write call. Inside a batch the batch is the unit (or a
         batch nested around the call, as the store pipeline puts around each item), so
         a call adds no savepoint of its own: that costs a sub-journal per call."""
-        return contextlib.nullcontext() if self._index is not None else self._atomic()
+        return contextlib.nullcontext() if self._batch_start is not None else self.db.atomic()
 
     # Items -----------------------------------------------------------------------
 
@@ -104,7 +94,7 @@ class Store:
         with self._write():
             identity.adopt(self.db, record["url"])  # the same page at another address
             outcome = items.save(self.db, record, etag=etag, last_modified=last_modified, now=stamp,
-                                 index=self._index, capture_id=capture_id, reparsed=reparsed)
+                                 batch_start=self._batch_start, capture_id=capture_id, reparsed=reparsed)
             if outcome != "unchanged":
                 events.record(self.db, run_id, record["url"], "reparsed" if reparsed else outcome, stamp)
                 if capture_id is not None:

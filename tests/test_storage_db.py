@@ -57,6 +57,63 @@ def test_full_text_search_folds_cyrillic_case_and_follows_updates(tmp_path):
         assert search(store.db, "заседало") == ["http://h/ru/news/a-1"]
 
 
+# The full-text triggers an archive written before the Store wrote both indexes itself
+# holds (sqlite-utils' insert and delete triggers, and an update trigger on the text).
+OLD_TRIGGERS = [
+    "CREATE TRIGGER IF NOT EXISTS items_ai AFTER INSERT ON items BEGIN"
+    " INSERT INTO items_fts (rowid, title, summary, body) VALUES (new.rowid, new.title, new.summary, new.body); END",
+    "CREATE TRIGGER IF NOT EXISTS items_ad AFTER DELETE ON items BEGIN"
+    " INSERT INTO items_fts (items_fts, rowid, title, summary, body)"
+    " VALUES ('delete', old.rowid, old.title, old.summary, old.body); END",
+    "CREATE TRIGGER IF NOT EXISTS items_au AFTER UPDATE OF title, summary, body ON items BEGIN"
+    " INSERT INTO items_fts (items_fts, rowid, title, summary, body)"
+    " VALUES ('delete', old.rowid, old.title, old.summary, old.body);"
+    " INSERT INTO items_fts (rowid, title, summary, body) VALUES (new.rowid, new.title, new.summary, new.body); END",
+]
+
+
+def assert_full_text_is_true(db) -> None:
+    # FTS5's own check of the external-content index against items (rank 1), and a
+    # stem index row per item.
+    db.execute("INSERT INTO items_fts (items_fts, rank) VALUES ('integrity-check', 1)")
+    for index in ("items_fts", "items_search"):
+        assert db.execute(f"SELECT count(*) FROM {index}_docsize").fetchone() == (db["items"].count,), index
+
+
+def test_an_archive_with_the_old_full_text_triggers_loses_them_once_and_its_index_stays_true(tmp_path):
+    path = tmp_path / "pmkz.db"
+    with Store(path) as store:
+        store.save_item(record(1, "Премьер-Министр посетил Павлодар"))
+        for sql in OLD_TRIGGERS:
+            store.db.execute(sql)
+    with Store(path) as store:
+        assert store.db["items"].triggers == []
+        store.save_item(record(1, "Правительство заседало"))
+        store.save_item(record(2, "Наурыз мейрамы"))
+        with store.batch():
+            store.save_item(record(3, "Посевная кампания"))
+            store.save_item(record(2, "Наурыз мерекесі"))
+        assert search(store.db, "премьер") == []
+        assert search(store.db, "правительство") == ["http://h/ru/news/a-1"]
+        assert search(store.db, "мейрамы") == []
+        assert search(store.db, "мерекесі") == ["http://h/ru/news/a-2"]
+        assert search(store.db, "посевная") == ["http://h/ru/news/a-3"]
+        assert_full_text_is_true(store.db)
+
+
+def test_rows_written_without_the_store_are_indexed_when_it_next_opens(tmp_path):
+    path = tmp_path / "pmkz.db"
+    with Store(path) as store:
+        store.save_item(record(1, "Первая"))
+        store.db.execute(
+            "INSERT INTO items (url, lang, title, published_date, body, first_seen, last_seen, last_changed,"
+            " content_hash) SELECT 'http://h/ru/news/a-2', lang, 'Вторая новость', published_date, body,"
+            " first_seen, last_seen, last_changed, 'x' FROM items")
+    with Store(path) as store:
+        assert search(store.db, "вторая") == ["http://h/ru/news/a-2"]
+        assert_full_text_is_true(store.db)
+
+
 def test_wal_mode_and_busy_timeout(tmp_path):
     with Store(tmp_path / "pmkz.db") as store:
         assert store.db.journal_mode == "wal"

@@ -1,18 +1,31 @@
-"""The stem index, `items_search`: each item's title, summary and body as stems
-(words.py), in columns named as the items' own (and as items_fts's, which holds the
-words as printed), so that Datasette's `?_search_title=` works as its users expect.
+"""The full-text indexes of `items`, written by the Store with each item, no triggers:
 
-The index is written from Python (the stemmers live here, not in SQLite), in the same
-transaction as the row: storage/items.py on every save, storage/deferred_index.py for a
-batch, and `ensure_search_index` for a database that predates it (or its earlier layout).
+- `items_fts`, the words as printed: an external-content FTS5 table over items, as
+  sqlite-utils' `enable_fts` makes it (the default unicode61 tokenizer folds case for
+  Cyrillic too, so `премьер` finds `Премьер`);
+- `items_search`, their stems (words.py), in columns named as the items' own, so that
+  Datasette's `?_search_title=` works as its users expect.
+
+The stems are computed in Python, so the stem index is written from Python; the printed
+words are written beside them, by the same calls, in the same transaction as the row:
+`index_rows` for a new item, `replace` for an edited one, `index_added_since` for the new
+items of a batch in one statement per index at its end (FTS5 flushes its pending terms
+at every statement that writes to it, so a statement per item would make each a segment
+of its own, and the merges that follow cost most of a bulk save). `ensure_search_index`,
+on every open, indexes what a database lacks (one from before an index, or rows written
+by something other than the Store) and drops the insert/update/delete triggers of
+archives written before these explicit writes.
 """
 from __future__ import annotations
 
 from sqlite_utils import Database
 
-from .words import COLUMNS, TABLE, stems
+from .words import COLUMNS, EXACT_TABLE, TABLE, stems
 
 FUNCTION = "pmkz_stems"
+# The triggers sqlite-utils made on items for items_fts in earlier archives.
+OLD_TRIGGERS = ("items_ai", "items_ad", "items_au")
+_COLUMN_LIST = ", ".join(COLUMNS)
 
 
 def register(db: Database) -> None:
@@ -21,40 +34,66 @@ def register(db: Database) -> None:
 
 
 def ensure_search_index(db: Database) -> None:
-    """Create the stem index if missing (or in its earlier layout) and index every row it
-    lacks (a database from before it, or rows written by something other than the Store)."""
+    """Create the indexes if missing (the stem index also when in its earlier layout),
+    drop the old triggers, and index every row an index lacks."""
     register(db)
+    old_triggers = [name for (name,) in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'items'"
+        f" AND name IN ({', '.join('?' * len(OLD_TRIGGERS))})", OLD_TRIGGERS)]
+    if old_triggers:
+        with db.atomic():
+            for name in old_triggers:
+                db.execute(f"DROP TRIGGER {name}")
     if index_is_current(db):
         return
-    if db[TABLE].exists() and tuple(c.name for c in db[TABLE].columns) != COLUMNS:
-        db.execute(f"DROP TABLE {TABLE}")
-    if not db[TABLE].exists():
-        db.execute(f"CREATE VIRTUAL TABLE {TABLE} USING fts5({', '.join(COLUMNS)})")
-    if not index_is_current(db):
-        with db.atomic():
-            index_where(db, f"rowid NOT IN (SELECT rowid FROM {TABLE})", [])
+    if not db[EXACT_TABLE].exists():
+        db["items"].enable_fts(list(COLUMNS), create_triggers=False)  # filled as it is made
+    with db.atomic():
+        if db[TABLE].exists() and tuple(c.name for c in db[TABLE].columns) != COLUMNS:
+            db.execute(f"DROP TABLE {TABLE}")
+        if not db[TABLE].exists():
+            db.execute(f"CREATE VIRTUAL TABLE {TABLE} USING fts5({_COLUMN_LIST})")
+        index_added_since(db, 0)
 
 
 def index_is_current(db: Database) -> bool:
-    """Whether the stem index is there, in this layout, with a row for every item: what
-    `ensure_search_index` makes (readers check before searching an archive)."""
-    if not db[TABLE].exists() or tuple(c.name for c in db[TABLE].columns) != COLUMNS:
+    """Whether both indexes are there, the stem index in this layout, with a row for
+    every item: what `ensure_search_index` makes (readers check before searching)."""
+    if not db[EXACT_TABLE].exists() or not db[TABLE].exists():
+        return False
+    if tuple(c.name for c in db[TABLE].columns) != COLUMNS:
         return False
     (items,) = db.execute("SELECT count(*) FROM items").fetchone()
-    # Its shadow table of row sizes: a b-tree count, where count(*) on the FTS5 table
+    # Their shadow tables of row sizes: a b-tree count, where count(*) on an FTS5 table
     # reads the whole index (every open of the Store asks).
-    (indexed,) = db.execute(f"SELECT count(*) FROM {TABLE}_docsize").fetchone()
-    return items == indexed
+    return all(db.execute(f"SELECT count(*) FROM {table}_docsize").fetchone()[0] == items
+               for table in (EXACT_TABLE, TABLE))
 
 
-def index_where(db: Database, where: str, params: list) -> None:
-    """Index the items rows matching `where` (which must not be indexed yet)."""
-    values = ", ".join(f"{FUNCTION}(lang, {c})" for c in COLUMNS)
-    db.execute(f"INSERT INTO {TABLE} (rowid, {', '.join(COLUMNS)}) "
-               f"SELECT rowid, {values} FROM items WHERE {where}", params)
+def index_rows(db: Database, where: str, params: list) -> None:
+    """Index the items rows matching `where`, which neither index holds yet."""
+    _insert(db, EXACT_TABLE, where, params)
+    _insert(db, TABLE, where, params)
 
 
-def reindex(db: Database, rowid: int) -> None:
-    """The row's text changed (or it is new): replace its entry."""
+def index_added_since(db: Database, since: int) -> None:
+    """Index every row after rowid `since` that an index lacks: a batch's new items, or
+    (from 0) whatever a database's indexes miss."""
+    for table in (EXACT_TABLE, TABLE):
+        _insert(db, table, f"rowid > ? AND rowid NOT IN (SELECT id FROM {table}_docsize)", [since])
+
+
+def replace(db: Database, rowid: int, old: dict) -> None:
+    """The row's text changed from `old` (its title, summary and body as they were
+    indexed): both indexes take the row's text as it is now."""
+    # An external-content table forgets a row only when told the text it indexed.
+    db.execute(f"INSERT INTO {EXACT_TABLE} ({EXACT_TABLE}, rowid, {_COLUMN_LIST})"
+               f" VALUES ('delete', ?, {', '.join('?' * len(COLUMNS))})", [rowid, *(old[c] for c in COLUMNS)])
     db.execute(f"DELETE FROM {TABLE} WHERE rowid = ?", [rowid])
-    index_where(db, "rowid = ?", [rowid])
+    index_rows(db, "rowid = ?", [rowid])
+
+
+def _insert(db: Database, table: str, where: str, params: list) -> None:
+    values = _COLUMN_LIST if table == EXACT_TABLE else ", ".join(f"{FUNCTION}(lang, {c})" for c in COLUMNS)
+    db.execute(f"INSERT INTO {table} (rowid, {_COLUMN_LIST}) SELECT rowid, {values} FROM items WHERE {where}",
+               params)

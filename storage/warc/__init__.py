@@ -12,5 +12,5 @@ from .reader import READABLE_ENCODINGS, ArchiveReader, ArchivedResponse, Refused
 from .recovery import complete_end, recover
 from .writer import Exchange, WarcWriter
 
-__all__ = ["READABLE_ENCODINGS", "ArchiveReader", "ArchivedResponse", "Exchange", "RefusedAnswer", "UnreadableCapture", "WarcWriter",
-           "complete_end", "file_size", "iter_records", "recover", "warc_files"]
+__all__ = ["READABLE_ENCODINGS", "ArchiveReader", "ArchivedResponse", "Exchange", "RefusedAnswer",
+           "UnreadableCapture", "WarcWriter", "complete_end", "file_size", "iter_records", "recover", "warc_files"]
