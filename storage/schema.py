@@ -102,7 +102,7 @@ def ensure_schema(db: Database) -> None:
             pk=("item_url", "url"),
             if_not_exists=True,
         )
-        # image_row() looks images up by URL alone, across items.
+        # The item page finds a state's images by URL alone, across items (browse/item.py).
         db["images"].create_index(["url"], if_not_exists=True)
         db["crawl_runs"].create(
             {"id": int, "started": str, "ended": str, "status": str, "base_url": str,
