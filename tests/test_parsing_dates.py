@@ -4,7 +4,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from pmkz.crawler.parsing.dates import SITE_ZONE, ParsedDate, parse_fast, parse_iso, parse_site_date, parse_with_dateparser
+from pmkz.crawler.parsing.dates import (
+    SITE_ZONE, ParsedDate, is_date_only, parse_fast, parse_iso, parse_site_date, parse_with_dateparser,
+)
 
 # (printed text, page language, date, date-time or None)
 CASES = [
@@ -77,3 +79,14 @@ def test_fast_path_skips_dateparser(monkeypatch):
 
     monkeypatch.setattr(dateparser, "parse", lambda *a, **k: pytest.fail("dateparser called"))
     assert parse_site_date("9 марта 2024", "ru").date == "2024-03-09"
+
+
+@pytest.mark.parametrize("line, stamp", [
+    ("31 марта, 18:00", True), ("12.03.2024", True), ("March 31, 2024 at 9:15 am", True),
+    ("10:50, 02 Желтоқсан 2025", True), ("2024-03-12", True), ("9 наурыз 2024 ж.", True),
+    # A time alone heads a live report's entry; a number beside a word is no date.
+    ("4:14 p.m.", False), ("Глава 12", False), ("Итоги 2024", False), ("March 2024", False),
+    ("31 марта, в 18:00, заседание продолжится.", False),
+])
+def test_a_line_that_is_only_a_date(line, stamp):
+    assert is_date_only(line) is stamp

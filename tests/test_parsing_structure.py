@@ -150,3 +150,58 @@ def test_without_trafilatura_such_a_page_is_refused_with_the_reason(monkeypatch)
     assert refused.value.missing == "body"
     assert str(refused.value).startswith("no body (the trafilatura layer cannot run: ")
     assert "\n" not in str(refused.value)
+
+
+# Captions, credits, embedded posts and related links: told from the text by structure,
+# in any language, and kept out of the body.
+RU_URL = "https://primeminister.kz/ru/news/soveshchanie-po-vesenne-polevym-rabotam-30001"
+RU_HEADER = "<h1>Обсуждены весенне-полевые работы</h1><div>12 марта 2024, 10:05</div>"
+RU_PROSE = ("Правительство рассмотрело ход подготовки к весенне-полевым работам, обеспечение "
+            "сельхозтоваропроизводителей семенами, топливом и удобрениями.")
+RU_MORE = "Аграрии получат льготные кредиты до начала посевной кампании в апреле."
+
+
+def test_caption_and_credit_beside_an_image_without_figure_markup():
+    picture = ("<div><div><img src='/assets/media/1.jpg'></div><div>Премьер-министр на совещании в Астане</div>"
+               "<div>© Пресс-служба / Иван Иванов | <a href='/media/1'>Перейти в медиабанк</a></div></div>")
+    record = parse_article(article(header=RU_HEADER, text=f"{picture}<p>{RU_PROSE}</p><p>{RU_MORE}</p>"), RU_URL)
+    assert record["body"].split("\n\n") == [RU_PROSE, RU_MORE]
+
+
+def test_a_caption_mid_body_goes_and_a_subheading_beside_an_image_stays():
+    text = (f"<p>{PROSE}</p><div><div><img src='/assets/media/2.jpg'></div><p>Farmers at the meeting in Astana.</p>"
+            "<p>Photo by John Smith</p></div><div><img src='/assets/media/3.jpg'><h2>Seeds and fuel</h2></div>"
+            "<p>The ministry will supply seeds and fuel at fixed prices until the end of May.</p>")
+    assert parse_article(article(text=text), URL)["body"].split("\n\n") == [
+        PROSE, "Seeds and fuel", "The ministry will supply seeds and fuel at fixed prices until the end of May."]
+
+
+def test_short_lines_after_an_image_of_their_own_are_body():
+    steps = "".join(f"<p><img src='/assets/media/{n}.jpg'></p><p>Step {n}: open the menu</p>" for n in range(2))
+    assert parse_article(article(text=f"<p>{PROSE}</p>{steps}"), URL)["body"].split("\n\n") == [
+        PROSE, "Step 0: open the menu", "Step 1: open the menu"]
+
+
+def test_a_credit_line_with_a_copyright_mark_in_any_place():
+    text = f"<p>{PROSE}</p><p>Reuters / John Smith ©</p><p>Second paragraph of the article text.</p>"
+    assert parse_article(article(text=text), URL)["body"].split("\n\n") == [
+        PROSE, "Second paragraph of the article text."]
+
+
+@pytest.mark.parametrize("related", [
+    # Headline and date in blocks of their own, and on one line.
+    "".join(f"<div><a href='/ru/news/drugaya-novost-{n}'>Другая новость номер {n}</a></div><div>3{n} марта, 18:00</div>"
+            for n in range(2)),
+    "".join(f"<div><a href='/ru/news/drugaya-novost-{n}'>Другая новость номер {n}</a> <span>3{n} марта, 18:00</span></div>"
+            for n in range(2)),
+    "<div><a href='/ru/news/drugaya-novost-1'>Другая новость</a></div><div>31.03.2024</div>",
+])
+def test_dates_of_related_links_after_the_text_are_not_body(related):
+    record = parse_article(article(header=RU_HEADER, text=f"<p>{RU_PROSE}</p><p>{RU_MORE}</p>{related}"), RU_URL)
+    assert record["body"].split("\n\n") == [RU_PROSE, RU_MORE]
+
+
+def test_prose_that_names_a_date_and_a_time_is_body():
+    line = "31 марта, в 18:00, заседание продолжится."
+    record = parse_article(article(header=RU_HEADER, text=f"<p>{RU_PROSE}</p><p>{line}</p>"), RU_URL)
+    assert record["body"].split("\n\n") == [RU_PROSE, line]

@@ -76,6 +76,8 @@ def test_a_page_with_characters_xml_cannot_carry_parses_to_clean_text(bad):
     "Read more",
     "You may also like...",
     "Related stories:",
+    "© РИА Новости / Иван Иванов | Перейти в медиабанк",
+    "Reuters / John Smith ©",
 ])
 def test_boilerplate(line):
     assert is_boilerplate(line)
@@ -89,6 +91,7 @@ def test_boilerplate(line):
     "The new eGov app for Android and iOS was downloaded by two million citizens in its first month, "
     "the minister said at the meeting of the Government.",
     "Advertisement revenue fell by a third last year, the company said.",
+    "(c) the supply of seeds, fuel and fertilisers;",
 ])
 def test_not_boilerplate(line):
     assert not is_boilerplate(line)

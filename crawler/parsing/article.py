@@ -19,7 +19,7 @@ from pmkz.crawler.parsing.headline import find_headline
 from pmkz.crawler.parsing.images import collect_images
 from pmkz.crawler.parsing.summary import find_lead, find_summary
 from pmkz.crawler.parsing.metadata import read_metadata
-from pmkz.crawler.parsing.paragraphs import extract_paragraphs, teaser_cards
+from pmkz.crawler.parsing.paragraphs import extract_paragraphs, picture_blocks, teaser_cards
 from pmkz.crawler.parsing.published import date_by_htmldate, date_of_url, find_published
 from pmkz.crawler.parsing.selectors import KNOWN, Selectors
 from pmkz.crawler.parsing.text import GALLERY_TITLES, normalize_text, strip_site_suffix
@@ -145,7 +145,7 @@ def parse_article(html: str | bytes, url: str, encoding: str | None = None, *,
         # The site prints its lead as the summary, apart from the body; elsewhere a
         # paragraph marked as the lead or summary is the article's first.
         skip = [e for e in (headline, date_element, lead_element if on_site else None) if e is not None]
-        skip += teaser_cards(container, url)
+        skip += teaser_cards(container, url) + picture_blocks(container)
         paragraphs = extract_paragraphs(container, skip, start)
     if sum(map(len, paragraphs)) < _MIN_BODY and not a_list:
         try:

@@ -171,3 +171,33 @@ def parse_with_dateparser(text: str, lang: str | None, zone=SITE_ZONE) -> Parsed
 def parse_site_date(text: str, lang: str | None, zone=SITE_ZONE) -> ParsedDate | None:
     """A date (and time, when printed) as the site shows it, in any of its languages."""
     return parse_fast(text, zone) or parse_with_dateparser(text, lang, zone)
+
+
+# A line that is nothing but a date stamp: "31 марта, 18:00", "12.03.2024", "March 31,
+# 2024 at 9:15 am". Its parts: times, numeric dates, numbers, and words; of the words
+# all but one must be month names, and it needs a numeric date or a day beside a month
+# to be a stamp at all ("Глава 12" is none). A time alone ("4:14 p.m.") heads an entry of
+# a live report.
+_STAMP_LONGEST = 48
+_STAMP_TIME = re.compile(r"(?<!\d)" + _TIME, re.IGNORECASE)
+_STAMP_NUMERIC = re.compile(r"(?<!\d)(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}[./-]\d{1,2}[./-]\d{1,2})(?!\d)")
+_STAMP_TOKEN = re.compile(r"\d+|[^\W\d_]+")
+_STAMP_MONTH = re.compile(r"(?:" + "|".join(_MONTH_STEMS) + r")[^\W\d_]*$", re.IGNORECASE)
+_STAMP_PUNCTUATION = re.compile(r"[\s,.:;|/()\[\]•·–—-]*")
+
+
+def is_date_only(line: str) -> bool:
+    """True when the normalised line is a date (and time) stamp and nothing else: the
+    date of a related link or a dateline, never a sentence."""
+    if len(line) > _STAMP_LONGEST or line.endswith(("!", "?")):
+        return False
+    rest = _STAMP_TIME.sub(" ", line)
+    rest, numeric = _STAMP_NUMERIC.subn(" ", rest)
+    tokens = _STAMP_TOKEN.findall(rest)
+    if "".join(tokens) != _STAMP_PUNCTUATION.sub("", rest):
+        return False  # something that is neither a word, a number nor a separator
+    numbers = [t for t in tokens if t.isdigit()]
+    months = [t for t in tokens if not t.isdigit() and _STAMP_MONTH.match(t)]
+    others = len(tokens) - len(numbers) - len(months)
+    day_and_month = bool(months) and any(len(n) <= 2 and 0 < int(n) <= 31 for n in numbers)
+    return others <= 1 and len(numbers) <= 2 and len(months) <= 1 and bool(numeric or day_and_month)

@@ -4,20 +4,31 @@ Block elements (p, div, li, headings, ...) end a paragraph; inline elements and 
 do not, so a quote mark in its own `<span>` stays glued to its sentence. Dropped:
 furniture (by tag, role or class word), figures and their captions, the headline,
 date and lead (passed in `skip`, with the teaser cards of other pages that
-`teaser_cards` finds), paragraphs that are nearly all link text (share rows, lists of
-other articles), a "read also" marker with the links after it, and the site's
-boilerplate lines (text.BOILERPLATE).
+`teaser_cards` finds and the pictures written without <figure> that `picture_blocks`
+finds), paragraphs that are nearly all link text (share rows, lists of other articles),
+a "read also" marker with the links after it, lines that are only a date (a related
+link's, beside its headline or alone), and the site's boilerplate lines (credits,
+text.BOILERPLATE).
 """
 from __future__ import annotations
 
 import re
 
-from pmkz.crawler.parsing.dom import BLOCK_TAGS, contains, is_noise, non_link_length
+from pmkz.crawler.parsing.dates import is_date_only
+from pmkz.crawler.parsing.dom import BLOCK_TAGS, contains, is_block, is_noise, non_link_length, text_of
 from pmkz.crawler.parsing.selectors import class_words
 from pmkz.crawler.parsing.text import READ_ALSO, is_boilerplate, normalize_text
 from pmkz.crawler.parsing.urls import canonical_url, join_url
 
 _SKIP_TAGS = frozenset(("figure", "figcaption", "h1", "img", "picture"))
+# A picture written without <figure>: the nearest block around an image that holds text
+# at all, when it holds no more than a caption and a credit, no heading, and does not
+# end as a sentence does ("media", "photo" wrappers of news sites, whatever their class
+# names). A block that ends a sentence is a short paragraph beside a picture: a quote
+# beside its author's portrait, a sentence beside a chart.
+_FIGURE_TEXT = 250
+_ENDS_SENTENCE = re.compile(r"[.!?…。！？][\"'»”’)\]]*$")
+_HEADING_TAGS = ("h2", "h3", "h4", "h5", "h6")
 # Captions, photo credits and photo galleries by class word, where a page writes them
 # as a <div> or <p> rather than <figure> and <figcaption> ("wp-caption-text",
 # "image-credit", "asset_gallery"): they go with the images.
@@ -58,9 +69,9 @@ class _Reader:
             self.link_parts.clear()
             return
         text = normalize_text("".join(self.parts))
-        link_text = "".join(self.link_parts)
+        link_parts, self.link_parts = self.link_parts, []
+        link_text = "".join(link_parts)
         self.parts.clear()
-        self.link_parts.clear()
         if not text:
             return
         if READ_ALSO.match(text):
@@ -77,6 +88,8 @@ class _Reader:
                 self.after_read_also or not text.endswith(_SENTENCE_END) or len(text.split()) < _LINKED_PROSE_WORDS):
             return
         self.after_read_also = False
+        if is_date_only(text) or links and is_date_only(_without_links(text, link_parts)):
+            return  # a related link's date, or a dateline
         if not is_boilerplate(text):
             self.paragraphs.append(text)
 
@@ -138,6 +151,13 @@ class _Reader:
             self.parts.append(tail)
 
 
+def _without_links(text: str, link_parts: list[str]) -> str:
+    """The paragraph's text with its links' text taken out."""
+    for link in filter(None, map(normalize_text, link_parts)):
+        text = text.replace(link, " ", 1)
+    return normalize_text(text)
+
+
 def teaser_cards(container, page_url: str) -> list:
     """Elements in the container that are teasers of other pages: an image and a headline
     (or a button) each linking the same page, with little text of their own. A related
@@ -168,6 +188,26 @@ def teaser_cards(container, page_url: str) -> list:
                         cards.append(card)
                     break
     return cards
+
+
+def picture_blocks(container) -> list:
+    """Blocks in the container that are a picture with its caption and credit and nothing
+    else (`_FIGURE_TEXT`): found from each image up, so a page's few images cost a few
+    short walks."""
+    found = []
+    for image in container.iter("img", "picture"):
+        for block in image.iterancestors():
+            if block is container:
+                break
+            if not is_block(block):
+                continue
+            text = normalize_text(text_of(block))
+            if text:
+                if (len(text) <= _FIGURE_TEXT and not _ENDS_SENTENCE.search(text)
+                        and next(block.iter(*_HEADING_TAGS), None) is None):
+                    found.append(block)
+                break
+    return found
 
 
 def extract_paragraphs(container, skip=(), start=None) -> list[str]:

@@ -1,9 +1,10 @@
 """Text normal form and the site's boilerplate phrases.
 
 `normalize_text` gives one paragraph in the project's normal form (CONTRACT.md). The
-patterns here recognise text that is never content: photo credits, subscribe lines,
-app adverts, "read also" markers, share labels, the site's generic description and the
-generic page names that galleries use instead of a headline.
+patterns here recognise text that is never content: photo credits (a "Photo:" line, a
+short line with a copyright mark), subscribe lines, app adverts, "read also" markers,
+share labels, the site's generic description and the generic page names that galleries
+use instead of a headline.
 """
 from __future__ import annotations
 
@@ -46,6 +47,11 @@ BOILERPLATE_WORDS = (
     (100, ("download", "скача", "загруз", "жүкте"),
      ("the app", "app for", "app store", "google play", "android", "приложени", "қосымша")),
 )
+
+# A short line with a copyright mark anywhere is a photo's or the page's credit
+# ("© Агентство / Фотограф | Перейти в медиабанк", "Reuters / John Smith ©"), in any
+# language. Not "(c)": lists in prose run "(a) …, (b) …, (c) …".
+_CREDIT_LONGEST = 200
 
 # A "read also" block starts with one of these (or is headed by a list title alone);
 # the links after it go with it.
@@ -113,6 +119,8 @@ def is_boilerplate(paragraph: str) -> bool:
     if len(paragraph) > _LONGEST_BOILERPLATE:
         return False
     if _ANY_BOILERPLATE.match(paragraph):
+        return True
+    if len(paragraph) <= _CREDIT_LONGEST and "©" in paragraph:
         return True
     folded = paragraph.casefold()
     for limit, first, second in BOILERPLATE_WORDS:
