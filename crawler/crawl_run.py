@@ -26,12 +26,14 @@ import time
 from collections import Counter
 
 from scrapy import signals
+from sqlite_utils import Database
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
 from pmkz.crawler.health.verdict import assess_run, end_status
 from pmkz.crawler.revisit_log import RevisitLog
 from pmkz.storage import Store
+from pmkz.storage.schema import ensure_schema
 from pmkz.storage.rolling_batch import RollingBatch
 
 logger = logging.getLogger(__name__)
@@ -77,6 +79,11 @@ class CrawlRun:
         )
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @property
+    def db(self) -> Database:
+        """The database, for reading what is stored through storage's table modules."""
+        return self.store.db
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -187,7 +194,7 @@ class CrawlRun:
             # then on incremental runs may stop at the first page with nothing new.
             for lang in self.lists_walked:
                 self.store.mark_list_walked(lang)
-            status, error = assess_run(self.crawler.settings, stats.get_stats(), self.store, self.run_id)  # ok or degraded
+            status, error = assess_run(self.crawler.settings, stats.get_stats(), self.db, self.run_id)  # ok or degraded
         if mass_alert and status in ("ok", "degraded"):
             status, error = "degraded", "; ".join(filter(None, (error, mass_alert)))
         stats.set_value("pmkz/status", status)
@@ -209,52 +216,15 @@ class CrawlRun:
                 f" (first: {first}); they are fetched again by the next run")
 
 
-class _NothingStored:
-    """The database as the spider reads it when nothing is stored (`scrapy check`, which
+class NothingStored:
+    """The crawl run as the spider sees it when nothing is stored (`scrapy check`, which
     runs callbacks without pipelines, and a feed export not asked to store,
-    crawler/scrapy_commands/crawl.py): every page is new and nothing is kept."""
+    crawler/scrapy_commands/crawl.py): an empty database in memory, so every page is
+    new, and nothing kept."""
 
-    def validators(self, url):
-        return None
-
-    def known_among(self, urls):
-        return set()
-
-    def listed_summary(self, url):
-        return None
-
-    def list_walked(self, lang):
-        return False
-
-    def list_cursor(self, lang):
-        return None
-
-    def urls_to_recheck(self, lang, **window):
-        return []
-
-    def checks_since(self, since, **clock):
-        return 0
-
-    def revisit_states(self, langs, **clock):
-        return iter(())
-
-    def count_items(self, langs):
-        return 0
-
-    def pages_with_failed_images(self):
-        return []
-
-    def failed_urls(self, kinds):
-        return []
-
-    def pages_to_save_again(self):
-        return []
-
-
-class NoCrawlRun:
-    """The crawl run the spider reports to when nothing is stored."""
-
-    store = _NothingStored()
+    def __init__(self):
+        self.db = Database(memory=True)
+        ensure_schema(self.db)
 
     def list_end_reached(self, lang):
         pass

@@ -10,6 +10,7 @@ from dataclasses import asdict
 
 from pmkz.crawler.health.checks import CHECKS, HISTORY_SETTING, MIN_PAGES_SETTING, assess
 from pmkz.crawler.health.figures import figures_from_stats
+from pmkz.storage import runs
 
 # How Scrapy's close reason maps onto crawl_runs.status: a run ended early by a signal
 # or by one of Scrapy's CLOSESPIDER_* limits is partial, not failed.
@@ -33,14 +34,14 @@ def thresholds_from(settings) -> dict:
     return {name: settings.getfloat(name) for name in (*(c.setting for c in CHECKS), MIN_PAGES_SETTING)}
 
 
-def assess_run(settings, stats: dict, store, run_id: int) -> tuple[str, str | None]:
+def assess_run(settings, stats: dict, db, run_id: int) -> tuple[str, str | None]:
     """("ok", None) or ("degraded", the breached checks' sentences in one line).
 
-    `stats`: the crawl's stats; `store`: the run's Store, which keeps the verdict."""
+    `stats`: the crawl's stats; `db`: the run's database, which keeps the verdict."""
     figures = figures_from_stats(stats)
-    history = [h["figures"] for h in store.recent_health(run_id, settings.getint(HISTORY_SETTING))]
+    history = [h["figures"] for h in runs.recent_health(db, run_id, settings.getint(HISTORY_SETTING))]
     breaches = assess(figures, history, thresholds_from(settings))
-    store.record_health(run_id, {"figures": figures, "breaches": [asdict(b) for b in breaches]})
+    runs.record_health(db, run_id, {"figures": figures, "breaches": [asdict(b) for b in breaches]})
     if not breaches:
         return "ok", None
     return "degraded", "; ".join(breach.message for breach in breaches)

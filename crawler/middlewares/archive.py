@@ -36,6 +36,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from sqlite_utils.db import NotFoundError
 
 from pmkz.crawler.crawl_run import CrawlRun
+from pmkz.storage import captures, runs
 from pmkz.storage.warc import (
     READABLE_ENCODINGS, ArchiveReader, Exchange, UnreadableCapture, WarcWriter, recover,
 )
@@ -73,9 +74,8 @@ class ArchiveMiddleware:
         self.run = run = self.crawler.get_extension(CrawlRun)
         if run is None:  # no database to index captures in (the bench's bare spider)
             return
-        store = run.store
-        cut = recover(self.directory, known_end=store.warc_file_end,
-                      writing=lambda run_id: run_id != run.run_id and _running(store, run_id))
+        cut = recover(self.directory, known_end=lambda name: captures.file_end(run.db, name),
+                      writing=lambda run_id: run_id != run.run_id and _running(run.db, run_id))
         for name, size in cut:
             logger.warning("Cut %d bytes of a record left incomplete off %s", size, name)
         self.writer = WarcWriter(self.directory, run.run_id, self.max_bytes)
@@ -106,7 +106,7 @@ class ArchiveMiddleware:
 
     def _unconfirmable(self, url: str) -> str | None:
         """Why a 304 for `url` could confirm nothing the archive holds, or None."""
-        earlier = self.run.store.newest_payload_capture(url)
+        earlier = captures.newest_payload(self.run.db, url)
         if earlier is None:
             return "the raw archive holds no answer of it"
         try:
@@ -126,7 +126,7 @@ class ArchiveMiddleware:
             fetched_at=datetime.now(timezone.utc),
         )
         run = self.run
-        earlier = run.store.newest_payload_capture(response.url) if response.status == 304 else None
+        earlier = captures.newest_payload(run.db, response.url) if response.status == 304 else None
         try:
             capture = self.writer.write_revisit(exchange, earlier) if earlier else self.writer.write(exchange)
         except OSError as error:
@@ -142,7 +142,7 @@ class ArchiveMiddleware:
         stays in its WARC file unindexed."""
         try:
             with self.run.writes.item() as store:
-                return store.save_capture(capture, run_id=self.run.run_id)
+                return captures.save(store.db, capture, self.run.run_id)
         except Exception as error:
             self.crawler.stats.inc_value("pmkz/warc/unindexed")
             logger.warning("The capture of %s was archived but not indexed: %s", capture["url"], error)
@@ -154,8 +154,8 @@ def _pairs(headers) -> list[tuple[str, str]]:
             for name, values in headers.items() for value in values]
 
 
-def _running(store, run_id: int) -> bool:
+def _running(db, run_id: int) -> bool:
     try:
-        return store.run(run_id)["status"] == "running"
+        return runs.get(db, run_id)["status"] == "running"
     except NotFoundError:  # no such run row: its file belongs to no crawl now going on
         return False

@@ -31,6 +31,7 @@ from pmkz.crawler.crawl_run import CrawlRun
 from pmkz.crawler.items import ArticleItem, PageUnchanged
 from pmkz.crawler.middlewares.errors import plain
 from pmkz.crawler.middlewares.hosts import IMAGE_META, SiteHosts
+from pmkz.storage import items
 from pmkz.storage.images import image_path, remove_dead_partials, sha1_of_file, write_image
 
 STATS = "pmkz/images/"
@@ -90,7 +91,7 @@ class OriginalImagesPipeline:
     def _stored_images(self, item_url: str) -> tuple[list[str], dict[str, tuple[str, str]]]:
         """The image URLs the stored item references, and url -> (path, sha1) of those
         archived, from the crawl run's database."""
-        return self.crawler.get_extension(CrawlRun).store.stored_images(item_url)
+        return items.stored_images(self.crawler.get_extension(CrawlRun).db, item_url)
 
     async def _image(self, url: str, stored: tuple[str, str] | None = None) -> dict:
         """{url, path, sha1} of the archived image, or {url, error}. `stored`: the file

@@ -22,6 +22,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from pmkz.crawler.crawl_run import LOCK_POLL_SECONDS, CrawlRun, is_lock_error
 from pmkz.crawler.items import ArticleItem, PageFailed, PageGone, PageUnchanged
+from pmkz.storage import failures
 
 logger = logging.getLogger(__name__)
 
@@ -137,7 +138,7 @@ class StorePipeline:
         if images:
             self.store.save_images(url, images)
         # The page, and any image that failed before and has come through.
-        self.store.clear_failures([url, *(image["url"] for image in images)])
+        failures.clear(self.store.db, url, *(image["url"] for image in images))
         for failed in item.get("image_failures") or []:
             self.store.record_failure(failed["url"], failed.get("kind", "image"), failed["error"],
                                       run_id=self.run.run_id, item_url=url)

@@ -30,7 +30,7 @@ from scrapy import Request, Spider, signals
 from scrapy.http import TextResponse
 
 from pmkz.crawler import health, progress, revisit
-from pmkz.crawler.crawl_run import CrawlRun, NoCrawlRun
+from pmkz.crawler.crawl_run import CrawlRun, NothingStored
 from pmkz.crawler.items import ArticleItem, PageFailed, PageGone, PageUnchanged
 from pmkz.crawler.list_walk import DateWindow, ListCursor
 from pmkz.crawler.middlewares.archive import CAPTURE_META
@@ -39,7 +39,9 @@ from pmkz.crawler.parsing import NotAnArticle, parse_article, parse_listing
 from pmkz.crawler.parsing.selectors import KNOWN, load_selectors
 from pmkz.crawler.parsing.urls import canonical_url, is_article_url, lang_of
 from pmkz.crawler.politeness import rate_settings
+from pmkz.storage import failures, identity, items, list_walks, revisits
 from pmkz.storage.identity import rebase
+from pmkz.storage.store import utc_stamp
 from pmkz.site import LANG_PREFIX, LANGUAGES, parse_langs
 
 # Answers the article callback handles itself instead of Scrapy dropping them.
@@ -62,6 +64,7 @@ class NewsSpider(Spider):
         self.full = full not in (False, None, "", "0", "false", "no")
         self.cursors = {}  # lang -> ListCursor, while an incremental run walks the list
         self.revisiting = False  # an incremental run: the revisit policy picks re-checks
+        self._crawl_run = None
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -78,26 +81,28 @@ class NewsSpider(Spider):
         return spider
 
     @property
-    def crawl_run(self) -> CrawlRun | NoCrawlRun:
-        """The crawl run: it owns the database and answers what is stored (under `scrapy
-        check`, which stores nothing, a run with nothing stored)."""
-        return self.crawler.get_extension(CrawlRun) or NoCrawlRun()
+    def crawl_run(self) -> CrawlRun | NothingStored:
+        """The crawl run: it owns the database the spider reads what is stored from (under
+        `scrapy check`, which stores nothing, an empty one)."""
+        if self._crawl_run is None:
+            self._crawl_run = self.crawler.get_extension(CrawlRun) or NothingStored()
+        return self._crawl_run
 
     async def start(self):
         recheck = self.settings.getint("PMKZ_RECHECK_NEWEST", 20)
         windowed = bool(self.window.since or self.window.until)
         self.crawler.signals.connect(self.item_handled, signal=signals.item_scraped)
-        store = self.crawl_run.store
+        db = self.crawl_run.db
         self.revisiting = not (self.full or windowed)
         for lang in self.langs:
-            walk = self.full or windowed or not store.list_walked(lang)
+            walk = self.full or windowed or not list_walks.list_walked(db, lang)
             first_page = f"{self.base_url}/{LANG_PREFIX[lang]}/news"
             resume_at = None
             if self.revisiting:
                 # Keep a resumable position (a first backfill, or new items over several
                 # pages), and resume from the last one if an earlier run was interrupted.
                 self.cursors[lang] = ListCursor(lang)
-                resume_at = store.list_cursor(lang)
+                resume_at = list_walks.list_cursor(db, lang)
                 resume_at = resume_at and rebase(resume_at, self.base_url)
             if resume_at and resume_at != first_page:  # page 1 twice would be a dropped duplicate
                 # Page 1 only down to what is known; the walk goes on from the position,
@@ -108,27 +113,27 @@ class NewsSpider(Spider):
                 yield self.list_request(first_page, lang, walk=walk, first=True)
             if not self.revisiting:
                 newest = None if self.full else recheck
-                for known_url in store.urls_to_recheck(lang, newest=newest, since=self.window.since, until=self.window.until):
+                for known_url in items.urls_to_recheck(db, lang, newest, self.window.since, self.window.until):
                     yield self.article_request(known_url, recheck=self.full)
         if self.revisiting:
             for known_url in self.revisit_plan():
                 yield self.article_request(known_url, recheck=True)
-            for known_url in store.pages_with_failed_images():
+            for known_url in items.pages_with_failed_images(db):
                 if lang_of(known_url) in self.langs:
                     yield self.article_request(known_url)
         # Pages that failed, and pages that could not be saved whole (a full disk).
-        for failed_url in [*store.failed_urls(("fetch", "parse")), *store.pages_to_save_again()]:
+        for failed_url in [*failures.urls(db, ("fetch", "parse")), *failures.pages_to_save_again(db)]:
             if is_article_url(failed_url) and lang_of(failed_url) in self.langs:
                 yield self.article_request(failed_url)
 
     def revisit_plan(self) -> list[str]:
         """The stored pages the revisit policy says are due now, within the budget."""
-        store = self.crawl_run.store
+        db = self.crawl_run.db
         now = datetime.now(timezone.utc)
-        spent = store.checks_since(now - timedelta(hours=1), now=now)
+        spent = revisits.checks_since(db, utc_stamp(now - timedelta(hours=1)), utc_stamp(now))
         due = revisit.plan_stalest_first(
-            lambda: (revisit.item_state(*row) for row in store.revisit_states(self.langs, now=now)),
-            store.count_items(self.langs), now, revisit.policy_from(self.settings), spent)
+            lambda: (revisit.item_state(*row) for row in revisits.states(db, self.langs, utc_stamp(now))),
+            revisits.count(db, self.langs), now, revisit.policy_from(self.settings), spent)
         self.crawler.stats.set_value("pmkz/revisits", len(due))
         return due
 
@@ -158,7 +163,7 @@ class NewsSpider(Spider):
         if self.revisiting or self.full:
             # Stored pages are re-checked when the revisit policy says so (or all of
             # them, by a full run), not because a list links them.
-            known = self.crawl_run.store.known_among(wanted)
+            known = identity.known_among(self.crawl_run.db, wanted)
             wanted = [url for url in wanted if url not in known]
         for url in wanted:
             yield self.article_request(url, teaser=listing.teasers.get(url))
@@ -170,11 +175,11 @@ class NewsSpider(Spider):
             progress.note_list_page(self.crawler.stats, lang, listing, following=False)
             return
         dates = [d for d in listing.list_dates.values() if d]
-        something_new = len(self.crawl_run.store.known_among(listing.article_urls)) < len(set(listing.article_urls))
+        something_new = len(identity.known_among(self.crawl_run.db, listing.article_urls)) < len(set(listing.article_urls))
         following = not self.window.all_older(dates) and (walk or something_new or resumed)
         progress.note_list_page(self.crawler.stats, lang, listing, following=following)
         if not following:
-            if lang in self.cursors and self.crawl_run.store.list_walked(lang):
+            if lang in self.cursors and list_walks.list_walked(self.crawl_run.db, lang):
                 # Caught up with the list: a completed run needs no position.
                 self.crawl_run.list_end_reached(lang)
             return
@@ -199,7 +204,7 @@ class NewsSpider(Spider):
         # address it was last fetched at may be an old one (storage/identity.py).
         url = rebase(url, self.base_url)
         headers = {}
-        known = self.crawl_run.store.validators(url)
+        known = items.validators(self.crawl_run.db, url)
         if known:
             etag, last_modified = known
             if etag:
@@ -255,7 +260,8 @@ class NewsSpider(Spider):
         teaser = response.meta.get("teaser")
         if record["summary"] is None and not teaser:
             # A re-check comes from the revisit plan, not a list: the teaser stored then.
-            teaser = self.crawl_run.store.listed_summary(url)
+            stored = identity.stored_url(self.crawl_run.db, url)
+            teaser = stored and items.listed_summary(self.crawl_run.db, stored)
         if record["summary"] is None and teaser:
             record["summary"] = teaser
             record["field_sources"]["summary"] = "listing"
