@@ -175,6 +175,28 @@ def test_a_heading_printing_the_metadata_title_beats_an_h1_of_a_sidebar():
     assert parse_article(html, URL)["title"] == "Harbour bridge reopens — and buses return"
 
 
+@pytest.mark.parametrize("big", [
+    "<div class='article-title'>Harbour bridge reopens after eight months</div>",
+    "<div><span>Harbour bridge</span> <span>reopens after eight months</span></div>",
+    "<h2>Harbour bridge reopens after eight months</h2>",
+])
+def test_the_large_headline_above_a_smaller_h1_is_the_headline(big):
+    html = ("<html><head><meta property='og:title' content='Harbour bridge reopens after eight months'></head>"
+            f"<body><article>{big}<h1>Buses return to the crossing on Monday</h1><p>November 18, 2019</p>{PROSE}"
+            "</article></body></html>")
+    record = parse_article(html, URL)
+    assert (record["title"], record["published_date"]) == ("Harbour bridge reopens after eight months", "2019-11-18")
+    assert record["body"].startswith("The harbour bridge reopened")
+
+
+def test_a_link_or_menu_printing_the_metadata_title_is_no_headline():
+    html = ("<html><head><meta property='og:title' content='Harbour bridge reopens after eight months'></head>"
+            "<body><nav><span>Harbour bridge reopens after eight months</span></nav><article>"
+            "<a href='/story/harbour-bridge-reopens'>Harbour bridge reopens after eight months</a>"
+            f"<h1>Harbour bridge reopens</h1><p>November 18, 2019</p>{PROSE}</article></body></html>")
+    assert parse_article(html, URL)["title"] == "Harbour bridge reopens"
+
+
 def test_quote_marks_and_dashes_do_not_hide_the_h1_printing_the_title():
     html = ("<html><head><meta property='og:title' content=\"'Reopened' - harbour bridge\"></head><body>"
             "<div class='promo'><h1>Winter sale on all subscriptions</h1></div><article><h1>‘Reopened’ – harbour "

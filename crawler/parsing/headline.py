@@ -26,6 +26,13 @@ _TITLE_PARTS = re.compile(r"\s+[|—–-]\s+")  # as text.strip_site_suffix cuts
 _ASIDE_TAGS = ("aside", "nav")
 # Shorter than this, one title inside another is a coincidence, not the same headline.
 _MIN_CONTAINED = 20
+# Below the h1s, elements that may print the page's headline, biggest first; any other
+# element ranks after these.
+_HEADING_RANK = {"h2": 0, "h3": 1, "h4": 2, "h5": 3, "h6": 4}
+_TEXT_ROOM = 3
+_BODY_TEXTS = etree.XPath("/descendant::body/descendant::text()[normalize-space()]")
+# Blocks a headline split over inline elements is printed in.
+_TITLE_HOLDERS = frozenset(("div", "p", "h2", "h3", "h4", "h5", "h6", "header", "section", "span", "strong", "b"))
 
 
 def _is_logo(h1) -> bool:
@@ -96,19 +103,37 @@ def _links_elsewhere(h1, is_article) -> bool:
 
 
 def _printed_title(root, titles: list[tuple[str, str]]):
-    """(text, element, source) of a lower heading that prints the metadata's title, or
-    None: the page's headline set in an h2 where the h1 names the site or a sidebar's box."""
+    """(text, element, source) of the element printing the metadata's title that the page
+    shows biggest and first, or None: the page's headline set in an h2, or in a styled
+    <div> above a smaller h1 (a kicker or subtitle), where no h1 prints it. Headings rank
+    by level, any other element below them; of equals the first in the page wins."""
     wanted = {_title_key(title): source for source, title in titles if _usable(title)}
     if not wanted:
         return None
-    for element in root.iter("h2", "h3"):
-        text = normalize_text(text_of(element))
-        # Only a link or a menu disqualifies it: a heading printing this page's own
-        # title is its headline even in a box whose class reads as furniture.
-        if _title_key(text) in wanted and not any(
-                a.tag == "a" or a.tag in NOISE_TAGS for a in (element, *element.iterancestors())):
-            return text, element, f"meta:{wanted[_title_key(text)]}"
-    return None
+    shortest, longest = min(map(len, wanted)), max(map(len, wanted))
+    best, best_rank = None, len(_HEADING_RANK) + 1
+    seen = set()
+    for text in _BODY_TEXTS(root):
+        if len(text) > _TEXT_ROOM * longest:  # a paragraph, even with the page's indentation
+            continue
+        element = text.getparent()
+        if text.is_tail:
+            element = element.getparent()
+        # The text's element, or the nearest block around it: a title split over <span>s.
+        for candidate in (element, next((e for e in element.iterancestors() if e.tag in _TITLE_HOLDERS), None)):
+            if candidate is None or candidate in seen:
+                continue
+            seen.add(candidate)
+            printed = normalize_text(text_of(candidate))
+            if not shortest <= len(printed) <= longest or _title_key(printed) not in wanted:
+                continue
+            rank = _HEADING_RANK.get(candidate.tag, len(_HEADING_RANK))
+            # Only a link or a menu disqualifies it: a heading printing this page's own
+            # title is its headline even in a box whose class reads as furniture.
+            if rank < best_rank and not any(a.tag == "a" or a.tag in NOISE_TAGS
+                                            for a in (candidate, *candidate.iterancestors())):
+                best, best_rank = (printed, candidate, f"meta:{wanted[_title_key(printed)]}"), rank
+    return best
 
 
 def _nearest(candidates, container):
