@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import hashlib
 import html
 import io
@@ -55,11 +56,19 @@ def pmkz(*args: str, timeout: float = 600, check: bool = True) -> subprocess.Com
     return result
 
 
+@functools.cache
+def dumped_truth(options: tuple[str, ...], skins: str | None) -> str:
+    """`pmkz replica --dump-truth OPTIONS`: the same site for the same options (and
+    PMKZ_REPLICA_SKINS), so a test process dumps it once; a big replica's dump costs
+    seconds."""
+    return pmkz("replica", "--dump-truth", *options).stdout
+
+
 class Replica(ReplicaProcess):
     """A replica whose truth the test can ask for."""
 
     def truth(self) -> list[dict]:
-        out = pmkz("replica", "--dump-truth", *self.options).stdout
+        out = dumped_truth(self.options, os.environ.get("PMKZ_REPLICA_SKINS"))
         return [json.loads(line) for line in out.splitlines() if line.strip()]
 
 
@@ -360,7 +369,7 @@ def hidden_replica(*options: str) -> Replica:
 def hidden_truth(*options: str) -> list[dict]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PMKZ_REPLICA_SKINS", str(SKINS))
-        out = pmkz("replica", "--dump-truth", *options).stdout
+        out = dumped_truth(options, str(SKINS))
     return [json.loads(line) for line in out.splitlines()]
 
 

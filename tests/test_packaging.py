@@ -3,6 +3,7 @@ packages named `scheduler` or `storage` (both taken on PyPI) touches neither."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -17,7 +18,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def build_wheel(out: Path) -> Path:
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(ROOT)],
+    # From a copy of the sources: setuptools builds in the tree it is given (build/,
+    # pmkz.egg-info/), which two test runs side by side would otherwise share.
+    source = out.parent / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "data", "test-artifacts", "*.egg-info", "__pycache__", ".pytest_cache"))
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(source)],
                    check=True, capture_output=True, text=True)
     [wheel] = out.glob("pmkz-*.whl")
     return wheel
