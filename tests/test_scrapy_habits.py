@@ -146,6 +146,20 @@ def test_feed_exports_hold_article_items_only(replica, project):
     assert last_run(db)["status"] == "ok"
 
 
+def test_the_feed_add_on_gives_each_feed_article_items_unless_it_names_its_own():
+    # Scrapy's public `item_classes` feed option, set before the crawler reads FEEDS.
+    from scrapy.settings import Settings
+
+    from pmkz.crawler.feed_filter import ArticleFeeds
+
+    settings = Settings({"FEEDS": {"out.jsonl": {"format": "jsonlines"},
+                                   "gone.jsonl": {"format": "jsonlines", "item_classes": ["pmkz.crawler.items.PageGone"]}}})
+    ArticleFeeds().update_settings(settings)
+    feeds = settings.getdict("FEEDS")
+    assert feeds["out.jsonl"]["item_classes"] == ["pmkz.crawler.items.ArticleItem"]
+    assert feeds["gone.jsonl"]["item_classes"] == ["pmkz.crawler.items.PageGone"]
+
+
 def test_closespider_itemcount_ends_a_run_as_interrupted(replica, project):
     result = project.scrapy("crawl", "news", "-a", f"base_url={replica.url}", "-s", "CLOSESPIDER_ITEMCOUNT=5")
     assert result.returncode == 0, result.stderr[-2000:]

@@ -1,0 +1,65 @@
+"""The store path's parts (crawler/crawl_run.py): one owner of the database, found
+through the crawler; no part imports a part above it, and none imports a pipeline."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from scrapy.utils.test import get_crawler
+
+from pmkz.crawler import settings as project
+from pmkz.crawler.crawl_run import CrawlRun
+from pmkz.crawler.spiders.news import NewsSpider
+
+CRAWLER = Path(__file__).resolve().parent.parent / "crawler"
+
+
+def _imports() -> dict[str, set[str]]:
+    """crawler module -> the crawler modules it imports."""
+    graph = {}
+    for path in CRAWLER.rglob("*.py"):
+        name = "pmkz.crawler." + ".".join(path.relative_to(CRAWLER).with_suffix("").parts)
+        name = name.removesuffix(".__init__")
+        graph[name] = {node.module for node in ast.walk(ast.parse(path.read_text()))
+                       if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("pmkz.crawler")
+                       and not name.startswith(node.module + ".") and node.module != name}
+    return graph
+
+
+def test_no_part_of_the_crawler_imports_a_pipeline_or_one_that_imports_it_back():
+    graph = _imports()
+    assert not [(module, imported) for module, imports in graph.items() for imported in imports
+                if imported.startswith("pmkz.crawler.pipelines") and not module.startswith("pmkz.crawler.pipelines")]
+    cycles = []
+
+    def walk(module, path):
+        for imported in graph.get(module, ()):
+            if imported in path:
+                cycles.append(path[path.index(imported):] + [imported])
+            elif len(path) < len(graph):
+                walk(imported, path + [imported])
+
+    for module in graph:
+        walk(module, [module])
+    assert cycles == []
+
+
+def _crawler(tmp_path, **settings):
+    """A crawler of pmkz's settings, built as Scrapy builds one (extensions included)."""
+    ours = {name: getattr(project, name) for name in dir(project) if name.isupper()}
+    return get_crawler(NewsSpider, {**ours, "PMKZ_DB": str(tmp_path / "pmkz.db"), **settings})
+
+
+def test_the_crawl_run_owns_the_database_when_items_are_stored(tmp_path):
+    crawler = _crawler(tmp_path)
+    run = crawler.get_extension(CrawlRun)
+    assert run is not None and run.store.path == tmp_path / "pmkz.db"
+    assert (tmp_path / "pmkz.db").is_file()
+    run.store.close()
+
+
+def test_with_no_item_pipelines_no_database_is_opened(tmp_path):
+    # As `scrapy check` and the commands that store nothing run the spider.
+    crawler = _crawler(tmp_path, ITEM_PIPELINES={})
+    assert crawler.get_extension(CrawlRun) is None
+    assert not (tmp_path / "pmkz.db").exists()
