@@ -205,3 +205,26 @@ def test_prose_that_names_a_date_and_a_time_is_body():
     line = "31 марта, в 18:00, заседание продолжится."
     record = parse_article(article(header=RU_HEADER, text=f"<p>{RU_PROSE}</p><p>{line}</p>"), RU_URL)
     assert record["body"].split("\n\n") == [RU_PROSE, line]
+
+
+# A body is whole: its text after an advert, a figure or a subheading, in a wrapper of
+# its own, however short that part is.
+LONG_PART = "".join(f"<p>Paragraph {n}: {PROSE}</p>" for n in range(1, 6))
+LAST = "The ministry will publish the schedule of deliveries to every region next week."
+
+
+@pytest.mark.parametrize("continuation", [
+    f"<div class='article-body'>{LONG_PART}</div><div class='ad'><a href='/promo'>Advert</a></div>"
+    f"<div class='article-body'><p>{LAST}</p></div>",
+    f"<section>{LONG_PART}</section><section><h2>Deliveries</h2><p>{LAST}</p></section>",
+    f"<div class='part'>{LONG_PART}</div><h2>Deliveries</h2><div class='more'><p>{LAST}</p></div>",
+])
+def test_the_last_part_of_the_text_in_a_wrapper_of_its_own_is_body(continuation):
+    body = parse_article(article(text=continuation), URL)["body"].split("\n\n")
+    assert body[0] == f"Paragraph 1: {PROSE}" and body[-1] == LAST
+
+
+def test_a_box_of_another_kind_after_the_text_is_not_body():
+    text = (f"<div class='article-body'>{LONG_PART}</div><div class='author-box'><p>John Smith writes about "
+            "farming and the weather for the paper.</p></div>")
+    assert parse_article(article(text=text), URL)["body"].split("\n\n")[-1] == f"Paragraph 5: {PROSE}"

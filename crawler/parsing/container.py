@@ -42,6 +42,7 @@ _COMMENT_WORDS = frozenset(("comment", "comments", "disqus", "respond", "replies
 _MIN_SIBLING = 40
 _SIBLING_SHARE = 0.3
 _LIST_TAGS = frozenset(("ul", "ol"))
+_SUBHEADING_TAGS = frozenset(("h2", "h3", "h4"))
 # A sibling wrapper of the container's kind joins with at most this much link text for
 # its own text.
 _SIBLING_LINK_SHARE = 0.33
@@ -136,10 +137,30 @@ def _mostly_unlinked(element) -> bool:
     return len("".join(text.strip() for text in element.itertext())) - own <= _SIBLING_LINK_SHARE * own
 
 
+def _continued(container, totals, is_article) -> bool:
+    """A sibling holding prose of its own continues the container, however little, when
+    it is of the container's own kind (a second `div.article-body` after an advert, a
+    figure; a kind told only by a tag but `section` is any block, an author's box as much
+    as the article), or comes after a subheading that follows the container."""
+    kind = _kind(container)
+    same_kind = kind[1] is not None or kind[0] == "section"
+
+    def prose(child) -> bool:
+        return totals.get(child, 0) >= _MIN_SIBLING and _mostly_unlinked(child) and _joins(child, is_article)
+
+    after_heading = False
+    for child in container.itersiblings():
+        if child.tag in _SUBHEADING_TAGS:
+            after_heading = True
+        elif (after_heading or same_kind and _kind(child) == kind) and prose(child):
+            return True
+    return same_kind and any(_kind(child) == kind and prose(child) for child in container.itersiblings(preceding=True))
+
+
 def _grow(best, scores, totals, is_article):
     """Widen the container to the common parent of sibling wrappers of prose. Beside the
     container any sibling joins that holds a good share of the text, and so do the
-    paragraphs the parent holds itself; further up, past wrappers holding nothing else,
+    paragraphs the parent holds itself, or that continues it (`_continued`); further up, past wrappers holding nothing else,
     only siblings of the wrapper's own kind (one wrapper per few paragraphs). The walk
     stops at a sibling of prose that does not join."""
     total = totals[best]
@@ -151,7 +172,7 @@ def _grow(best, scores, totals, is_article):
             if child is not node and (score := totals.get(child, 0)) >= _MIN_SIBLING
             and (like is None or _kind(child) == like and _mostly_unlinked(child)) and _joins(child, is_article)
         )
-        if others >= _SIBLING_SHARE * total:
+        if others >= _SIBLING_SHARE * total or like is None and _continued(node, totals, is_article):
             best, total = parent, total + others
         elif others or like is None and any(
                 child is not node and totals.get(child, 0) >= _MIN_SIBLING for child in parent):
