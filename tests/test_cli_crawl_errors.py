@@ -2,6 +2,10 @@
 nothing half-written."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 import sqlite_utils
 
@@ -58,3 +62,25 @@ def test_unreachable_site_fails_with_one_line_and_records_the_run(tmp_path):
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         db.close()
+
+
+# Environment and options are checked before any work.
+@pytest.mark.parametrize("env, args, message", [
+    ({"PMKZ_SELECTORS": "/nonexistent.toml"}, [], "cannot read selectors file /nonexistent.toml"),
+    ({"PMKZ_WEBHOOK_URL": "notaurl"}, [], "PMKZ_WEBHOOK_URL must start with http:// or https://"),
+    ({"PMKZ_WEBHOOK_BACKOFF": "-1"}, [], "PMKZ_WEBHOOK_BACKOFF must be a number of seconds"),
+    ({"PMKZ_WEBHOOK_BACKOFF": "abc"}, [], "PMKZ_WEBHOOK_BACKOFF must be a number of seconds"),
+    ({"PMKZ_DOWNLOAD_TIMEOUT": "nan"}, [], "PMKZ_DOWNLOAD_TIMEOUT must be"),
+    ({}, ["--download-timeout", "inf"], "--download-timeout must be a number of seconds"),
+    ({}, ["--base-url", "http://[::1"], "--base-url is not a valid URL"),
+])
+def test_settings_are_checked_before_any_work(tmp_path, env, args, message):
+    base = ["--base-url", "http://127.0.0.1:9"] if "--base-url" not in args else []
+    result = subprocess.run(
+        [sys.executable, "-m", "pmkz", "crawl", *base, "--db", str(tmp_path / "pmkz.db"),
+         "--images-dir", str(tmp_path / "images"), *args],
+        capture_output=True, text=True, env={**os.environ, **env}, timeout=120)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("pmkz crawl: error: ") and message in lines[0], result.stderr
+    assert not (tmp_path / "pmkz.db").exists()

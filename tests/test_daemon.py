@@ -5,12 +5,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
+from pathlib import Path
 
 import pytest
 import sqlite_utils
 
-from helpers import LIBFAKETIME, EpochReplica, pmkz, wait_for
+from helpers import LIBFAKETIME, EpochReplica, Replica, count_rows, pmkz, wait_for
 from pmkz.scheduler.daemon import ClockWatch
 
 
@@ -143,3 +143,78 @@ def test_daemon_rejects_a_bad_config_in_one_line(tmp_path):
     result = pmkz("daemon", "--config", str(config), check=False)
     assert result.returncode == 1
     assert result.stderr.strip() == f"pmkz daemon: error: {config}: full_daily_at must be a time like 03:00, not '25:00'"
+
+
+def daemon_config(tmp_path: Path, base_url: str) -> Path:
+    config = tmp_path / "daemon.toml"
+    config.write_text(f'[crawl]\nbase_url = "{base_url}"\ndb = "{tmp_path / "pmkz.db"}"\n'
+                      f'images_dir = "{tmp_path / "images"}"\n')
+    return config
+
+
+def running_crawl_pid(db_path: Path) -> int:
+    return count_rows(db_path, "SELECT max(pid) FROM crawl_runs WHERE status = 'running'")
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return not Path(f"/proc/{pid}/status").read_text().count("State:\tZ")
+
+
+# Killed, the daemon leaves no crawl behind; stopped, it does not wait its crawl out.
+def test_the_daemons_crawl_dies_with_the_daemon(tmp_path):
+    site = Replica("--articles", "300")
+    try:
+        daemon = subprocess.Popen([sys.executable, "-m", "pmkz", "daemon", "--config",
+                                   str(daemon_config(tmp_path, site.url))],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        child = wait_for(lambda: running_crawl_pid(tmp_path / "pmkz.db"), what="the daemon's crawl")
+        daemon.kill()
+        daemon.wait()
+        wait_for(lambda: not alive(child), timeout=120, what="the orphaned crawl to stop")
+        # It stopped itself, not at the end of its crawl.
+        assert count_rows(tmp_path / "pmkz.db", f"SELECT count(*) FROM crawl_runs WHERE pid = {child}"
+                     " AND status = 'interrupted'") == 1
+    finally:
+        site.stop()
+
+# The daemon's configuration: type and range, one line naming them.
+@pytest.mark.parametrize("setting, value", [
+    ("incremental_time_limit_minutes", "inf"), ("incremental_time_limit_minutes", "nan"),
+    ("incremental_time_limit_minutes", "true"), ("incremental_every_minutes", "1e300"),
+    ("incremental_every_minutes", "0.0001"), ("full_time_limit_minutes", '"5"'),
+])
+def test_daemon_settings_are_checked(tmp_path, setting, value):
+    config = tmp_path / "d.toml"
+    config.write_text(f"[schedule]\n{setting} = {value}\n")
+    result = pmkz("daemon", "--config", str(config), check=False, timeout=60)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and setting in lines[0] and "unexpected" not in lines[0], result.stderr
+
+
+@pytest.mark.parametrize("text, message", [
+    ("crawl = 5\n", "[crawl] must be a table"), ("schedule = [1, 2]\n", "[schedule] must be a table"),
+])
+def test_daemon_tables_are_checked(tmp_path, text, message):
+    config = tmp_path / "d.toml"
+    config.write_text(text)
+    result = pmkz("daemon", "--config", str(config), check=False, timeout=60)
+    assert result.returncode == 1 and message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+def test_the_daemon_exits_soon_after_its_crawl(tmp_path):
+    site = Replica("--articles", "300")
+    try:
+        daemon = subprocess.Popen([sys.executable, "-m", "pmkz", "daemon", "--config",
+                                   str(daemon_config(tmp_path, site.url))],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        child = wait_for(lambda: running_crawl_pid(tmp_path / "pmkz.db"), what="the daemon's crawl")
+        daemon.send_signal(signal.SIGTERM)
+        wait_for(lambda: not alive(child), timeout=60, what="the crawl to stop")
+        # The crawl's grace time is 30 s; the daemon must not wait it out.
+        assert daemon.wait(timeout=15) == 0
+    finally:
+        site.stop()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from contextlib import closing
 from urllib.parse import unquote, urlsplit
 
@@ -15,7 +16,7 @@ import pytest
 from datasette.utils import tilde_encode
 from datasette.utils.testing import TestClient as DatasetteClient
 
-from helpers import Replica, connect, crawl, path_of, pmkz, run_crawl, summary
+from helpers import Replica, archive_problems, connect, crawl, path_of, pmkz, run_crawl, summary
 from pmkz.browse.app import build_datasette
 from pmkz.storage.warc import iter_records
 
@@ -131,3 +132,51 @@ def test_a_page_that_failed_at_one_port_is_cleared_when_it_is_stored_at_another(
         line = summary(run_crawl(second.url, tmp_path, "--no-images"))
     assert line["status"] == "ok" and line["new"] >= len(failed), line
     assert rows(tmp_path, "SELECT url, kind, error FROM failures") == []
+
+
+# The same replica on another port (re-running `make demo`) doubles nothing, and
+# existing databases with doubles are merged in place.
+def test_the_same_site_at_another_address_doubles_nothing(tmp_path):
+    first = Replica("--articles", "10")
+    try:
+        assert summary(run_crawl(first.url, tmp_path))["status"] == "ok"
+        truth = first.truth()
+    finally:
+        first.stop()
+    again = Replica("--articles", "10")  # a new port, as each `make demo` gets
+    try:
+        assert again.url != first.url
+        line = summary(run_crawl(again.url, tmp_path))
+        assert line["status"] == "ok" and line["new"] == 0 and line["failed"] == 0, line
+        line = summary(run_crawl(again.url, tmp_path, "--full"))
+        assert line["status"] == "ok" and line["new"] == 0 and line["failed"] == 0, line
+        assert archive_problems(tmp_path / "pmkz.db", truth, tmp_path / "images") == []
+        db = connect(tmp_path / "pmkz.db")
+        try:
+            assert db.execute("SELECT count(*) FROM failures").fetchone()[0] == 0
+            # The stored url says where each page was last fetched.
+            assert {row[0] for row in db.execute("SELECT url FROM items")} == {
+                again.url + path for path in (r["url"][len(r["url"].split("/", 3)[2]) + 7:] for r in truth)}
+            assert db.execute("SELECT count(*) FROM images").fetchone()[0] == sum(len(r["image_urls"]) for r in truth)
+        finally:
+            db.close()
+    finally:
+        again.stop()
+
+
+def test_a_database_with_doubles_is_merged_in_place(replica_factory, tmp_path):
+    replica = replica_factory("--articles", "20")
+    assert summary(run_crawl(replica.url, tmp_path))["status"] == "ok"
+    db = sqlite3.connect(tmp_path / "pmkz.db")
+    # As an earlier pmkz left it after a crawl of the same site at another port.
+    db.execute("DROP INDEX idx_items_path")
+    columns = [row[1] for row in db.execute("PRAGMA table_info(items)")]
+    other = replica.url.rsplit(":", 1)[0] + ":1"
+    picked = ", ".join(f"replace(url, '{replica.url}', '{other}')" if c == "url" else c for c in columns)
+    db.execute(f"INSERT INTO items ({', '.join(columns)}) SELECT {picked} FROM items")
+    db.commit()
+    assert db.execute("SELECT count(*) FROM items").fetchone()[0] == 2 * len(replica.truth())
+    db.close()
+    line = summary(run_crawl(replica.url, tmp_path))
+    assert line["status"] == "ok" and line["new"] == 0
+    assert archive_problems(tmp_path / "pmkz.db", replica.truth()) == []

@@ -91,3 +91,15 @@ def test_an_unreachable_site_is_one_line_and_exit_3(tmp_path):
     assert result.returncode == 3 and result.stderr.count("\n") == 1
     assert result.stderr.startswith("pmkz save-page: error: cannot reach")
     assert list(tmp_path.iterdir()) == []
+
+
+# --name is a name, never a path.
+def test_save_page_name_cannot_leave_its_folders(site, tmp_path):
+    replica, _ = site
+    out, tests = tmp_path / "a" / "b" / "pages", tmp_path / "a" / "b" / "tests"
+    result = pmkz("save-page", f"{replica.url}/en/news", "--out", str(out), "--tests-dir", str(tests),
+                  "--name", "../../../x", check=False)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "pmkz save-page: error: --name must be letters, digits, - and _ (no path, no dots), not '../../../x'"]
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
