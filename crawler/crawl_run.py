@@ -26,15 +26,15 @@ import time
 from collections import Counter
 
 from scrapy import signals
-from sqlite_utils import Database
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import deferred_from_coro
+from sqlite_utils import Database
 
 from pmkz.crawler.health.verdict import assess_run, end_status
 from pmkz.crawler.revisit_log import RevisitLog
 from pmkz.storage import Store
-from pmkz.storage.schema import ensure_schema
 from pmkz.storage.rolling_batch import RollingBatch
+from pmkz.storage.schema import ensure_schema
 
 logger = logging.getLogger(__name__)
 
