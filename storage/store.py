@@ -120,11 +120,6 @@ class Store:
         """(etag, last_modified) for a conditional GET, or None if there are none."""
         return items.validators(self.db, url)
 
-    def known_among(self, urls: list[str]) -> set[str]:
-        """Which of these URLs are stored, at any address of their path: one look-up,
-        whatever the archive's size."""
-        return identity.known_among(self.db, urls)
-
     def urls_to_recheck(self, lang: str, *, newest: int | None, since: str | None = None,
                         until: str | None = None) -> list[str]:
         """The newest `newest` live URLs of `lang`, or every known one when None."""
@@ -175,9 +170,6 @@ class Store:
         with self._write():
             list_walks.mark_list_walked(self.db, lang, utc_stamp(now))
 
-    def list_cursor(self, lang: str) -> str | None:
-        return list_walks.list_cursor(self.db, lang)
-
     def save_list_cursor(self, lang: str, url: str, *, now: Stamp = None) -> None:
         with self._write():
             list_walks.save_list_cursor(self.db, lang, url, utc_stamp(now))
@@ -188,13 +180,6 @@ class Store:
         """Index one archived response; returns its id."""
         with self._write():
             return captures.save(self.db, capture, run_id)
-
-    def newest_payload_capture(self, url: str) -> dict | None:
-        """The newest full (200) response archived for `url`: what a 304 confirms."""
-        return captures.newest_payload(self.db, url)
-
-    def warc_file_end(self, warc_file: str) -> int:
-        return captures.file_end(self.db, warc_file)
 
     # Images ----------------------------------------------------------------------
 
@@ -228,10 +213,6 @@ class Store:
     def failed_urls(self, kinds: tuple[str, ...]) -> list[str]:
         return failures.urls(self.db, kinds)
 
-    def pages_to_save_again(self) -> list[str]:
-        """Pages that could not be saved whole (the page, or one of its image files)."""
-        return failures.pages_to_save_again(self.db)
-
     def stored_images(self, item_url: str) -> tuple[list[str], dict[str, str]]:
         """The image URLs a stored item references, and url -> path of those stored."""
         return items.stored_images(self.db, item_url)
@@ -248,10 +229,3 @@ class Store:
 
     def run(self, run_id: int) -> dict:
         return runs.get(self.db, run_id)
-
-    def record_health(self, run_id: int, health: dict) -> None:
-        runs.record_health(self.db, run_id, health)
-
-    def recent_health(self, before_run_id: int, n: int) -> list[dict]:
-        """The health of up to `n` completed runs before this one, newest first."""
-        return runs.recent_health(self.db, before_run_id, n)
