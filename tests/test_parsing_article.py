@@ -134,3 +134,19 @@ def test_a_markup_no_selector_knows():
         "\u201cDecisions must rest on data, not on reports,\u201d the Prime Minister said.",
     ]
     assert record["image_urls"] == [f"https://primeminister.kz/assets/media/img-30618{n}.jpeg" for n in ("", "-1", "-2")]
+
+
+def test_a_news_agency_layout_headline_above_its_subtitle_body_without_captions_credits_or_related_dates():
+    # Written here after the layout of Russian-language news agencies: the headline in a
+    # styled <div> above an h1 subtitle, pictures with a caption and a credit with a
+    # media-bank link in plain <div>s, a related story with its date inside the text.
+    record = parse_article((PAGES / "ru-agency-news-media-layout.html").read_bytes(),
+                           "https://news.example.org/20240331/posevnaya-1937000000.html")
+    assert record["title"] == "Правительство обсудило посевную"
+    assert record["body"].split("\n\n") == [
+        "АСТАНА, 31 мар — Агентство. Правительство рассмотрело ход подготовки к весенне-полевым работам, "
+        "обеспечение сельхозтоваропроизводителей семенами, топливом и удобрениями.",
+        "Аграрии получат льготные кредиты до начала посевной кампании в апреле, сообщили в министерстве.",
+        "Министр отметил, что запасы семян достаточны для всех регионов страны.",
+        "В прошлом году посевная площадь выросла на три процента.",
+    ]
