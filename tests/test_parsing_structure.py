@@ -228,3 +228,23 @@ def test_a_box_of_another_kind_after_the_text_is_not_body():
     text = (f"<div class='article-body'>{LONG_PART}</div><div class='author-box'><p>John Smith writes about "
             "farming and the weather for the paper.</p></div>")
     assert parse_article(article(text=text), URL)["body"].split("\n\n")[-1] == f"Paragraph 5: {PROSE}"
+
+
+def test_the_next_article_on_the_page_is_not_the_body():
+    # A page that appends the next story (endless scrolling): the headline printing the
+    # metadata's title is this page's, and so is the body under it, however long the next.
+    following = "".join(f"<p>Paragraph {n} of the next story, about the new bridge across the river.</p>" for n in range(8))
+    html = page(f"<div class='feed'><div class='item'><h1>Spring field work discussed</h1><div>12 March 2024</div>"
+                f"<div class='text'><p>{PROSE}</p><p>Second paragraph of the article text.</p></div></div>"
+                f"<div class='item'><h1>A new bridge across the river</h1><div>12 March 2024</div>"
+                f"<div class='text'>{following}</div></div></div>",
+                head="<meta property='og:title' content='Spring field work discussed'>")
+    record = parse_article(html, URL)
+    assert (record["title"], record["body"]) == ("Spring field work discussed", f"{PROSE}\n\nSecond paragraph of the article text.")
+
+
+def test_a_promotions_h1_between_the_headline_and_the_body_does_not_move_the_body():
+    html = page(f"<div><header><h1>Spring field work discussed</h1><div>12 March 2024</div></header>"
+                f"<main><div class='promo'><h1>Winter sale</h1></div><div class='text'><p>{PROSE}</p></div></main></div>",
+                head="<meta property='og:title' content='Spring field work discussed'>")
+    assert parse_article(html, URL)["body"] == PROSE

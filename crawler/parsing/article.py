@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from pmkz.crawler.parsing.container import find_container
+from pmkz.crawler.parsing.container import find_container, headline_container
 from pmkz.crawler.parsing.dates import SITE_ZONE
 from pmkz.crawler.parsing.decoding import decode_html
 from pmkz.crawler.parsing.dom import common_ancestor, contains, parse_document, prepare, text_of
@@ -128,6 +128,8 @@ def parse_article(html: str | bytes, url: str, encoding: str | None = None, *,
     title, headline, title_source = find_headline(root, container, meta, selectors, is_article)
     if not title:
         raise NotAnArticle("no headline", missing="title")
+    if body_source == "structure" and headline is not None and container is not None:
+        container = headline_container(root, container, headline, is_article or is_article_url)
     region = common_ancestor(headline, container) if headline is not None and container is not None else container
     published, date_element, published_source = find_published(meta, headline, region, lang, selectors,
                                                                 zone, is_article)

@@ -15,7 +15,7 @@ from itertools import islice
 
 from lxml import etree
 
-from pmkz.crawler.parsing.dom import BLOCK_TAGS, is_block, is_noise, non_link_length
+from pmkz.crawler.parsing.dom import BLOCK_TAGS, common_ancestor, contains, doc_index, is_block, is_noise, non_link_length
 from pmkz.crawler.parsing.selectors import class_words
 from pmkz.crawler.parsing.urls import canonical_url, is_article_url
 
@@ -181,11 +181,14 @@ def _grow(best, scores, totals, is_article):
     return best
 
 
-def find_container(root, is_article=is_article_url) -> tuple[object, bool]:
+def find_container(root, is_article=is_article_url, exclude=None) -> tuple[object, bool]:
     """(the element holding the article's paragraphs, or None; whether prose was passed
     over as lists of other articles' teasers): None and True is a list page.
-    `is_article`: the page's test of a link to another article (urls.article_link_test)."""
+    `is_article`: the page's test of a link to another article (urls.article_link_test);
+    `exclude`: an element none of whose text is the body (another article's)."""
     scores = paragraph_scores(root)
+    if exclude is not None:
+        scores = {element: score for element, score in scores.items() if not contains(exclude, element)}
     totals = _subtree_totals(scores)
     lists: list = []
     in_furniture = None  # (container, score needed outside to beat it) of the best inside furniture
@@ -205,6 +208,35 @@ def find_container(root, is_article=is_article_url) -> tuple[object, bool]:
         else:
             in_furniture = (container, scores[candidate] / furniture)
     return (in_furniture[0] if in_furniture is not None else None), bool(lists)
+
+
+def _another_article(container, headline, top):
+    """The element below `top` holding the container and an h1 before it and outside it
+    (another article's headline), or None."""
+    for ancestor in (container, *container.iterancestors()):
+        if ancestor is top:
+            return None
+        for h1 in ancestor.iter("h1"):
+            if h1 is not headline and not contains(container, h1) and doc_index(h1) < doc_index(container):
+                return ancestor
+    return None
+
+
+def headline_container(root, container, headline, is_article=is_article_url):
+    """The body container that goes with the page's headline. A page that appends the
+    next story (endless scrolling) may hold a longer body than its own, under that
+    story's h1: the body is then looked for outside it, and taken when it sits nearer
+    the headline than the first choice did (a promotion's h1 beside the article leaves
+    no such body, and the first choice stays)."""
+    top = common_ancestor(headline, container)
+    other = _another_article(container, headline, top)
+    if other is None:
+        return container
+    again = find_container(root, is_article, exclude=other)[0]
+    if again is None:
+        return container
+    nearer = common_ancestor(headline, again)
+    return again if nearer is not top and contains(top, nearer) else container
 
 
 def _links_one_article(element, is_article) -> bool:
