@@ -141,7 +141,7 @@ def test_a_lock_held_past_the_wait_fails_the_run_and_the_next_run_closes_its_row
     try:
         db_path = tmp_path / "pmkz.db"
         crawl, locker = crawl_then_lock(site, tmp_path, "--no-images", after_items=5,
-                                        env={"PMKZ_STORE_BATCH_ITEMS": "5", "PMKZ_LOCK_WAIT_SECONDS": "1"})
+                                        env={"PMKZ_STORE_BATCH_ITEMS": "5", "PMKZ_LOCK_WAIT_SECONDS": "0.1"})
         try:
             out, err = crawl.communicate(timeout=300)
         finally:
