@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 import sqlite_utils
 
-from helpers import RECORD_FIELDS, EpochReplica, crawl
+from helpers import RECORD_FIELDS, EpochReplica, crawl, hidden_replica
 
 OPTIONS = ("--articles", "45", "--skin", "classic")
 
@@ -114,8 +114,6 @@ def test_the_crawler_stores_the_same_truth_from_the_2019_markup(site, tmp_path_f
 
 
 def test_a_numbered_list_that_answers_404_past_its_end_ends_there(tmp_path):
-    from test_skins_hidden import hidden_replica
-
     replica = hidden_replica("--skin", "classic-404", "--articles", "25")
     try:
         assert crawl(replica.url, tmp_path, "--no-images").stdout.startswith(
