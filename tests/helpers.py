@@ -542,8 +542,6 @@ def build_archive(root: Path) -> tuple[Path, Path, list[dict]]:
     return db_path, images_dir, records
 
 
-
-
 def item_path(url: str) -> str:
     return f"/pmkz/items/{tilde_encode(url)}"
 

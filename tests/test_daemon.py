@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from helpers import LIBFAKETIME, EpochReplica, Replica, count_rows, pmkz, wait_for
+from helpers import LIBFAKETIME, EpochReplica, count_rows, pmkz, wait_for
 from pmkz.scheduler.daemon import ClockWatch
 
 
@@ -164,22 +164,24 @@ def alive(pid: int) -> bool:
     return not Path(f"/proc/{pid}/status").read_text().count("State:\tZ")
 
 
+def daemon_crawling(tmp_path: Path, base_url: str) -> tuple[subprocess.Popen, int]:
+    """`pmkz daemon` on the site at `base_url`, and the pid of its crawl once it runs."""
+    daemon = subprocess.Popen([sys.executable, "-m", "pmkz", "daemon", "--config",
+                               str(daemon_config(tmp_path, base_url))],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return daemon, wait_for(lambda: running_crawl_pid(tmp_path / "pmkz.db"), what="the daemon's crawl")
+
+
 # Killed, the daemon leaves no crawl behind; stopped, it does not wait its crawl out.
-def test_the_daemons_crawl_dies_with_the_daemon(tmp_path):
-    site = Replica("--articles", "300")
-    try:
-        daemon = subprocess.Popen([sys.executable, "-m", "pmkz", "daemon", "--config",
-                                   str(daemon_config(tmp_path, site.url))],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        child = wait_for(lambda: running_crawl_pid(tmp_path / "pmkz.db"), what="the daemon's crawl")
-        daemon.kill()
-        daemon.wait()
-        wait_for(lambda: not alive(child), timeout=120, what="the orphaned crawl to stop")
-        # It stopped itself, not at the end of its crawl.
-        assert count_rows(tmp_path / "pmkz.db", f"SELECT count(*) FROM crawl_runs WHERE pid = {child}"
-                     " AND status = 'interrupted'") == 1
-    finally:
-        site.stop()
+def test_the_daemons_crawl_dies_with_the_daemon(tmp_path, replica_300):
+    daemon, child = daemon_crawling(tmp_path, replica_300.url)
+    daemon.kill()
+    daemon.wait()
+    wait_for(lambda: not alive(child), timeout=120, what="the orphaned crawl to stop")
+    # It stopped itself, not at the end of its crawl.
+    assert count_rows(tmp_path / "pmkz.db", f"SELECT count(*) FROM crawl_runs WHERE pid = {child}"
+                 " AND status = 'interrupted'") == 1
+
 
 # The daemon's configuration: type and range, one line naming them.
 @pytest.mark.parametrize("setting, value", [
@@ -205,16 +207,10 @@ def test_daemon_tables_are_checked(tmp_path, text, message):
     result = pmkz("daemon", "--config", str(config), check=False, timeout=60)
     assert result.returncode == 1 and message in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
-def test_the_daemon_exits_soon_after_its_crawl(tmp_path):
-    site = Replica("--articles", "300")
-    try:
-        daemon = subprocess.Popen([sys.executable, "-m", "pmkz", "daemon", "--config",
-                                   str(daemon_config(tmp_path, site.url))],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        child = wait_for(lambda: running_crawl_pid(tmp_path / "pmkz.db"), what="the daemon's crawl")
-        daemon.send_signal(signal.SIGTERM)
-        wait_for(lambda: not alive(child), timeout=60, what="the crawl to stop")
-        # The crawl's grace time is 30 s; the daemon must not wait it out.
-        assert daemon.wait(timeout=15) == 0
-    finally:
-        site.stop()
+
+def test_the_daemon_exits_soon_after_its_crawl(tmp_path, replica_300):
+    daemon, child = daemon_crawling(tmp_path, replica_300.url)
+    daemon.send_signal(signal.SIGTERM)
+    wait_for(lambda: not alive(child), timeout=60, what="the crawl to stop")
+    # The crawl's grace time is 30 s; the daemon must not wait it out.
+    assert daemon.wait(timeout=15) == 0
