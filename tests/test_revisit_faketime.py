@@ -93,6 +93,7 @@ def check_week(week: dict, period: timedelta) -> dict:
     return figures
 
 
+@pytest.mark.slow
 def test_every_change_is_found_within_the_period_without_a_full_run(tmp_path):
     week = run_week(tmp_path, articles=100, cycles=26, period_days=1)
     check_week(week, timedelta(days=1))
