@@ -116,28 +116,11 @@ class Store:
                 events.record(self.db, run_id, url, "gone", utc_stamp(now))
             return gone
 
-    def validators(self, url: str) -> tuple[str | None, str | None] | None:
-        """(etag, last_modified) for a conditional GET, or None if there are none."""
-        return items.validators(self.db, url)
-
-    def urls_to_recheck(self, lang: str, *, newest: int | None, since: str | None = None,
-                        until: str | None = None) -> list[str]:
-        """The newest `newest` live URLs of `lang`, or every known one when None."""
-        return items.urls_to_recheck(self.db, lang, newest, since, until)
-
     # Revisits (crawler/revisit.py plans from these) -------------------------------
 
     def record_check(self, url: str, *, now: Stamp = None) -> None:
         """The page of a stored item was checked (any answer)."""
         revisits.record_check(self.db, url, utc_stamp(now))
-
-    def revisit_states(self, langs: list[str], *, now: Stamp = None) -> Iterator[tuple]:
-        """(url, published_date, published_at, last checked or None when unknown) of
-        every item of `langs`, stalest first, as a cursor."""
-        return revisits.states(self.db, langs, utc_stamp(now))
-
-    def count_items(self, langs: list[str]) -> int:
-        return revisits.count(self.db, langs)
 
     def checks_since(self, since: Stamp, *, now: Stamp = None) -> int:
         return revisits.checks_since(self.db, utc_stamp(since), utc_stamp(now))
@@ -152,18 +135,12 @@ class Store:
         stored = identity.stored_url(self.db, url)
         return stored and items.listed_summary(self.db, stored)
 
-    def pages_with_failed_images(self) -> list[str]:
-        return items.pages_with_failed_images(self.db)
-
     def record_return(self, url: str, *, run_id: int | None = None, now: Stamp = None) -> None:
         """A page marked gone answers again: a `returned` event and a version note."""
         with self._write():
             revisits.record_return(self.db, run_id, url, utc_stamp(now))
 
     # List walks ------------------------------------------------------------------
-
-    def list_walked(self, lang: str) -> bool:
-        return list_walks.list_walked(self.db, lang)
 
     def mark_list_walked(self, lang: str, *, now: Stamp = None) -> None:
         """The list was walked to its end: no resume position is needed any more."""
@@ -210,13 +187,6 @@ class Store:
         with self._write():
             identity.move_page_failures(self.db, base_url)
 
-    def failed_urls(self, kinds: tuple[str, ...]) -> list[str]:
-        return failures.urls(self.db, kinds)
-
-    def stored_images(self, item_url: str) -> tuple[list[str], dict[str, str]]:
-        """The image URLs a stored item references, and url -> path of those stored."""
-        return items.stored_images(self.db, item_url)
-
     # Runs ------------------------------------------------------------------------
 
     def start_run(self, base_url: str, mode: str, *, now: Stamp = None) -> int:
@@ -226,6 +196,3 @@ class Store:
     def finish_run(self, run_id: int, status: str, counts: dict, requests: int,
                    error: str | None = None, *, now: Stamp = None) -> None:
         runs.finish(self.db, run_id, status, counts, requests, error, utc_stamp(now))
-
-    def run(self, run_id: int) -> dict:
-        return runs.get(self.db, run_id)

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from pmkz.crawler.revisit import ItemState, Policy, item_state, pass_hours, plan, plan_stalest_first
-from pmkz.storage import Store
+from pmkz.storage import Store, revisits
+from pmkz.storage.store import utc_stamp
 
 NOW = datetime(2026, 11, 10, 12, tzinfo=timezone.utc).timestamp()
 HOUR, DAY = 3600, 86400
@@ -103,8 +104,8 @@ def test_a_check_time_in_the_future_is_due_at_once_and_first(tmp_path):
             store.record_check(f"http://h/ru/news/{name}-1", now=checked)
 
         def due(budget):
-            return plan_stalest_first(lambda: (item_state(*row) for row in store.revisit_states(["ru"])),
-                                      store.count_items(["ru"]), now, Policy(budget=budget))
+            return plan_stalest_first(lambda: (item_state(*row) for row in revisits.states(store.db, ["ru"], utc_stamp(now))),
+                                      revisits.count(store.db, ["ru"]), now, Policy(budget=budget))
 
         assert due(900) == ["http://h/ru/news/ahead-1", "http://h/ru/news/overdue-1"]
         assert due(1) == ["http://h/ru/news/ahead-1"]

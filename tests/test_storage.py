@@ -7,7 +7,7 @@ import pytest
 
 from helpers import T0, T1, T2, T3, stored_urls
 from helpers import item_record as record
-from pmkz.storage import Store, content_hash, failures, runs
+from pmkz.storage import Store, content_hash, failures, items, runs
 
 def item(store, url):
     return store.db["items"].get(url)
@@ -20,7 +20,7 @@ def test_new_item_is_inserted_live_with_its_times(store):
     assert row["status"] == "live"
     assert json.loads(row["image_urls"]) == record()["image_urls"]
     assert row["content_hash"] == content_hash(record())
-    assert store.validators(row["url"]) == ('"e1"', "Sat, 09 Mar 2024")
+    assert items.validators(store.db, row["url"]) == ('"e1"', "Sat, 09 Mar 2024")
 
 
 def test_resaving_the_same_record_is_unchanged_and_idempotent(store):
@@ -83,9 +83,9 @@ def test_touch_moves_last_seen_only(store):
 def test_validators(store):
     store.save_item(record(1), now=T0)
     store.save_item(record(2, lang="kk", url="http://h/kz/news/x-2"), etag='"x"', now=T0)
-    assert store.validators(record(1)["url"]) is None
-    assert store.validators("http://h/kz/news/x-2") == ('"x"', None)
-    assert store.validators("http://unknown/") is None
+    assert items.validators(store.db, record(1)["url"]) is None
+    assert items.validators(store.db, "http://h/kz/news/x-2") == ('"x"', None)
+    assert items.validators(store.db, "http://unknown/") is None
 
 
 def test_a_record_without_its_required_fields_is_refused(store):
@@ -135,7 +135,7 @@ def test_a_page_and_its_images_clear_their_failures_together(store):
     for url, kind in (("http://h/a", "fetch"), ("http://h/a.jpg", "image"), ("http://h/b", "parse")):
         store.record_failure(url, kind, "HTTP 500", run_id=1, now=T0)
     assert store.clear_failures(["http://h/a", "http://h/a.jpg", "http://h/never-failed.jpg"]) == 2
-    assert store.failed_urls(("fetch", "parse", "image")) == ["http://h/b"]
+    assert failures.urls(store.db, ("fetch", "parse", "image")) == ["http://h/b"]
     assert store.clear_failures([]) == 0
 
 

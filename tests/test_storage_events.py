@@ -5,7 +5,7 @@ import subprocess
 
 from helpers import T0, T1, T2
 from helpers import item_record as record
-from pmkz.storage import events, runs, watches
+from pmkz.storage import events, failures, items, list_walks, runs, watches
 
 
 def test_new_changed_and_gone_are_events_of_their_run(store):
@@ -26,20 +26,20 @@ def test_new_changed_and_gone_are_events_of_their_run(store):
 
 
 def test_list_walks_are_remembered(store):
-    assert not store.list_walked("ru")
+    assert not list_walks.list_walked(store.db, "ru")
     store.mark_list_walked("ru", now=T0)
     store.mark_list_walked("ru", now=T1)
-    assert store.list_walked("ru") and not store.list_walked("en")
+    assert list_walks.list_walked(store.db, "ru") and not list_walks.list_walked(store.db, "en")
 
 
 def test_urls_to_recheck_are_the_newest_live_or_all(store):
     for n, day in enumerate(["2024-01-01", "2025-01-01", "2026-01-01"], start=1):
         store.save_item(record(n, published_date=day, published_at=None), now=T0)
     store.mark_gone(record(3)["url"], now=T1)
-    assert store.urls_to_recheck("ru", newest=1) == [record(2)["url"]]
-    assert store.urls_to_recheck("ru", newest=None) == [record(n)["url"] for n in (3, 2, 1)]
-    assert store.urls_to_recheck("ru", newest=None, since="2025-01-01", until="2025-12-31") == [record(2)["url"]]
-    assert store.urls_to_recheck("en", newest=None) == []
+    assert items.urls_to_recheck(store.db, "ru", 1, None, None) == [record(2)["url"]]
+    assert items.urls_to_recheck(store.db, "ru", None, None, None) == [record(n)["url"] for n in (3, 2, 1)]
+    assert items.urls_to_recheck(store.db, "ru", None, "2025-01-01", "2025-12-31") == [record(2)["url"]]
+    assert items.urls_to_recheck(store.db, "en", None, None, None) == []
 
 
 def test_a_run_whose_process_died_is_closed_as_interrupted(store):
@@ -48,7 +48,7 @@ def test_a_run_whose_process_died_is_closed_as_interrupted(store):
     child.wait()
     store.db["crawl_runs"].update(run, {"pid": child.pid})
     store.start_run("http://x", "incremental", now=T1)
-    assert store.run(run)["status"] == "interrupted"
+    assert runs.get(store.db, run)["status"] == "interrupted"
 
 
 def test_runs_of_a_crawl_past_its_time_limit_are_failed(store):
@@ -56,13 +56,13 @@ def test_runs_of_a_crawl_past_its_time_limit_are_failed(store):
     store.finish_run(old, "interrupted", {}, requests=1, now=T0)
     killed = store.start_run("http://x", "full", now=T1)
     runs.fail_started_since(store.db, T1, "killed after its time limit")
-    assert store.run(killed)["status"] == "failed"
-    assert store.run(killed)["error"] == "killed after its time limit"
-    assert store.run(old)["status"] == "interrupted"
+    assert runs.get(store.db, killed)["status"] == "failed"
+    assert runs.get(store.db, killed)["error"] == "killed after its time limit"
+    assert runs.get(store.db, old)["status"] == "interrupted"
 
 
 def test_failed_urls_wait_for_retry_by_kind(store):
     store.record_failure("http://x/a", "fetch", "HTTP 500", run_id=None, now=T0)
     store.record_failure("http://x/b", "parse", "no headline", run_id=None, now=T1)
     store.record_failure("http://x/c.jpg", "image", "HTTP 404", run_id=None, now=T1)
-    assert store.failed_urls(("fetch", "parse")) == ["http://x/a", "http://x/b"]
+    assert failures.urls(store.db, ("fetch", "parse")) == ["http://x/a", "http://x/b"]

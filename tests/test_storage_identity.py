@@ -3,7 +3,7 @@ image on another host keeps its whole URL. The crawl across ports is in
 test_identity_by_path.py."""
 from __future__ import annotations
 
-from pmkz.storage import identity
+from pmkz.storage import failures, identity, items
 
 OLD, NEW, CDN = "http://127.0.0.1:8001", "http://127.0.0.1:8002", "http://cdn.example"
 PAGE = "/ru/news/reviews/slug-1"
@@ -34,12 +34,12 @@ def test_an_image_on_the_pages_address_moves_with_it_and_a_foreign_one_keeps_its
     own, foreign = OLD + "/img/1.jpg", CDN + "/img/1.jpg"
     store.save_item(record(OLD, [own, foreign]))
     store.save_images(OLD + PAGE, [{"url": foreign, "path": "cd/cdn.jpg", "sha1": "c"}])
-    urls, files = store.stored_images(NEW + PAGE)
+    urls, files = items.stored_images(store.db, NEW + PAGE)
     assert urls == [NEW + "/img/1.jpg", foreign]
     # The page's own image was never downloaded: the foreign file of the same path is not it.
     assert files == {foreign: ("cd/cdn.jpg", "c")}
     store.save_images(OLD + PAGE, [{"url": own, "path": "ow/own.jpg", "sha1": "o"}])
-    assert store.stored_images(NEW + PAGE)[1] == {NEW + "/img/1.jpg": ("ow/own.jpg", "o"), foreign: ("cd/cdn.jpg", "c")}
+    assert items.stored_images(store.db, NEW + PAGE)[1] == {NEW + "/img/1.jpg": ("ow/own.jpg", "o"), foreign: ("cd/cdn.jpg", "c")}
 
 
 def test_a_state_names_its_images_where_the_page_is_now_if_the_page_was_archived_there(store):
@@ -56,16 +56,16 @@ def test_an_image_failure_moves_with_its_page(store):
     store.record_failure(own, "image", "HTTP 500", run_id=None, item_url=OLD + PAGE)
     store.save_item(record(NEW, [NEW + "/img/1.jpg"]))
     # The page is asked for again at its new address, where the image then arrives.
-    assert store.pages_with_failed_images() == [NEW + PAGE]
+    assert items.pages_with_failed_images(store.db) == [NEW + PAGE]
     store.clear_failures([NEW + PAGE, NEW + "/img/1.jpg"])
-    assert store.failed_urls(("image",)) == []
+    assert failures.urls(store.db, ("image",)) == []
 
 
 def test_a_page_that_failed_at_an_old_address_is_cleared_by_its_success_at_the_new_one(store):
     store.record_failure(OLD + PAGE, "parse", "no headline", run_id=None)
     store.record_failure(CDN + "/img/2.jpg", "image", "HTTP 500", run_id=None, item_url=OLD + "/ru/news/x-2")
     store.move_page_failures(NEW)
-    assert store.failed_urls(("parse",)) == [NEW + PAGE]
+    assert failures.urls(store.db, ("parse",)) == [NEW + PAGE]
     store.save_item(record(NEW, []))
     store.clear_failures([NEW + PAGE])
-    assert store.failed_urls(("parse", "fetch")) == [] and store.failed_urls(("image",)) == [CDN + "/img/2.jpg"]
+    assert failures.urls(store.db, ("parse", "fetch")) == [] and failures.urls(store.db, ("image",)) == [CDN + "/img/2.jpg"]

@@ -2,6 +2,8 @@
 page, ties within a day included: an idle run then costs the same at any size."""
 from __future__ import annotations
 
+from pmkz.storage import items
+
 
 def record(site_id: int, published_at: str | None, day: str = "2026-10-24") -> dict:
     return {"url": f"http://h/ru/news/a-{site_id}", "site_id": site_id, "lang": "ru", "kind": "news",
@@ -15,4 +17,4 @@ def test_a_page_without_its_time_keeps_its_place_in_the_day(store):
     store.save_item(record(31740, "2026-10-24T10:55:00+05:00"))
     store.save_item(record(31742, None))
     store.save_item(record(31700, "2026-10-23T18:00:00+05:00", day="2026-10-23"))
-    assert store.urls_to_recheck("ru", newest=2) == ["http://h/ru/news/a-31742", "http://h/ru/news/a-31740"]
+    assert items.urls_to_recheck(store.db, "ru", 2, None, None) == ["http://h/ru/news/a-31742", "http://h/ru/news/a-31740"]
