@@ -193,6 +193,26 @@ def no_hits_cost(db_path: Path, rounds: int = 5) -> dict:
     return {"characters": len(word), "suggested": suggested, "median_ms": round(statistics.median(times), 1)}
 
 
+def index_cost(db_path: Path) -> dict:
+    """The stem index's size beside the index of printed words, and the time to make it
+    again from every item with no word's terms remembered, as an archive from an older
+    pmkz is re-indexed on its first open."""
+    with Store(db_path) as store:
+        db = store.db
+        (items,) = db.execute("SELECT count(*) FROM items").fetchone()
+        sizes = {table: db.execute(f"SELECT (SELECT sum(length(block)) FROM {table}_data)"
+                                   f" + (SELECT sum(length(sz)) FROM {table}_docsize)").fetchone()[0]
+                 for table in (search.TABLE, search.words.EXACT_TABLE)}
+        db.execute(f"DROP TABLE {search.TABLE}")
+    search.words.readings.cache_clear()
+    started = time.perf_counter()
+    with Store(db_path):
+        pass
+    return {"items": items, "stem_mb": round(sizes[search.TABLE] / 1e6, 1),
+            "printed_mb": round(sizes[search.words.EXACT_TABLE] / 1e6, 1),
+            "build_s": round(time.perf_counter() - started, 1)}
+
+
 def table(figures: dict) -> str:
     lines = []
     for lang, result in figures["quality"].items():
@@ -212,6 +232,10 @@ def table(figures: dict) -> str:
         s = figures["phrase_speed"]
         lines.append(f"search with an exact phrase on {s['items']:,} items: median {s['median_ms']} ms, "
                      f"p95 {s['p95_ms']} ms")
+    if "index" in figures:
+        c = figures["index"]
+        lines.append(f"stem index on {c['items']:,} items: {c['stem_mb']} MB (printed words: {c['printed_mb']} MB),"
+                     f" made again from the items in {c['build_s']} s")
     n = figures["no_hits"]
     lines.append(f"a {n['characters']:,}-character word with no hits, and its suggestions "
                  f"({', '.join(n['suggested'])}): median {n['median_ms']} ms")
@@ -237,4 +261,5 @@ def run(work: Path, articles: int = 300, cost_items: int = 100_000, progress=lam
     figures["speed"] = speed(db_path, words)
     figures["phrase_speed"] = speed(db_path, PHRASES)
     figures["no_hits"] = no_hits_cost(db_path)
+    figures["index"] = index_cost(db_path)
     return figures

@@ -26,6 +26,11 @@ FUNCTION = "pmkz_stems"
 # The triggers sqlite-utils made on items for items_fts in earlier archives.
 OLD_TRIGGERS = ("items_ai", "items_ad", "items_au")
 _COLUMN_LIST = ", ".join(COLUMNS)
+# What the stem index holds, kept in its FTS5 config table (which FTS5 leaves alone
+# beside its own keys): an index of an earlier layout is made again on open. Layout 2:
+# Russian words as their lemmas; before it, no key: their Snowball stems.
+LAYOUT_KEY = "pmkz_layout"
+LAYOUT = 2
 
 
 def register(db: Database) -> None:
@@ -34,7 +39,7 @@ def register(db: Database) -> None:
 
 
 def ensure_search_index(db: Database) -> None:
-    """Create the indexes if missing (the stem index also when in its earlier layout),
+    """Create the indexes if missing (the stem index also when in an earlier layout),
     drop the old triggers, and index every row an index lacks."""
     register(db)
     old_triggers = [name for (name,) in db.execute(
@@ -49,25 +54,33 @@ def ensure_search_index(db: Database) -> None:
     if not db[EXACT_TABLE].exists():
         db["items"].enable_fts(list(COLUMNS), create_triggers=False)  # filled as it is made
     with db.atomic():
-        if db[TABLE].exists() and tuple(c.name for c in db[TABLE].columns) != COLUMNS:
+        if db[TABLE].exists() and not _in_this_layout(db):
             db.execute(f"DROP TABLE {TABLE}")
         if not db[TABLE].exists():
             db.execute(f"CREATE VIRTUAL TABLE {TABLE} USING fts5({_COLUMN_LIST})")
+            db.execute(f"INSERT INTO {TABLE}_config (k, v) VALUES (?, ?)", [LAYOUT_KEY, LAYOUT])
         index_added_since(db, 0)
 
 
 def index_is_current(db: Database) -> bool:
-    """Whether both indexes are there, the stem index in this layout, with a row for
+    """Whether both indexes are there, the stem index in this LAYOUT, with a row for
     every item: what `ensure_search_index` makes (readers check before searching)."""
     if not db[EXACT_TABLE].exists() or not db[TABLE].exists():
         return False
-    if tuple(c.name for c in db[TABLE].columns) != COLUMNS:
+    if not _in_this_layout(db):
         return False
     (items,) = db.execute("SELECT count(*) FROM items").fetchone()
     # Their shadow tables of row sizes: a b-tree count, where count(*) on an FTS5 table
     # reads the whole index (every open of the Store asks).
     return all(db.execute(f"SELECT count(*) FROM {table}_docsize").fetchone()[0] == items
                for table in (EXACT_TABLE, TABLE))
+
+
+def _in_this_layout(db: Database) -> bool:
+    if tuple(c.name for c in db[TABLE].columns) != COLUMNS:
+        return False
+    row = db.execute(f"SELECT v FROM {TABLE}_config WHERE k = ?", [LAYOUT_KEY]).fetchone()
+    return row is not None and row[0] == LAYOUT
 
 
 def index_rows(db: Database, where: str, params: list) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .words import COLUMNS, EXACT_TABLE, KAZAKH_MARK, STEMMINGS, TABLE, WORD, as_kazakh, fold, stem
+from .words import COLUMNS, EXACT_TABLE, KAZAKH_MARK, STEMMINGS, TABLE, WORD, as_kazakh, fold, readings, stem
 
 # What a reader's connection sets: a common word's search reads tens of thousands of item
 # rows (the count Datasette shows), and through a memory map that costs half of what
@@ -21,9 +21,9 @@ READER_PRAGMAS = ("PRAGMA mmap_size = 1073741824",)
 
 # What one search may ask, so that its cost is bounded whoever types it (the public
 # server's search box, a saved search run after every crawl). The length bounds the
-# stemming and the no-hits suggestions; each word, phrase or prefix is a MATCH of up to
-# four forms and, beside an exact phrase, a member of a compound SELECT; each level of
-# parentheses nests that SELECT (and the Python that builds it) deeper. Generous for
+# stemming and the no-hits suggestions; each word, phrase or prefix is a MATCH of a few
+# forms (a word's readings in both stemmings, and as typed) and, beside an exact phrase,
+# a member of a compound SELECT; each level of parentheses nests that SELECT (and the Python that builds it) deeper. Generous for
 # anything a person types; far under what SQLite's and FTS5's parser stacks hold.
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 32
@@ -68,12 +68,14 @@ class Term:
             # The prefix is matched against stems as typed: `правительств*` finds the
             # stem `правительств`, and a prefix shorter than the stems finds them all.
             return [_quoted(words) + "*" for words in (folded, [as_kazakh(w) for w in folded])]
-        forms = [_quoted(stem(w, lang) for w in folded) for lang in STEMMINGS]
-        if len(folded) == 1:
-            # The word as typed, as a stem too: Snowball stems `Бектенов` to `бектен`
-            # but `Бектенова` to `бектенов`, so the query asks for both.
-            forms += [_quoted(folded), _quoted([as_kazakh(folded[0])])]
-        return forms
+        if len(folded) > 1:
+            # A phrase: the likeliest reading of each word, the one indexed in its place.
+            return [_quoted(stem(w, lang) for w in folded) for lang in STEMMINGS]
+        # Every reading of the word: `стали` is asked as стать and сталь, as indexed.
+        forms = [_quoted([term]) for lang in STEMMINGS for term in readings(folded[0], lang)]
+        # The word as typed, as a stem too: Snowball stems `Бектенов` to `бектен` but
+        # `Бектенова` to `бектенов`, so the query asks for both.
+        return forms + [_quoted(folded), _quoted([as_kazakh(folded[0])])]
 
     def printed(self) -> str:
         """FTS5 over items_fts: the words as printed (its tokenizer folds case)."""

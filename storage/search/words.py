@@ -1,8 +1,11 @@
 """Words as the stem index holds them, and as a query asks for them.
 
-Cyrillic words are stemmed with Snowball's Russian stemmer in ru and en items and with
-kazakh.py in kk items; Latin words with Porter's, as sqlite-utils' `porter` tokenizer
-does. A Kazakh stem is indexed with a mark before it (`ǂүкімет`), as Xapian prefixes its
+Cyrillic words in ru and en items are indexed as their dictionary forms (pymorphy3's
+lemmas of every reading of the word: `рынка` -> рынок, `шёл` -> идти, `стали` -> стать
+and сталь), so that any form finds every form and unrelated words that share a Snowball
+stem do not; a word no dictionary knows (a name, a new word) as its Snowball stem.
+Cyrillic words in kk items are stemmed with kazakh.py; Latin words with Porter's, as
+sqlite-utils' `porter` tokenizer does. A Kazakh stem is indexed with a mark before it (`ǂүкімет`), as Xapian prefixes its
 stemmed terms, so that a query word stemmed the Kazakh way finds Kazakh items only:
 Kazakh `вода` -> `во` must not find the Russian preposition.
 """
@@ -11,6 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import pymorphy3
 import Stemmer
 
 from . import kazakh
@@ -36,15 +40,30 @@ def fold(word: str) -> str:
     return word.lower().replace("ё", "е")
 
 
+@lru_cache(maxsize=1)
+def _morph() -> pymorphy3.MorphAnalyzer:
+    # Loaded on the first Russian word, not at import: most commands never search.
+    return pymorphy3.MorphAnalyzer(lang="ru")
+
+
 @lru_cache(maxsize=200_000)
-def stem(word: str, lang: str | None) -> str:
-    """The stem of one word (any case) as an item in `lang` is indexed."""
+def readings(word: str, lang: str | None) -> tuple[str, ...]:
+    """The terms one word (any case) is indexed as in an item in `lang`, the likeliest
+    first: its lemmas if a dictionary knows it, else its one stem."""
     word = fold(word)
     if not CYRILLIC.search(word):
-        return _porter.stemWord(word)
+        return (_porter.stemWord(word),)
     if lang == "kk":
-        return KAZAKH_MARK + kazakh.stem(word)
-    return _russian.stemWord(word)
+        return (KAZAKH_MARK + kazakh.stem(word),)
+    # pymorphy3 guesses a lemma for any word; a guess is no better than the stem and
+    # splits a name's forms (`Бектенова` -> бектеновый), so only its dictionary's count.
+    lemmas = dict.fromkeys(fold(p.normal_form) for p in _morph().parse(word) if p.is_known)
+    return tuple(lemmas) or (_russian.stemWord(word),)
+
+
+def stem(word: str, lang: str | None) -> str:
+    """The likeliest term of one word (any case) as an item in `lang` indexes it."""
+    return readings(word, lang)[0]
 
 
 def as_kazakh(word: str) -> str:
@@ -53,4 +72,9 @@ def as_kazakh(word: str) -> str:
 
 
 def stems(text: str | None, lang: str | None) -> str:
-    return " ".join(stem(word, lang) for word in WORD.findall(text or ""))
+    """The text as the index holds it: each word's likeliest term in its place, so that
+    phrases keep their positions, and the other readings of ambiguous words after all
+    of them, where a one-word search finds them."""
+    words = [readings(word, lang) for word in WORD.findall(text or "")]
+    others = dict.fromkeys(term for terms in words for term in terms[1:])
+    return " ".join([terms[0] for terms in words] + list(others))
