@@ -143,7 +143,8 @@ PMKZ_HEALTH_MAX_FETCH_ERRORS = 0.1  # of requests
 PMKZ_HEALTH_MAX_RETRIES = 0.5  # of requests
 
 # Revisits (crawler/revisit.py): an incremental run re-checks what the policy says is
-# due, within a budget of requests an hour; every stored page at least once a period.
+# due, within a budget of requests an hour; every stored page as often as the budget
+# allows, and at least once a period.
 PMKZ_REVISIT_PERIOD_DAYS = _number("PMKZ_REVISIT_PERIOD_DAYS", 7.0)
 PMKZ_REVISIT_BUDGET = _number("PMKZ_REVISIT_BUDGET", 900, integer=True)
 if PMKZ_REVISIT_BUDGET < 1 or PMKZ_REVISIT_PERIOD_DAYS * 24 <= 1:

@@ -28,20 +28,24 @@ def count(db: Database, langs: list[str]) -> int:
     return db.execute(f"SELECT count(*) FROM items WHERE lang IN ({marks})", list(langs)).fetchone()[0]
 
 
-# Every item with its last check.
+# Every item with its last check, and when a fetch last found it changed (a first save
+# or a reparse sets last_changed too: neither is an edit on the site).
 _LAST_CHECKS = ("SELECT i.rowid AS id, i.url, i.lang, i.published_date, i.published_at,"
-                " coalesce(r.checked, i.last_seen) AS checked FROM items i LEFT JOIN revisits r ON r.url = i.url")
+                " coalesce(r.checked, i.last_seen) AS checked,"
+                " CASE WHEN i.version_reason = 'changed' THEN i.last_changed END AS changed"
+                " FROM items i LEFT JOIN revisits r ON r.url = i.url")
 
 
-def states(db: Database, langs: list[str], now: str) -> Iterator[tuple[str, str, str | None, str | None]]:
-    """(url, published_date, published_at, last checked) of every item of `langs`,
-    stalest first, read as they are used: the archive is never all in memory. The last
-    check is None when it is unknown (after `now`, a UTC stamp); those come first."""
+def states(db: Database, langs: list[str], now: str) -> Iterator[tuple[str, str, str | None, str | None, str | None]]:
+    """(url, published_date, published_at, last checked, last changed) of every item of
+    `langs`, stalest first, read as they are used: the archive is never all in memory.
+    The last check is None when it is unknown (after `now`, a UTC stamp); those come
+    first. The last change is None when none was found, or its time is after `now`."""
     marks = ", ".join("?" * len(langs))
     yield from db.execute(
-        "SELECT url, published_date, published_at, CASE WHEN checked <= ? THEN checked END AS known"
-        f" FROM ({_LAST_CHECKS}) WHERE lang IN ({marks}) ORDER BY known, id",
-        [now, *langs])
+        "SELECT url, published_date, published_at, CASE WHEN checked <= ? THEN checked END AS known,"
+        f" CASE WHEN changed <= ? THEN changed END FROM ({_LAST_CHECKS}) WHERE lang IN ({marks}) ORDER BY known, id",
+        [now, now, *langs])
 
 
 def checks_since(db: Database, since: str, now: str) -> int:
