@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 from functools import partial
 from pathlib import Path
+from typing import Callable, Iterable
 
 from .connect import open_for_reading
 from . import captures, revisits
@@ -14,11 +15,14 @@ from .warc import file_size
 from .runs import last as last_runs
 
 
-def status_report(db_path: str | Path, *, runs: int = 10, failures: int = 5, warc_dir: Path | None = None) -> dict:
+def status_report(db_path: str | Path, *, runs: int = 10, failures: int = 5, warc_dir: Path | None = None,
+                  sweep: Callable[[Iterable[tuple]], float] | None = None) -> dict:
     """A dict of `runs` (newest first), `items` ({lang: {status: n}}), `newest`
     (published_date, published_at of the newest item, or None), `failure_count`,
-    `oldest_failures` and `captures` ((captures, those that cannot be read) in the WARC
-    files of `warc_dir`, default warc/ beside the database)."""
+    `oldest_failures`, `revisits` (with `sweep_hours`, what `sweep` makes of every
+    item's revisit state, storage/revisits.py `states`, when given) and `captures`
+    ((captures, those that cannot be read) in the WARC files of `warc_dir`, default
+    warc/ beside the database)."""
     db = open_for_reading(db_path)
     try:
         items: dict[str, dict[str, int]] = {}
@@ -35,7 +39,7 @@ def status_report(db_path: str | Path, *, runs: int = 10, failures: int = 5, war
             "failure_count": db["failures"].count,
             "oldest_failures": list(db["failures"].rows_where(
                 order_by="first_failed", limit=failures)),
-            "revisits": _revisits(db),
+            "revisits": _revisits(db, list(items), sweep),
             "captures": captures.unreadable(db, partial(file_size, warc_dir or Path(db_path).resolve().parent / "warc"))
             if db["captures"].exists() else None,
         }
@@ -43,14 +47,17 @@ def status_report(db_path: str | Path, *, runs: int = 10, failures: int = 5, war
         db.close()
 
 
-def _revisits(db) -> dict | None:
+def _revisits(db, langs: list[str], sweep) -> dict | None:
     """Items checked in the last day and hour, the oldest last check, and check times in
-    the future (storage/revisits.py); None for a database from before the revisits table."""
+    the future (storage/revisits.py), and what `sweep` makes of the items' states; None
+    for a database from before the revisits table."""
     if not db["revisits"].exists():
         return None
     now = datetime.now(timezone.utc).replace(microsecond=0)
     day = revisits.summary(db, (now - timedelta(days=1)).isoformat(), now.isoformat())
     day["checked_last_hour"] = revisits.checks_since(db, (now - timedelta(hours=1)).isoformat(), now.isoformat())
+    if sweep and langs:
+        day["sweep_hours"] = sweep(revisits.states(db, langs, now.isoformat()))
     return day
 
 

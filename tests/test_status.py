@@ -112,3 +112,20 @@ def test_check_times_in_the_future_are_reported_apart_never_as_done(tmp_path):
     assert "  checked in the last day: 1 of 4" in lines
     assert "  2 items have check times in the future (clock jumped?): re-checked first" in lines
     assert "  budget in use: 0 of 900 requests in the last hour" in lines
+
+
+def test_status_shows_the_sweep_over_the_archive_and_the_budget(tmp_path, monkeypatch):
+    # 45 old items, one edited by a fetch yesterday (every 3 hours: half a request an
+    # hour), at 10 requests an hour: a sweep every 45 / 9.5 hours.
+    now = datetime.now(timezone.utc)
+    monkeypatch.setattr("pmkz.crawler.settings.PMKZ_REVISIT_BUDGET", 10)
+    with Store(tmp_path / "pmkz.db") as store:
+        for n in range(45):
+            store.save_item(record(n, "ru", "2024-03-01"), now=now - timedelta(days=3))
+            store.record_check(f"http://h/ru/news/x-{n}", now=now - timedelta(hours=n))
+        store.save_item({**record(7, "ru", "2024-03-01"), "body": "Edited."}, now=now - timedelta(days=1))
+    result = CliRunner().invoke(cli, ["status", "--db", str(tmp_path / "pmkz.db")])
+    assert result.exit_code == 0, result.output
+    assert f"  every item re-checked within: {45 / 9.5:.1f} hours" in result.stdout
+    assert "  stalest item last checked: " + (now - timedelta(hours=44)).replace(microsecond=0).isoformat() \
+        in result.stdout

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime, timezone
 from pathlib import Path
 
 import click
@@ -10,7 +11,7 @@ from pmkz.commands._errors import CommandError, OneLineErrors
 from pmkz.commands.export import db_option
 from pmkz.storage import StorageError
 from pmkz.storage.report import age, status_report
-from pmkz.crawler.revisit import pass_hours, policy_from
+from pmkz.crawler import revisit
 
 RUN_COLUMNS = ("started", "ended", "status", "requests",
                "new", "changed", "unchanged", "gone", "failed")
@@ -31,7 +32,7 @@ def command(db, warc_dir):
     if damage:
         click.echo(f"pmkz status: warning: {damage}", err=True)
     try:
-        report = status_report(db, warc_dir=warc_dir)
+        report = status_report(db, warc_dir=warc_dir, sweep=_sweep_hours)
     except StorageError as exc:
         raise CommandError("status", str(exc)) from None
     except sqlite3.DatabaseError as exc:
@@ -94,25 +95,36 @@ def _capture_lines(counts: tuple[int, int] | None) -> list[str]:
     return [f"Raw archive: {total} captures{tail}"]
 
 
-def _revisit_lines(state: dict | None) -> list[str]:
-    """The revisit schedule (crawler/revisit.py): how far the re-checks have come."""
-    if not state or not state["items"]:
-        return []
+def _policy() -> revisit.Policy:
     from scrapy.settings import Settings
 
     settings = Settings()
     settings.setmodule("pmkz.crawler.settings")
-    policy = policy_from(settings)
-    hours = pass_hours(state["items"], policy)
+    return revisit.policy_from(settings)
+
+
+def _sweep_hours(rows) -> float:
+    """The sweep's limit (N / B) over the stored revisit states `rows`."""
+    now = datetime.now(timezone.utc)
+    return revisit.sweep_hours((revisit.item_state(*row) for row in rows), now, _policy())
+
+
+def _revisit_lines(state: dict | None) -> list[str]:
+    """The revisit schedule (crawler/revisit.py): how far the re-checks have come."""
+    if not state or not state["items"]:
+        return []
+    policy = _policy()
     future = state["checked_in_future"]
+    hours = state.get("sweep_hours")
     return [
         "Revisits:",
         f"  checked in the last day: {state['checked_since']} of {state['items']}",
-        f"  oldest last check: {_cell(state['oldest_check'])}",
+        f"  stalest item last checked: {_cell(state['oldest_check'])}",
         *([f"  {future} {'item has a check time' if future == 1 else 'items have check times'} in the future"
            " (clock jumped?): re-checked first"] if future else []),
-        f"  a complete pass takes: {hours / 24:.1f} days"
-        + ("" if hours <= policy.period.total_seconds() / 3600 else " (the budget is too small for the period)"),
+        *([f"  every item re-checked within: {hours:.1f} hours (items / the budget left after the young)"
+           + (" (the period's bound: the budget is too small)" if hours >= policy.period.total_seconds() / 3600
+              else "")] if hours is not None else []),
         f"  budget in use: {state['checked_last_hour']} of {policy.budget} requests in the last hour",
     ]
 
