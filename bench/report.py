@@ -59,18 +59,26 @@ def _long_edit_rows(s: dict) -> list[tuple[str, str, str, str]]:
 
 def _revisit_rows(f: dict) -> list[tuple[str, str, str, str]]:
     """The revisit policy simulated (bench/revisit_sim.py): hours from a change to its
-    finding, and the re-checks' requests an hour."""
-    return [
-        (f"revisit, {r['items']} items: change found after (median / p95 / max)",
-         f"{r['latency_median_h']} / {r['latency_p95_h']} / {r['latency_max_h']} h", "max <= 168 h",
-         "yes" if r["latency_max_h"] <= 168 and r["found"] == r["changes"] else "NO")
-        for r in f.get("revisit", [])
-    ] + [
-        (f"revisit, {r['items']} items: requests an hour (mean / max)",
-         f"{r['requests_per_hour_mean']} / {r['requests_per_hour_max']}", f"<= {r['budget']}",
-         "yes" if r["requests_per_hour_max"] <= r["budget"] else "NO")
-        for r in f.get("revisit", [])
-    ]
+    finding next to the sweep's limit N / B (the issue's target holds from 30,000 items:
+    below, the cycles' hour is most of the limit), the young next to their bands, and
+    the re-checks' requests an hour."""
+    out = []
+    for r in f.get("revisit", []):
+        bound = 1.25 * r["limit_h"]
+        at_scale = r["items"] >= 30000
+        out += [
+            (f"revisit, {r['items']} items: change found after (median / p95 / max), limit N/B {r['limit_h']} h",
+             f"{r['latency_median_h']} / {r['latency_p95_h']} / {r['latency_max_h']} h",
+             "max <= 1.25 x N/B" if at_scale else "all found",
+             "yes" if r["found"] == r["changes"] and (r["latency_max_h"] <= bound or not at_scale) else "NO"),
+            (f"revisit, {r['items']} items: young items' changes found within their band",
+             f"{r['young_changes'] - r['young_over_band']} of {r['young_changes']}", "all",
+             "yes" if not r["young_over_band"] else "NO"),
+            (f"revisit, {r['items']} items: requests an hour (mean / max)",
+             f"{r['requests_per_hour_mean']} / {r['requests_per_hour_max']}", f"<= {r['budget']}",
+             "yes" if r["requests_per_hour_max"] <= r["budget"] else "NO"),
+        ]
+    return out
 
 
 def _warc_rows(f: dict) -> list[tuple[str, str, str, str]]:

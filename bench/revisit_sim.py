@@ -1,6 +1,7 @@
 """The revisit policy (crawler/revisit.py) simulated over a large archive: hourly cycles,
 new items published as the live site does, edits and removals at random moments to
-items of random ages; the time from each change to the check that finds it, and the
+items of random ages; the time from each change to the check that finds it (next to
+the sweep's limit N / B, and for the young next to their band's interval), and the
 requests an hour the re-checks cost. No crawling: the policy is a pure function of the
 stored state and the time, so a simulated clock is all it needs.
 """
@@ -10,7 +11,7 @@ import random
 import statistics
 from datetime import datetime, timezone
 
-from pmkz.crawler.revisit import DAY, HOUR, ItemState, Policy, plan
+from pmkz.crawler.revisit import DAY, HOUR, ItemState, Policy, plan, sweep_hours
 
 START = datetime(2026, 11, 1, tzinfo=timezone.utc).timestamp()
 PER_DAY = 18  # new items a day, all languages
@@ -19,24 +20,24 @@ DAYS = 14  # changes happen in the first half, so each can be found
 
 
 def simulate(count: int, policy: Policy = Policy(), seed: int = 0) -> dict:
-    """`count` items, as if the schedule had run a long time: checks spread over the period."""
+    """`count` items, as if the schedule had run a long time: checks spread over the
+    sweep's limit, or the young's interval."""
     r = random.Random(seed)
-    period = policy.period.total_seconds()
     span = count / PER_DAY * DAY
+    published = [START - span * (i + r.random()) / count for i in range(count)]
+    limit = sweep_hours((ItemState(f"u{i}", at, START) for i, at in enumerate(published)), START, policy) * HOUR
     items = {}
-    for i in range(count):
-        published = START - span * (i + r.random()) / count
-        age = START - published
-        checked = START - r.random() * min(policy.interval(age) or HOUR, period)
-        items[f"u{i}"] = ItemState(f"u{i}", published, max(checked, published))
-    changes = []  # (when, url, young)
+    for i, at in enumerate(published):
+        checked = START - r.random() * min(policy.interval(START - at) or HOUR, limit)
+        items[f"u{i}"] = ItemState(f"u{i}", at, max(checked, at))
+    changes = []  # (when, url, the interval of its band then: the period for the old)
     for _ in range(CHANGES):
         when = START + r.random() * (DAYS / 2) * DAY
         if r.random() < 0.5:  # an edit soon after publication, as editors make them
             url = min(items.values(), key=lambda item: abs(item.published - (when - r.random() * 3 * DAY))).url
         else:
             url = r.choice(list(items))
-        changes.append((when, url, when - items[url].published < 3 * DAY))
+        changes.append((when, url, policy.interval(when - items[url].published)))
     found: dict[int, float] = {}
     per_hour = []
     fresh = 0
@@ -48,22 +49,29 @@ def simulate(count: int, policy: Policy = Policy(), seed: int = 0) -> dict:
             items[url] = ItemState(url, now - r.random() * HOUR, now)
         due = plan(list(items.values()), now, policy)
         per_hour.append(len(due))
-        for url in due:
-            items[url] = ItemState(url, items[url].published, now)
         due_set = set(due)
+        changed = set()
         for k, (when, url, _) in enumerate(changes):
             if k not in found and when <= now and url in due_set:
                 found[k] = now - when
+                changed.add(url)
+        for url in due:
+            item = items[url]
+            items[url] = ItemState(url, item.published, now, now if url in changed else item.changed)
     latency = sorted(found.values())
-    young = sorted(found[k] for k, change in enumerate(changes) if change[2] and k in found)
+    period = policy.period.total_seconds()
+    young = [(found[k], interval) for k, (_, _, interval) in enumerate(changes) if interval < period and k in found]
     hours = lambda seconds: round(seconds / HOUR, 1)  # noqa: E731
     return {
         "items": count,
         "changes": len(changes), "found": len(found),
+        "limit_h": hours(limit),
         "latency_median_h": hours(statistics.median(latency)),
         "latency_p95_h": hours(latency[int(0.95 * (len(latency) - 1))]),
         "latency_max_h": hours(latency[-1]),
-        "young_latency_max_h": hours(young[-1]) if young else None,
+        "young_changes": len(young),
+        # A young item's change found later than its band's interval (a cycle at least).
+        "young_over_band": sum(after > max(interval, policy.cycle.total_seconds()) for after, interval in young),
         "requests_per_hour_mean": round(statistics.mean(per_hour), 1),
         "requests_per_hour_max": max(per_hour),
         "budget": policy.budget,
