@@ -44,7 +44,8 @@ def filter_arguments(request, database: str, table: str, datasette):
             if column is not None and column not in search.COLUMNS:
                 continue  # Datasette's filter answers "Cannot search by that column"
             try:
-                query = search.compile_query(typed, column)
+                # On a connection: a prefix also finds the printed words it begins.
+                query = await db.execute_fn(lambda conn, typed=typed, column=column: search.compile_query(typed, column, conn))
             except search.QueryTooLarge as error:
                 raise BadRequest(f"Search not run: {error}.") from None
             params[param] = query.fts if query else NOTHING

@@ -7,10 +7,15 @@ names no dictionary knows are still found in any form by their stem.
 """
 from __future__ import annotations
 
+import urllib.parse
+
 import pymorphy3
 import pytest
 import Stemmer
 
+from datasette.utils.testing import TestClient as DatasetteClient
+
+from pmkz.browse.app import build_datasette
 from pmkz.storage import Store, search
 
 RELEASES = [
@@ -48,6 +53,11 @@ def archive(tmp_path_factory):
 
 def found(store, typed: str) -> set[int]:
     return {rowid for (rowid,) in store.db.execute(*search.matching(typed))}
+
+
+def found_on(store, typed: str) -> set[int]:
+    """As `found`, on the archive's connection: prefixes read its printed words too."""
+    return {rowid for (rowid,) in store.db.execute(*search.matching(typed, conn=store.db.conn))}
 
 
 def holding(store, forms: set[str]) -> set[int]:
@@ -100,3 +110,25 @@ def test_an_archive_indexed_by_stems_is_indexed_by_lemmas_on_open(tmp_path):
     with Store(path) as store:
         assert search.index_is_current(store.db)
         assert len(found(store, "рынок")) == 1 and len(found(store, "паводок")) == 1
+
+
+@pytest.mark.parametrize("prefix, printed", [("рынк*", {"рынке", "рынка", "рынков"}),
+                                             ("паводк*", {"паводка", "паводков", "паводку"}),
+                                             ("совещани*", {"совещание"})])
+def test_a_prefix_finds_the_printed_words_it_begins(archive, prefix, printed):
+    # Their lemmas (рынок, паводок) do not begin so: the printed words' index is read.
+    expected = holding(archive, printed)
+    assert expected and found_on(archive, prefix) >= expected
+
+
+def test_a_prefix_from_the_search_page_finds_the_printed_words_it_begins(archive):
+    ds = build_datasette(archive.path, archive.path.parent / "images")
+    try:
+        rows = DatasetteClient(ds).get("/pmkz/items.json?_shape=objects&_col=body&_search="
+                                       + urllib.parse.quote("рынк*")).json["rows"]
+    finally:
+        for database in ds.databases.values():
+            database.close()
+    assert {row["body"] for row in rows} == {body for (body,) in archive.db.execute("SELECT body FROM items")
+                                            if "рынк" in body.lower()}
+

@@ -9,7 +9,7 @@ word is asked for in both stemmings, and as typed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .words import COLUMNS, EXACT_TABLE, KAZAKH_MARK, STEMMINGS, TABLE, WORD, as_kazakh, fold, readings, stem
 
@@ -28,6 +28,9 @@ READER_PRAGMAS = ("PRAGMA mmap_size = 1073741824",)
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 32
 MAX_NESTING = 8
+# The printed words a prefix is looked up as, at most (each adds its lemmas to the MATCH).
+PRINTED_WORDS = 200
+PRINTED_TERMS_TABLE = f"temp.{EXACT_TABLE}_terms"
 
 
 class QueryTooLarge(ValueError):
@@ -45,10 +48,12 @@ def _quoted(words) -> str:
 
 @dataclass(frozen=True)
 class Term:
-    """One word or phrase of a query: stemmed, a prefix (`word*`), or exact ("quoted")."""
+    """One word or phrase of a query: stemmed, a prefix (`word*`), or exact ("quoted").
+    A prefix's `printed_terms`: the terms (lemmas, stems) of the printed words it begins."""
     words: tuple[str, ...]
     prefix: bool = False
     exact: bool = False
+    printed_terms: tuple[str, ...] = ()
 
     def stemmed(self, shown: bool = False) -> str:
         """FTS5 over items_search: every form of the words (for an exact phrase too: a
@@ -65,9 +70,11 @@ class Term:
     def _forms(self) -> list[str]:
         folded = [fold(w) for w in self.words]
         if self.prefix:
-            # The prefix is matched against stems as typed: `правительств*` finds the
-            # stem `правительств`, and a prefix shorter than the stems finds them all.
-            return [_quoted(words) + "*" for words in (folded, [as_kazakh(w) for w in folded])]
+            # The prefix is matched against the index's terms as typed: `правительств*`
+            # finds the lemma `правительство`; and the terms of the printed words it
+            # begins, where they do not begin so: `рынк*` finds `рынка` by рынок.
+            return ([_quoted(words) + "*" for words in (folded, [as_kazakh(w) for w in folded])]
+                    + [_quoted([term]) for term in self.printed_terms])
         if len(folded) > 1:
             # A phrase: the likeliest reading of each word, the one indexed in its place.
             return [_quoted(stem(w, lang) for w in folded) for lang in STEMMINGS]
@@ -237,10 +244,11 @@ def _sql(node, column: str | None) -> tuple[str, list]:
     return f"{left_sql} {SET_OPERATION[operator]} {right_sql}", left_params + right_params
 
 
-def compile_query(text: str, column: str | None = None) -> Query | None:
+def compile_query(text: str, column: str | None = None, conn=None) -> Query | None:
     """The search box's text as a Query (None when it holds no word); `column` limits
     it to one of COLUMNS, as `?_search_title=` does. Never invalid FTS5; QueryTooLarge
-    for a search over the limits."""
+    for a search over the limits. With `conn`, a prefix also finds the printed words
+    it begins (`рынк*`: рынка), read from the archive's index of printed words."""
     if column is not None and column not in COLUMNS:
         raise ValueError(f"cannot search by {column!r}; choose one of {', '.join(COLUMNS)}")
     text = text or ""
@@ -258,11 +266,31 @@ def compile_query(text: str, column: str | None = None) -> Query | None:
                             f" this one nests them {nesting} deep")
     if not any(kind == "term" for kind, _ in tokens):
         return None  # nothing to find (or only what to leave out)
+    if conn is not None:
+        tokens = [(kind, _with_printed_terms(conn, value) if kind == "term" and value.prefix else value)
+                  for kind, value in tokens]
+        excluded = [_with_printed_terms(conn, term) if term.prefix else term for term in excluded]
     tree = _tree(tokens)
     for term in excluded:
         tree = ("NOT", tree, ("term", term))
     return Query(_fts(tree), _sql(tree, column) if _has_exact(tree) else None, column,
                  _fts(tree, shown=True))
+
+
+def _with_printed_terms(conn, term: Term) -> Term:
+    """The prefix with the terms of the first PRINTED_WORDS printed words it begins: a
+    seek and a short read of the printed index's vocabulary. A prefix that begins more
+    words than that is short, and begins their lemmas and stems too but for a rare
+    suppletive form, so the bound costs next to nothing in recall."""
+    conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {PRINTED_TERMS_TABLE}"
+                 f" USING fts5vocab(main, {EXACT_TABLE}, row)")
+    prefix = fold(term.words[0])
+    printed = [word for (word,) in conn.execute(
+        f"SELECT term FROM {PRINTED_TERMS_TABLE} WHERE term >= ? AND term < ? LIMIT ?",
+        [prefix, prefix + "\U0010ffff", PRINTED_WORDS])]
+    terms = dict.fromkeys(t for word in printed for lang in STEMMINGS for t in readings(word, lang)
+                          if not t.lstrip(KAZAKH_MARK).startswith(prefix))
+    return replace(term, printed_terms=tuple(terms))
 
 
 def _nesting(tokens: list) -> int:
@@ -273,8 +301,8 @@ def _nesting(tokens: list) -> int:
     return deepest
 
 
-def matching(text: str, column: str | None = None) -> tuple[str, list] | None:
+def matching(text: str, column: str | None = None, conn=None) -> tuple[str, list] | None:
     """SQL selecting the rowids of the items `text` finds, and its params; None when it
-    holds no word."""
-    query = compile_query(text, column)
+    holds no word. `conn`: as compile_query's."""
+    query = compile_query(text, column, conn)
     return query.rowids() if query else None
