@@ -35,7 +35,7 @@ def rows(f: dict) -> list[tuple[str, str, str, str]]:
         (f"peak memory, {m['crawl_pages']}-page crawl, {m['small_stored']} / {m['large_stored']} stored pages",
          f"{m['small_peak_mb']} / {m['large_peak_mb']} MB", "", ""),
         ("peak memory, large / small archive", f"{m['ratio']}", "<= 1.25", _met(f, "memory_ratio")),
-        (f"peak memory, the same with --no-images",
+        ("peak memory, the same with --no-images",
          f"{m['small_peak_mb_no_images']} / {m['large_peak_mb_no_images']} MB", "", ""),
         ("peak memory, large / small archive, --no-images", f"{m['ratio_no_images']}", "<= 1.25",
          _met(f, "memory_ratio_no_images")),

@@ -1,4 +1,4 @@
-"""Issue 14, finding 12: a reader's bad request gets a clean 4xx page from `pmkz serve`'s
+"""A reader's bad request gets a clean 4xx page from `pmkz serve`'s
 Datasette, never a 500 with a traceback."""
 from __future__ import annotations
 

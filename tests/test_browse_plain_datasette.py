@@ -1,5 +1,5 @@
 """Plain `datasette archive-2024.db` with pmkz installed shows the archive as `pmkz serve`
-does (issue 16): the pmkz plugin comes in through its entry point, and its metadata,
+does: the pmkz plugin comes in through its entry point, and its metadata,
 templates, CSS and images apply to an archive of any file name. A real `datasette`
 process on a crawl of the replica, read over HTTP.
 """

@@ -1,4 +1,4 @@
-"""Issue 16's Datasette edges: `pmkz serve --public`, the images dir that belongs to the
+"""Datasette edges: `pmkz serve --public`, the images dir that belongs to the
 database, item pages (other languages by name, removal date, category names), "new
 today" in site time, and the volume chart by month linked to its items.
 

@@ -1,4 +1,4 @@
-"""Issue 16's pages in headless Chromium: `pmkz serve --public` with the images beside the
+"""Public pages in headless Chromium: `pmkz serve --public` with the images beside the
 database, an item's other language versions by name, a removed item's date, a volume
 point clicked through to its items, and the feeds a reader may have. Screenshots go to
 test-artifacts/browse/ (16-*.png)."""

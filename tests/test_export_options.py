@@ -1,4 +1,4 @@
-"""Issue 16's export edges: translations as an object, --until, several languages,
+"""Export edges: translations as an object, --until, several languages,
 txt with the source URL; and the demo and README a fresh clone reads."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 5's acceptance: a crawl of a replica that plays every fault kind stores every
+"""A crawl of a replica that plays every fault kind stores every
 retrievable item exactly once, lists each permanent failure, and a later run recovers
 what became retrievable while changing nothing else.
 

@@ -42,7 +42,7 @@ def stored_counts_match(db_path: Path, line: dict) -> None:
         db.close()
 
 
-# 1. A save that fails (a full images disk) is never silent, and the next run completes.
+# A save that fails (a full images disk) is never silent, and the next run completes.
 def test_full_images_disk_fails_the_run_and_the_next_run_stores_everything(replica, tmp_path, tmpfs):
     images = tmpfs(tmp_path / "images", "400k")
     first = run_crawl(replica.url, tmp_path)
@@ -60,7 +60,7 @@ def test_full_images_disk_fails_the_run_and_the_next_run_stores_everything(repli
     assert count_rows(tmp_path / "pmkz.db", "SELECT count(*) FROM failures") == 0
 
 
-# 2. A database of another tool is refused, untouched, in one line.
+# A database of another tool is refused, untouched, in one line.
 def test_a_foreign_database_is_refused_untouched(tmp_path):
     path = tmp_path / "o.db"
     db = sqlite3.connect(path)
@@ -108,7 +108,7 @@ def release(locker: subprocess.Popen) -> None:
     locker.wait(timeout=60)
 
 
-# 3. A lock taken by another process mid-crawl: waited for (reported), nothing lost,
+# A lock taken by another process mid-crawl: waited for (reported), nothing lost,
 # the counts printed are the counts stored.
 @pytest.mark.slow
 def test_a_lock_held_mid_crawl_is_waited_for_and_nothing_is_lost(tmp_path):
@@ -132,7 +132,7 @@ def test_a_lock_held_mid_crawl_is_waited_for_and_nothing_is_lost(tmp_path):
         site.stop()
 
 
-# 3. The wait for a lock is bounded: past it the run says so, and its row is closed by
+# The wait for a lock is bounded: past it the run says so, and its row is closed by
 # the next run, which stores everything.
 @pytest.mark.slow
 def test_a_lock_held_past_the_wait_fails_the_run_and_the_next_run_closes_its_row(tmp_path):
@@ -158,7 +158,7 @@ def test_a_lock_held_past_the_wait_fails_the_run_and_the_next_run_closes_its_row
         site.stop()
 
 
-# 4. A full disk for database and images: one line, no traceback, every run row closed,
+# A full disk for database and images: one line, no traceback, every run row closed,
 # and with space again the full truth without orphan files.
 def test_full_disk_for_database_and_images(replica, tmp_path, tmpfs):
     archive = tmpfs(tmp_path / "archive", "1m")
@@ -172,7 +172,7 @@ def test_full_disk_for_database_and_images(replica, tmp_path, tmpfs):
     assert archive_problems(archive / "pmkz.db", replica.truth(), archive / "images") == []
 
 
-# 5. Images never fetched (--no-images) or deleted from disk are fetched on the next visit.
+# Images never fetched (--no-images) or deleted from disk are fetched on the next visit.
 @pytest.mark.slow
 def test_missing_images_are_filled_in_on_the_next_visit(replica, tmp_path):
     assert summary(run_crawl(replica.url, tmp_path, "--no-images"))["status"] == "ok"
@@ -194,7 +194,7 @@ def test_missing_images_are_filled_in_on_the_next_visit(replica, tmp_path):
         db.close()
 
 
-# 7. One crawl per database.
+# One crawl per database.
 @pytest.mark.slow
 def test_a_second_crawl_of_one_database_is_refused(tmp_path):
     site = Replica("--articles", "300")
@@ -214,7 +214,7 @@ def test_a_second_crawl_of_one_database_is_refused(tmp_path):
         site.stop()
 
 
-# 10. Interrupted runs exit 130 / 143.
+# Interrupted runs exit 130 / 143.
 @pytest.mark.parametrize("signum, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_an_interrupted_crawl_exits_with_the_signal(tmp_path, signum, code):
     site = Replica("--articles", "300")
@@ -231,7 +231,7 @@ def test_an_interrupted_crawl_exits_with_the_signal(tmp_path, signum, code):
         site.stop()
 
 
-# 11. Readers on a read-only mount; an unwritable images dir leaves no database; a damaged
+# Readers on a read-only mount; an unwritable images dir leaves no database; a damaged
 # database is refused at start.
 def test_readers_read_a_read_only_mount(replica, tmp_path, tmpfs):
     archive = tmpfs(tmp_path / "archive", "50m")
@@ -277,7 +277,7 @@ def test_a_damaged_database_is_refused_at_start(replica, tmp_path):
     assert "is damaged" in status.stderr and "Traceback" not in status.stderr, status.stderr
 
 
-# 13. No console into a crawl, and no job files left behind.
+# No console into a crawl, and no job files left behind.
 def test_no_console_and_no_job_files(replica, tmp_path):
     state = tmp_path / "state"
     result = run_crawl(replica.url, tmp_path, env={"XDG_STATE_HOME": str(state), "HOME": str(tmp_path)})

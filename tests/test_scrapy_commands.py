@@ -1,4 +1,4 @@
-"""Issue 16, "Scrapy and command-line habits", and issue 20's finding 17: what a Scrapy
+"""What a Scrapy
 user types at the repository root works as they expect, against a replica on loopback,
 and reaches nothing else: no other site, no archive they did not name."""
 from __future__ import annotations

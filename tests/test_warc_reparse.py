@@ -5,7 +5,6 @@ changes nothing; a page that did not parse is stored once the parser takes it.
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil

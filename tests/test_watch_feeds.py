@@ -3,7 +3,6 @@ serve` answers: new, edited (with the paragraph diff) and removed items, on real
 files written through the Store and real Datasette."""
 from __future__ import annotations
 
-import json
 
 import feedparser
 import pytest
