@@ -1,8 +1,8 @@
 """Word-form search over the archive's items.
 
-words.py    what a word is, and its stem as an item of each language indexes it
+words.py    what a word is, and its lemmas or stem as an item of each language indexes it
             (kazakh.py: the Kazakh stemmer)
-index.py    the stem index beside items_fts, written with each item
+index.py    the lemma and stem index beside items_fts, written with each item
 query.py    the search box's text as SQL over the indexes, within bounded limits
 suggest.py  the prefixes offered when a search finds nothing
 

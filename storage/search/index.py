@@ -3,7 +3,7 @@
 - `items_fts`, the words as printed: an external-content FTS5 table over items, as
   sqlite-utils' `enable_fts` makes it (the default unicode61 tokenizer folds case for
   Cyrillic too, so `премьер` finds `Премьер`);
-- `items_search`, their stems (words.py), in columns named as the items' own, so that
+- `items_search`, their lemmas or stems (words.py), in columns named as the items' own, so that
   Datasette's `?_search_title=` works as its users expect.
 
 The stems are computed in Python, so the stem index is written from Python; the printed
