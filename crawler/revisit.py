@@ -25,8 +25,8 @@ once, among the first, and that check stores a true time.
 Each rule looks one `cycle` ahead (a check due before the next cycle is made now), so
 that with cycles at most `cycle` apart no item waits longer than its interval. What is
 due is taken most overdue first (time since the last check over the item's interval),
-up to what the hourly `budget` has left: a run never spends more than the budget, minus
-what the archive's checks of the last hour already spent.
+up to the hourly `budget`'s share of the time since the archive's last check (a cycle's
+at most): hourly runs each spend up to the budget, runs closer together share it.
 """
 from __future__ import annotations
 
@@ -123,12 +123,17 @@ def sweep_hours(items: Iterable[ItemState], now: datetime | float, policy: Polic
 
 
 def plan_stalest_first(stalest: Callable[[], Iterable[ItemState]], count: int, now: datetime | float,
-                       policy: Policy = Policy(), spent: int = 0) -> list[str]:
+                       policy: Policy = Policy(), spent: int = 0, last_check: float | None = None) -> list[str]:
     """`plan` over an archive read twice, stalest first, by `stalest()` (the database's
     cursor): memory stays a number per item and the budget's worth of URLs, however
-    large the archive."""
+    large the archive. With `last_check` (the archive's latest check before now), a run
+    spends at most the budget's share of the time since, up to a cycle's: hourly runs
+    each spend the budget, runs closer together share it."""
     now = now.timestamp() if isinstance(now, datetime) else float(now)
     allowance = max(0, policy.budget - spent)
+    if last_check is not None:
+        elapsed = min(max(now - last_check, 0.0), policy.cycle.total_seconds())
+        allowance = min(allowance, int(policy.budget * elapsed / policy.cycle.total_seconds()))
     if not allowance or not count:
         return []
     cycle = policy.cycle.total_seconds()

@@ -48,6 +48,11 @@ def states(db: Database, langs: list[str], now: str) -> Iterator[tuple[str, str,
         [now, now, *langs])
 
 
+def last_check(db: Database, before: str) -> str | None:
+    """The latest check at or before `before` (a UTC stamp), if any."""
+    return db.execute("SELECT max(checked) FROM revisits WHERE checked <= ?", [before]).fetchone()[0]
+
+
 def checks_since(db: Database, since: str, now: str) -> int:
     """Pages checked from `since` to `now` (UTC stamps): what the hourly budget has spent."""
     return db.execute("SELECT count(*) FROM revisits WHERE checked BETWEEN ? AND ?", [since, now]).fetchone()[0]

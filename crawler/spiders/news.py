@@ -24,7 +24,7 @@ Run as `pmkz crawl` or `scrapy crawl news -a base_url=... -a langs=ru,en -a full
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from scrapy import Request, Spider, signals
 from scrapy.http import TextResponse
@@ -39,7 +39,7 @@ from pmkz.crawler.parsing import NotAnArticle, parse_article, parse_listing
 from pmkz.crawler.parsing.selectors import KNOWN, load_selectors
 from pmkz.crawler.parsing.urls import canonical_url, is_article_url, lang_of
 from pmkz.crawler.politeness import rate_settings
-from pmkz.storage import failures, identity, items, list_walks, revisits
+from pmkz.storage import failures, identity, items, list_walks, revisits, runs
 from pmkz.storage.identity import rebase
 from pmkz.storage.store import utc_stamp
 from pmkz.site import LANG_PREFIX, LANGUAGES, parse_langs
@@ -130,10 +130,12 @@ class NewsSpider(Spider):
         """The stored pages the revisit policy says are due now, within the budget."""
         db = self.crawl_run.db
         now = datetime.now(timezone.utc)
-        spent = revisits.checks_since(db, utc_stamp(now - timedelta(hours=1)), utc_stamp(now))
+        # The run's own checks (new items stored before the plan) are not the last run's.
+        last = revisits.last_check(db, runs.get(db, self.crawl_run.run_id)["started"])
         due = revisit.plan_stalest_first(
             lambda: (revisit.item_state(*row) for row in revisits.states(db, self.langs, utc_stamp(now))),
-            revisits.count(db, self.langs), now, revisit.policy_from(self.settings), spent)
+            revisits.count(db, self.langs), now, revisit.policy_from(self.settings),
+            last_check=last and datetime.fromisoformat(last).timestamp())
         self.crawler.stats.set_value("pmkz/revisits", len(due))
         return due
 
