@@ -97,9 +97,11 @@ def policy_from(settings) -> Policy:
                   budget=settings.getint("PMKZ_REVISIT_BUDGET"))
 
 
-def plan(items: list[ItemState], now: datetime | float, policy: Policy = Policy(), spent: int = 0) -> list[str]:
-    """The URLs to re-check now, most overdue first, at most `policy.budget - spent`."""
-    return plan_stalest_first(lambda: sorted(items, key=lambda item: item.checked), len(items), now, policy, spent)
+def plan(items: list[ItemState], now: datetime | float, policy: Policy = Policy(),
+         last_check: float | None = None) -> list[str]:
+    """The URLs to re-check now, most overdue first, at most `policy.budget`."""
+    return plan_stalest_first(lambda: sorted(items, key=lambda item: item.checked), len(items), now, policy,
+                              last_check)
 
 
 def _limit(count: int, young_cost: float, policy: Policy) -> float:
@@ -123,17 +125,17 @@ def sweep_hours(items: Iterable[ItemState], now: datetime | float, policy: Polic
 
 
 def plan_stalest_first(stalest: Callable[[], Iterable[ItemState]], count: int, now: datetime | float,
-                       policy: Policy = Policy(), spent: int = 0, last_check: float | None = None) -> list[str]:
+                       policy: Policy = Policy(), last_check: float | None = None) -> list[str]:
     """`plan` over an archive read twice, stalest first, by `stalest()` (the database's
     cursor): memory stays a number per item and the budget's worth of URLs, however
     large the archive. With `last_check` (the archive's latest check before now), a run
     spends at most the budget's share of the time since, up to a cycle's: hourly runs
     each spend the budget, runs closer together share it."""
     now = now.timestamp() if isinstance(now, datetime) else float(now)
-    allowance = max(0, policy.budget - spent)
+    allowance = policy.budget
     if last_check is not None:
         elapsed = min(max(now - last_check, 0.0), policy.cycle.total_seconds())
-        allowance = min(allowance, int(policy.budget * elapsed / policy.cycle.total_seconds()))
+        allowance = int(policy.budget * elapsed / policy.cycle.total_seconds())
     if not allowance or not count:
         return []
     cycle = policy.cycle.total_seconds()
