@@ -29,12 +29,13 @@ def ensure(db: Database) -> None:
                          pk="id", not_null=["query", "created"], if_not_exists=True)
 
 
-def check(query: str, lang: str | None) -> tuple[str, list]:
+def check(query: str, lang: str | None, conn=None) -> tuple[str, list]:
     """SQL selecting the rowids the watch finds, and its params; ValueError with a
-    one-line message for a bad watch."""
+    one-line message for a bad watch. With the archive's connection a prefix also finds
+    the printed words it begins, as in the search box."""
     if lang is not None and lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
-    found = matching(query or "")
+    found = matching(query or "", conn=conn)
     if found is None:
         raise ValueError(f"the search {query!r} holds no word")
     return found
@@ -155,7 +156,7 @@ def events(db: Database, *, query: str | None = None, lang: str | None = None,
         params.append(run_id)
     if query is not None:
         try:
-            sql, values = check(query, lang)
+            sql, values = check(query, lang, db.conn)
         except ValueError as error:
             # A search saved by an older pmkz, before the limits: its feed stays empty,
             # and the run and the other saved searches go on.

@@ -16,7 +16,7 @@ import Stemmer
 from datasette.utils.testing import TestClient as DatasetteClient
 
 from pmkz.browse.app import build_datasette
-from pmkz.storage import Store, search
+from pmkz.storage import Store, search, watches
 
 RELEASES = [
     "Правительство обсудило ситуацию на рынке труда и меры поддержки людей.",
@@ -132,3 +132,14 @@ def test_a_prefix_from_the_search_page_finds_the_printed_words_it_begins(archive
     assert {row["body"] for row in rows} == {body for (body,) in archive.db.execute("SELECT body FROM items")
                                             if "рынк" in body.lower()}
 
+
+
+def test_a_saved_search_prefix_finds_the_printed_words_it_begins(tmp_path):
+    # A saved search means what the box means: `рынк*` finds «рынка» (lemma рынок).
+    with Store(tmp_path / "pmkz.db") as store:
+        run = store.start_run("https://primeminister.kz", "incremental")
+        for n, body in enumerate(["Цены на рынке стабильны.", "Погода будет ясной."]):
+            store.save_item({"url": f"https://primeminister.kz/ru/news/w-{n}", "lang": "ru", "title": "Сообщение",
+                             "published_date": "2024-03-09", "body": body}, run_id=run)
+        found_events = watches.events(store.db, query="рынк*", run_id=run)
+    assert [event["url"] for event in found_events] == ["https://primeminister.kz/ru/news/w-0"]
