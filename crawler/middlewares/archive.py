@@ -1,4 +1,4 @@
-"""Every response the downloader receives goes to the raw archive (storage/warc.py).
+"""Every response the downloader receives goes to the raw archive (storage/warc/).
 
 A downloader middleware next to the downloader (its process_response runs before
 retries, redirects and decompression see the answer), so list pages, article pages and
@@ -23,7 +23,7 @@ no writes does: the run ends `failed`, and the page, recorded as a failure, is f
 again by the next run. A conditional GET is sent only when the archive can give back
 the answer a 304 would confirm: a page whose newest capture is missing or unreadable is
 fetched in full, and so archived again. The site is asked only for the content
-encodings the archive reads back (storage/warc.py).
+encodings the archive reads back (storage/warc/).
 """
 from __future__ import annotations
 
