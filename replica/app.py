@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from pmkz.replica import clock, images
+from pmkz.replica import clock, decisions, images
 from pmkz.replica.model import LANG_OF_PREFIX, Site
 from pmkz.replica.render import Renderer
 
@@ -51,6 +51,8 @@ class App:
             return Response(200, self.renderer.stylesheet().encode(), "text/css; charset=utf-8", clock.FIRST_DAY)
         if path.startswith("/assets/"):
             return self._asset(path)
+        if path.startswith(decisions.FILES_PATH + "/"):
+            return self._attachment(path)
         section = SECTION.fullmatch(path)
         if not section or section[1] not in LANG_OF_PREFIX:
             return self.not_found()
@@ -66,8 +68,29 @@ class App:
             if article is None:
                 return self.not_found(lang)
             return _html(self.renderer.article(article), article.last_modified, target="page", lang=lang)
+        section = self.renderer.decision_section
+        if section and (rest == f"/{section}" or rest.startswith(f"/{section}/")):
+            return self._decision(lang, path, rest == f"/{section}", query)
         page = self.renderer.static(lang, rest[1:])
         return _html(page, clock.FIRST_DAY) if page else self.not_found(lang)
+
+    def _decision(self, lang: str, path: str, is_list: bool, query: dict[str, list[str]]) -> Response:
+        """A decisions list page (`?page=N` from 1) or one decision's page."""
+        if is_list:
+            number = query.get("page", ["1"])[-1]
+            page = self.renderer.decision_list(lang, int(number)) if number.isdigit() else None
+            return _html(page, self.site.now) if page else self.not_found(lang)
+        decision = decisions.find(self.site.decisions, self.renderer.decision_section, path)
+        if decision is None:
+            return self.not_found(lang)
+        published = datetime.combine(decision.published, datetime.min.time())
+        return _html(self.renderer.decision(decision), published, target="page", lang=lang)
+
+    def _attachment(self, path: str) -> Response:
+        attachment = self.renderer.decision_section and decisions.find_file(self.site.decisions, path)
+        if not attachment:
+            return self.not_found()
+        return Response(200, attachment.data(), attachment.content_type, clock.FIRST_DAY)
 
     def _list(self, lang: str, prefix: str, rest: str, query: dict[str, list[str]]) -> Response:
         if self.renderer.paging == "path":

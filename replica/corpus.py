@@ -17,6 +17,7 @@ from pathlib import Path
 from pmkz.replica.labels import LANGUAGES
 
 from pmkz.replica import clock, epochs, ids
+from pmkz.replica import decisions as government
 from pmkz.replica.model import Article, Site
 from pmkz.replica.seeding import rng
 
@@ -89,7 +90,8 @@ def _base(seed: int, lang: str, count: int, per_day: float) -> list[Article]:
     return articles[::-1]
 
 
-def build_site(articles: int, epoch: int = 0, seed: int = 0, per_day: float = PER_DAY) -> Site:
+def build_site(articles: int, epoch: int = 0, seed: int = 0, per_day: float = PER_DAY,
+               decisions: int = 0) -> Site:
     if not 0 <= articles <= MAX_ARTICLES:
         raise ValueError(f"articles must be between 0 and {MAX_ARTICLES}, not {articles}")
     if epoch < 0:
@@ -101,4 +103,5 @@ def build_site(articles: int, epoch: int = 0, seed: int = 0, per_day: float = PE
     for e in range(1, epoch + 1):
         for lang in LANGUAGES:
             live[lang] = epochs.advance(seed, e, lang, live[lang], ever[lang])
-    return Site(seed=seed, epoch=epoch, now=clock.NOW + timedelta(days=epoch), live=live, ever=ever)
+    return Site(seed=seed, epoch=epoch, now=clock.NOW + timedelta(days=epoch), live=live, ever=ever,
+                decisions=government.build(seed, decisions))

@@ -73,6 +73,8 @@ class Site:
     now: datetime
     live: dict[str, list[Article]]  # lang -> live articles, newest first
     ever: dict[str, dict[int, Article]]  # lang -> site_id -> every article, removed ones too
+    # lang -> the government's decisions, newest published first (replica.decisions)
+    decisions: dict[str, list] = field(default_factory=dict)
 
     @cached_property
     def _live_index(self) -> dict[tuple[str, int], int]:

@@ -23,7 +23,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from pmkz.replica.labels import LANG_PREFIX
 
-from pmkz.replica import article_page, datefmt
+from pmkz.replica import article_page, datefmt, decisions
 from pmkz.replica.labels import CATEGORY_NAMES, LABELS, STATIC_PAGES, SWITCHER
 from pmkz.replica.model import Article, Site
 
@@ -71,6 +71,8 @@ class Renderer:
         self.paging = options.get("paging", "query")
         self.empty_past_end = options.get("past_end", "empty") == "empty"  # else 404
         self.template_dirs = [dirs[skin]] + ([dirs[options["extends"]]] if "extends" in options else [])
+        # Where this skin keeps the government's decisions, when the site has any.
+        self.decision_section = decisions.section_of(skin, self.template_dirs) if any(site.decisions.values()) else None
         # auto_reload off: templates do not change while a replica serves, and checking
         # their files' mtimes on every page was a quarter of the replica's work.
         self.env = Environment(
@@ -86,6 +88,9 @@ class Renderer:
 
     def _render(self, template: str, lang: str, **context) -> str:
         context.setdefault("translations", {})  # lang -> path of this page's other versions
+        section = self.decision_section
+        context.setdefault("decisions_menu", section and {
+            "path": f"/{LANG_PREFIX[lang]}/{section}", "label": decisions.MENU_LABELS[section][lang]})
         return self.env.get_template(template).render(
             lang=lang, prefix=LANG_PREFIX[lang], prefixes=LANG_PREFIX, labels=LABELS[lang],
             switcher=SWITCHER, category_names=CATEGORY_NAMES, year=self.site.now.year, **context,
@@ -135,6 +140,13 @@ class Renderer:
             if len(self._articles) > ARTICLE_CACHE_PAGES:
                 self._articles.popitem(last=False)
         return page
+
+    def decision(self, decision: decisions.Decision) -> str:
+        return self._render("decision.html", decision.lang, **decisions.page_context(decision, self.decision_section))
+
+    def decision_list(self, lang: str, page: int) -> str | None:
+        context = decisions.list_context(self.site.decisions[lang], lang, self.decision_section, page)
+        return context and self._render("decision_list.html", lang, **context)
 
     def static(self, lang: str, name: str) -> str | None:
         page = STATIC_PAGES.get(name, {}).get(lang)

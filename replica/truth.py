@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pmkz.replica import decisions
 from pmkz.replica.clock import iso_local
 from pmkz.replica.model import Article, Site
+from pmkz.replica.render import Renderer
 from pmkz.replica.versions import versions
 
 
@@ -30,9 +32,14 @@ def record(site: Site, article: Article, base_url: str) -> dict:
     }
 
 
-def truth_records(site: Site, base_url: str) -> Iterator[dict]:
-    """Every live article's record, by language (en, kk, ru), newest first."""
+def truth_records(site: Site, base_url: str, skin: str = "modern") -> Iterator[dict]:
+    """Every live article's record, by language (en, kk, ru), newest first; then the
+    decisions `skin` shows (under its own section path), by language, newest first."""
     base_url = base_url.rstrip("/")
     for lang in sorted(site.live):
         for article in site.live[lang]:
             yield record(site, article, base_url)
+    section = Renderer(site, skin, base_url).decision_section
+    for lang in sorted(site.decisions) if section else ():
+        for decision in site.decisions[lang]:
+            yield decisions.record(decision, section, base_url)

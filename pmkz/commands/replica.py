@@ -11,6 +11,7 @@ import click
 
 from pmkz.replica import build_site, faults, truth_records
 from pmkz.replica.corpus import MAX_ARTICLES, PER_DAY
+from pmkz.replica.decisions import MAX_DECISIONS
 from pmkz.replica.render import skins
 from pmkz.replica.server import ReplicaServer
 
@@ -53,6 +54,8 @@ def serve(server: ReplicaServer) -> None:
 @click.option("--seed", type=int, default=0, show_default=True, help="Another seed, another site.")
 @click.option("--per-day", type=float, default=PER_DAY, show_default=True,
               help="Articles a day per language up to now (a fifth reach back to 2016); 0 spreads all evenly over ten years.")
+@click.option("--decisions", type=int, default=0, show_default=True,
+              help="Government decisions per language, each with attached files (PDF, DOCX); the first is the real decree 19.01.2024 No. 20.")
 @click.option("--skin", default="modern", show_default=True, help=f"Page markup: {', '.join(skins())}.")
 @click.option("--faults", "fault_spec", default="", metavar="SPEC",
               help="Comma-separated KIND=RATE, e.g. 500=0.1,slow=0.05. Kinds: " + ", ".join(faults.KINDS) + ".")
@@ -62,7 +65,7 @@ def serve(server: ReplicaServer) -> None:
               help="Print the records the replica holds as JSON lines and exit. Pages that "
                    "--faults makes fail for good (loop, huge) are left out: no crawl can store them.")
 @click.pass_context
-def command(ctx, host, port, articles, epoch, seed, per_day, skin, fault_spec, slow_seconds, dump_truth):
+def command(ctx, host, port, articles, epoch, seed, per_day, decisions, skin, fault_spec, slow_seconds, dump_truth):
     """Serve a deterministic offline replica of primeminister.kz on loopback.
 
     The first line on stdout is the base URL; it serves until stopped (SIGTERM, Ctrl-C).
@@ -79,6 +82,8 @@ def command(ctx, host, port, articles, epoch, seed, per_day, skin, fault_spec, s
         fail(ctx, f"--epoch must be 0 or more, not {epoch}")
     if not 0 <= per_day <= 1000:
         fail(ctx, f"--per-day must be between 0 and 1000, not {per_day:g}")
+    if not 0 <= decisions <= MAX_DECISIONS:
+        fail(ctx, f"--decisions must be between 0 and {MAX_DECISIONS}, not {decisions}")
     if skin not in skins():
         fail(ctx, f"unknown --skin {skin!r} (known: {', '.join(skins())})")
     if not 0 <= port <= 65535:
@@ -89,11 +94,11 @@ def command(ctx, host, port, articles, epoch, seed, per_day, skin, fault_spec, s
         fault_rates = faults.parse(fault_spec)
     except ValueError as error:
         fail(ctx, f"--faults: {error}")
-    site = build_site(articles, epoch, seed, per_day)
+    site = build_site(articles, epoch, seed, per_day, decisions)
     if dump_truth:
         out = sys.stdout.buffer
         fatal = faults.Faults(fault_rates, seed).fatal
-        for record in truth_records(site, f"http://{host}:{port}"):
+        for record in truth_records(site, f"http://{host}:{port}", skin):
             if not fatal(urlsplit(record["url"]).path):
                 out.write(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
         out.flush()
