@@ -1,21 +1,51 @@
-"""What an edit changed in a body, paragraph by paragraph: computed once, when the state it
-replaced is stored as a version (`item_versions.body_changes`), never when it is read.
+"""What an edit changed, word by word within a paragraph: computed once, when the state it
+replaced is stored as a version (`item_versions.body_changes`, `item_versions.significance`),
+never when it is read; `compare` gives the same for any two states of an item.
 
-Bodies are in normal form (paragraphs separated by one blank line), so a paragraph is the
-unit a reader compares: an edit shows as the old paragraph out, the new one in.
+The stored form (`body_changes`) is a JSON list of operations in reading order:
 
-The cost is bounded whatever the page: the matching is patience diff (paragraphs that occur once on both sides anchor it, in the order both
-keep, found in n log n), which splits the page into small stretches between anchors; a
-stretch without such a paragraph is compared in full only when small, else shown as
-replaced whole; and the stretches looked at in all, a few times the page's length.
-An article of tens of thousands of paragraphs with neighbours swapped is
-matched exactly, in time linear in its size; difflib's matcher took quadratic time.
+    {"op": "title", "text": new headline, "before": old headline, "words": [...]}
+                                         the headline changed (first, when it did)
+    {"op": "summary", "text": new lead, "before": old lead, "words": [...]}
+                                         the teaser changed (a lead added or dropped whole:
+                                         "before" or "text" is "")
+    {"op": "-", "text": old paragraph}   a paragraph removed whole
+    {"op": "+", "text": new paragraph}   a paragraph added whole
+    {"op": "~", "text": new paragraph, "before": old paragraph, "words": [...]}
+                                         a paragraph edited in place
+
+`words` is the paragraph as runs, `[["=", "kept "], ["-", "removed"], ["+", "added"], ...]`:
+the `=` and `-` runs joined are `before`, the `=` and `+` runs joined are `text`. Archives
+written before the word diffs hold only `-`/`+` operations; every reader takes both.
+
+Bodies are in normal form (paragraphs separated by one blank line), so the paragraph is
+the unit matched first. The cost is bounded whatever the page: the matching is patience
+diff (paragraphs that occur once on both sides anchor it, in the order both keep, found
+in n log n), which splits the page into small stretches between anchors; a stretch
+without such a paragraph is compared in full only when small, else shown as replaced
+whole; the stretches looked at in all are a few times the page's length. A removed
+paragraph is then paired with an added one only among the nearest few of the same
+stretch, when their words are alike, and the words compared per page are capped: past
+it, or in a paragraph too long to compare, an edit reads as the paragraph out and in.
+
+`significance` says how much an edit matters, stored beside it:
+  `cosmetic`     white space, punctuation, quotes and letter case only
+  `wording`      words changed, none of the below
+  `substantive`  a number, a date (a month's name), a proper name (a capitalised word not
+                 at a sentence's start, any script), a sentence added or removed, or the
+                 headline
+A page removed from the site is the `gone` event (item_events) and writes no version; a
+page that returns is the `returned` event, and the version its return writes (the state
+it came back to, storage/revisits.py) has the significance `returned`.
 """
 from __future__ import annotations
 
 import bisect
 import difflib
+import html
 import json
+import re
+import unicodedata
 
 from sqlite_utils import Database
 
@@ -25,22 +55,132 @@ FULL_COMPARISON_PAIRS = 10_000
 # Paragraphs looked at in all, per paragraph of the two states: a page whose stretches
 # keep splitting into ever smaller ones stops being refined there.
 WORK_PER_PARAGRAPH = 8
+# A removed paragraph is tried against this many of the added ones that follow in its
+# stretch: an edit in place keeps a paragraph where it was.
+PAIRING_WINDOW = 3
+# Words and separators of one paragraph beyond which it is not compared word by word
+# (difflib is quadratic at worst), and those compared in all for one edit.
+PARAGRAPH_TOKENS = 3_000
+EDIT_TOKENS = 60_000
+# How alike two paragraphs' words must be (difflib's ratio) to read as one edited.
+ALIKE = 0.5
+# Characters of unchanged text kept on each side of a change in the plain-text form.
+CONTEXT = 80
+
+SIGNIFICANCE = ("cosmetic", "wording", "substantive")
+RETURNED = "returned"
+
+_TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'»”)]*(?:\s+|$)")
+_OPENERS = set("\"'«„“‘([—–-")
+_MONTHS = re.compile(
+    r"^(?:январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр"
+    r"|қаңтар|ақпан|наурыз|сәуір|мамыр|маусым|шілде|тамыз|қыркүйек|қазан|қараша|желтоқсан"
+    r"|january|february|march|april|may|june|july|august|september|october|november|december)",
+    re.IGNORECASE)
 
 
 def paragraphs(text: str | None) -> list[str]:
     return [part for part in (text or "").split("\n\n") if part.strip()]
 
 
-def paragraph_changes(before: str | None, after: str | None) -> list[tuple[str, str]]:
-    """('-', paragraph) for each paragraph removed and ('+', paragraph) for each one
-    added, in reading order; paragraphs both states share are left out."""
-    old, new = paragraphs(before), paragraphs(after)
-    changes: list[tuple[str, str]] = []
+def compare(before_body: str | None, after_body: str | None, before_title: str | None = None,
+            after_title: str | None = None, before_summary: str | None = None,
+            after_summary: str | None = None) -> list[dict]:
+    """The operations (see the module's docstring) that take one state to another: the
+    headline's and the lead's when given and different, then the body's."""
+    budget = [EDIT_TOKENS]
+    changes = []
+    for op, before, after in (("title", before_title, after_title), ("summary", before_summary, after_summary)):
+        if (before or "") != (after or ""):
+            changes.append({"op": op, "text": after or "", "before": before or "",
+                            "words": _words(before or "", after or "", budget, always=True)})
+    old, new = paragraphs(before_body), paragraphs(after_body)
+    # A paragraph found on both sides but not matched was moved, not edited.
+    kept = set(old) & set(new)
     i = j = 0
     for a, b in _matches(old, new) + [(len(old), len(new))]:
-        changes += [("-", p) for p in old[i:a]] + [("+", p) for p in new[j:b]]
+        changes += _stretch(old[i:a], new[j:b], kept, budget)
         i, j = a + 1, b + 1
     return changes
+
+
+def _stretch(removed: list[str], added: list[str], kept: set[str], budget: list[int]) -> list[dict]:
+    """One stretch between matched paragraphs, in reading order: removed paragraphs
+    paired with alike added ones (each a `~`), the rest out or in whole."""
+    changes: list[dict] = []
+    j = 0
+    for old in removed:
+        for k in range(j, min(j + PAIRING_WINDOW, len(added))):
+            alike = old not in kept and added[k] not in kept and _alike(old, added[k])
+            words = _words(old, added[k], budget) if alike else None
+            if words is not None:
+                changes += [{"op": "+", "text": text} for text in added[j:k]]
+                changes.append({"op": "~", "text": added[k], "before": old, "words": words})
+                j = k + 1
+                break
+        else:
+            changes.append({"op": "-", "text": old})
+    return changes + [{"op": "+", "text": text} for text in added[j:]]
+
+
+def _alike(old: str, new: str) -> bool:
+    # Cheap bounds first: the set of words shared says much before any matching.
+    a, b = set(re.findall(r"\w+", old.casefold())), set(re.findall(r"\w+", new.casefold()))
+    return bool(a and b) and 2 * len(a & b) / (len(a) + len(b)) >= ALIKE
+
+
+def _words(before: str, after: str, budget: list[int], always: bool = False) -> list[list[str]] | None:
+    """The runs of kept, removed and added words, or None when the paragraphs are too
+    long to compare within the budget (`always`: a headline or lead is compared, or
+    given as one removed and one added run)."""
+    old, new = _TOKEN.findall(before), _TOKEN.findall(after)
+    cost = len(old) + len(new)
+    if cost > PARAGRAPH_TOKENS or cost > budget[0]:
+        if not always:
+            return None
+        return [run for run in (["-", before], ["+", after]) if run[1]]
+    budget[0] -= cost
+    runs: list[list[str]] = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, a1, a2, b1, b2 in matcher.get_opcodes():
+        if tag == "equal":
+            _append(runs, "=", "".join(old[a1:a2]))
+        else:
+            _append(runs, "-", "".join(old[a1:a2]))
+            _append(runs, "+", "".join(new[b1:b2]))
+    return _merged(runs)
+
+
+def _append(runs: list[list[str]], op: str, text: str) -> None:
+    if not text:
+        return
+    if runs and runs[-1][0] == op:
+        runs[-1][1] += text
+    else:
+        runs.append([op, text])
+
+
+def _merged(runs: list[list[str]]) -> list[list[str]]:
+    """White space alone kept between two changes joins them (`[-a b-]{+c d+}`, not
+    `[-a-]{+c+} [-b-]{+d+}`), and the removed runs of a change come before its added."""
+    merged: list[list[str]] = []
+    pending = {"-": "", "+": ""}
+    for n, (op, text) in enumerate(runs):
+        between = 0 < n < len(runs) - 1 and not text.strip()
+        if op == "=" and not between:
+            for sign in "-+":
+                _append(merged, sign, pending[sign])
+            pending = {"-": "", "+": ""}
+            _append(merged, "=", text)
+        elif op == "=":
+            pending["-"] += text
+            pending["+"] += text
+        else:
+            pending[op] += text
+    for sign in "-+":
+        _append(merged, sign, pending[sign])
+    return merged
 
 
 def _matches(old: list, new: list) -> list[tuple[int, int]]:
@@ -104,49 +244,215 @@ def _once(values: list, lo: int, hi: int) -> dict:
     return {key: i for key, i in seen.items() if i >= 0}
 
 
-def encode(changes: list[tuple[str, str]]) -> str:
-    """The stored form: a JSON list of operations, one a paragraph (`{"op": "-", "text":
-    ...}`), which later detail (words within a paragraph, how much an edit matters) can
-    extend with keys of its own."""
-    return json.dumps([{"op": op, "text": text} for op, text in changes], ensure_ascii=False)
+def encode(changes: list[dict]) -> str:
+    return json.dumps(changes, ensure_ascii=False)
 
 
-def decode(stored: str | None) -> list[tuple[str, str]]:
-    return [(change["op"], change["text"]) for change in json.loads(stored or "[]")]
+def decode(stored: str | None) -> list[dict]:
+    """The stored operations; an entry kept as a pair (`["-", text]`) read as its op."""
+    return [change if isinstance(change, dict) else {"op": change[0], "text": change[1]}
+            for change in json.loads(stored or "[]")]
 
 
-def edit_changes(stored: str | None, before: str | None, after: str | None) -> list[tuple[str, str]]:
+def edit_changes(stored: str | None, before: str | None, after: str | None) -> list[dict]:
     """What an edit changed: as stored with the version it replaced, or compared now in
     an archive that predates the stored changes and could not be updated (read-only)."""
-    return decode(stored) if stored is not None else paragraph_changes(before, after)
+    return decode(stored) if stored is not None else compare(before, after)
 
 
-def as_text(changes: list[tuple[str, str]]) -> str:
-    """The changes as text, one `- ` or `+ ` paragraph each."""
-    return "\n\n".join(f"{sign} {text}" for sign, text in changes)
+# The forms a reader sees.
 
+def as_html(changes: list[dict]) -> str:
+    """Escaped HTML: one <p> per paragraph, removed and added words in <del> and <ins>
+    within an edited one, a paragraph out or in whole inside one <del> or <ins>."""
+    parts = []
+    for change in changes:
+        op = change["op"]
+        if op in ("-", "+"):
+            tag = "del" if op == "-" else "ins"
+            parts.append(f'<p class="pmkz-{tag}"><{tag}>{html.escape(change["text"])}</{tag}></p>')
+            continue
+        words = change.get("words") or [["-", change.get("before", "")], ["+", change["text"]]]
+        inline = "".join(_html_run(sign, text) for sign, text in words)
+        label = {"title": "Headline: ", "summary": "Lead: "}.get(op, "")
+        parts.append(f'<p class="pmkz-{"edit" if op == "~" else op}">{html.escape(label)}{inline}</p>')
+    return "\n".join(parts)
+
+
+def _html_run(sign: str, text: str) -> str:
+    escaped = html.escape(text)
+    return {"=": escaped, "-": f"<del>{escaped}</del>", "+": f"<ins>{escaped}</ins>"}[sign]
+
+
+def as_text(changes: list[dict]) -> str:
+    """Plain text for an email or a chat: `Headline: before -> after`; an edited
+    paragraph as its changed sentences with `[-removed-]{+added+}` inline (git's word
+    diff), its unchanged text cut to a little around them; a paragraph out or in whole
+    as `- ` or `+ ` and its text."""
+    parts = []
+    for change in changes:
+        op = change["op"]
+        if op in ("-", "+"):
+            parts.append(f"{op} {change['text']}")
+        elif op == "title":
+            parts.append(f"Headline: {change['before']} -> {change['text']}")
+        else:
+            words = change.get("words") or [["-", change.get("before", "")], ["+", change["text"]]]
+            inline = _inline(words)
+            parts.append(f"Lead: {inline}" if op == "summary" else f"~ {inline}")
+    return "\n\n".join(parts)
+
+
+def _inline(words: list[list[str]]) -> str:
+    out = []
+    for n, (sign, text) in enumerate(words):
+        if sign == "-":
+            out.append(f"[-{text}-]")
+        elif sign == "+":
+            out.append(f"{{+{text}+}}")
+        else:
+            out.append(_context(text, first=n == 0, last=n == len(words) - 1))
+    return "".join(out)
+
+
+def _context(text: str, *, first: bool, last: bool) -> str:
+    """Unchanged text around a change: the rest of the changed sentence, at most
+    CONTEXT characters of it on either side, `…` where it was cut."""
+    head = 0 if first else _head_end(text)
+    tail = len(text) if last else _tail_start(text)
+    if not text[head:tail].strip():
+        return text
+    return ("" if first else text[:head] + " ") + "…" + ("" if last else " " + text[tail:])
+
+
+def _head_end(text: str) -> int:
+    """Where the first sentence of `text` ends, within CONTEXT characters."""
+    end = _SENTENCE_END.search(text)
+    if end and end.end() <= CONTEXT:
+        return len(text[:end.end()].rstrip())
+    if len(text) <= CONTEXT:
+        return len(text)
+    cut = text.rfind(" ", 0, CONTEXT)
+    return cut if cut > 0 else CONTEXT
+
+
+def _tail_start(text: str) -> int:
+    """Where the last sentence of `text` starts, within CONTEXT characters of its end."""
+    body = text.rstrip()
+    starts = [m.end() for m in _SENTENCE_END.finditer(body) if m.end() < len(body)]
+    if starts and len(text) - starts[-1] <= CONTEXT:
+        return starts[-1]
+    if len(text) <= CONTEXT:
+        return 0
+    cut = text.find(" ", len(text) - CONTEXT)
+    return cut + 1 if cut >= 0 else len(text) - CONTEXT
+
+
+# How much an edit matters.
+
+def significance(changes: list[dict]) -> str:
+    """`cosmetic`, `wording` or `substantive` (see the module's docstring) for the
+    operations of one edit: the most any part of it weighs."""
+    def sides(ops):
+        before = " ".join(c.get("before", c["text"] if c["op"] == "-" else "") for c in ops)
+        after = " ".join(c["text"] if c["op"] != "-" else "" for c in ops)
+        return _folded(before), _folded(after)
+
+    rank = 0
+    body = [c for c in changes if c["op"] in ("-", "+", "~")]
+    if len(set(sides(body))) > 1 and any(c["op"] != "~" for c in body):
+        return "substantive"  # a paragraph, and with it a sentence, out or in
+    for change in changes:
+        if change["op"] in ("-", "+") or len(set(sides([change]))) == 1:
+            continue
+        if change["op"] == "title":
+            return "substantive"
+        rank = max(rank, 2 if _substantive(change) else 1)
+    return SIGNIFICANCE[rank]
+
+
+def _folded(text: str) -> str:
+    """The text without what a cosmetic edit changes: white space, punctuation, quotes,
+    letter case, Unicode forms."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def _substantive(change: dict) -> bool:
+    before, after = change.get("before", ""), change["text"]
+    if _sentences(before) != _sentences(after):
+        return True
+    words = change.get("words") or [["-", before], ["+", after]]
+    for side, sign in ((before, "-"), (after, "+")):
+        position = 0
+        for op, text in words:
+            if op not in ("=", sign):
+                continue
+            if op == sign and _weighty(side, position, position + len(text)):
+                return True
+            position += len(text)
+    return False
+
+
+def _sentences(text: str) -> int:
+    return len([m for m in _SENTENCE_END.finditer(text.strip()) if m.start() > 0]) or (1 if text.strip() else 0)
+
+
+def _weighty(text: str, start: int, end: int) -> bool:
+    """Whether the words of text[start:end] hold a number, a month or a proper name."""
+    for match in re.finditer(r"\w+", text):
+        if match.end() <= start or match.start() >= end:
+            continue
+        word = match.group()
+        if any(ch.isdigit() for ch in word) or _MONTHS.match(word):
+            return True
+        if word[0].isupper() and not _starts_sentence(text, match.start()):
+            return True
+    return False
+
+
+def _starts_sentence(text: str, at: int) -> bool:
+    before = text[:at].rstrip()
+    while before and before[-1] in _OPENERS:
+        before = before[:-1].rstrip()
+    return not before or before[-1] in ".!?…:"
+
+
+# Filling what older writers left out.
 
 MISSING_INDEX = "idx_item_versions_without_changes"
+UNCLASSIFIED_INDEX = "idx_item_versions_without_significance"
 
 
 def all_stored(db: Database) -> bool:
-    """Whether every version has its changes stored (what readers show)."""
-    if "body_changes" not in db["item_versions"].columns_dict:
+    """Whether every version has its changes and significance stored (what readers show)."""
+    columns = db["item_versions"].columns_dict
+    if "body_changes" not in columns or "significance" not in columns:
         return False
-    return db.execute("SELECT 1 FROM item_versions WHERE body_changes IS NULL LIMIT 1").fetchone() is None
+    return db.execute("SELECT 1 FROM item_versions WHERE body_changes IS NULL OR significance IS NULL"
+                      " LIMIT 1").fetchone() is None
 
 
 def fill_missing(db: Database) -> None:
-    """Store the changes of every version written without them (by a pmkz from before
-    them, or a writer that left them out): each compared with the state that replaced
-    it, the next version or the item as it is. One version's texts in memory at a
-    time."""
-    keys = db.execute("SELECT item_url, version FROM item_versions WHERE body_changes IS NULL").fetchall()
+    """Store the changes and significance of every version written without them (by a
+    pmkz from before them, or a writer that left them out): each compared with the
+    state that replaced it, the next version or the item as it is; changes stored as
+    whole paragraphs are compared again word by word. One version's texts in memory at
+    a time."""
+    keys = db.execute("SELECT item_url, version FROM item_versions"
+                      " WHERE body_changes IS NULL OR significance IS NULL").fetchall()
+    texts = "body, title, summary"
     for url, version in keys:
-        before, after = db.execute(
-            "SELECT v.body, coalesce((SELECT n.body FROM item_versions n WHERE n.item_url = v.item_url"
-            "                         AND n.version = v.version + 1), i.body)"
-            " FROM item_versions v LEFT JOIN items i ON i.url = v.item_url"
-            " WHERE v.item_url = ? AND v.version = ?", [url, version]).fetchone()
-        db.execute("UPDATE item_versions SET body_changes = ? WHERE item_url = ? AND version = ?",
-                   [encode(paragraph_changes(before, after)), url, version])
+        note, *before = db.execute(f"SELECT note, {texts} FROM item_versions WHERE item_url = ? AND version = ?",
+                                   [url, version]).fetchone()
+        after = (db.execute(f"SELECT {texts} FROM item_versions WHERE item_url = ? AND version = ?",
+                            [url, version + 1]).fetchone()
+                 or db.execute(f"SELECT {texts} FROM items WHERE url = ?", [url]).fetchone()
+                 or (None, None, None))
+        if note:  # the version a return wrote: no edit (storage/revisits.py)
+            changes, weight = [], RETURNED
+        else:
+            changes = compare(before[0], after[0], before[1], after[1], before[2], after[2])
+            weight = significance(changes)
+        db.execute("UPDATE item_versions SET body_changes = ?, significance = ? WHERE item_url = ? AND version = ?",
+                   [encode(changes), weight, url, version])

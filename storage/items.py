@@ -72,6 +72,8 @@ def save(db: Database, record: dict, *, etag: str | None, last_modified: str | N
         if moved or not reparsed:
             _update(db, row, moved if reparsed else ["last_seen", *moved])
         return "unchanged"
+    changes = diffs.compare(previous["body"], row["body"], previous["title"], row["title"],
+                            previous["summary"], row["summary"])
     (version,) = db.execute(
         "SELECT coalesce(max(version), 0) + 1 FROM item_versions WHERE item_url = ?",
         [row["url"]],
@@ -82,7 +84,8 @@ def save(db: Database, record: dict, *, etag: str | None, last_modified: str | N
         **previous,
         "valid_from": last_changed or first_seen,
         "replaced_at": now,
-        "body_changes": diffs.encode(diffs.paragraph_changes(previous["body"], row["body"])),
+        "body_changes": diffs.encode(changes),
+        "significance": diffs.significance(changes),
     })
     row["last_changed"] = now
     row["version_reason"] = "reparsed" if reparsed else "changed"

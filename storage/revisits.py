@@ -13,7 +13,7 @@ from typing import Iterator
 
 from sqlite_utils import Database
 
-from . import events
+from . import diffs, events
 
 
 def record_check(db: Database, url: str, now: str) -> None:
@@ -66,16 +66,16 @@ def status_of(db: Database, url: str) -> str | None:
 def record_return(db: Database, run_id: int | None, url: str, now: str) -> None:
     """A page that was gone answers again: an event, and a note in its version history
     saying since when it had been gone (the content kept is the state it returned to
-    from, so its text history reads on unbroken)."""
+    from, so its text history reads on unbroken), its significance `returned`."""
     gone = db.execute("SELECT max(at) FROM item_events WHERE url = ? AND event = 'gone'", [url]).fetchone()[0]
     events.record(db, run_id, url, "returned", now)
     columns = "title, summary, body, image_urls, published_at, content_hash"
     # The state it returned to is the state it holds: its body changes, none.
     db.execute(
-        f"INSERT INTO item_versions (item_url, version, {columns}, valid_from, replaced_at, note, body_changes)"
-        f" SELECT url, (SELECT coalesce(max(version), 0) + 1 FROM item_versions WHERE item_url = ?),"
-        f" {columns}, coalesce(last_changed, first_seen), ?, ?, '[]' FROM items WHERE url = ?",
-        [url, now, f"gone from {gone or 'an unknown time'} until {now}, then returned", url])
+        f"INSERT INTO item_versions (item_url, version, {columns}, valid_from, replaced_at, note, body_changes,"
+        f" significance) SELECT url, (SELECT coalesce(max(version), 0) + 1 FROM item_versions WHERE item_url = ?),"
+        f" {columns}, coalesce(last_changed, first_seen), ?, ?, '[]', ? FROM items WHERE url = ?",
+        [url, now, f"gone from {gone or 'an unknown time'} until {now}, then returned", diffs.RETURNED, url])
 
 
 def summary(db: Database, since: str, now: str) -> dict:

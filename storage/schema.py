@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from . import announcements, diffs, identity
+from . import announcements, diffs, identity, sitemaps
 from .search import ensure_search_index
 
 ITEM_STATUSES = ("live", "gone")
@@ -60,9 +60,10 @@ EXPORT_COLUMNS = [c for c in ITEM_COLUMNS
 # What an item_versions row keeps of an earlier state.
 VERSIONED_COLUMNS = ("title", "summary", "body", "image_urls", "published_at", "content_hash",
                      "capture_id", "version_reason")
-# What the edit that replaced a version changed in the body (storage/diffs.py), stored
-# with it so that no reader's request computes a diff.
-VERSION_DIFF = {"body_changes": str}
+# What the edit that replaced a version changed (storage/diffs.py: headline, lead and
+# body, word by word) and how much that matters, stored with it so that no reader's
+# request computes a diff.
+VERSION_DIFF = {"body_changes": str, "significance": str}
 # One row per archived response (storage/warc/): where its WARC record is, and the item
 # version it produced (null when it changed nothing, or was not an article).
 CAPTURE_COLUMNS = {
@@ -153,6 +154,8 @@ def ensure_schema(db: Database) -> None:
     # index of only those, so that asking on every open costs nothing once they are filled.
     db.execute(f"CREATE INDEX IF NOT EXISTS {diffs.MISSING_INDEX} ON item_versions (item_url, version)"
                " WHERE body_changes IS NULL")
+    db.execute(f"CREATE INDEX IF NOT EXISTS {diffs.UNCLASSIFIED_INDEX} ON item_versions (item_url, version)"
+               " WHERE significance IS NULL")
     if not diffs.all_stored(db):
         with db.atomic():
             diffs.fill_missing(db)
@@ -160,6 +163,8 @@ def ensure_schema(db: Database) -> None:
     identity.ensure_path_index(db)
     # Which runs' news went out (storage/announcements.py).
     announcements.ensure(db)
+    # What the site's sitemaps said (storage/sitemaps.py).
+    sitemaps.ensure(db)
     # Full-text search, the words as printed and their stems (storage/search/index.py):
     # created and filled in place on old databases, their old triggers dropped.
     ensure_search_index(db)

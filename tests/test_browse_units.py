@@ -1,28 +1,10 @@
-"""The pure parts of browse/ and the paragraph diffs it shows (storage/diffs.py): the
-chart's numbers, image types and paths, column order, and how item pages write times
-and links."""
+"""The pure parts of browse/: the chart's numbers, image types and paths, column order,
+and how item pages write times and links (the diffs it shows: tests/test_diffs.py)."""
 from __future__ import annotations
 
 import pytest
 
 from pmkz.browse import images, item, listing, volume
-from pmkz.storage import diffs
-
-
-@pytest.mark.parametrize("before, after, changes", [
-    ("a\n\nb\n\nc", "a\n\nb\n\nc", []),
-    ("a\n\nb\n\nc", "a\n\nB\n\nc", [("-", "b"), ("+", "B")]),
-    ("a\n\nb", "a\n\nb\n\nc", [("+", "c")]),
-    ("a\n\nb\n\nc", "a\n\nc", [("-", "b")]),
-    (None, "a", [("+", "a")]),
-])
-def test_paragraph_changes(before, after, changes):
-    assert diffs.paragraph_changes(before, after) == changes
-
-
-def test_changes_as_text_are_one_signed_paragraph_each():
-    changes = diffs.paragraph_changes("Было.\n\nОстаётся.", "Стало.\n\nОстаётся.")
-    assert diffs.as_text(changes) == "- Было.\n\n+ Стало."
 
 
 @pytest.mark.parametrize("first, last, by, keys", [

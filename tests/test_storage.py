@@ -183,8 +183,8 @@ def test_an_edit_stores_what_it_changed_with_the_version(store):
     store.save_item(record(body="Первый абзац.\n\nИсправленный второй.\n\nТретий."), now=T1)
     store.save_item(record(title="Другой", body="Первый абзац.\n\nИсправленный второй.\n\nТретий."), now=T2)
     assert stored_changes(store, url) == [
-        [["-", "Второй абзац."], ["+", "Исправленный второй."], ["+", "Третий."]],
-        [],  # the headline changed, the body did not
+        [["~", "Исправленный второй."], ["+", "Третий."]],
+        [["title", "Другой"]],  # the headline changed, the body did not
     ]
 
 
@@ -217,11 +217,8 @@ def test_versions_stored_before_their_changes_get_them_on_open(tmp_path):
         store.db.execute("DROP INDEX idx_item_versions_without_changes")
         store.db.execute("ALTER TABLE item_versions DROP COLUMN body_changes")
     with Store(path) as store:
-        assert stored_changes(store, url) == [
-            [["-", "Второй абзац."], ["+", "Новый второй."]],
-            [["-", "Первый абзац."], ["+", "Новый первый."]],
-        ]
+        assert stored_changes(store, url) == [[["~", "Новый второй."]], [["~", "Новый первый."]]]
         # A version written without them later (by an older pmkz) is filled at the next open.
         store.db.execute("UPDATE item_versions SET body_changes = NULL WHERE version = 2")
     with Store(path) as store:
-        assert stored_changes(store, url)[1] == [["-", "Первый абзац."], ["+", "Новый первый."]]
+        assert stored_changes(store, url)[1] == [["~", "Новый первый."]]

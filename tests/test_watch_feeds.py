@@ -314,4 +314,4 @@ def test_an_archive_from_before_stored_changes_still_shows_its_edits(archive, tm
     db.execute("DROP INDEX idx_item_versions_without_changes")
     db.execute("ALTER TABLE item_versions DROP COLUMN body_changes")
     [edit] = watches.events(db, lang="ru", kinds=("changed",))
-    assert edit["changes"] == [("-", "Выделены средства."), ("+", "Выделено 5 млрд тенге.")]
+    assert edit["changes"] == [{"op": "-", "text": "Выделены средства."}, {"op": "+", "text": "Выделено 5 млрд тенге."}]
