@@ -146,7 +146,9 @@ def _continued(container, totals, is_article) -> bool:
     same_kind = kind[1] is not None or kind[0] == "section"
 
     def prose(child) -> bool:
-        return totals.get(child, 0) >= _MIN_SIBLING and _mostly_unlinked(child) and _joins(child, is_article)
+        # A paragraph's own text scores for its parent, so it is measured here.
+        length = totals.get(child, 0) or (non_link_length(child) if child.tag in _PARAGRAPH_TAGS else 0)
+        return length >= _MIN_SIBLING and _mostly_unlinked(child) and _joins(child, is_article)
 
     after_heading = False
     for child in container.itersiblings():

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from pmkz.crawler.parsing.selectors import NOISE_ROLES, NOISE_TAGS, NOISE_WORDS, class_words
+from pmkz.crawler.parsing.selectors import NOISE_ROLES, NOISE_TAGS, NOISE_WORDS, class_attr_words, class_words
 from pmkz.crawler.parsing.text import xml_safe
 
 # Through the attribute, not `descendant::*[@aria-level='1']`: see headline._TOP_HEADINGS.
@@ -18,6 +18,7 @@ _ARIA_TOP_HEADING = etree.XPath("descendant::*/@aria-level[.='1']/parent::*[@rol
 # Never text of the page.
 INVISIBLE_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "object",
                   "embed", "canvas", "select", "textarea", "video", "audio", "map")
+_SUBHEADING_TAGS = frozenset(("h2", "h3", "h4", "h5", "h6"))
 # Elements that end one paragraph and start another.
 BLOCK_TAGS = frozenset((
     "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "h1", "h2", "h3",
@@ -81,7 +82,8 @@ def is_noise(element) -> bool:
         return False
     if element.get("role") in NOISE_ROLES:
         return True
-    return not class_words(element).isdisjoint(NOISE_WORDS)
+    words = class_attr_words(element) if tag in _SUBHEADING_TAGS else class_words(element)
+    return not words.isdisjoint(NOISE_WORDS)
 
 
 def in_noise_or_link(element, stop=None) -> bool:

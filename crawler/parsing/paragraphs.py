@@ -23,8 +23,8 @@ from pmkz.crawler.parsing.urls import canonical_url, join_url
 _SKIP_TAGS = frozenset(("figure", "figcaption", "h1", "img", "picture"))
 # A picture written without <figure>: the nearest block around an image that holds text
 # at all, when it holds no more than a caption and a credit, no heading, and does not
-# end as a sentence does ("media", "photo" wrappers of news sites, whatever their class
-# names). A block that ends a sentence is a short paragraph beside a picture: a quote
+# end as a sentence does unless its class says it is a picture's block (_PHOTO_WORDS).
+# Elsewhere a block that ends a sentence is a short paragraph beside a picture: a quote
 # beside its author's portrait, a sentence beside a chart.
 _FIGURE_TEXT = 250
 _ENDS_SENTENCE = re.compile(r"[.!?…。！？][\"'»”’)\]]*$")
@@ -32,7 +32,16 @@ _HEADING_TAGS = ("h2", "h3", "h4", "h5", "h6")
 # Captions, photo credits and photo galleries by class word, where a page writes them
 # as a <div> or <p> rather than <figure> and <figcaption> ("wp-caption-text",
 # "image-credit", "asset_gallery"): they go with the images.
-_PICTURE_WORDS = frozenset(("caption", "captions", "credit", "credits", "gallery", "slideshow"))
+_PICTURE_WORDS = frozenset(("caption", "captions", "credit", "credits", "gallery", "slideshow", "legend", "legende",
+                            "bildunterschrift", "bildtext", "leyenda", "didascalia", "podpis"))
+# Blocks of a picture's kind by class word ("article-photo", "media", "bild"): what is
+# short in them is its caption even when it ends as a sentence does.
+_PHOTO_WORDS = frozenset(("photo", "photos", "foto", "image", "img", "picture", "pic", "media", "bild", "figure",
+                          "illustration"))
+# Embedded posts whose markup is the widget's (its name, a "View this post" link, the
+# poster's handle and a date), not the post's words; they are no part of the article's
+# text. A tweet's blockquote holds the words the article quotes, and stays.
+_EMBED_CLASSES = frozenset(("instagram-media", "tiktok-embed", "fb-post", "fb-video", "telegram-post"))
 # Microdata that marks a dateline or a byline (`<span itemprop="datePublished">`): the
 # article's facts about itself, not its text.
 _ABOUT_ITEMPROPS = frozenset(("datepublished", "datemodified", "datecreated", "author", "publisher"))
@@ -117,7 +126,8 @@ class _Reader:
                 self.flush()
                 self.started = True
             elif tag in _SKIP_TAGS or child in self.skip or is_noise(child) or child.attrib and (
-                    not class_words(child).isdisjoint(_PICTURE_WORDS)
+                    not class_words(child).isdisjoint(_PICTURE_WORDS) or child.get("role") == "figure"
+                    or not _EMBED_CLASSES.isdisjoint((child.get("class") or "").split())
                     or not _ABOUT_ITEMPROPS.isdisjoint((child.get("itemprop") or "").lower().split())):
                 if tag in BLOCK_TAGS:
                     self.flush()
@@ -203,11 +213,22 @@ def picture_blocks(container) -> list:
                 continue
             text = normalize_text(text_of(block))
             if text:
-                if (len(text) <= _FIGURE_TEXT and not _ENDS_SENTENCE.search(text)
-                        and next(block.iter(*_HEADING_TAGS), None) is None):
+                if (len(text) <= _FIGURE_TEXT and next(block.iter(*_HEADING_TAGS), None) is None
+                        and (not _ENDS_SENTENCE.search(text) or _of_a_pictures_kind(image, block))):
                     found.append(block)
                 break
     return found
+
+
+def _of_a_pictures_kind(image, block) -> bool:
+    """True when a wrapper of the image up to `block` says by a class word that it is a
+    picture's block (the image's own class says nothing: every image is one)."""
+    for element in image.iterancestors():
+        if element.attrib and not class_words(element).isdisjoint(_PHOTO_WORDS):
+            return True
+        if element is block:
+            return False
+    return False
 
 
 def extract_paragraphs(container, skip=(), start=None) -> list[str]:

@@ -184,3 +184,10 @@ def class_words(element) -> frozenset[str]:
     if not cls and not ident:
         return _NO_WORDS
     return _words(f"{cls or ''} {ident or ''}")
+
+
+def class_attr_words(element) -> frozenset[str]:
+    """The words of an element's class attribute alone, lower-cased: for a heading,
+    whose id is its anchor, spelt from its own words ("nav_nur_die_folie")."""
+    cls = element.get("class")
+    return _words(cls) if cls else _NO_WORDS

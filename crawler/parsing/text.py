@@ -37,6 +37,9 @@ BOILERPLATE = tuple(re.compile(p, re.IGNORECASE) for p in (
     r"(?:advertisement|advertising|advert|ads?|sponsored|реклама|жарнама|anzeige|werbung|publicidad|"
     r"publicidade|pubblicità|publicité|iklan|comments?|комментарии|read more|подробнее|толығырақ|"
     r"subscribe|подписаться|trending)\s*:?$",
+    # An embedded post's widget lines: its link to the post and its poster's handle.
+    r"(?:view this post on instagram|посмотреть эту публикацию в instagram)\s*$",
+    r"(?:a post shared by|публикация от|пост от)\b.{0,150}\(@[\w.]+\)",
 ))
 # Boilerplate known by its words in whichever order they come: (longest such line, words
 # of which one must occur, words of which another must occur), all lower case. A news

@@ -1,0 +1,69 @@
+"""What is body and what is not, one structure case a page: embedded posts, captions in
+blocks of a picture's kind, subheadings and the text after them, short paragraphs beside
+an image. Pages of another site (not primeminister.kz), so no site selector helps."""
+import pytest
+
+from pmkz.crawler.parsing import parse_article
+
+URL = "https://news.example.org/2024/03/12/spring-field-work-discussed"
+P1 = ("The Government considered the progress of preparations for the spring field work, "
+      "the supply of seeds, fuel and fertilisers to agricultural producers.")
+P2 = "Farmers will receive preferential loans before the sowing campaign starts in April, the ministry said."
+P3 = "The ministry will publish the schedule of deliveries to every region next week, officials added."
+
+
+def body_of(text: str) -> list[str]:
+    html = ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>Spring field work discussed</title></head>"
+            f"<body><div class='wrap'><h1>Spring field work discussed</h1><div>12 March 2024</div>{text}</div>"
+            "<footer>Contacts</footer></body></html>")
+    return parse_article(html, URL)["body"].split("\n\n")
+
+
+@pytest.mark.parametrize("embed", [
+    "<blockquote class='instagram-media'><div><a href='https://www.instagram.com/p/x/'>View this post on Instagram"
+    "</a></div><p><a href='https://www.instagram.com/p/x/'>A post shared by Farmer (@farmer)</a> on Mar 12, 2024 "
+    "at 10:00am PDT</p></blockquote>",
+    "<div class='tiktok-embed'><section><p>Spring sowing starts in the north of the country today.</p>"
+    "<a href='https://www.tiktok.com/@farmer'>@farmer</a></section></div>",
+    # An embed written without its class: the widget's own lines say what it is.
+    "<blockquote><p><a href='https://www.instagram.com/p/x/'>Посмотреть эту публикацию в Instagram</a></p>"
+    "<p>Публикация от Farmer (@farmer) 12 Мар 2024 в 10:00 PDT</p></blockquote>",
+], ids=["instagram", "tiktok", "unmarked"])
+def test_an_embedded_post_widget_is_not_body(embed):
+    assert body_of(f"<div class='text'><p>{P1}</p>{embed}<p>{P2}</p></div>") == [P1, P2]
+
+
+def test_the_words_of_an_embedded_tweet_are_quoted_as_the_article_quotes_them():
+    tweet = ("<blockquote class='twitter-tweet'><p lang='en'>Seeds are on their way to every farm in the north.</p>"
+             "— Ministry (@ministry) <a href='https://twitter.com/ministry/status/1'>March 12, 2024</a></blockquote>")
+    assert "Seeds are on their way to every farm in the north." in body_of(f"<div class='text'><p>{P1}</p>{tweet}<p>{P2}</p></div>")
+
+
+@pytest.mark.parametrize("picture", [
+    "<div class='article-photo'><img src='/a.jpg'><p>The Prime Minister at the meeting in Astana.</p></div>",
+    "<div class='media'><img src='/a.jpg'><span>Farmers in the field near Kostanay.</span></div>",
+    "<div class='bild'><img src='/a.jpg'><div class='bildunterschrift-text'>Bauern auf dem Feld bei Kostanai.</div></div>",
+    "<div class='legende-wrap'><p>Des agriculteurs dans un champ près de Kostanaï.</p></div>",
+    "<div role='figure'><img src='/a.jpg'><p>Farmers in the field near Kostanay.</p></div>",
+], ids=["photo", "media", "bild", "legende", "role"])
+def test_a_caption_ending_as_a_sentence_in_a_block_of_a_pictures_kind_is_not_body(picture):
+    assert body_of(f"<div class='text'><p>{P1}</p>{picture}<p>{P2}</p></div>") == [P1, P2]
+
+
+@pytest.mark.parametrize("beside", [
+    "<div><img src='/a.jpg'></div><p>It rained all week.</p>",
+    "<p><img src='/a.jpg'>It rained all week.</p>",
+], ids=["after", "around"])
+def test_a_short_paragraph_beside_an_image_is_body(beside):
+    assert body_of(f"<div class='text'><p>{P1}</p>{beside}<p>{P2}</p></div>") == [P1, "It rained all week.", P2]
+
+
+def test_a_subheading_whose_anchor_id_holds_a_furniture_word_is_body():
+    # Anchor ids are the heading's words ("nav" of a German "Nur die Folie ..."), not a class.
+    text = f"<div class='text'><p>{P1}</p><h3 id='nav_nur_die_folie_1'>Nur die Folie bleibt</h3><p>{P2}</p></div>"
+    assert body_of(text) == [P1, "Nur die Folie bleibt", P2]
+
+
+def test_paragraphs_after_a_subheading_beside_the_text_wrapper_are_body():
+    text = f"<div class='article-text'><p>{P1}</p><p>{P2}</p><p>{P1}</p></div><h2>Deliveries</h2><p>{P3}</p>"
+    assert body_of(text) == [P1, P2, P1, "Deliveries", P3]
