@@ -78,6 +78,15 @@ def test_a_page_with_characters_xml_cannot_carry_parses_to_clean_text(bad):
     "Related stories:",
     "© РИА Новости / Иван Иванов | Перейти в медиабанк",
     "Reuters / John Smith ©",
+    "Related: Possible Water Plumes on Europa: The Discovery in Images",
+    "По теме: Бектенов провёл совещание по паводкам",
+    "Image 3 of 5",
+    "Фото 2 из 12",
+    "Get the latest updates right in your inbox. Subscribe to our newsletters.",
+    "Sign Up: Stay on top of the latest breaking news! Sign up for our Email Newsletters here.",
+    "Email Tariq Malik or follow him @tariqjmalik. Follow us on Twitter and on Facebook.",
+    "View this post on Instagram",
+    "A post shared by Farmer (@farmer) on Mar 12, 2024 at 10:00am PDT",
 ])
 def test_boilerplate(line):
     assert is_boilerplate(line)
@@ -92,6 +101,9 @@ def test_boilerplate(line):
     "the minister said at the meeting of the Government.",
     "Advertisement revenue fell by a third last year, the company said.",
     "(c) the supply of seeds, fuel and fertilisers;",
+    "Related to this, the ministry will review the tariffs in May.",
+    "The newsletter of the ministry reaches every farmer in the region, its editors said.",
+    "Thousands of people on Twitter pointed it out within an hour of the launch.",
 ])
 def test_not_boilerplate(line):
     assert not is_boilerplate(line)

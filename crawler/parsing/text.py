@@ -40,6 +40,8 @@ BOILERPLATE = tuple(re.compile(p, re.IGNORECASE) for p in (
     # An embedded post's widget lines: its link to the post and its poster's handle.
     r"(?:view this post on instagram|посмотреть эту публикацию в instagram)\s*$",
     r"(?:a post shared by|публикация от|пост от)\b.{0,150}\(@[\w.]+\)",
+    # A gallery's counter.
+    r"(?:image|photo|picture|slide|фото|изображение|слайд|сурет)\s+\d+\s*(?:of|из|/)\s*\d+$",
 ))
 # Boilerplate known by its words in whichever order they come: (longest such line, words
 # of which one must occur, words of which another must occur), all lower case. A news
@@ -49,6 +51,8 @@ BOILERPLATE_WORDS = (
     (400, ("telegram", "телеграм"), ("subscrib", "follow", "stay updated", "подпис", "следите", "жазыл")),
     (100, ("download", "скача", "загруз", "жүкте"),
      ("the app", "app for", "app store", "google play", "android", "приложени", "қосымша")),
+    (200, ("newsletter", "рассылк", "inbox"), ("sign up", "subscribe", "подпиш", "подпис")),
+    (200, ("follow him", "follow her", "follow us", "follow me"), ("twitter", "facebook", "instagram", "@")),
 )
 
 # A short line with a copyright mark anywhere is a photo's or the page's credit
@@ -61,6 +65,8 @@ _CREDIT_LONGEST = 200
 READ_ALSO = re.compile(
     r"^(?:(?:read also|читайте также|смотрите также|также читайте|читайте еще|"
     r"сондай-ақ оқыңыз|сондай-ақ қараңыз|оқи отырыңыз|тағы оқыңыз)\b"
+    # These lead prose too ("Related to this, ..."): a marker only with its colon.
+    r"|(?:related|see also|по теме|тақырып бойынша)\s*:"
     r"|(?:latest news|other news|последние новости|другие новости|популярное|"
     r"соңғы жаңалықтар|басқа жаңалықтар|you may also like|you might also like|"
     r"related (?:articles|stories|posts|news)|more stories|recommended(?: for you)?|"
