@@ -33,10 +33,19 @@ def test_an_embedded_post_widget_is_not_body(embed):
     assert body_of(f"<div class='text'><p>{P1}</p>{embed}<p>{P2}</p></div>") == [P1, P2]
 
 
-def test_the_words_of_an_embedded_tweet_are_quoted_as_the_article_quotes_them():
-    tweet = ("<blockquote class='twitter-tweet'><p lang='en'>Seeds are on their way to every farm in the north.</p>"
-             "— Ministry (@ministry) <a href='https://twitter.com/ministry/status/1'>March 12, 2024</a></blockquote>")
-    assert "Seeds are on their way to every farm in the north." in body_of(f"<div class='text'><p>{P1}</p>{tweet}<p>{P2}</p></div>")
+TWEET = ("<blockquote class='twitter-tweet'><p lang='en'>Seeds are on their way to every farm in the north.</p>"
+         "— Ministry (@ministry) <a href='https://twitter.com/ministry/status/1'>March 12, 2024</a></blockquote>")
+
+
+@pytest.mark.parametrize("embed", [
+    TWEET,
+    # In a wrapper whose class names it a social widget, beside its share buttons.
+    f"<div class='social-media-embed'>{TWEET}<a href='https://x.com/share'>Share</a></div>",
+], ids=["bare", "in-a-social-wrapper"])
+def test_the_words_of_an_embedded_tweet_are_quoted_as_the_article_quotes_them(embed):
+    body = body_of(f"<div class='text'><p>{P1}</p>{embed}<p>{P2}</p></div>")
+    assert body[:2] == [P1, "Seeds are on their way to every farm in the north."] and body[-1] == P2
+    assert "Share" not in body
 
 
 @pytest.mark.parametrize("picture", [

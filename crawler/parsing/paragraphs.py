@@ -42,6 +42,7 @@ _PHOTO_WORDS = frozenset(("photo", "photos", "foto", "image", "img", "picture", 
 # poster's handle and a date), not the post's words; they are no part of the article's
 # text. A tweet's blockquote holds the words the article quotes, and stays.
 _EMBED_CLASSES = frozenset(("instagram-media", "tiktok-embed", "fb-post", "fb-video", "telegram-post"))
+_TWEET_CLASS = "twitter-tweet"
 # Microdata that marks a dateline or a byline (`<span itemprop="datePublished">`): the
 # article's facts about itself, not its text.
 _ABOUT_ITEMPROPS = frozenset(("datepublished", "datemodified", "datecreated", "author", "publisher"))
@@ -131,6 +132,10 @@ class _Reader:
                     or not _ABOUT_ITEMPROPS.isdisjoint((child.get("itemprop") or "").lower().split())):
                 if tag in BLOCK_TAGS:
                     self.flush()
+                    if tweets := _quoted_posts(child):
+                        # A social widget's wrapper around a tweet: its words are read, its buttons not.
+                        stack.append((iter(tweets), child, _BLOCK, len(self.parts)))
+                        continue
             else:
                 closing = _BLOCK if tag in BLOCK_TAGS else _LINK if tag == "a" else _CELL if tag in _CELL_TAGS else None
                 if closing is _BLOCK:
@@ -159,6 +164,11 @@ class _Reader:
         tail = element.tail
         if tail:
             self.parts.append(tail)
+
+
+def _quoted_posts(element) -> list:
+    """The tweets embedded under a wrapper (their blockquotes)."""
+    return [quote for quote in element.iter("blockquote") if _TWEET_CLASS in (quote.get("class") or "").split()]
 
 
 def _without_links(text: str, link_parts: list[str]) -> str:
