@@ -25,6 +25,13 @@ def test_logo_h1_is_not_the_headline():
     assert parse_article(html, URL)["title"] == "Spring field work discussed"
 
 
+def test_the_headline_printed_after_its_date_in_an_h2_wins_over_h1s_of_sections():
+    html = page("<div><h2 class='entry-title'><time datetime='2024-03-12'>Mar 12 </time>Spring field work discussed"
+                f"</h2><div><h1>Seeds</h1><p>{PROSE}</p><h1>Fuel</h1><p>{PROSE}</p></div></div>",
+                head="<meta property='og:title' content='Spring field work discussed'>")
+    assert parse_article(html, URL)["title"] == "Spring field work discussed"
+
+
 def test_no_h1_title_from_metadata_minus_site_name():
     html = page(f"<div><div>12 March 2024</div><div><p>{PROSE}</p></div></div>",
                 head="<title>Spring field work discussed | primeminister.kz</title>")

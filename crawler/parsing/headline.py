@@ -124,7 +124,7 @@ def _printed_title(root, titles: list[tuple[str, str]]):
             if candidate is None or candidate in seen:
                 continue
             seen.add(candidate)
-            printed = normalize_text(text_of(candidate))
+            printed = _without_times(candidate)
             if not shortest <= len(printed) <= longest or _title_key(printed) not in wanted:
                 continue
             rank = _HEADING_RANK.get(candidate.tag, len(_HEADING_RANK))
@@ -134,6 +134,14 @@ def _printed_title(root, titles: list[tuple[str, str]]):
                                             for a in (candidate, *candidate.iterancestors())):
                 best, best_rank = (printed, candidate, f"meta:{wanted[_title_key(printed)]}"), rank
     return best
+
+
+def _without_times(element) -> str:
+    """The element's text without the dates printed in it (`<time>Jun 17</time> Headline`)."""
+    text = text_of(element)
+    for time in element.iter("time"):
+        text = text.replace(text_of(time), " ", 1)
+    return normalize_text(text)
 
 
 def _nearest(candidates, container):
