@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pmkz.storage.search.kazakh import stem
+from pmkz.storage.search.kazakh import from_latin, stem
 
 # Lexeme: forms met in Kazakh government news (case, possession, plural and their stacks).
 FORMS = {
@@ -48,3 +48,18 @@ def test_lexemes_keep_apart():
 @pytest.mark.parametrize("a, b", APART)
 def test_derived_words_keep_their_own_stem(a, b):
     assert stem(a) != stem(b)
+
+
+@pytest.mark.parametrize("latin, cyrillic", [
+    ("Ükımet", "үкімет"), ("ükımettıñ", "үкіметтің"), ("Qazaqstan", "қазақстан"), ("mäsele", "мәселе"),
+    ("keñes", "кеңес"), ("jūmys", "жұмыс"), ("şaruaşylyğy", "шаруашылығы"), ("öñır", "өңір"),
+    # i: й after a vowel, и elsewhere; capital I is і, İ is и.
+    ("syi", "сый"), ("üiıne", "үйіне"), ("ministr", "министр"), ("İnvestisia", "инвестисиа"),
+    ("Ilım", "ілім"), ("çempion", "чемпион"),
+])
+def test_kazakh_typed_in_the_2021_latin_alphabet_reads_as_cyrillic(latin, cyrillic):
+    assert from_latin(latin) == cyrillic
+
+
+def test_a_word_with_a_letter_that_alphabet_has_not_is_not_read_as_kazakh():
+    assert from_latin("cabinet") is None and from_latin("wax") is None and from_latin("үкімет") is None

@@ -92,3 +92,43 @@ def stem(word: str) -> str:
 
 def _is_stem(candidate: str) -> bool:
     return len(candidate) >= MIN_STEM and any(char in VOWELS for char in candidate)
+
+
+# The Latin alphabet of 2021 (the decree of 28 January 2021), letter by letter. Its
+# capital I is і's (small ı) and İ is и's and й's (small i), so case is folded here, not
+# by str.lower(), which makes I an i.
+LATIN = {
+    "a": "а", "ä": "ә", "b": "б", "d": "д", "e": "е", "f": "ф", "g": "г", "ğ": "ғ", "h": "х",
+    "ı": "і", "i": "и", "j": "ж", "k": "к", "l": "л", "m": "м", "n": "н", "ñ": "ң", "o": "о",
+    "ö": "ө", "p": "п", "q": "қ", "r": "р", "s": "с", "ş": "ш", "t": "т", "u": "у", "ū": "ұ",
+    "ü": "ү", "v": "в", "y": "ы", "z": "з", "ç": "ч",
+}
+LATIN_CAPITALS = {"I": "ı", "İ": "i"}
+# Letters of that alphabet and of no English word: a word holding one is Kazakh.
+ONLY_KAZAKH = set("äğıñöşūüç")
+LATIN_VOWELS = "aäeıioöuūüy"
+
+
+def latin_letters(word: str) -> str:
+    """The word in small letters of the 2021 alphabet (`Ükımet` -> `ükımet`)."""
+    return "".join(LATIN_CAPITALS.get(c) or c.lower() for c in word)
+
+
+def from_latin(word: str) -> str | None:
+    """The Cyrillic spelling of a Kazakh word typed in the 2021 Latin alphabet
+    (`Ükımet` -> `үкімет`), or None if it holds a letter that alphabet has not. Its `i`
+    is й after a vowel (`üi`: үй, `syi`: сый) and и elsewhere (`ministr`)."""
+    letters = latin_letters(word)
+    out = []
+    for position, letter in enumerate(letters):
+        if letter not in LATIN:
+            return None
+        after_vowel = position > 0 and letters[position - 1] in LATIN_VOWELS
+        out.append("й" if letter == "i" and after_vowel else LATIN[letter])
+    return "".join(out)
+
+
+def surely_kazakh(word: str) -> bool:
+    """Whether a Latin-script word holds a letter only Kazakh words have (a capital I
+    does not count: English has it too)."""
+    return bool(ONLY_KAZAKH & set(word.lower()))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from . import kazakh
 from .words import COLUMNS, EXACT_TABLE, KAZAKH_MARK, STEMMINGS, TABLE, WORD, as_kazakh, fold, readings, stem
 
 # What a reader's connection sets: a common word's search reads tens of thousands of item
@@ -31,6 +32,9 @@ MAX_NESTING = 8
 # The printed words a prefix is looked up as, at most (each adds its lemmas to the MATCH).
 PRINTED_WORDS = 200
 PRINTED_TERMS_TABLE = f"temp.{EXACT_TABLE}_terms"
+# Most relevant first: bm25 over the lemma and stem index, a word in the headline
+# weighing as much as ten in the body and a word in the teaser as three.
+RANK = f"bm25({TABLE}, 10.0, 3.0, 1.0)"
 
 
 class QueryTooLarge(ValueError):
@@ -49,11 +53,13 @@ def _quoted(words) -> str:
 @dataclass(frozen=True)
 class Term:
     """One word or phrase of a query: stemmed, a prefix (`word*`), or exact ("quoted").
-    A prefix's `printed_terms`: the terms (lemmas, stems) of the printed words it begins."""
+    A prefix's `printed_terms`: the terms (lemmas, stems) of the printed words it begins.
+    `kazakh`: the words' Cyrillic spelling, when they are Kazakh typed in Latin letters."""
     words: tuple[str, ...]
     prefix: bool = False
     exact: bool = False
     printed_terms: tuple[str, ...] = ()
+    kazakh: tuple[str, ...] = ()
 
     def stemmed(self, shown: bool = False) -> str:
         """FTS5 over items_search: every form of the words (for an exact phrase too: a
@@ -68,25 +74,36 @@ class Term:
         return _any(forms)
 
     def _forms(self) -> list[str]:
-        folded = [fold(w) for w in self.words]
-        if self.prefix:
-            # The prefix is matched against the index's terms as typed: `правительств*`
-            # finds the lemma `правительство`; and the terms of the printed words it
-            # begins, where they do not begin so: `рынк*` finds `рынка` by рынок.
-            return ([_quoted(words) + "*" for words in (folded, [as_kazakh(w) for w in folded])]
-                    + [_quoted([term]) for term in self.printed_terms])
-        if len(folded) > 1:
-            # A phrase: the likeliest reading of each word, the one indexed in its place.
-            return [_quoted(stem(w, lang) for w in folded) for lang in STEMMINGS]
-        # Every reading of the word: `стали` is asked as стать and сталь, as indexed.
-        forms = [_quoted([term]) for lang in STEMMINGS for term in readings(folded[0], lang)]
-        # The word as typed, as a stem too: Snowball stems `Бектенов` to `бектен` but
-        # `Бектенова` to `бектенов`, so the query asks for both.
-        return forms + [_quoted(folded), _quoted([as_kazakh(folded[0])])]
+        forms = _word_forms([fold(w) for w in self.words], self.prefix, STEMMINGS)
+        if self.kazakh:
+            # Kazakh typed in Latin: its Cyrillic spelling, as Kazakh items index it.
+            forms += _word_forms(list(self.kazakh), self.prefix, ("kk",))
+        # A prefix also finds the terms of the printed words it begins, where they do
+        # not begin so: `рынк*` finds `рынка` by рынок.
+        return forms + [_quoted([term]) for term in self.printed_terms]
 
     def printed(self) -> str:
         """FTS5 over items_fts: the words as printed (its tokenizer folds case)."""
+        if self.kazakh:
+            return f"({_quoted(self.words)} OR {_quoted(self.kazakh)})"
         return _quoted(self.words)
+
+
+def _word_forms(folded: list[str], prefix: bool, stemmings: tuple[str, ...]) -> list[str]:
+    """FTS5 terms for words (folded) in each of `stemmings`."""
+    marked = [as_kazakh(w) for w in folded]
+    # Beside Russian's, as typed: a prefix matches the index's terms so (`правительств*`
+    # finds the lemma `правительство`), and Snowball stems `Бектенов` to `бектен` but
+    # `Бектенова` to `бектенов`, so the word itself is asked for too.
+    spellings = [folded, marked] if "ru" in stemmings else [marked]
+    if prefix:
+        return [_quoted(words) + "*" for words in spellings]
+    if len(folded) > 1:
+        # A phrase: the likeliest reading of each word, the one indexed in its place.
+        return [_quoted(stem(w, lang) for w in folded) for lang in stemmings]
+    # Every reading of the word: `стали` is asked as стать and сталь, as indexed.
+    return ([_quoted([term]) for lang in stemmings for term in readings(folded[0], lang)]
+            + [_quoted(words) for words in spellings])
 
 
 def _any(forms) -> str:
@@ -99,11 +116,13 @@ class Query:
     """A search-box query. `fts` runs over items_search (limited to `column` if given),
     as Datasette's own search filter runs it; `exact`, when the query holds a quoted
     phrase, is SQL for the rowids the whole query finds (its phrases as printed), which
-    narrows `fts`'s: `rowid IN (exact)`. `shown` is `fts` for people."""
+    narrows `fts`'s: `rowid IN (exact)`. `shown` is `fts` for people; `terms`, those
+    whose words it finds (for the snippets' marks)."""
     fts: str
     exact: tuple[str, list] | None
     column: str | None
     shown: str
+    terms: tuple[Term, ...] = ()
 
     def rowids(self) -> tuple[str, list]:
         """SQL selecting the rowids of the items the query finds, and its params."""
@@ -112,6 +131,18 @@ class Query:
             # evaluate the MATCH once per rowid (seconds on 100,000 items).
             return self.exact
         return f"SELECT rowid FROM {TABLE} WHERE {self.column or TABLE} MATCH ?", [self.fts]
+
+    def ranked(self) -> tuple[str, list]:
+        """SQL selecting the rowids of the items the query finds and their bm25 `score`
+        (lower is more relevant: the order "most relevant first"), and its params."""
+        sql, params = f"SELECT rowid AS id, {RANK} AS score FROM {TABLE} WHERE {self.column or TABLE} MATCH ?", [self.fts]
+        if self.exact is None:
+            return sql, params
+        # Scored once over the superset `fts` finds, then narrowed to the exact phrases,
+        # for the reason `rowids` gives.
+        exact_sql, exact_params = self.exact
+        return (f"WITH scored AS MATERIALIZED ({sql}) SELECT id, score FROM scored WHERE id IN ({exact_sql})",
+                params + exact_params)
 
 
 def parse_query(text: str) -> list[tuple[str, object]]:
@@ -244,11 +275,17 @@ def _sql(node, column: str | None) -> tuple[str, list]:
     return f"{left_sql} {SET_OPERATION[operator]} {right_sql}", left_params + right_params
 
 
-def compile_query(text: str, column: str | None = None, conn=None) -> Query | None:
+def compile_query(text: str, column: str | None = None, conn=None, lang: str | None = None) -> Query | None:
     """The search box's text as a Query (None when it holds no word); `column` limits
     it to one of COLUMNS, as `?_search_title=` does. Never invalid FTS5; QueryTooLarge
     for a search over the limits. With `conn`, a prefix also finds the printed words
-    it begins (`рынк*`: рынка), read from the archive's index of printed words."""
+    it begins (`рынк*`: рынка), read from the archive's index of printed words.
+
+    A word in Latin letters is also asked in Cyrillic as Kazakh typed in the 2021 Latin
+    alphabet (`ükımet`: үкімет) when `lang` (the items searched) is kk, or when it is
+    not English: it holds a letter only Kazakh has, or (with `conn`, `lang` not given)
+    no item prints it. Its Latin forms stay in the query, so an English word still
+    finds what it finds in English items."""
     if column is not None and column not in COLUMNS:
         raise ValueError(f"cannot search by {column!r}; choose one of {', '.join(COLUMNS)}")
     text = text or ""
@@ -267,14 +304,50 @@ def compile_query(text: str, column: str | None = None, conn=None) -> Query | No
     if not any(kind == "term" for kind, _ in tokens):
         return None  # nothing to find (or only what to leave out)
     if conn is not None:
-        tokens = [(kind, _with_printed_terms(conn, value) if kind == "term" and value.prefix else value)
-                  for kind, value in tokens]
-        excluded = [_with_printed_terms(conn, term) if term.prefix else term for term in excluded]
+        _vocabulary(conn)
+
+    def complete(term: Term) -> Term:
+        term = _in_latin_kazakh(term, conn, lang)
+        return _with_printed_terms(conn, term) if conn is not None and term.prefix else term
+
+    tokens = [(kind, complete(value) if kind == "term" else value) for kind, value in tokens]
+    excluded = [complete(term) for term in excluded]
     tree = _tree(tokens)
     for term in excluded:
         tree = ("NOT", tree, ("term", term))
     return Query(_fts(tree), _sql(tree, column) if _has_exact(tree) else None, column,
-                 _fts(tree, shown=True))
+                 _fts(tree, shown=True), tuple(_found_terms(tree)))
+
+
+def _found_terms(node) -> list[Term]:
+    """The terms whose words the query finds (not those it leaves out)."""
+    if node[0] == "term":
+        return [node[1]]
+    operator, left, right = node
+    return _found_terms(left) + ([] if operator == "NOT" else _found_terms(right))
+
+
+def _vocabulary(conn) -> None:
+    conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {PRINTED_TERMS_TABLE}"
+                 f" USING fts5vocab(main, {EXACT_TABLE}, row)")
+
+
+def _in_latin_kazakh(term: Term, conn, lang: str | None) -> Term:
+    """The term with its Cyrillic spelling, if it is Kazakh typed in Latin letters."""
+    if lang not in (None, "kk"):
+        return term
+    cyrillic = tuple(kazakh.from_latin(word) for word in term.words)
+    if None in cyrillic:
+        return term  # not all Latin letters of that alphabet (or Cyrillic already)
+    if lang is None and not any(kazakh.surely_kazakh(word) for word in term.words):
+        if conn is None or _printed_somewhere(conn, term.words):
+            return term
+    return replace(term, kazakh=cyrillic)
+
+
+def _printed_somewhere(conn, words) -> bool:
+    return all(conn.execute(f"SELECT 1 FROM {PRINTED_TERMS_TABLE} WHERE term = ?", [fold(word)]).fetchone()
+               for word in words)
 
 
 def _with_printed_terms(conn, term: Term) -> Term:
@@ -282,14 +355,13 @@ def _with_printed_terms(conn, term: Term) -> Term:
     seek and a short read of the printed index's vocabulary. A prefix that begins more
     words than that is short, and begins their lemmas and stems too but for a rare
     suppletive form, so the bound costs next to nothing in recall."""
-    conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {PRINTED_TERMS_TABLE}"
-                 f" USING fts5vocab(main, {EXACT_TABLE}, row)")
-    prefix = fold(term.words[0])
-    printed = [word for (word,) in conn.execute(
-        f"SELECT term FROM {PRINTED_TERMS_TABLE} WHERE term >= ? AND term < ? LIMIT ?",
-        [prefix, prefix + "\U0010ffff", PRINTED_WORDS])]
-    terms = dict.fromkeys(t for word in printed for lang in STEMMINGS for t in readings(word, lang)
-                          if not t.lstrip(KAZAKH_MARK).startswith(prefix))
+    terms: dict[str, None] = {}
+    for prefix in dict.fromkeys([fold(term.words[0]), *term.kazakh[:1]]):
+        printed = [word for (word,) in conn.execute(
+            f"SELECT term FROM {PRINTED_TERMS_TABLE} WHERE term >= ? AND term < ? LIMIT ?",
+            [prefix, prefix + "\U0010ffff", PRINTED_WORDS])]
+        terms.update(dict.fromkeys(t for word in printed for lang in STEMMINGS for t in readings(word, lang)
+                                   if not t.lstrip(KAZAKH_MARK).startswith(prefix)))
     return replace(term, printed_terms=tuple(terms))
 
 
@@ -301,8 +373,8 @@ def _nesting(tokens: list) -> int:
     return deepest
 
 
-def matching(text: str, column: str | None = None, conn=None) -> tuple[str, list] | None:
+def matching(text: str, column: str | None = None, conn=None, lang: str | None = None) -> tuple[str, list] | None:
     """SQL selecting the rowids of the items `text` finds, and its params; None when it
-    holds no word. `conn`: as compile_query's."""
-    query = compile_query(text, column, conn)
+    holds no word. `conn`, `lang`: as compile_query's."""
+    query = compile_query(text, column, conn, lang)
     return query.rowids() if query else None

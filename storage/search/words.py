@@ -52,13 +52,30 @@ def readings(word: str, lang: str | None) -> tuple[str, ...]:
     first: its lemmas if a dictionary knows it, else its one stem."""
     word = fold(word)
     if not CYRILLIC.search(word):
-        return (_porter.stemWord(word),)
+        return (plain_stem(word, lang),)
     if lang == "kk":
-        return (KAZAKH_MARK + kazakh.stem(word),)
+        return (KAZAKH_MARK + plain_stem(word, lang),)
     # pymorphy3 guesses a lemma for any word; a guess is no better than the stem and
     # splits a name's forms (`Бектенова` -> бектеновый), so only its dictionary's count.
     lemmas = dict.fromkeys(fold(p.normal_form) for p in _morph().parse(word) if p.is_known)
-    return tuple(lemmas) or (_russian.stemWord(word),)
+    return tuple(lemmas) or (plain_stem(word, lang),)
+
+
+def plain_stem(word: str, lang: str | None) -> str:
+    """The stem of a folded word as indexed without a dictionary: Porter's for Latin
+    script; in Cyrillic, the Kazakh stemmer's (without the mark) in kk items, else
+    Snowball's (a Russian word no dictionary knows)."""
+    if not CYRILLIC.search(word):
+        return _porter.stemWord(word)
+    return kazakh.stem(word) if lang == "kk" else _russian.stemWord(word)
+
+
+@lru_cache(maxsize=1000)
+def lexeme(word: str) -> frozenset[str]:
+    """Every form (folded) of every lexeme the dictionary reads a folded Cyrillic word
+    as: the printed words indexed under its lemmas. Empty for a word it does not know."""
+    return frozenset(fold(form.word) for parse in _morph().parse(word) if parse.is_known
+                     for form in parse.lexeme)
 
 
 def stem(word: str, lang: str | None) -> str:
