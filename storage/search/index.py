@@ -18,6 +18,10 @@ archives written before these explicit writes.
 """
 from __future__ import annotations
 
+import os
+import sys
+import time
+
 from sqlite_utils import Database
 
 from .words import COLUMNS, EXACT_TABLE, TABLE, stems
@@ -31,6 +35,9 @@ _COLUMN_LIST = ", ".join(COLUMNS)
 # Russian words as their lemmas; before it, no key: their Snowball stems.
 LAYOUT_KEY = "pmkz_layout"
 LAYOUT = 2
+# A re-index (an archive from an older pmkz, or in an older layout) is written this many
+# rowids at a time, so that it can say how far it is.
+REINDEX_SLICE = 5_000
 
 
 def register(db: Database) -> None:
@@ -59,7 +66,34 @@ def ensure_search_index(db: Database) -> None:
         if not db[TABLE].exists():
             db.execute(f"CREATE VIRTUAL TABLE {TABLE} USING fts5({_COLUMN_LIST})")
             db.execute(f"INSERT INTO {TABLE}_config (k, v) VALUES (?, ?)", [LAYOUT_KEY, LAYOUT])
-        index_added_since(db, 0)
+        _reindex(db)
+
+
+def _reindex(db: Database) -> None:
+    """Index every row an index lacks, REINDEX_SLICE rowids at a time, saying on stderr
+    how far it is every PMKZ_PROGRESS_SECONDS (as a crawl does) when there are more rows
+    than a slice; PMKZ_PROGRESS=0 keeps it quiet."""
+    (items,) = db.execute("SELECT count(*) FROM items").fetchone()
+    missing = max(items - db.execute(f"SELECT count(*) FROM {table}_docsize").fetchone()[0]
+                  for table in (EXACT_TABLE, TABLE))
+    (last,) = db.execute("SELECT coalesce(max(rowid), 0) FROM items").fetchone()
+    show = missing > REINDEX_SLICE and os.environ.get("PMKZ_PROGRESS") != "0"
+    every = float(os.environ.get("PMKZ_PROGRESS_SECONDS") or 5)
+    started = shown = time.monotonic()
+    done = 0
+    # A statement per slice, not per row: FTS5 makes a segment of each statement's terms.
+    for low in range(0, last, REINDEX_SLICE):
+        done += max(_insert(db, table, f"rowid > ? AND rowid <= ? AND rowid NOT IN (SELECT id FROM {table}_docsize)",
+                            [low, low + REINDEX_SLICE]) for table in (EXACT_TABLE, TABLE))
+        now = time.monotonic()
+        if show and now - shown >= every:
+            shown = now
+            left = (now - started) / done * (missing - done) if done else 0
+            print(f"pmkz: search index: {done:,} of {missing:,} items, {now - started:.0f} s,"
+                  f" about {left:.0f} s left", file=sys.stderr, flush=True)
+    if show:
+        print(f"pmkz: search index: {done:,} items indexed in {time.monotonic() - started:.0f} s",
+              file=sys.stderr, flush=True)
 
 
 def index_is_current(db: Database) -> bool:
@@ -90,8 +124,7 @@ def index_rows(db: Database, where: str, params: list) -> None:
 
 
 def index_added_since(db: Database, since: int) -> None:
-    """Index every row after rowid `since` that an index lacks: a batch's new items, or
-    (from 0) whatever a database's indexes miss."""
+    """Index every row after rowid `since` that an index lacks: a batch's new items."""
     for table in (EXACT_TABLE, TABLE):
         _insert(db, table, f"rowid > ? AND rowid NOT IN (SELECT id FROM {table}_docsize)", [since])
 
@@ -106,7 +139,8 @@ def replace(db: Database, rowid: int, old: dict) -> None:
     index_rows(db, "rowid = ?", [rowid])
 
 
-def _insert(db: Database, table: str, where: str, params: list) -> None:
+def _insert(db: Database, table: str, where: str, params: list) -> int:
+    """Index the rows `where` selects in `table`; how many."""
     values = _COLUMN_LIST if table == EXACT_TABLE else ", ".join(f"{FUNCTION}(lang, {c})" for c in COLUMNS)
-    db.execute(f"INSERT INTO {table} (rowid, {_COLUMN_LIST}) SELECT rowid, {values} FROM items WHERE {where}",
-               params)
+    return db.execute(f"INSERT INTO {table} (rowid, {_COLUMN_LIST}) SELECT rowid, {values} FROM items WHERE {where}",
+                      params).rowcount
