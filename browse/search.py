@@ -40,12 +40,14 @@ def filter_arguments(request, database: str, table: str, datasette):
     async def inner():
         db = datasette.get_database(database)
         where, params, context = [], {}, {}
+        lang = searched_language(request.args)
         for param, column, typed in searches:
             if column is not None and column not in search.COLUMNS:
                 continue  # Datasette's filter answers "Cannot search by that column"
             try:
                 # On a connection: a prefix also finds the printed words it begins.
-                query = await db.execute_fn(lambda conn, typed=typed, column=column: search.compile_query(typed, column, conn))
+                query = await db.execute_fn(
+                    lambda conn, typed=typed, column=column: search.compile_query(typed, column, conn, lang))
             except search.QueryTooLarge as error:
                 raise BadRequest(f"Search not run: {error}.") from None
             params[param] = query.fts if query else NOTHING
@@ -68,6 +70,12 @@ def _named(sql: str, names: list[str]) -> str:
     # Datasette's params are named; the SQL's own text holds no `?` but its parameters.
     parts = sql.split("?")
     return parts[0] + "".join(f":{name}{part}" for name, part in zip(names, parts[1:]))
+
+
+def searched_language(args) -> str | None:
+    """The language the items are limited to (the lang facet's), if one: a Latin word
+    is asked as Kazakh typed in Latin letters in Kazakh items (pmkz.storage.search)."""
+    return args.get("lang") or args.get("lang__exact") or None
 
 
 async def _hits(db, query) -> bool:

@@ -15,7 +15,7 @@ from datasette import hookimpl
 from datasette.utils import urlsafe_components
 from datasette.utils.asgi import BadRequest, NotFound, Response
 
-from pmkz.browse import archived, databases, feeds, images, item, listing, public, search, sitetime, volume
+from pmkz.browse import archived, databases, feeds, hits, images, item, listing, public, search, sitetime, volume
 from pmkz.browse.app import PLUGIN_NAME, images_dir_beside
 from pmkz.browse.facets import MonthFacet
 from pmkz.storage import search as storage_search
@@ -61,6 +61,11 @@ async def _archived(request, datasette):
     return await archived.page(db, int(request.url_vars["capture_id"]), directory)
 
 
+async def _search(request, datasette):
+    db = await _archive(datasette, request)
+    return await hits.page(request, datasette, db, as_json=bool(request.url_vars.get("format")))
+
+
 async def _volume(request, datasette):
     db = await _archive(datasette, request)
     by = request.args.get("by") or "month"
@@ -92,6 +97,7 @@ def register_routes():
         (r"^/(?P<database>[^/]+)/-/feeds/(?P<name>[^/]+)\.atom$", _feed),
         (r"^/(?P<database>[^/]+)/-/images/(?P<path>.+)$", _image),
         (r"^/(?P<database>[^/]+)/-/volume$", _volume),
+        (r"^/(?P<database>[^/]+)/-/search(?P<format>\.json)?$", _search),
         (r"^/(?P<database>[^/]+)/-/archived/(?P<capture_id>[0-9]+)$", _archived),
     ]
 
@@ -169,9 +175,15 @@ def extra_template_vars(view_name, database, table, request, datasette):
         return {}
     if view_name == "table":
         tables = _config(datasette).get("tables") or {}
-        return {"pmkz_column_order": lambda columns: listing.column_order(
+        context = {"pmkz_column_order": lambda columns: listing.column_order(
             [c["name"] for c in columns], tables.get(table)),
-                "pmkz_search_help": search.HELP if table == search.TABLE else None}
+                   "pmkz_search_help": search.HELP if table == search.TABLE else None}
+        if table != search.TABLE:
+            return context
+
+        async def with_snippets():
+            return {**context, **await hits.table_context(request, datasette, datasette.get_database(database))}
+        return with_snippets
     if view_name == "row" and table in ITEM_TABLES:
         async def reading_page():
             pks = urlsafe_components(request.url_vars["pks"])
