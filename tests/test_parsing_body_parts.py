@@ -76,3 +76,18 @@ def test_a_subheading_whose_anchor_id_holds_a_furniture_word_is_body():
 def test_paragraphs_after_a_subheading_beside_the_text_wrapper_are_body():
     text = f"<div class='article-text'><p>{P1}</p><p>{P2}</p><p>{P1}</p></div><h2>Deliveries</h2><p>{P3}</p>"
     assert body_of(text) == [P1, P2, P1, "Deliveries", P3]
+
+
+REST = "".join(f"<p>Paragraph {n}: {P2}</p>" for n in range(1, 13))
+
+
+def test_the_opening_paragraphs_above_a_wrapper_of_the_rest_are_body():
+    # The opening is a small share of the text: it joins as the container's, not by its size.
+    text = f"<div class='article-body'><p>{P1}</p><div class='paywall'>{REST}</div></div>"
+    body = body_of(text)
+    assert body[:2] == [P1, f"Paragraph 1: {P2}"] and len(body) == 13
+
+
+def test_a_lead_above_the_wrapper_of_the_text_stays_out():
+    text = f"<div class='story'><p class='chapo'>{P1}</p><div class='article-body'>{REST}</div></div>"
+    assert body_of(text)[0] == f"Paragraph 1: {P2}"

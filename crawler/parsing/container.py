@@ -16,7 +16,7 @@ from itertools import islice
 from lxml import etree
 
 from pmkz.crawler.parsing.dom import BLOCK_TAGS, common_ancestor, contains, doc_index, is_block, is_noise, non_link_length
-from pmkz.crawler.parsing.selectors import class_words
+from pmkz.crawler.parsing.selectors import LEAD_WORDS, class_words
 from pmkz.crawler.parsing.urls import canonical_url, is_article_url
 
 _PARAGRAPH_TAGS = frozenset(("p", "h2", "h3", "h4", "blockquote", "li", "pre"))
@@ -150,6 +150,11 @@ def _continued(container, totals, is_article) -> bool:
         length = totals.get(child, 0) or (non_link_length(child) if child.tag in _PARAGRAPH_TAGS else 0)
         return length >= _MIN_SIBLING and _mostly_unlinked(child) and _joins(child, is_article)
 
+    # Paragraphs of the parent's own before the container: the opening a page prints
+    # above its "paywall" or "more" wrapper. A lead or summary is no such paragraph.
+    if any(child.tag == "p" and class_words(child).isdisjoint(LEAD_WORDS) and prose(child)
+           for child in container.itersiblings(preceding=True)):
+        return True
     after_heading = False
     for child in container.itersiblings():
         if child.tag in _SUBHEADING_TAGS:

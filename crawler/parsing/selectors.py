@@ -165,7 +165,8 @@ NOISE_WORDS = frozenset((
 NOISE_TAGS = frozenset(("nav", "aside", "footer", "form", "button", "menu"))
 NOISE_ROLES = frozenset(("navigation", "banner", "contentinfo", "complementary", "menu"))
 # Words of a class that mark a lead/teaser block, and a printed date.
-LEAD_WORDS = frozenset(("lead", "intro", "annotation", "anons", "subtitle", "excerpt", "summary", "teaser"))
+LEAD_WORDS = frozenset(("lead", "intro", "annotation", "anons", "subtitle", "excerpt", "summary", "teaser",
+                        "chapo", "standfirst", "vorspann"))
 DATE_WORDS = frozenset(("date", "time", "published", "pubdate", "datetime"))
 
 _WORD_SPLIT = re.compile(r"[\s_-]+")
