@@ -6,6 +6,7 @@ import scrapy
 RECORD_FIELDS = (
     "url", "site_id", "lang", "kind", "category", "title", "published_date",
     "published_at", "summary", "body", "image_urls", "translations", "field_sources",
+    "decision_number", "decision_date", "attachment_urls",
 )
 
 
@@ -27,6 +28,10 @@ class ArticleItem(scrapy.Item):
     # gave each field (crawler/parsing/article.py).
     translations = scrapy.Field()
     field_sources = scrapy.Field()
+    # A decision's (crawler/parsing/decision.py): its number, own date and attached files.
+    decision_number = scrapy.Field()
+    decision_date = scrapy.Field()
+    attachment_urls = scrapy.Field()
     # HTTP validators, kept so the next visit can be a conditional GET.
     etag = scrapy.Field()
     last_modified = scrapy.Field()
@@ -35,6 +40,8 @@ class ArticleItem(scrapy.Item):
     # Filled by the images pipeline: stored originals, and images that failed.
     images = scrapy.Field()
     image_failures = scrapy.Field()
+    # Filled by the attachments pipeline: the stored files and their text.
+    attachments = scrapy.Field()
 
     def record(self) -> dict:
         """The fields the store keeps, as plain values (the store encodes them)."""

@@ -10,6 +10,7 @@ import os
 from pmkz import config
 from pmkz.site import LANGUAGES, MAX_ANSWER_BYTES
 from pmkz.crawler.politeness import rate_settings
+from pmkz.crawler.parsing.sections import section_filter
 
 
 # No limit of ours is meaningful past a year of seconds: larger is a typo (or inf).
@@ -42,6 +43,10 @@ NEWSPIDER_MODULE = "pmkz.crawler.spiders"
 PMKZ_BASE_URL = _env.base_url
 PMKZ_DB = str(_env.db_path)
 PMKZ_LANGS = list(LANGUAGES)
+# The sections beside the news to follow (crawler/sections.py): names, or names with a
+# leading `-` to leave out; empty follows every section the menus lead to items from.
+PMKZ_SECTIONS = os.environ.get("PMKZ_SECTIONS", "")
+section_filter(PMKZ_SECTIONS)  # a bad name stops the crawl before anything is fetched
 
 # An honest User-Agent: who we are and what we do, so the site's admins can tell.
 USER_AGENT = "pmkz/0.1 (press-release archiver; +https://pypi.org/project/pmkz/)"
@@ -101,6 +106,7 @@ EXTENSIONS = {"pmkz.crawler.crawl_run.CrawlRun": 0,
 
 ITEM_PIPELINES = {
     "pmkz.crawler.pipelines.images.OriginalImagesPipeline": 100,
+    "pmkz.crawler.pipelines.attachments.AttachmentsPipeline": 200,
     "pmkz.crawler.pipelines.store.StorePipeline": 300,
 }
 # Images are archived as the original bytes the site served, never re-encoded, and an

@@ -20,14 +20,15 @@ IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".
 PARTIAL_DIR = ".partial"
 
 
-def image_path(url: str) -> str:
+def image_path(url: str, extensions: frozenset[str] | set[str] = IMAGE_EXTENSIONS) -> str:
     """Relative path of an image: `ab/ab12...ef.jpg` from the sha1 of its URL.
 
-    Only a known image extension from the URL is kept; anything else is `.bin`.
+    Only a known extension from the URL (of an image, or of `extensions`: a decision's
+    attached documents are kept the same way) is kept; anything else is `.bin`.
     """
     digest = hashlib.sha1(url.encode("utf-8")).hexdigest()
     ext = PurePosixPath(urlsplit(url).path).suffix.lower()
-    if ext not in IMAGE_EXTENSIONS:
+    if ext not in extensions:
         ext = ".bin"
     return f"{digest[:2]}/{digest}{ext}"
 

@@ -182,6 +182,9 @@ def _row(record: dict) -> dict:
         raise ValueError(f"record {record.get('url', '?')} lacks {', '.join(missing)}")
     row = {column: record.get(column) for column in RECORD_COLUMNS}
     row["image_urls"] = json.dumps(list(record.get("image_urls") or []), ensure_ascii=False)
+    # Only a decision attaches files: other kinds keep the column null.
+    if record.get("attachment_urls") is not None:
+        row["attachment_urls"] = json.dumps(list(record["attachment_urls"]), ensure_ascii=False)
     for column in _JSON_OBJECTS:
         value = record.get(column) or {}
         row[column] = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)

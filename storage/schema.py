@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from . import announcements, diffs, identity, sitemaps
+from . import announcements, attachments, diffs, identity, sections, sitemaps
 from .search import ensure_search_index
 
 ITEM_STATUSES = ("live", "gone")
@@ -36,6 +36,11 @@ RECORD_COLUMNS = {
     "body": str,
     "image_urls": str,  # JSON array text
     "translations": str,  # JSON object text: lang -> URL of the other language versions
+    # Kind `decision` (issue 25): the decision's number and own date (published_date is
+    # the day the site published it), and its attached files (JSON array text).
+    "decision_number": str,
+    "decision_date": str,
+    "attachment_urls": str,
     # JSON object text: the parser layer that gave each field ("h1", "meta:og:title"...).
     "field_sources": str,
 }
@@ -105,6 +110,8 @@ def ensure_schema(db: Database) -> None:
         )
         # The item page finds a state's images by URL alone, across items (browse/item.py).
         db["images"].create_index(["url"], if_not_exists=True)
+        # A decision's attached files, kept beside the images, and their text (storage/attachments.py).
+        attachments.ensure(db)
         db["crawl_runs"].create(
             {"id": int, "started": str, "ended": str, "status": str, "base_url": str,
              "mode": str, "requests": int, **{c: int for c in RUN_COUNTS}, "error": str,
@@ -163,6 +170,8 @@ def ensure_schema(db: Database) -> None:
     identity.ensure_path_index(db)
     # Which runs' news went out (storage/announcements.py).
     announcements.ensure(db)
+    # What the site's menus offered beside the news (storage/sections.py).
+    sections.ensure(db)
     # What the site's sitemaps said (storage/sitemaps.py).
     sitemaps.ensure(db)
     # Full-text search, the words as printed and their stems (storage/search/index.py):

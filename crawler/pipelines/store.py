@@ -22,7 +22,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from pmkz.crawler.crawl_run import LOCK_POLL_SECONDS, CrawlRun, is_lock_error
 from pmkz.crawler.items import ArticleItem, PageFailed, PageGone, PageUnchanged
-from pmkz.storage import failures
+from pmkz.storage import attachments, failures
 
 logger = logging.getLogger(__name__)
 
@@ -130,6 +130,8 @@ class StorePipeline:
             run_id=self.run.run_id, capture_id=item.get("capture_id"),
         )
         self._save_images(item)
+        if item.get("attachments"):
+            attachments.save(self.store.db, item["url"], item["attachments"])
         return outcome
 
     def _save_images(self, item) -> None:

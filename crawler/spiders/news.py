@@ -36,9 +36,12 @@ from pmkz.crawler.list_walk import DateWindow, ListCursor
 from pmkz.crawler.middlewares.archive import CAPTURE_META
 from pmkz.crawler.middlewares.errors import error_line, failure_line
 from pmkz.crawler.parsing import NotAnArticle, parse_article, parse_listing
+from pmkz.crawler.parsing.decision import is_decision_url, parse_decision
+from pmkz.crawler.parsing.sections import section_filter
 from pmkz.crawler.parsing.selectors import KNOWN, load_selectors
 from pmkz.crawler.parsing.urls import canonical_url, is_article_url, lang_of
 from pmkz.crawler.politeness import rate_settings
+from pmkz.crawler.sections import SectionWalk
 from pmkz.storage import failures, identity, items, list_walks, revisits, runs
 from pmkz.storage.identity import rebase
 from pmkz.storage.store import utc_stamp
@@ -78,6 +81,8 @@ class NewsSpider(Spider):
             spider.langs = list(crawler.settings.getlist("PMKZ_LANGS") or LANGUAGES)
         path = crawler.settings.get("PMKZ_SELECTORS")
         spider.selectors = load_selectors(path) if path else KNOWN
+        # The sections beside the news, found from the site's menus (crawler/sections.py).
+        spider.section_walk = SectionWalk(spider, section_filter(crawler.settings.get("PMKZ_SECTIONS")))
         return spider
 
     @property
@@ -111,6 +116,8 @@ class NewsSpider(Spider):
                 yield self.list_request(resume_at, lang, walk=walk, resumed=True)
             else:
                 yield self.list_request(first_page, lang, walk=walk, first=True)
+            for request in self.section_walk.start_requests(lang, walk):
+                yield request
             if not self.revisiting:
                 newest = None if self.full else recheck
                 for known_url in items.urls_to_recheck(db, lang, newest, self.window.since, self.window.until):
@@ -251,7 +258,10 @@ class NewsSpider(Spider):
             health.count_parse_failure(stats, None)
             return PageFailed(url=url, kind="parse", error="not an HTML page", raw_html=response.body)
         try:
-            record = parse_article(response.body, url, response.encoding, selectors=self.selectors)
+            if is_decision_url(url):
+                record = parse_decision(response.body, url, response.encoding)
+            else:
+                record = parse_article(response.body, url, response.encoding, selectors=self.selectors)
         except NotAnArticle as error:
             health.count_parse_failure(stats, error.missing)
             return PageFailed(url=url, kind="parse", error=str(error), raw_html=response.body)
@@ -267,7 +277,8 @@ class NewsSpider(Spider):
         if record["summary"] is None and teaser:
             record["summary"] = teaser
             record["field_sources"]["summary"] = "listing"
-        health.count_page(stats, record)
+        if record["kind"] != "decision":  # a decision has no lead nor images to count
+            health.count_page(stats, record)
         if self.window.excludes(record["published_date"]):
             return None
         item = ArticleItem(**record)

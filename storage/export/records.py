@@ -107,6 +107,7 @@ def _write_jsonl(rows: Iterable[dict], handle: IO[str]) -> int:
         # Lists and objects as JSON values of the line, not JSON text inside a string.
         row["image_urls"] = json.loads(row["image_urls"])
         row["translations"] = json.loads(row["translations"] or "{}")
+        row["attachment_urls"] = json.loads(row["attachment_urls"]) if row["attachment_urls"] else None
         handle.write(json.dumps(row, ensure_ascii=False) + "\n")
         count += 1
     return count

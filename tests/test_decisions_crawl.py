@@ -1,0 +1,88 @@
+"""A crawl of each skin's replica with decisions: every decision stored equal to its
+truth, found only through the menus (each skin keeps them under another path), each
+attached file archived with a 200 capture of its digest, kept beside the images with its
+sha1, its text read and searchable."""
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+
+from helpers import (Replica, capture_problems, connect, crawl, items_problems, path_of, sha1_base32,
+                     summary)
+from pmkz.replica import build_site
+from pmkz.replica.decisions import find_file
+from pmkz.storage import Store, attachments
+
+OPTIONS = ("--articles", "3", "--decisions", "5")
+DECISION_FIELDS = ("decision_number", "decision_date", "title", "body", "published_date", "kind", "lang")
+
+
+@pytest.fixture(scope="module", params=["classic", "modern"])
+def crawled(request, tmp_path_factory):
+    """One crawl of the skin's replica: (truth, database path, work dir, summary)."""
+    skin = request.param
+    replica = Replica(*OPTIONS, "--skin", skin)
+    try:
+        workdir = tmp_path_factory.mktemp(skin)
+        result = crawl(replica.url, workdir)
+        yield skin, replica.truth(), workdir, summary(result)
+    finally:
+        replica.stop()
+
+
+def decisions_of(truth):
+    return [r for r in truth if r["kind"] == "decision"]
+
+
+def test_every_record_news_and_decisions_is_stored_equal_to_its_truth(crawled):
+    skin, truth, workdir, result = crawled
+    assert result["status"] == "ok"
+    assert {r["lang"] for r in decisions_of(truth)} == {"ru", "kk", "en"}
+    with connect(workdir / "pmkz.db") as db:
+        assert items_problems(db, truth) == []
+        stored = {path_of(r["url"]): dict(r) for r in db.execute("SELECT * FROM items WHERE kind = 'decision'")}
+    for record in decisions_of(truth):
+        row = stored[path_of(record["url"])]
+        assert {f: row[f] for f in DECISION_FIELDS} == {f: record[f] for f in DECISION_FIELDS}
+        assert [path_of(u) for u in json.loads(row["attachment_urls"])] == [path_of(u) for u in record["attachment_urls"]]
+
+
+def test_the_sections_were_found_from_the_menus(crawled):
+    skin, truth, workdir, _ = crawled
+    section = {"classic": "decisions", "modern": "documents"}[skin]
+    with connect(workdir / "pmkz.db") as db:
+        followed = {(r["lang"], r["name"]) for r in db.execute("SELECT * FROM sections WHERE followed")}
+    assert followed == {(lang, section) for lang in ("ru", "kk", "en")}
+
+
+def test_every_attachment_has_a_200_capture_of_its_digest_and_a_file_with_its_sha1(crawled):
+    skin, truth, workdir, _ = crawled
+    site = build_site(3, decisions=5)
+    with connect(workdir / "pmkz.db") as db:
+        assert capture_problems(db, workdir / "warc") == []
+        for record in decisions_of(truth):
+            for url in record["attachment_urls"]:
+                served = find_file(site.decisions, path_of(url))
+                data = served.data()
+                captures = [dict(r) for r in db.execute(
+                    "SELECT status, payload_digest FROM captures WHERE url LIKE ?", ["%" + path_of(url)])]
+                assert {"status": 200, "payload_digest": sha1_base32(data)} in captures, url
+                row = db.execute("SELECT * FROM attachments WHERE url LIKE ?", ["%" + path_of(url)]).fetchone()
+                assert row["sha1"] == hashlib.sha1(data).hexdigest()
+                assert (workdir / "images" / row["path"]).read_bytes() == data
+                assert row["text"] == "\n\n".join(served.paragraphs)
+
+
+def test_a_search_finds_a_word_only_an_attachment_holds(crawled):
+    skin, truth, workdir, _ = crawled
+    with Store(workdir / "pmkz.db") as store:
+        pages = " ".join(r[0] for r in store.db.execute("SELECT title || ' ' || body FROM items")).lower()
+        texts = {url: text for url, text in store.db.execute(
+            "SELECT item_url, group_concat(text, ' ') FROM attachments GROUP BY item_url")}
+        item_url, text = next((u, t) for u, t in sorted(texts.items()) if "/ru/" in u)
+        word = next(w for w in text.lower().replace(".", " ").split() if len(w) > 6 and w not in pages)
+        found = attachments.items_with_words(store.db, word)
+        assert item_url in found
+        assert all(word in texts[url].lower() for url in found)

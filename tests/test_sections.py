@@ -1,0 +1,50 @@
+"""Sections found from the site's own pages (crawler/parsing/sections.py): a home page's
+links name them, a section page's links under its path are its items; PMKZ_SECTIONS
+chooses among them."""
+from __future__ import annotations
+
+import pytest
+
+from pmkz.crawler.parsing.sections import is_item_url, parse_section_page, section_filter, section_roots
+
+SITE = "https://primeminister.kz"
+HOME = """<html><body><nav><a href="/kz/">Басты</a> <a href="/kz/news">Жаңалықтар</a>
+<a href="/kz/decisions/19012024-20">Шешімдер</a> <a href="/kz/speeches">Сөздер</a>
+<a href="/ru/decisions">РУС</a> <a href="https://akorda.kz/kz/about">Ақорда</a>
+<a href="/kz/files/report.pdf">PDF</a> <a href="/kz/2024">2024</a></nav></body></html>"""
+
+
+def test_a_home_page_names_the_sections_of_its_language_in_link_order():
+    assert section_roots(HOME.encode(), f"{SITE}/kz/") == {
+        "news": f"{SITE}/kz/news", "decisions": f"{SITE}/kz/decisions", "speeches": f"{SITE}/kz/speeches"}
+
+
+@pytest.mark.parametrize("url, item", [
+    (f"{SITE}/ru/acts/19012024-20", True),
+    (f"{SITE}/ru/acts/doklad-premer-ministra-31656", True),
+    (f"{SITE}/ru/acts/page/2", False),
+    (f"{SITE}/ru/acts", False),
+    (f"{SITE}/ru/acts/19012024-20.pdf", False),
+    (f"{SITE}/ru/news/slug-31656", False),
+])
+def test_items_are_numbered_pages_under_the_sections_path(url, item):
+    assert is_item_url(url, f"{SITE}/ru/acts") is item
+
+
+def test_a_section_page_gives_its_items_once_and_its_next_page_within_the_section():
+    page = """<a href="/ru/acts/19012024-20">Решение</a><a href="/ru/acts/19012024-20">ещё</a>
+    <a href="/ru/news/slug-1">news</a><a rel="next" href="/ru/acts?page=2">Далее</a>"""
+    parsed = parse_section_page(page.encode(), f"{SITE}/ru/acts", f"{SITE}/ru/acts")
+    assert parsed.item_urls == [f"{SITE}/ru/acts/19012024-20"]
+    assert parsed.next_url == f"{SITE}/ru/acts?page=2"
+    leaving = page.replace("/ru/acts?page=2", "/ru/news?page=2")
+    assert parse_section_page(leaving.encode(), f"{SITE}/ru/acts", f"{SITE}/ru/acts").next_url is None
+
+
+def test_pmkz_sections_names_or_excludes_and_never_takes_news():
+    assert section_filter("").wants("speeches") and not section_filter("").wants("news")
+    chosen = section_filter("decisions, documents")
+    assert chosen.wants("documents") and not chosen.wants("speeches")
+    assert not section_filter("-about").wants("about") and section_filter("-about").wants("decisions")
+    with pytest.raises(ValueError, match="PMKZ_SECTIONS: 'de cisions'"):
+        section_filter("de cisions")
