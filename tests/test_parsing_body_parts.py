@@ -91,3 +91,13 @@ def test_the_opening_paragraphs_above_a_wrapper_of_the_rest_are_body():
 def test_a_lead_above_the_wrapper_of_the_text_stays_out():
     text = f"<div class='story'><p class='chapo'>{P1}</p><div class='article-body'>{REST}</div></div>"
     assert body_of(text)[0] == f"Paragraph 1: {P2}"
+
+
+@pytest.mark.parametrize("credit", [
+    "<p>© Sputnik / Ivan Ivanov | <a href='/media/1'>Go to the media bank</a></p>",
+    "<p>Photo: Ivan Ivanov</p>",
+], ids=["copyright", "photo-by"])
+def test_a_caption_between_an_image_and_its_credit_is_not_body(credit):
+    text = (f"<div class='text'><p>{P1}</p><p><img src='/a.jpg'></p><p>The Prime Minister at the meeting in Astana.</p>"
+            f"{credit}<p>{P2}</p></div>")
+    assert body_of(text) == [P1, P2]

@@ -17,10 +17,11 @@ import re
 from pmkz.crawler.parsing.dates import is_date_only
 from pmkz.crawler.parsing.dom import BLOCK_TAGS, contains, is_block, is_noise, non_link_length, text_of
 from pmkz.crawler.parsing.selectors import class_words
-from pmkz.crawler.parsing.text import READ_ALSO, is_boilerplate, normalize_text
+from pmkz.crawler.parsing.text import READ_ALSO, is_boilerplate, is_credit, normalize_text
 from pmkz.crawler.parsing.urls import canonical_url, join_url
 
 _SKIP_TAGS = frozenset(("figure", "figcaption", "h1", "img", "picture"))
+_PICTURE_TAGS = frozenset(("figure", "img", "picture"))
 # A picture written without <figure>: the nearest block around an image that holds text
 # at all, when it holds no more than a caption and a credit, no heading, and does not
 # end as a sentence does unless its class says it is a picture's block (_PHOTO_WORDS).
@@ -70,6 +71,8 @@ class _Reader:
         self.link_parts: list[str] = []
         self.paragraphs: list[str] = []
         self.after_read_also = False
+        # How many paragraphs were read when the last picture came, at a paragraph's start.
+        self.picture_at = None
 
     def flush(self) -> None:
         if not self.parts:
@@ -102,6 +105,10 @@ class _Reader:
             return  # a related link's date, or a dateline
         if not is_boilerplate(text):
             self.paragraphs.append(text)
+        elif (is_credit(text) and self.picture_at is not None and self.picture_at == len(self.paragraphs) - 1
+              and len(self.paragraphs[-1]) <= _FIGURE_TEXT):
+            self.paragraphs.pop()  # the picture's caption, printed between it and its credit
+            self.picture_at = None
 
     def visit(self, root) -> None:
         """Read the text under `root` in page order. A loop over a stack of open elements,
@@ -130,6 +137,9 @@ class _Reader:
                     not class_words(child).isdisjoint(_PICTURE_WORDS) or child.get("role") == "figure"
                     or not _EMBED_CLASSES.isdisjoint((child.get("class") or "").split())
                     or not _ABOUT_ITEMPROPS.isdisjoint((child.get("itemprop") or "").lower().split())):
+                if tag in _PICTURE_TAGS and not "".join(self.parts).strip():
+                    self.flush()
+                    self.picture_at = len(self.paragraphs)
                 if tag in BLOCK_TAGS:
                     self.flush()
                     if tweets := _quoted_posts(child):

@@ -118,9 +118,15 @@ def normalize_text(text: str) -> str:
     return " ".join(text.translate(_UNPRINTED).split())
 
 
+_PHOTO_CREDIT = BOILERPLATE[0]
 # The start-anchored patterns in one, tried once per paragraph.
 _ANY_BOILERPLATE = re.compile("|".join(f"(?:{p.pattern})" for p in (*BOILERPLATE, READ_ALSO)), re.IGNORECASE)
 _LONGEST_BOILERPLATE = max(limit for limit, _, _ in BOILERPLATE_WORDS)
+
+
+def is_credit(paragraph: str) -> bool:
+    """True for a normalised paragraph that credits a photo ("Photo: ...", "© Agency / Name")."""
+    return len(paragraph) <= _CREDIT_LONGEST and ("©" in paragraph or bool(_PHOTO_CREDIT.match(paragraph)))
 
 
 def is_boilerplate(paragraph: str) -> bool:
