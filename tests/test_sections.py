@@ -48,3 +48,33 @@ def test_pmkz_sections_names_or_excludes_and_never_takes_news():
     assert not section_filter("-about").wants("about") and section_filter("-about").wants("decisions")
     with pytest.raises(ValueError, match="PMKZ_SECTIONS: 'de cisions'"):
         section_filter("de cisions")
+
+
+@pytest.fixture(scope="module")
+def replica_with_decisions():
+    """The modern skin's replica with decisions, served in this process."""
+    import threading
+
+    from pmkz.replica import build_site
+    from pmkz.replica.server import ReplicaServer
+
+    server = ReplicaServer("127.0.0.1", 0, build_site(3, decisions=3), "modern")
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
+    yield server.base_url
+    server.shutdown()
+    server.server_close()
+
+
+def test_check_live_lists_the_sections_it_found_with_their_counts(replica_with_decisions):
+    from click.testing import CliRunner
+
+    from pmkz.commands.check_live import command
+
+    result = CliRunner().invoke(command, ["--base-url", replica_with_decisions, "--articles", "1"])
+    assert result.exit_code == 0, result.output
+    for prefix in ("ru", "kz", "en"):
+        assert f"section documents  {replica_with_decisions}/{prefix}/documents: 3 item links" in result.output
+        assert f"section about  {replica_with_decisions}/{prefix}/about: no item links: not followed" in result.output
+    assert "decision_number=url" in result.output
+    excluded = CliRunner().invoke(command, ["--base-url", replica_with_decisions, "--lang", "en", "--sections", "-about"])
+    assert "section documents" in excluded.output and "section about" not in excluded.output

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from pmkz.crawler.health.fetch import Fetched, fetch
 from pmkz.crawler.parsing import NotAnArticle, parse_article, parse_listing
+from pmkz.crawler.parsing.decision import is_decision_url, parse_decision
+from pmkz.crawler.parsing.sections import SectionFilter, parse_section_page, section_roots
 from pmkz.crawler.parsing.selectors import KNOWN, Selectors
 from pmkz.crawler.politeness import is_loopback
 from pmkz.site import LANG_PREFIX
@@ -42,9 +44,23 @@ class LangResult:
 
 
 @dataclass
+class SectionResult:
+    """A section a language's home page links (crawler/parsing/sections.py), what its
+    first page leads to, and its first item page parsed."""
+    lang: str
+    name: str
+    root_url: str
+    items: int = 0
+    next_url: str | None = None
+    error: str | None = None
+    pages: list[PageResult] = field(default_factory=list)
+
+
+@dataclass
 class LiveReport:
     base_url: str
     langs: list[LangResult] = field(default_factory=list)
+    sections: list[SectionResult] = field(default_factory=list)
 
     @property
     def checked(self) -> list[PageResult]:
@@ -67,6 +83,8 @@ class LiveReport:
             share = self.coverage(name)
             if share < min_coverage:
                 found.append(f"{name} {share:.0%} (want {min_coverage:.0%})")
+        found += [f"section {s.name} ({s.lang}): {page.url} {page.error}"
+                  for s in self.sections for page in s.pages if page.error and page.fetched]
         return found
 
 
@@ -99,13 +117,40 @@ def _check_article(client: _Polite, url: str, selectors: Selectors) -> PageResul
     if answer.status != 200:
         return PageResult(url, error=f"HTTP {answer.status}", fetched=False)
     try:
-        record = parse_article(answer.body, answer.url, encoding=answer.charset, selectors=selectors)
+        if is_decision_url(answer.url):
+            record = parse_decision(answer.body, answer.url, encoding=answer.charset)
+        else:
+            record = parse_article(answer.body, answer.url, encoding=answer.charset, selectors=selectors)
     except NotAnArticle as error:
         return PageResult(url, sources=error.found, error=str(error))
     return PageResult(url, sources=record["field_sources"])
 
 
-def check_site(base_url: str, langs: list[str], articles: int, selectors: Selectors = KNOWN) -> LiveReport:
+def _check_sections(client: _Polite, report: LiveReport, lang: str, wanted: SectionFilter,
+                    selectors: Selectors) -> None:
+    """The sections the language's home page links, each with its first item page."""
+    home = f"{report.base_url}/{LANG_PREFIX[lang]}/"
+    answer = client.get(home) if client.allowed(home) else None
+    if answer is None or answer.status != 200:
+        why = "robots.txt disallows it" if answer is None else f"HTTP {answer.status}"
+        report.sections.append(SectionResult(lang, "-", home, error=f"the home page: {why}"))
+        return
+    for name, root in section_roots(answer.body, answer.url, answer.charset).items():
+        if not wanted.wants(name):
+            continue
+        result = SectionResult(lang, name, root)
+        report.sections.append(result)
+        page = client.get(root) if client.allowed(root) else None
+        if page is None or page.status != 200:
+            result.error = "robots.txt disallows it" if page is None else f"HTTP {page.status}"
+            continue
+        listed = parse_section_page(page.body, page.url, root, page.charset)
+        result.items, result.next_url = len(listed.item_urls), listed.next_url
+        result.pages = [_check_article(client, url, selectors) for url in listed.item_urls[:1]]
+
+
+def check_site(base_url: str, langs: list[str], articles: int, selectors: Selectors = KNOWN,
+               sections: SectionFilter = SectionFilter()) -> LiveReport:
     """Fetch and parse; raises crawler.health.fetch.Unreachable when nothing answers."""
     base_url = base_url.rstrip("/")
     client = _Polite(base_url)
@@ -120,4 +165,6 @@ def check_site(base_url: str, langs: list[str], articles: int, selectors: Select
         listing = parse_listing(answer.body, answer.url, encoding=answer.charset, selectors=selectors)
         result.links, result.next_url = len(listing.article_urls), listing.next_url
         result.pages = [_check_article(client, url, selectors) for url in listing.article_urls[:articles]]
+    for lang in langs:
+        _check_sections(client, report, lang, sections, selectors)
     return report

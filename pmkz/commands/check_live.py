@@ -33,6 +33,13 @@ def _print(report, min_coverage: float) -> list[str]:
             found = " ".join(f"{name}={page.sources[name]}" for name in FIELDS if name in page.sources)
             said = f"{page.error}{f' ({found})' if found else ''}" if page.error else found
             click.echo(f"    {'FAIL' if page.error else 'ok  '}  {page.url}  {said}")
+    for section in report.sections:
+        said = section.error or (f"{section.items} item links, next page {section.next_url or 'none'}"
+                                 if section.items else "no item links: not followed")
+        click.echo(f"{section.lang}  section {section.name}  {section.root_url}: {said}")
+        for page in section.pages:
+            found = " ".join(f"{name}={layer}" for name, layer in page.sources.items())
+            click.echo(f"    {'FAIL' if page.error else 'ok  '}  {page.url}  {page.error or found}")
     checked = len(report.checked)
     click.echo(f"coverage over {checked} article pages:")
     for name in FIELDS:
@@ -54,9 +61,12 @@ def _print(report, min_coverage: float) -> list[str]:
               envvar="PMKZ_SELECTORS", help="TOML or JSON file of site selectors to try (as PMKZ_SELECTORS).")
 @click.option("--min-coverage", type=click.FloatRange(0, 1), default=0.9, show_default=True,
               help="Share of pages that must yield headline, date and body.")
-def command(base_url, articles, langs, selectors_file, min_coverage):
+@click.option("--sections", "sections_text", envvar="PMKZ_SECTIONS", default="",
+              help="Sections to check beside the news, as PMKZ_SECTIONS: names, or -name to leave one out.")
+def command(base_url, articles, langs, selectors_file, min_coverage, sections_text):
     """Fetch each language's news list and its first articles, and report which fields
-    the parsers found and from which layer (metadata, selectors, structure).
+    the parsers found and from which layer (metadata, selectors, structure); then the
+    sections each home page links, with their item links and first item page.
 
     \b
     Exit: 0 coverage ok, 1 coverage low, 3 site unreachable.
@@ -66,6 +76,7 @@ def command(base_url, articles, langs, selectors_file, min_coverage):
     """
     from pmkz.crawler.health.fetch import Unreachable
     from pmkz.crawler.health.live import check_site
+    from pmkz.crawler.parsing.sections import section_filter
     from pmkz.crawler.parsing.selectors import KNOWN, load_selectors
 
     try:
@@ -79,7 +90,11 @@ def command(base_url, articles, langs, selectors_file, min_coverage):
     except ValueError as error:
         _fail(f"--selectors: {error}", USAGE)
     try:
-        report = check_site(base_url, chosen, articles, selectors)
+        sections = section_filter(sections_text)
+    except ValueError as error:
+        _fail(f"--sections: {error}", USAGE)
+    try:
+        report = check_site(base_url, chosen, articles, selectors, sections)
     except Unreachable as error:
         _fail(f"{error} (no network, or the site is down)", UNREACHABLE)
     if _print(report, min_coverage):
