@@ -16,8 +16,8 @@ from datasette.utils.asgi import BadRequest
 from pmkz.storage import search
 
 TABLE = "items"
-HELP = ('Finds every form of a word (правительство: правительства, правительством…); '
-        '"exact phrase" as printed, prefix*, A OR B, NOT word or -word.')
+HELP = ('Finds every form of a word (правительство: правительства, правительством…), Kazakh typed in '
+        'Latin letters too (Ükımet: Үкімет); "exact phrase" as printed, prefix*, A OR B, NOT word or -word.')
 # A query with no word in it matches nothing, in valid FTS5.
 NOTHING = '""'
 

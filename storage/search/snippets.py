@@ -107,7 +107,7 @@ def _marked(text: str, start: int, end: int, mark: Marker, lang: str | None) -> 
     out, at = [], start
     for word in WORD.finditer(text, start, end):
         if mark.marks(word.group(), lang):
-            out += [escape(text[at:word.start()]), Markup("<mark>"), escape(word.group()), Markup("</mark>")]
+            out += [escape(text[at:word.start()]), "<mark>", escape(word.group()), "</mark>"]
             at = word.end()
     out.append(escape(text[at:end]))
-    return Markup("").join(out)
+    return Markup("".join(out))  # every piece of the text escaped above
