@@ -75,6 +75,20 @@ class Deadline:
             return False
         return True
 
+    def retry(self, attempt: Callable[[], str | None], *, what: str, attempts: int = 4,
+              backoff: float = 1.0) -> bool:
+        """`attempt()` (None when it delivered, else why not) until it delivers, at most
+        `attempts` times, waiting `backoff` seconds and twice as long after each failure;
+        False when the last fails or the deadline or a stop signal comes first."""
+        for number in range(1, attempts + 1):
+            reason = attempt()
+            if reason is None:
+                return True
+            log.warning("%s attempt %d of %d failed: %s", what, number, attempts, reason)
+            if number == attempts or not self.sleep(backoff * 2 ** (number - 1)):
+                return False
+        return False
+
     @contextlib.contextmanager
     def stopped_by_signals(self) -> Iterator["Deadline"]:
         """SIGINT and SIGTERM end delivery instead of what handled them before (after a

@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import http.client
 import json
-import logging
 import socket
 from urllib.parse import urlsplit, urlunsplit
 
 from pmkz.notify.outbox import Deadline
-
-log = logging.getLogger(__name__)
 
 
 def post_json(url: str, payload: dict, deadline: Deadline, *, attempts: int = 4, backoff: float = 1.0,
@@ -22,14 +19,8 @@ def post_json(url: str, payload: dict, deadline: Deadline, *, attempts: int = 4,
     """True once the receiver answers 2xx; False after the last attempt fails, or when
     the deadline or a stop signal comes first."""
     data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-    for attempt in range(1, attempts + 1):
-        reason = _post(url, data, deadline, timeout)
-        if reason is None:
-            return True
-        log.warning("webhook attempt %d of %d failed: %s", attempt, attempts, reason)
-        if attempt == attempts or not deadline.sleep(backoff * 2 ** (attempt - 1)):
-            return False
-    return False
+    return deadline.retry(lambda: _post(url, data, deadline, timeout), what="webhook",
+                          attempts=attempts, backoff=backoff)
 
 
 def _post(url: str, data: bytes, deadline: Deadline, timeout: float) -> str | None:
