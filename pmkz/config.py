@@ -26,6 +26,13 @@ class Config:
     # Seconds the notify step may spend delivering, retries included; what is left
     # waits in the outbox for the next run.
     notify_deadline: float = 60.0
+    # Apprise URLs (notify/channels.py) that get each run's message; from the
+    # environment or the daemon's configuration only, as the webhook's.
+    notify_urls: tuple[str, ...] = ()
+    # "daily": PMKZ_NOTIFY's channels get one digest a site-day instead.
+    notify_digest: str | None = None
+    # The archive's database in a public Datasette, for the messages' links.
+    browse_url: str | None = None
 
 
 def from_env(env: os._Environ | dict | None = None) -> Config:
@@ -36,6 +43,7 @@ def from_env(env: os._Environ | dict | None = None) -> Config:
         check_url(webhook_url, "PMKZ_WEBHOOK_URL")
     base_url = env.get("PMKZ_BASE_URL", LIVE_BASE_URL).rstrip("/")
     check_url(base_url, "PMKZ_BASE_URL")
+    browse_url = (env.get("PMKZ_BROWSE_URL") or "").rstrip("/")
     return Config(
         db_path=Path(env.get("PMKZ_DB", "data/pmkz.db")),
         images_dir=Path(env.get("PMKZ_IMAGES_DIR", "data/images")),
@@ -43,7 +51,26 @@ def from_env(env: os._Environ | dict | None = None) -> Config:
         webhook_url=webhook_url,
         webhook_backoff=_seconds(env, "PMKZ_WEBHOOK_BACKOFF", 1.0),
         notify_deadline=_seconds(env, "PMKZ_NOTIFY_DEADLINE", 60.0, least=1.0),
+        notify_urls=notify_urls(env.get("PMKZ_NOTIFY"), "PMKZ_NOTIFY"),
+        notify_digest=notify_digest(env.get("PMKZ_NOTIFY_DIGEST"), "PMKZ_NOTIFY_DIGEST"),
+        browse_url=check_url(browse_url, "PMKZ_BROWSE_URL") if browse_url else None,
     )
+
+
+def notify_urls(raw, name: str) -> tuple[str, ...]:
+    """Apprise URLs, each checked; Apprise is imported only when some are given."""
+    if not raw:
+        return ()
+    from pmkz.notify.channels import check_urls
+
+    return check_urls(raw, name)
+
+
+def notify_digest(raw: str | None, name: str) -> str | None:
+    value = (raw or "").strip().lower()
+    if value not in ("", "daily"):
+        raise ValueError(f"{name} must be daily, or empty for a message per run, not {raw!r}")
+    return value or None
 
 
 def check_url(url: str, name: str) -> str:

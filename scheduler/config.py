@@ -14,6 +14,10 @@ Example (all keys optional):
     full_daily_at = "03:00"            # site time (Asia/Almaty); off by default: the
                                        # incremental runs re-check every page (crawler/revisit.py)
     full_time_limit_minutes = 360
+
+    [notify]
+    urls = ["mailto://user:password@example.org"]   # Apprise URLs, as PMKZ_NOTIFY
+    digest = "daily"                   # one message a site-day instead of one a run
 """
 from __future__ import annotations
 
@@ -46,6 +50,12 @@ class DaemonConfig:
     full_daily_at: str | None = None  # a daily full re-check, only when asked for
     full_time_limit_minutes: float = 360
     timezone: str = SITE_TIMEZONE
+    notify_urls: tuple[str, ...] = ()  # PMKZ_NOTIFY's by default
+    notify_digest: str | None = None
+
+    def crawl_env(self) -> dict[str, str]:
+        """The notify settings of each crawl, which reads them from its environment."""
+        return {"PMKZ_NOTIFY": " ".join(self.notify_urls), "PMKZ_NOTIFY_DIGEST": self.notify_digest or ""}
 
     @property
     def full_hour_minute(self) -> tuple[int, int]:
@@ -59,8 +69,8 @@ def load(path: Path | None) -> DaemonConfig:
     except ValueError as error:
         raise ConfigError(str(error)) from None
     data = _read(path) if path else {}
-    crawl, schedule = data.get("crawl", {}), data.get("schedule", {})
-    for name, table in (("crawl", crawl), ("schedule", schedule)):
+    crawl, schedule, notify = data.get("crawl", {}), data.get("schedule", {}), data.get("notify", {})
+    for name, table in (("crawl", crawl), ("schedule", schedule), ("notify", notify)):
         if not isinstance(table, dict):
             raise ConfigError(f"{path}: [{name}] must be a table of settings, not {table!r}")
     for name in ("base_url", "db", "images_dir"):
@@ -68,11 +78,20 @@ def load(path: Path | None) -> DaemonConfig:
             raise ConfigError(f"{path}: {name} must be a string, not {crawl[name]!r}")
     if "langs" in crawl and not (isinstance(crawl["langs"], list) and all(isinstance(x, str) for x in crawl["langs"])):
         raise ConfigError(f"{path}: langs must be a list of language codes, not {crawl['langs']!r}")
-    unknown = (set(data) - {"crawl", "schedule"}) | (set(crawl) - {"base_url", "db", "images_dir", "langs"}) | (
+    unknown = (set(data) - {"crawl", "schedule", "notify"}) | (
+        set(crawl) - {"base_url", "db", "images_dir", "langs"}) | (
         set(schedule) - {"incremental_every_minutes", "incremental_time_limit_minutes",
-                         "full_daily_at", "full_time_limit_minutes"})
+                         "full_daily_at", "full_time_limit_minutes"}) | (set(notify) - {"urls", "digest"})
     if unknown:
         raise ConfigError(f"{path}: unknown setting {', '.join(sorted(unknown))}")
+    if "urls" in notify and not (isinstance(notify["urls"], list) and all(isinstance(x, str) for x in notify["urls"])):
+        raise ConfigError(f"{path}: [notify] urls must be a list of Apprise URLs, not {notify['urls']!r}")
+    try:
+        urls = env_config.notify_urls(notify["urls"], f"{path}: [notify] urls") if "urls" in notify else env.notify_urls
+        digest = (env_config.notify_digest(str(notify["digest"]), f"{path}: [notify] digest") if "digest" in notify
+                  else env.notify_digest)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
     try:
         result = DaemonConfig(
             base_url=str(crawl.get("base_url", env.base_url)).rstrip("/"),
@@ -80,6 +99,7 @@ def load(path: Path | None) -> DaemonConfig:
             images_dir=Path(crawl.get("images_dir", env.images_dir)),
             langs=list(crawl.get("langs", LANGUAGES)),
             **{key: schedule[key] for key in schedule},
+            notify_urls=urls, notify_digest=digest,
         )
     except TypeError as error:
         raise ConfigError(f"{path}: {error}") from None

@@ -46,7 +46,7 @@ class CrawlProcess:
         # The child stops itself once this process is gone (crawler/process_guard.py).
         self.process = subprocess.Popen(
             self.command(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            env={**os.environ, PARENT_ENV: str(os.getpid())},
+            env={**os.environ, **self.config.crawl_env(), PARENT_ENV: str(os.getpid())},
         )
         try:
             out, err = self.process.communicate(timeout=time_limit_seconds)

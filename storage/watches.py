@@ -24,9 +24,15 @@ KINDS = ("new", "changed", "gone")
 log = logging.getLogger(__name__)
 
 
+# `notify`: the saved search's own Apprise URLs (notify/channels.py), or NULL for PMKZ_NOTIFY's.
+COLUMNS = ("id", "query", "lang", "created", "notify")
+
+
 def ensure(db: Database) -> None:
-    db["watches"].create({"id": int, "query": str, "lang": str, "created": str},
+    db["watches"].create({"id": int, "query": str, "lang": str, "created": str, "notify": str},
                          pk="id", not_null=["query", "created"], if_not_exists=True)
+    if "notify" not in db["watches"].columns_dict:  # saved by a pmkz from before channels
+        db["watches"].add_column("notify", str)
 
 
 def check(query: str, lang: str | None, conn=None) -> tuple[str, list]:
@@ -41,12 +47,17 @@ def check(query: str, lang: str | None, conn=None) -> tuple[str, list]:
     return found
 
 
-def add(db: Database, query: str, lang: str | None, now: str) -> dict:
+def add(db: Database, query: str, lang: str | None, now: str, notify: str | None = None) -> dict:
     """Save a search (ValueError for one with no word or an unknown language); the
-    same search saved again is the same watch."""
+    same search saved again is the same watch. `notify`: its own channels (checked
+    Apprise URLs), which replace those it had."""
     with db.atomic():
         ensure(db)
-        return _add(db, query, lang, now)
+        watch = _add(db, query, lang, now)
+        if notify:
+            db.execute("UPDATE watches SET notify = ? WHERE id = ?", [notify, watch["id"]])
+            watch = get(db, watch["id"])
+        return watch
 
 
 def import_list(db: Database, wanted: list[tuple[str, str | None]], *, remove_others: bool,
@@ -127,17 +138,16 @@ def remove(db: Database, watch_id: int) -> bool:
 
 
 def get(db: Database, watch_id: int) -> dict | None:
-    if not db["watches"].exists():
-        return None
-    row = db.execute("SELECT id, query, lang, created FROM watches WHERE id = ?", [watch_id]).fetchone()
-    return dict(zip(("id", "query", "lang", "created"), row)) if row else None
+    return next((watch for watch in all_watches(db) if watch["id"] == watch_id), None)
 
 
 def all_watches(db: Database) -> list[dict]:
     if not db["watches"].exists():
         return []
-    return [dict(zip(("id", "query", "lang", "created"), row))
-            for row in db.execute("SELECT id, query, lang, created FROM watches ORDER BY id")]
+    # An archive read where it cannot be updated may predate the channels.
+    columns = [c if c in db["watches"].columns_dict else f"NULL AS {c}" for c in COLUMNS]
+    return [dict(zip(COLUMNS, row))
+            for row in db.execute(f"SELECT {', '.join(columns)} FROM watches ORDER BY id")]
 
 
 def events(db: Database, *, query: str | None = None, lang: str | None = None,

@@ -198,7 +198,7 @@ def test_a_slow_receiver_cannot_outlast_the_notify_deadline(tmp_path, replica_fa
         "PMKZ_WEBHOOK_URL": dribbler.url, "PMKZ_NOTIFY_DEADLINE": "3", "PMKZ_WEBHOOK_BACKOFF": "0.05"})
     assert result.returncode == 0, result.stderr
     assert dribbler.requests >= 1
-    assert "notify deadline of 3 s passed; 1 webhook message(s) wait in" in result.stderr
+    assert "notify deadline of 3 s passed; 1 message(s) wait in" in result.stderr
     assert [len(m["new"]) for m in outbox_messages(tmp_path)] == [9]
 
 

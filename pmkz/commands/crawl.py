@@ -84,12 +84,13 @@ def command(base_url, db_path, images_dir, langs, full, since, until, no_images,
 
 
 def _notify(db_path, run_id, feeds_dir, base_url, langs, deliver, quiet) -> int | None:
-    """Feeds and webhook; their failure is reported but never fails the stored crawl.
+    """Feeds, webhook and channels; their failure is reported but never fails the stored crawl.
     `quiet`: the run failed, and its error is the one line on stderr (a full disk fails
     the feeds too); the log has the rest. Returns the signal that ended delivery, if
     one did."""
     from pmkz.notify import notify_after_run
     from pmkz.notify.feeds import feeds_dir_beside
+    from pmkz.notify.render import Links
     from pmkz.storage import StorageError
 
     env = config.from_env()
@@ -97,7 +98,8 @@ def _notify(db_path, run_id, feeds_dir, base_url, langs, deliver, quiet) -> int 
         notified = notify_after_run(
             db_path, run_id, feeds_dir=feeds_dir or feeds_dir_beside(db_path), site_url=base_url.rstrip("/"),
             langs=langs, webhook_url=env.webhook_url, webhook_backoff=env.webhook_backoff,
-            deadline_seconds=env.notify_deadline, deliver=deliver)
+            notify_urls=env.notify_urls, daily_digest=env.notify_digest == "daily",
+            links=Links(env.browse_url), deadline_seconds=env.notify_deadline, deliver=deliver)
     except (OSError, StorageError, sqlite3.Error) as error:
         log.error("notifications not written: %s", error)
         if not quiet:
@@ -109,7 +111,7 @@ def _notify(db_path, run_id, feeds_dir, base_url, langs, deliver, quiet) -> int 
         click.echo(f"pmkz crawl: warning: left out of the notifications: {problem}", err=True)
     if notified.waiting and deliver and not notified.stopped_by:  # stopped: the exit line says it
         why = (f"the notify deadline of {env.notify_deadline:g} s passed" if notified.deadline_reached
-               else "the webhook did not take them")
-        click.echo(f"pmkz crawl: warning: {why}; {notified.waiting} webhook message(s) wait in"
+               else "a channel did not take them")
+        click.echo(f"pmkz crawl: warning: {why}; {notified.waiting} message(s) wait in"
                    f" {notified.outbox} for the next run", err=True)
     return notified.stopped_by

@@ -13,7 +13,7 @@ from pmkz.commands.export import db_option
 def command():
     """Saved searches: new, edited and removed items matching a search get their own
     Atom feed (feeds/watch-N.atom after each crawl; /-/feeds/watch-N.atom in pmkz serve)
-    and their own webhook messages.
+    and their own messages (the webhook; PMKZ_NOTIFY's channels, or the search's own).
 
     \b
     Example:
@@ -28,17 +28,27 @@ def command():
 @command.command(cls=OneLineErrors, name="add")
 @click.argument("query")
 @click.option("--lang", metavar="L", help="Only items in this language: ru, kk or en.")
+@click.option("--notify", "notify", metavar="URL", multiple=True,
+              help="Send its messages to this Apprise URL (mailto://, tgram://, ntfy://...) instead of"
+                   " PMKZ_NOTIFY's; repeat for more.")
 @db_option
-def add(query, lang, db):
-    """Save a search as the search box takes it: any word form, "phrases", prefix*, OR, NOT."""
+def add(query, lang, notify, db):
+    """Save a search as the search box takes it: any word form, "phrases", prefix*, OR, NOT.
+
+    \b
+    Example:
+      pmkz watch add "Аральское море" --lang ru --notify "ntfys://ntfy.sh/my-aral-topic"
+    """
+    from pmkz.config import notify_urls
     from pmkz.storage import StorageError, Store, watches
     from pmkz.storage.connect import open_for_reading
     from pmkz.storage.store import utc_stamp
 
     try:
+        channels = " ".join(notify_urls(list(notify), "--notify"))
         open_for_reading(db).close()  # a watch belongs to an archive: never create one
         with Store(db) as store:
-            watch = watches.add(store.db, query, lang, utc_stamp())
+            watch = watches.add(store.db, query, lang, utc_stamp(), notify=channels or None)
     except (ValueError, StorageError) as error:
         raise CommandError("watch add", str(error)) from None
     click.echo(f"watch {watch['id']}: {_describe(watch)}  feed: /-/feeds/watch-{watch['id']}.atom")
@@ -129,4 +139,8 @@ def _not_run(watch: dict) -> str:
 
 
 def _describe(watch: dict) -> str:
-    return f"«{watch['query']}»" + (f" ({watch['lang']})" if watch.get("lang") else " (all languages)")
+    """Its words, language and channels (their schemes only: the URLs hold credentials)."""
+    described = f"«{watch['query']}»" + (f" ({watch['lang']})" if watch.get("lang") else " (all languages)")
+    if watch.get("notify"):
+        described += " to " + ", ".join(url.split("://")[0] + "://..." for url in watch["notify"].split())
+    return described
