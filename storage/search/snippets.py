@@ -10,6 +10,7 @@ read up to SCAN_CHARS characters: a hit's cost does not grow with its length.
 """
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 from markupsafe import Markup, escape
 
@@ -32,14 +33,18 @@ class Marker:
     stems: frozenset[tuple[str, str]]
     prefixes: tuple[str, ...]
 
+    def __post_init__(self):
+        # A Snowball or Kazakh stem begins its word (the Kazakh one but for a voiced
+        # last letter), so only a word that begins like one of its scheme is stemmed.
+        begins = {scheme: tuple(stem[:-1] for k, stem in self.stems if k == scheme) for scheme in ("ru", "kk")}
+        object.__setattr__(self, "_begins", begins)
+
     def marks(self, word: str, lang: str | None) -> bool:
         folded = fold(word)
         if folded in self.forms or folded.startswith(self.prefixes):
             return True
         scheme = _scheme(folded, lang)
-        # A Snowball or Kazakh stem begins its word (the Kazakh one but for a voiced
-        # last letter), so only a word that begins like one is stemmed.
-        if scheme != "latin" and not any(folded.startswith(s[:-1]) for k, s in self.stems if k == scheme):
+        if scheme != "latin" and not folded.startswith(self._begins[scheme]):
             return False
         return (scheme, plain_stem(folded, lang)) in self.stems
 
@@ -85,22 +90,26 @@ def snippet(texts: list[str | None], mark: Marker, lang: str | None) -> Markup:
     <mark>; the beginning of the first text when none holds one."""
     for text in texts:
         text = (text or "")[:SCAN_CHARS]
-        words = list(WORD.finditer(text))
-        first = next((n for n, w in enumerate(words) if mark.marks(w.group(), lang)), None)
-        if first is not None:
-            return _window(text, words, max(0, first - WORDS_BEFORE), first + WORDS_AFTER, mark, lang)
+        words = WORD.finditer(text)
+        before: deque = deque(maxlen=WORDS_BEFORE + 1)
+        for word in words:
+            before.append(word)
+            if mark.marks(word.group(), lang):
+                start = before[0].start() if len(before) > WORDS_BEFORE else 0
+                return _window(text, start, words, WORDS_AFTER, mark, lang)
     text = next((t for t in texts if t), "")[:SCAN_CHARS]
-    return _window(text, list(WORD.finditer(text)), 0, WORDS_BEFORE + WORDS_AFTER, mark, lang)
+    return _window(text, 0, WORD.finditer(text), WORDS_BEFORE + WORDS_AFTER, mark, lang)
 
 
-def _window(text: str, words: list, first: int, last: int, mark: Marker, lang: str | None) -> Markup:
-    if not words:
-        return Markup("")
-    shown = words[first:last + 1]
-    start = shown[0].start() if first else 0
-    end = shown[-1].end() if last + 1 < len(words) else len(text)
+def _window(text: str, start: int, words, count: int, mark: Marker, lang: str | None) -> Markup:
+    """The text from `start` to the end of the `count`-th of the `words` still to come."""
+    end = len(text)
+    for n, word in enumerate(words, 1):
+        if n == count:
+            end = word.end()
+            break
     body = _marked(text, start, end, mark, lang)
-    return Markup("… " if start else "") + body + Markup(" …" if end < len(text) else "")
+    return Markup("… " if start else "") + body + Markup(" …" if text[end:].strip() else "")
 
 
 def _marked(text: str, start: int, end: int, mark: Marker, lang: str | None) -> Markup:
