@@ -30,7 +30,8 @@ from scrapy.http.headers import Headers
 from scrapy.responsetypes import responsetypes
 
 from pmkz.crawler.middlewares.errors import error_line
-from pmkz.crawler.parsing import NotAnArticle, parse_article
+from pmkz.crawler.parsing import NotAnArticle
+from pmkz.crawler.parsing.pages import parse_page
 from pmkz.crawler.parsing.selectors import KNOWN, Selectors
 from pmkz.crawler.parsing.urls import lang_of
 from pmkz.storage import Store, captures, failures
@@ -79,7 +80,7 @@ def reparse_record(target: dict, archived, selectors: Selectors) -> dict:
     response = archived_response(archived, url)
     if not isinstance(response, TextResponse):
         raise NotAnArticle("not an HTML page")
-    record = parse_article(response.body, url, response.encoding, selectors=selectors)
+    record = parse_page(response.body, url, response.encoding, selectors=selectors)
     sources = json.loads(target.get("field_sources") or "{}")
     if record["summary"] is None and sources.get("summary") == "listing" and target.get("summary"):
         # The crawl took this lead from the list page, which is no part of the page.

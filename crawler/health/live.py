@@ -13,8 +13,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from pmkz.crawler.health.fetch import Fetched, fetch
-from pmkz.crawler.parsing import NotAnArticle, parse_article, parse_listing
-from pmkz.crawler.parsing.decision import is_decision_url, parse_decision
+from pmkz.crawler.parsing import NotAnArticle, parse_listing
+from pmkz.crawler.parsing.pages import parse_page
 from pmkz.crawler.parsing.sections import SectionFilter, parse_section_page, section_roots
 from pmkz.crawler.parsing.selectors import KNOWN, Selectors
 from pmkz.crawler.politeness import is_loopback
@@ -117,10 +117,7 @@ def _check_article(client: _Polite, url: str, selectors: Selectors) -> PageResul
     if answer.status != 200:
         return PageResult(url, error=f"HTTP {answer.status}", fetched=False)
     try:
-        if is_decision_url(answer.url):
-            record = parse_decision(answer.body, answer.url, encoding=answer.charset)
-        else:
-            record = parse_article(answer.body, answer.url, encoding=answer.charset, selectors=selectors)
+        record = parse_page(answer.body, answer.url, encoding=answer.charset, selectors=selectors)
     except NotAnArticle as error:
         return PageResult(url, sources=error.found, error=str(error))
     return PageResult(url, sources=record["field_sources"])

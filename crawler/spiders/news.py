@@ -35,8 +35,8 @@ from pmkz.crawler.items import ArticleItem, PageFailed, PageGone, PageUnchanged
 from pmkz.crawler.list_walk import DateWindow, ListCursor
 from pmkz.crawler.middlewares.archive import CAPTURE_META
 from pmkz.crawler.middlewares.errors import error_line, failure_line
-from pmkz.crawler.parsing import NotAnArticle, parse_article, parse_listing
-from pmkz.crawler.parsing.decision import is_decision_url, parse_decision
+from pmkz.crawler.parsing import NotAnArticle, parse_listing
+from pmkz.crawler.parsing.pages import parse_page
 from pmkz.crawler.parsing.sections import section_filter
 from pmkz.crawler.parsing.selectors import KNOWN, load_selectors
 from pmkz.crawler.parsing.urls import canonical_url, is_article_url, lang_of
@@ -258,10 +258,7 @@ class NewsSpider(Spider):
             health.count_parse_failure(stats, None)
             return PageFailed(url=url, kind="parse", error="not an HTML page", raw_html=response.body)
         try:
-            if is_decision_url(url):
-                record = parse_decision(response.body, url, response.encoding)
-            else:
-                record = parse_article(response.body, url, response.encoding, selectors=self.selectors)
+            record = parse_page(response.body, url, response.encoding, selectors=self.selectors)
         except NotAnArticle as error:
             health.count_parse_failure(stats, error.missing)
             return PageFailed(url=url, kind="parse", error=str(error), raw_html=response.body)
