@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from helpers import EpochReplica, Receiver, free_port, run_crawl
 from pmkz.cli import cli
+from pmkz.config import from_env
 from pmkz.notify import digest
 from pmkz.notify.after_run import notify_after_run
 from pmkz.notify.channels import channel_key, split_urls
@@ -204,15 +205,23 @@ def test_urls_split_on_space_and_on_commas_before_a_scheme():
         "mailto://u@example.org?to=a@x.org,b@x.org", "ntfys://ntfy.sh/t", "json://h/p"]
 
 
-@pytest.mark.parametrize("value, line", [
-    ("tgram://", "pmkz crawl: error: PMKZ_NOTIFY: URL 1 of 1 (tgram://...) is not one Apprise can send to"),
-    ("telegram-bot-token", "pmkz crawl: error: PMKZ_NOTIFY: URL 1 of 1 is not an Apprise URL"),
-])
-def test_a_bad_notify_url_is_one_line_and_nothing_is_crawled(tmp_path, value, line):
-    result = run_crawl("http://127.0.0.1:9", tmp_path, env={"PMKZ_NOTIFY": value})
+def test_a_bad_notify_url_is_one_line_and_nothing_is_crawled(tmp_path):
+    result = run_crawl("http://127.0.0.1:9", tmp_path, env={"PMKZ_NOTIFY": "ntfys://ntfy.sh/t tgram://"})
     assert result.returncode == 1
-    assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith(line), result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "pmkz crawl: error: PMKZ_NOTIFY: URL 2 of 2 (tgram://...) is not one Apprise can send to:"
+        " see https://github.com/caronc/apprise/wiki for its form"]
     assert not (tmp_path / "pmkz.db").exists()
+
+
+@pytest.mark.parametrize("env, message", [
+    ({"PMKZ_NOTIFY": "telegram-bot-token"}, "PMKZ_NOTIFY: URL 1 of 1 is not an Apprise URL"),
+    ({"PMKZ_NOTIFY_DIGEST": "weekly"}, "PMKZ_NOTIFY_DIGEST must be daily, or empty"),
+    ({"PMKZ_BROWSE_URL": "archive.example.org"}, "PMKZ_BROWSE_URL must start with http:// or https://"),
+])
+def test_bad_alert_settings_are_refused_naming_the_variable(env, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        from_env(env)
 
 
 def test_watch_add_keeps_its_channels_and_refuses_a_bad_one(archive):
