@@ -144,7 +144,11 @@ def test_a_latin_word_with_no_kazakh_letter_is_asked_as_kazakh_unless_it_is_engl
     assert meeting and found(client, "meeting") == meeting
     english = holding([r for r in archive[1] if r["lang"] == "en"], lambda w: w == "astana")
     assert english and found(client, "Astana") == english
-    assert found(client, "Astana", "lang=kk") == found(client, "Астана", "lang=kk") != set()
+    kazakh = found(client, "Astana", "lang=kk")
+    assert kazakh == found(client, "Астана", "lang=kk") != set()
+    for order in ("relevance", "newest"):
+        page = get(client, f"/pmkz/-/search.json?q=Astana&lang=kk&order={order}").json
+        assert page["total"] == len(kazakh) and {h["url"] for h in page["hits"]} <= kazakh
 
 
 @pytest.mark.parametrize("query, reason", [
