@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import email
 import re
-import shutil
+import socket
 import sqlite3
 from email import policy
 from types import SimpleNamespace
@@ -174,6 +174,18 @@ def test_the_daily_digest_tells_everything_since_the_last_once(archive, tmp_path
     assert len(reader.messages) == 1
     with Store(archive) as store:
         assert digest.cursor(store.db)[0] == 2
+
+
+def test_a_service_that_never_answers_cannot_outlast_the_deadline(archive, tmp_path):
+    silent = socket.create_server(("127.0.0.1", 0))  # connections queue, nothing answers
+    try:
+        url = f"json://127.0.0.1:{silent.getsockname()[1]}/hook"
+        notified = notify_after_run(archive, 2, feeds_dir=tmp_path / "feeds", site_url="http://x", langs=["ru"],
+                                    notify_urls=(url,), deadline_seconds=2)
+    finally:
+        silent.close()
+    assert notified.deadline_reached and notified.waiting == 2
+    assert len(list((tmp_path / "webhook-outbox" / channel_key(url)).glob("run-*.json"))) == 2
 
 
 @pytest.mark.parametrize("last, now, due", [
