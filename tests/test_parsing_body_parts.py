@@ -101,3 +101,22 @@ def test_a_caption_between_an_image_and_its_credit_is_not_body(credit):
     text = (f"<div class='text'><p>{P1}</p><p><img src='/a.jpg'></p><p>The Prime Minister at the meeting in Astana.</p>"
             f"{credit}<p>{P2}</p></div>")
     assert body_of(text) == [P1, P2]
+
+
+def test_a_long_text_in_a_sidebar_apart_from_the_headline_is_not_the_body():
+    widget = "".join(f"<p>Programme point {n}: {P3}</p>" for n in range(12))
+    html = ("<!DOCTYPE html><html><head><meta charset='utf-8'></head><body><div class='page'>"
+            f"<div class='content'><article><h1>Spring field work discussed</h1><div>12 March 2024</div>"
+            f"<p>{P1}</p><p>{P2}</p></article></div><aside class='widget'><div>{widget}</div></aside></div></body></html>")
+    assert parse_article(html, URL)["body"].split("\n\n") == [P1, P2]
+
+
+def test_an_article_whose_header_body_and_footer_each_link_another_article_is_no_list_of_teasers():
+    prose = "".join(f"<p>Paragraph {n}: {P1}</p>" for n in range(8))
+    html = ("<!DOCTYPE html><html><head><meta charset='utf-8'></head><body><main><article>"
+            "<header><h1>Spring field work discussed</h1><div>12 March 2024</div>"
+            "<a href='/2024/03/01/the-winter-plan'>Follows: the winter plan</a></header>"
+            f"<div class='content'>{prose}<p>As <a href='/2024/03/05/seed-prices'>reported last week</a>, prices held.</p></div>"
+            "<footer><div class='author'><a href='/2024/02/20/farmers-year'>The author's last story</a> "
+            "John Smith writes about farming.</div></footer></article></main></body></html>")
+    assert parse_article(html, URL)["body"].startswith(f"Paragraph 0: {P1}")

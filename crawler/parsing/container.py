@@ -42,6 +42,7 @@ _COMMENT_WORDS = frozenset(("comment", "comments", "disqus", "respond", "replies
 _MIN_SIBLING = 40
 _SIBLING_SHARE = 0.3
 _LIST_TAGS = frozenset(("ul", "ol"))
+_TEASER_TEXT = 1000  # a headline and a line or two of summary are far less
 _SUBHEADING_TAGS = frozenset(("h2", "h3", "h4"))
 # A sibling wrapper of the container's kind joins with at most this much link text for
 # its own text.
@@ -229,12 +230,33 @@ def _another_article(container, headline, top):
     return None
 
 
+def _furniture_apart(container, headline):
+    """The outermost furniture element (`_FURNITURE_TAGS`, `_FURNITURE_WORDS`) holding
+    the container but not the headline, or None."""
+    found = None
+    for element in (container, *container.iterancestors()):
+        if contains(element, headline):
+            break
+        words = class_words(element) if element.attrib else ()
+        if element.tag in _FURNITURE_TAGS or words and not words.isdisjoint(_FURNITURE_WORDS):
+            found = element
+    return found
+
+
 def headline_container(root, container, headline, is_article=is_article_url):
     """The body container that goes with the page's headline. A page that appends the
     next story (endless scrolling) may hold a longer body than its own, under that
     story's h1: the body is then looked for outside it, and taken when it sits nearer
     the headline than the first choice did (a promotion's h1 beside the article leaves
-    no such body, and the first choice stays)."""
+    no such body, and the first choice stays). A body found in furniture apart from
+    the headline (a sidebar's long text widget) gives way to the best body outside it."""
+    furniture = _furniture_apart(container, headline)
+    if furniture is not None:
+        outside = find_container(root, is_article, exclude=furniture)[0]
+        # With no paragraph's worth of text outside, the page is no article of its own
+        # (an attachment page): the furniture's text stays what it was.
+        if outside is not None and non_link_length(outside) >= _MIN_SIBLING:
+            container = outside
     top = common_ancestor(headline, container)
     other = _another_article(container, headline, top)
     if other is None:
@@ -287,5 +309,7 @@ def looks_like_list(container, totals, is_article) -> bool:
     (a `<ul>` of teasers inside a `<div>`)."""
     lists = [child for child in container if child.tag in _LIST_TAGS
              and 2 * non_link_length(child) > totals.get(container, 0)]
-    return any(box is not None and _is_run_of_teasers(box, is_article)
-               for box in (container, container.getparent(), *lists))
+    # A container holding more than a teaser's text is no teaser among its siblings
+    # (an article's header, body and footer may each link one other article).
+    parent = container.getparent() if totals.get(container, 0) < _TEASER_TEXT else None
+    return any(box is not None and _is_run_of_teasers(box, is_article) for box in (container, parent, *lists))
