@@ -86,3 +86,17 @@ def test_a_search_finds_a_word_only_an_attachment_holds(crawled):
         found = attachments.items_with_words(store.db, word)
         assert item_url in found
         assert all(word in texts[url].lower() for url in found)
+
+
+def test_reparse_derives_each_decision_again_unchanged(crawled):
+    from pmkz.crawler.reparse import reparse
+
+    skin, truth, workdir, _ = crawled
+    decree = next(r for r in decisions_of(truth) if path_of(r["url"]).startswith("/ru/") and r["decision_number"] == "20")
+    with connect(workdir / "pmkz.db") as db:
+        (stored_url,) = db.execute("SELECT url FROM items WHERE url LIKE ?", ["%" + path_of(decree["url"])]).fetchone()
+    done = reparse(workdir / "pmkz.db", workdir / "warc", url=stored_url)
+    assert (done.pages, done.unchanged, done.failed, done.first_failure) == (1, 1, 0, None)
+    with connect(workdir / "pmkz.db") as db:
+        row = db.execute("SELECT * FROM items WHERE url = ?", [stored_url]).fetchone()
+    assert {f: row[f] for f in DECISION_FIELDS} == {f: decree[f] for f in DECISION_FIELDS}
