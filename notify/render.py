@@ -73,7 +73,7 @@ def _item(item: dict, links: Links) -> str:
     # Each link's address is shown too: a channel of plain text (an SMS, a terminal)
     # keeps the words of the HTML, not its links.
     page = links.item_page(item) or item["url"]
-    facts = ", ".join(escape(str(item[key])) for key in ("lang", "published_date") if item.get(key))
+    facts = ", ".join(escape(str(item[key])) for key in ("lang", "published_date", "significance") if item.get(key))
     title = f'<a href="{escape(page)}">{escape(item.get("title") or item["url"])}</a>'
     lines = [title + (f" ({facts})" if facts else ""), _shown(page)]
     archived = links.archived_page(item)

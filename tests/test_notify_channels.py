@@ -201,10 +201,11 @@ def test_a_message_reads_safely_and_stays_bounded():
     item = {"url": "https://primeminister.kz/ru/news/a-1", "lang": "ru", "title": "<script>x</script> & co",
             "published_date": "2024-03-09", "capture_id": 7}
     message = {"run": {"id": 3}, "new": [item] * (MOST_ITEMS + 5),
-               "changed": [item | {"diff": "+ слово " * MOST_DIFF_CHARS}], "gone": [], "alerts": []}
+               "changed": [item | {"diff": "+ слово " * MOST_DIFF_CHARS, "significance": "substantive"}],
+               "gone": [], "alerts": []}
     body = html_body(message, Links(BROWSE))
     assert "<script>" not in body and "&lt;script&gt;x&lt;/script&gt; &amp; co" in body
-    assert body.count("<li>") == MOST_ITEMS + 1 and "and 5 more" in body
+    assert body.count("<li>") == MOST_ITEMS + 1 and "and 5 more" in body and "(ru, 2024-03-09, substantive)" in body
     assert len(body) < 20 * MOST_DIFF_CHARS * (MOST_ITEMS + 1) and body.count("слово") < MOST_DIFF_CHARS
     assert f"{BROWSE}/-/archived/7" in body and f"{BROWSE}/items/https~3A~2F~2Fprimeminister" in body
     assert subject(message) == f"pmkz: {MOST_ITEMS + 5} new, 1 changed (ru)"
