@@ -85,6 +85,10 @@ def test_a_page_with_characters_xml_cannot_carry_parses_to_clean_text(bad):
     "Get the latest updates right in your inbox. Subscribe to our newsletters.",
     "Sign Up: Stay on top of the latest breaking news! Sign up for our Email Newsletters here.",
     "Email Tariq Malik or follow him @tariqjmalik. Follow us on Twitter and on Facebook.",
+    "Ähnliche Beiträge",
+    "Lesen Sie auch: Bauern erhalten günstige Kredite",
+    "À lire aussi : les semis commencent en avril",
+    "Weiterführender Link",
     "View this post on Instagram",
     "A post shared by Farmer (@farmer) on Mar 12, 2024 at 10:00am PDT",
 ])
@@ -102,6 +106,7 @@ def test_boilerplate(line):
     "Advertisement revenue fell by a third last year, the company said.",
     "(c) the supply of seeds, fuel and fertilisers;",
     "Related to this, the ministry will review the tariffs in May.",
+    "Weitere Artikel zum Thema erscheinen im Mai, teilte das Ministerium mit.",
     "The newsletter of the ministry reaches every farmer in the region, its editors said.",
     "Thousands of people on Twitter pointed it out within an hour of the launch.",
 ])

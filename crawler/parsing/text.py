@@ -64,13 +64,16 @@ _CREDIT_LONGEST = 200
 # the links after it go with it.
 READ_ALSO = re.compile(
     r"^(?:(?:read also|читайте также|смотрите также|также читайте|читайте еще|"
-    r"сондай-ақ оқыңыз|сондай-ақ қараңыз|оқи отырыңыз|тағы оқыңыз)\b"
+    r"сондай-ақ оқыңыз|сондай-ақ қараңыз|оқи отырыңыз|тағы оқыңыз|"
+    r"lesen sie auch|lesen sie mehr|mehr zum thema|à lire aussi|lire aussi|lee también|leggi anche)\b"
     # These lead prose too ("Related to this, ..."): a marker only with its colon.
     r"|(?:related|see also|по теме|тақырып бойынша)\s*:"
     r"|(?:latest news|other news|последние новости|другие новости|популярное|"
     r"соңғы жаңалықтар|басқа жаңалықтар|you may also like|you might also like|"
     r"related (?:articles|stories|posts|news)|more stories|recommended(?: for you)?|"
-    r"по теме|похожие новости)\s*[:.…]*$)",
+    r"по теме|похожие новости|ähnliche beiträge|ähnliche artikel|weitere artikel|weiterführende links?|"
+    r"weiterführender link|das könnte sie auch interessieren|sur le même sujet|articles similaires|"
+    r"noticias relacionadas|te puede interesar|articoli correlati)\s*[:.…]*$)",
     re.IGNORECASE,
 )
 
