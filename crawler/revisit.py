@@ -26,7 +26,9 @@ Each rule looks one `cycle` ahead (a check due before the next cycle is made now
 that with cycles at most `cycle` apart no item waits longer than its interval. What is
 due is taken most overdue first (time since the last check over the item's interval),
 up to the hourly `budget`'s share of the time since the archive's last check (a cycle's
-at most): hourly runs each spend up to the budget, runs closer together share it.
+at most): hourly runs each spend up to the budget, runs closer together share it. Pages
+a sitemap says changed (crawler/sitemaps.py: their lastmod moved) go ahead of the
+schedule, within that same share.
 """
 from __future__ import annotations
 
@@ -98,10 +100,10 @@ def policy_from(settings) -> Policy:
 
 
 def plan(items: list[ItemState], now: datetime | float, policy: Policy = Policy(),
-         last_check: float | None = None) -> list[str]:
+         last_check: float | None = None, ahead: Callable[[int], list[str]] | None = None) -> list[str]:
     """The URLs to re-check now, most overdue first, at most `policy.budget`."""
     return plan_stalest_first(lambda: sorted(items, key=lambda item: item.checked), len(items), now, policy,
-                              last_check)
+                              last_check, ahead)
 
 
 def _limit(count: int, young_cost: float, policy: Policy) -> float:
@@ -124,19 +126,36 @@ def sweep_hours(items: Iterable[ItemState], now: datetime | float, policy: Polic
     return _limit(count, young_cost, policy) / HOUR
 
 
+def allowance(now: float, policy: Policy, last_check: float | None) -> int:
+    """Re-checks a run may make: with `last_check` (the archive's latest check before
+    now), the budget's share of the time since, up to a cycle's: hourly runs each spend
+    the budget, runs closer together share it."""
+    if last_check is None:
+        return policy.budget
+    elapsed = min(max(now - last_check, 0.0), policy.cycle.total_seconds())
+    return int(policy.budget * elapsed / policy.cycle.total_seconds())
+
+
 def plan_stalest_first(stalest: Callable[[], Iterable[ItemState]], count: int, now: datetime | float,
-                       policy: Policy = Policy(), last_check: float | None = None) -> list[str]:
+                       policy: Policy = Policy(), last_check: float | None = None,
+                       ahead: Callable[[int], list[str]] | None = None, spent: int = 0) -> list[str]:
     """`plan` over an archive read twice, stalest first, by `stalest()` (the database's
     cursor): memory stays a number per item and the budget's worth of URLs, however
-    large the archive. With `last_check` (the archive's latest check before now), a run
-    spends at most the budget's share of the time since, up to a cycle's: hourly runs
-    each spend the budget, runs closer together share it."""
+    large the archive; the run's share of the budget as `allowance` says. `ahead(n)`
+    gives up to n URLs known to have changed (a sitemap's lastmod moved): they go
+    first, counted against the same share, as are the `spent` requests the run made
+    already (reading the sitemaps)."""
     now = now.timestamp() if isinstance(now, datetime) else float(now)
-    allowance = policy.budget
-    if last_check is not None:
-        elapsed = min(max(now - last_check, 0.0), policy.cycle.total_seconds())
-        allowance = int(policy.budget * elapsed / policy.cycle.total_seconds())
-    if not allowance or not count:
+    share = max(allowance(now, policy, last_check) - spent, 0)
+    first = ahead(share)[:share] if ahead and share else []
+    due = _due(stalest, count, now, policy, share - len(first), set(first))
+    return first + due
+
+
+def _due(stalest: Callable[[], Iterable[ItemState]], count: int, now: float, policy: Policy,
+         allowance: int, skip: set[str]) -> list[str]:
+    """The schedule's `allowance` most overdue URLs but those in `skip`."""
+    if allowance <= 0 or not count:
         return []
     cycle = policy.cycle.total_seconds()
     period = policy.period.total_seconds()
@@ -172,6 +191,8 @@ def plan_stalest_first(stalest: Callable[[], Iterable[ItemState]], count: int, n
     for rank, item in enumerate(stalest()):
         if rank >= n:
             break
+        if item.url in skip:
+            continue
         interval = policy.interval(item.age(now))
         since = now - item.checked
         if rank < sweep or since >= interval - cycle:

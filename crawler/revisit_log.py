@@ -1,12 +1,14 @@
 """A run's revisit bookkeeping: when each page was checked, pages that come back after
 they were gone, and pages found gone, held to the run's end so that a mass
 disappearance (crawler/health/disappearance.py) marks nothing gone. The store pipeline
-tells it each item it writes; the crawl run (crawler/crawl_run.py) settles it at close."""
+tells it each item it writes; the crawl run (crawler/crawl_run.py) settles it at close.
+A page's answer (its record, a 304, or gone) also confirms its sitemap lastmod
+(storage/sitemaps.py); a failed fetch confirms nothing, so a moved page stays due."""
 from __future__ import annotations
 
 from pmkz.crawler.health.disappearance import MIN_PAGES_SETTING, SHARE_SETTING, mass_disappearance
 from pmkz.crawler.items import ArticleItem, PageFailed, PageGone, PageUnchanged
-from pmkz.storage import Store
+from pmkz.storage import Store, sitemaps
 
 
 class RevisitLog:
@@ -35,6 +37,8 @@ class RevisitLog:
             store.record_return(item["url"], run_id=run_id)
         if isinstance(item, (ArticleItem, PageUnchanged, PageFailed)):
             store.record_check(item["url"])
+        if isinstance(item, (ArticleItem, PageUnchanged)):
+            sitemaps.confirm(store.db, item["url"])
 
     def settle(self, store: Store, run_id: int | None) -> tuple[int, str | None]:
         """Mark the held pages gone unless they are a mass disappearance: (how many were
@@ -46,5 +50,6 @@ class RevisitLog:
                 for url in self.held:
                     marked += store.mark_gone(url, run_id=run_id)
                     store.record_check(url)
+                    sitemaps.confirm(store.db, url)
         self.held.clear()
         return marked, alert

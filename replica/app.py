@@ -14,7 +14,9 @@ from pmkz.replica.model import LANG_OF_PREFIX, Site
 from pmkz.replica.render import Renderer
 
 HTML = "text/html; charset=utf-8"
+XML = "application/xml; charset=utf-8"
 ROBOTS = "User-agent: *\nDisallow: /admin/\nDisallow: /search\nAllow: /\n"
+SITEMAP = re.compile(r"/(sitemap(?:-[a-z]+)?\.xml)")
 MEDIA = re.compile(r"/assets/media/(thumbs/)?([\w.-]+)")
 SECTION = re.compile(r"/([a-z]+)(/.*)?")
 
@@ -46,7 +48,12 @@ class App:
         if path == "/":
             return Response(302, location="/ru/")
         if path == "/robots.txt":
-            return Response(200, ROBOTS.encode(), "text/plain; charset=utf-8", clock.FIRST_DAY)
+            named = "".join(f"Sitemap: {self.renderer.base_url}{p}\n" for p in self.renderer.sitemap_paths())
+            return Response(200, (ROBOTS + named).encode(), "text/plain; charset=utf-8", clock.FIRST_DAY)
+        sitemap = SITEMAP.fullmatch(path)
+        if sitemap:
+            text = self.renderer.sitemap(sitemap[1])
+            return Response(200, text.encode(), XML, self.site.now) if text else self.not_found()
         if path == "/assets/css/main.css":
             return Response(200, self.renderer.stylesheet().encode(), "text/css; charset=utf-8", clock.FIRST_DAY)
         if path.startswith("/assets/"):
@@ -90,7 +97,8 @@ class App:
         attachment = self.renderer.decision_section and decisions.find_file(self.site.decisions, path)
         if not attachment:
             return self.not_found()
-        return Response(200, attachment.data(), attachment.content_type, clock.FIRST_DAY)
+        # Faults hit an attached file as they hit an image: transient ones, then the file.
+        return Response(200, attachment.data(), attachment.content_type, clock.FIRST_DAY, target="image")
 
     def _list(self, lang: str, prefix: str, rest: str, query: dict[str, list[str]]) -> Response:
         if self.renderer.paging == "path":

@@ -8,7 +8,11 @@ tests keep to themselves, so that no parser can have been written against them.
 A skin's optional `skin.json` says how its lists are paged ("paging": "query" for
 `/<p>/news?page=N` from 1 with numbered links, "path" for `/<p>/news/page/N` from 0
 with no links at all, answering past the end with an empty page unless "past_end" is
-"not found") and which skin's templates it falls back to ("extends").
+"not found") and which skin's templates it falls back to ("extends"). "sitemap" gives
+the skin a sitemap, named in robots.txt: "lastmod" an index of one sitemap a language,
+each page with its <lastmod> (when it was published or last edited), "plain" one
+sitemap of every page without it. "list_lag": N keeps a language's N newest articles
+off its news list (a list served from a cache): only the sitemap shows them.
 """
 from __future__ import annotations
 
@@ -18,16 +22,19 @@ import os
 import threading
 from collections import OrderedDict
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from pmkz.replica.labels import LANG_PREFIX
 
-from pmkz.replica import article_page, datefmt, decisions
+from pmkz.replica import article_page, clock, datefmt, decisions
 from pmkz.replica.labels import CATEGORY_NAMES, LABELS, STATIC_PAGES, SWITCHER
 from pmkz.replica.model import Article, Site
 
 TEMPLATES = Path(__file__).parent / "templates"
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+SITEMAP_STYLES = ("lastmod", "plain")
 EXTRA_SKINS = "PMKZ_REPLICA_SKINS"
 PER_PAGE = 20
 HOME_ITEMS = 10
@@ -70,6 +77,10 @@ class Renderer:
         options = skin_options(skin)
         self.paging = options.get("paging", "query")
         self.empty_past_end = options.get("past_end", "empty") == "empty"  # else 404
+        self.sitemap_style = options.get("sitemap")  # None: the skin has no sitemap
+        if self.sitemap_style not in (None, *SITEMAP_STYLES):
+            raise ValueError(f"skin {skin!r}: sitemap must be one of {', '.join(SITEMAP_STYLES)}")
+        self.list_lag = int(options.get("list_lag", 0))
         self.template_dirs = [dirs[skin]] + ([dirs[options["extends"]]] if "extends" in options else [])
         # Where this skin keeps the government's decisions, when the site has any.
         self.decision_section = decisions.section_of(skin, self.template_dirs) if any(site.decisions.values()) else None
@@ -116,7 +127,7 @@ class Renderer:
         """List page `page` (from 1), or None past the end; page 1 exists even when empty.
         Path-paged lists answer past their end too, with no items, unless the skin says
         `"past_end": "not found"`: their readers find the end only so."""
-        articles = self.site.live[lang]
+        articles = self.site.live[lang][self.list_lag:]
         pages = max(1, math.ceil(len(articles) / PER_PAGE))
         if page < 1 or page > pages and not (self.paging == "path" and self.empty_past_end):
             return None
@@ -147,6 +158,33 @@ class Renderer:
     def decision_list(self, lang: str, page: int) -> str | None:
         context = decisions.list_context(self.site.decisions[lang], lang, self.decision_section, page)
         return context and self._render("decision_list.html", lang, **context)
+
+    def sitemap_paths(self) -> list[str]:
+        """The paths robots.txt names: the skin's sitemap, if it has one."""
+        return ["/sitemap.xml"] if self.sitemap_style else []
+
+    def sitemap(self, name: str) -> str | None:
+        """The sitemap file `name` (`sitemap.xml`, or `sitemap-<prefix>.xml` of the
+        "lastmod" style's index), or None when the skin has no such file."""
+        if self.sitemap_style == "plain" and name == "sitemap.xml":
+            return self._urlset([a for lang in sorted(self.site.live) for a in self.site.live[lang]], lastmod=False)
+        if self.sitemap_style != "lastmod":
+            return None
+        if name == "sitemap.xml":
+            entries = "".join(
+                f"<sitemap><loc>{self.base_url}/sitemap-{LANG_PREFIX[lang]}.xml</loc>"
+                f"<lastmod>{clock.iso_local(max(a.last_modified for a in articles))}</lastmod></sitemap>"
+                for lang, articles in sorted(self.site.live.items()) if articles)
+            return f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="{SITEMAP_NS}">{entries}</sitemapindex>\n'
+        lang = next((lang for lang, prefix in LANG_PREFIX.items() if name == f"sitemap-{prefix}.xml"), None)
+        return self._urlset(self.site.live[lang], lastmod=True) if lang in self.site.live else None
+
+    def _urlset(self, articles: list[Article], lastmod: bool) -> str:
+        entries = "".join(
+            f"<url><loc>{escape(self.base_url + a.path)}</loc>"
+            + (f"<lastmod>{clock.iso_local(a.last_modified)}</lastmod>" if lastmod else "") + "</url>"
+            for a in articles)
+        return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}">{entries}</urlset>\n'
 
     def static(self, lang: str, name: str) -> str | None:
         page = STATIC_PAGES.get(name, {}).get(lang)

@@ -17,7 +17,7 @@ from typing import Iterable
 
 from sqlite_utils import Database
 
-from .identity import PATH_SQL, path_of
+from .identity import PATH_SQL, path_of, path_sql
 
 
 def ensure(db: Database) -> None:
@@ -62,11 +62,14 @@ def record_unchanged(db: Database, url: str, now: str) -> None:
 def save_pages(db: Database, pages: Iterable[tuple[str, str | None]], sitemap: str, now: str) -> None:
     """(page URL, lastmod or None) as a sitemap lists them now. A page listed for the
     first time is confirmed at its lastmod: only a later move says it changed."""
-    db.executemany(
-        "INSERT INTO sitemap_pages (path, url, lastmod, confirmed, sitemap, seen) VALUES (?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (path) DO UPDATE SET url = excluded.url, lastmod = excluded.lastmod,"
-        " sitemap = excluded.sitemap, seen = excluded.seen",
-        [(path_of(url), url, lastmod, lastmod, sitemap, now) for url, lastmod in pages])
+    # One statement for a sitemap's thousands of rows; atomic() also commits it when no
+    # batch holds a transaction open.
+    with db.atomic():
+        db.conn.executemany(
+            "INSERT INTO sitemap_pages (path, url, lastmod, confirmed, sitemap, seen) VALUES (?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (path) DO UPDATE SET url = excluded.url, lastmod = excluded.lastmod,"
+            " sitemap = excluded.sitemap, seen = excluded.seen",
+            [(path_of(url), url, lastmod, lastmod, sitemap, now) for url, lastmod in pages])
 
 
 def moved(db: Database, langs: list[str], limit: int) -> list[str]:
@@ -76,7 +79,7 @@ def moved(db: Database, langs: list[str], limit: int) -> list[str]:
         return []
     marks = ", ".join("?" * len(langs))
     return [url for (url,) in db.execute(
-        f"SELECT i.url FROM sitemap_pages s JOIN items i ON {PATH_SQL} = s.path"
+        f"SELECT i.url FROM sitemap_pages s JOIN items i ON {path_sql('i.url')} = s.path"
         f" WHERE s.lastmod IS NOT s.confirmed AND i.lang IN ({marks}) ORDER BY s.lastmod DESC, s.path LIMIT ?",
         [*langs, limit])]
 
@@ -97,7 +100,8 @@ def unlisted(db: Database, after: str, limit: int) -> list[tuple[str, str]]:
 
 
 def mark_tried(db: Database, paths: Iterable[str], now: str) -> None:
-    db.executemany("UPDATE sitemap_pages SET tried = ? WHERE path = ?", [(now, path) for path in paths])
+    with db.atomic():
+        db.conn.executemany("UPDATE sitemap_pages SET tried = ? WHERE path = ?", [(now, path) for path in paths])
 
 
 def summary(db: Database) -> dict | None:

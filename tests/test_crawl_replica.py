@@ -87,8 +87,9 @@ def test_second_crawl_changes_nothing_and_downloads_no_image(archive):
                {k: v for k, v in row.items() if k not in volatile}
     assert after["images"] == before["images"]
     assert after["files"] == before["files"]
-    # robots.txt and the first list page per language: no article page, no image.
-    assert after["runs"][-1]["requests"] == 1 + 3
+    # robots.txt, robots.txt and the sitemap read again for the sitemap (a 304), and the
+    # first list page per language: no article page, no image.
+    assert after["runs"][-1]["requests"] == 1 + 2 + 3
 
 
 def test_runs_are_recorded(archive):

@@ -146,3 +146,46 @@ def test_removed_article_answers_404_and_same_options_same_pages(replica):
             page = fetch(twin.url + path(record["url"]))[2].replace(twin.url.encode(), replica.url.encode())
             assert page == fetch(replica.url + path(record["url"]))[2]
         assert twin.truth() == replica.records
+
+
+def sitemap_app(skin: str, epoch: int):
+    from pmkz.replica import build_site
+    from pmkz.replica.app import App
+    from pmkz.replica.render import Renderer
+
+    site = build_site(articles=10, epoch=epoch)
+    return App(site, Renderer(site, skin, "http://replica")), site
+
+
+def test_each_skin_has_a_sitemap_named_in_robots_with_lastmod_in_one(replica):
+    from pmkz.crawler.sitemaps import read, sitemap_urls
+
+    status, _, robots = fetch(replica.url + "/robots.txt")
+    assert status == 200 and sitemap_urls(robots, replica.url) == [replica.url + "/sitemap.xml"]
+    status, headers, body = fetch(replica.url + "/sitemap.xml")
+    assert status == 200 and fetch(replica.url + "/sitemap.xml", **{"If-None-Match": headers["ETag"]})[0] == 304
+    kind, entries = read(body, 10**7)
+    assert kind == "urlset" and not any("lastmod" in e for e in entries)
+    assert {path(e["loc"]) for e in entries} == {path(r["url"]) for r in replica.truth()}
+    app, site = sitemap_app("classic", 0)
+    kind, index = read(app.handle("/sitemap.xml", {}).body, 10**7)
+    assert kind == "sitemapindex" and [path(e["loc"]) for e in index] == ["/sitemap-en.xml", "/sitemap-kz.xml",
+                                                                           "/sitemap-ru.xml"]
+    kind, entries = read(app.handle("/sitemap-kz.xml", {}).body, 10**7)
+    assert kind == "urlset" and [path(e["loc"]) for e in entries] == [a.path for a in site.live["kk"]]
+    assert all(e["lastmod"] for e in entries)
+    assert app.handle("/sitemap-xx.xml", {}).status == 404
+
+
+def test_an_edit_moves_its_pages_lastmod_and_the_newest_is_on_the_sitemap_only():
+    from pmkz.crawler.sitemaps import read
+
+    lastmods = []
+    for epoch in (0, 1):
+        app, site = sitemap_app("classic", epoch)
+        lastmods.append({path(e["loc"]): e["lastmod"] for e in read(app.handle("/sitemap-ru.xml", {}).body, 10**7)[1]})
+        listed = app.handle("/ru/news/page/0", {}).body.decode()
+        assert site.live["ru"][0].path not in listed and site.live["ru"][1].path in listed
+    edited = {p for p in lastmods[0] if p in lastmods[1] and lastmods[0][p] != lastmods[1][p]}
+    app, site = sitemap_app("classic", 1)
+    assert edited == {a.path for a in site.live["ru"] if a.modified} and len(edited) == 2

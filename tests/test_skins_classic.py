@@ -74,7 +74,8 @@ def test_lists_are_numbered_from_zero_without_next_links(site):
     assert (status, location) == (301, "/ru/news/page/0")
     pages = [get(f"{base}/ru/news/page/{n}")[2].decode() for n in range(4)]
     counts = [len(re.findall(r'<a class="item" href="/ru/news/', page)) for page in pages]
-    assert counts == [20, 20, 5, 0]
+    # 45 articles less the newest, which only the sitemap shows (skin.json's list_lag).
+    assert counts == [20, 20, 4, 0]
     assert not any(re.search(r'rel="next"|>\s*(?:Далее|Следующая|\d+)\s*</a>', page) for page in pages)
     article = re.search(r'<a class="item" href="([^"]+)"', pages[0])[1]
     page = get(base + article)[2].decode()

@@ -9,6 +9,11 @@ however much is stored. An incremental run keeps its list position as it goes, s
 killed one resumes there and no new item waits. `full` re-checks every known page.
 Pages that failed in earlier runs are tried again.
 
+Every run not windowed by dates reads the site's sitemaps (crawler/sitemaps.py) beside
+the lists. When the lists are done (the spider is idle), an incremental run re-checks
+first the pages whose sitemap lastmod moved, then what the schedule says, within one
+budget; and any run fetches the article pages a sitemap listed that no list showed.
+
 Lists are followed by what each page links as its next page; 2019-style lists
 (`/<p>/news/page/N`, no "next" link) by page number until a page lists nothing or is
 not found. The parsers get the site's selectors from the PMKZ_SELECTORS setting (a TOML
@@ -27,9 +32,11 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from scrapy import Request, Spider, signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import TextResponse
 
 from pmkz.crawler import health, progress, revisit
+from pmkz.crawler.sitemaps import SitemapReader, conditional_headers, validators_of
 from pmkz.crawler.crawl_run import CrawlRun, NothingStored
 from pmkz.crawler.items import ArticleItem, PageFailed, PageGone, PageUnchanged
 from pmkz.crawler.list_walk import DateWindow, ListCursor
@@ -42,7 +49,7 @@ from pmkz.crawler.parsing.selectors import KNOWN, load_selectors
 from pmkz.crawler.parsing.urls import canonical_url, is_article_url, lang_of
 from pmkz.crawler.politeness import rate_settings
 from pmkz.crawler.sections import SectionWalk
-from pmkz.storage import failures, identity, items, list_walks, revisits, runs
+from pmkz.storage import failures, identity, items, list_walks, revisits, runs, sitemaps
 from pmkz.storage.identity import rebase
 from pmkz.storage.store import utc_stamp
 from pmkz.site import LANG_PREFIX, LANGUAGES, parse_langs
@@ -54,6 +61,8 @@ ARTICLE_STATUSES = [304, 404, 410]
 ARTICLE_PRIORITY = 1
 # Answers to a list page after the first that mean the list ended there.
 LIST_END_STATUSES = [404, 410]
+# Pages a sitemap listed that no list showed, asked for so many at a time.
+UNLISTED_SLICE = 500
 
 
 class NewsSpider(Spider):
@@ -67,6 +76,10 @@ class NewsSpider(Spider):
         self.full = full not in (False, None, "", "0", "false", "no")
         self.cursors = {}  # lang -> ListCursor, while an incremental run walks the list
         self.revisiting = False  # an incremental run: the revisit policy picks re-checks
+        self.sitemaps: SitemapReader | None = None  # a run not windowed by dates reads them
+        self._planned = False  # the revisit plan was asked for (once the lists are done)
+        self._last_check: str | None = None  # the archive's last check before this run
+        self._unlisted_after: str | None = None  # where the walk over unlisted pages is
         self._crawl_run = None
 
     @classmethod
@@ -97,8 +110,11 @@ class NewsSpider(Spider):
         recheck = self.settings.getint("PMKZ_RECHECK_NEWEST", 20)
         windowed = bool(self.window.since or self.window.until)
         self.crawler.signals.connect(self.item_handled, signal=signals.item_scraped)
+        self.crawler.signals.connect(self.lists_done, signal=signals.spider_idle)
         db = self.crawl_run.db
         self.revisiting = not (self.full or windowed)
+        # Read before this run checks anything: its own checks are not the last run's.
+        self._last_check = revisits.last_check(db, runs.get(db, self.crawl_run.run_id)["started"])
         for lang in self.langs:
             walk = self.full or windowed or not list_walks.list_walked(db, lang)
             first_page = f"{self.base_url}/{LANG_PREFIX[lang]}/news"
@@ -122,9 +138,11 @@ class NewsSpider(Spider):
                 newest = None if self.full else recheck
                 for known_url in items.urls_to_recheck(db, lang, newest, self.window.since, self.window.until):
                     yield self.article_request(known_url, recheck=self.full)
+        if not windowed:
+            self.sitemaps = SitemapReader(self)
+            self._unlisted_after = ""
+            yield self.sitemaps.start_request()
         if self.revisiting:
-            for known_url in self.revisit_plan():
-                yield self.article_request(known_url, recheck=True)
             for known_url in items.pages_with_failed_images(db):
                 if lang_of(known_url) in self.langs:
                     yield self.article_request(known_url)
@@ -133,18 +151,55 @@ class NewsSpider(Spider):
             if is_article_url(failed_url) and lang_of(failed_url) in self.langs:
                 yield self.article_request(failed_url)
 
+    def lists_done(self):
+        """Idle: the lists (and the sitemaps) are done. Re-checks, then the pages only a
+        sitemap listed, a slice at a time; the run ends when none is left."""
+        requests = []
+        if self.revisiting and not self._planned:
+            self._planned = True
+            requests = [self.article_request(url, recheck=True) for url in self.revisit_plan()]
+        while not requests and self._unlisted_after is not None:
+            requests = self._unlisted_slice()
+        if requests:
+            for request in requests:
+                self.crawler.engine.crawl(request)
+            raise DontCloseSpider
+
     def revisit_plan(self) -> list[str]:
-        """The stored pages the revisit policy says are due now, within the budget."""
+        """The stored pages the revisit policy says are due now, within the budget; those
+        whose sitemap lastmod moved first. Reading the sitemaps counts against the
+        budget: it is re-reading what is known, as a re-check is."""
         db = self.crawl_run.db
         now = datetime.now(timezone.utc)
-        # The run's own checks (new items stored before the plan) are not the last run's.
-        last = revisits.last_check(db, runs.get(db, self.crawl_run.run_id)["started"])
+        last = self._last_check
+        moved: list[str] = []
+
+        def sitemap_moved(allowance: int) -> list[str]:
+            moved.extend(sitemaps.moved(db, self.langs, allowance))
+            return moved
+
         due = revisit.plan_stalest_first(
             lambda: (revisit.item_state(*row) for row in revisits.states(db, self.langs, utc_stamp(now))),
             revisits.count(db, self.langs), now, revisit.policy_from(self.settings),
-            last_check=last and datetime.fromisoformat(last).timestamp())
+            last_check=last and datetime.fromisoformat(last).timestamp(), ahead=sitemap_moved,
+            spent=self.sitemaps.asked if self.sitemaps else 0)
         self.crawler.stats.set_value("pmkz/revisits", len(due))
+        self.crawler.stats.set_value("pmkz/sitemaps/moved", len(moved))
         return due
+
+    def _unlisted_slice(self) -> list[Request]:
+        """Requests for the next slice of pages a sitemap listed, none of them stored
+        or fetched for it before; [] with the walk ended when none is left."""
+        found = sitemaps.unlisted(self.crawl_run.db, self._unlisted_after, UNLISTED_SLICE)
+        if not found:
+            self._unlisted_after = None
+            return []
+        self._unlisted_after = found[-1][0]
+        wanted = [(path, url) for path, url in found if lang_of(url) in self.langs]
+        with self.crawl_run.writes.item() as store:
+            sitemaps.mark_tried(store.db, [path for path, _ in wanted], utc_stamp())
+        self.crawler.stats.inc_value("pmkz/sitemaps/unlisted", len(wanted))
+        return [self.article_request(url) for _, url in wanted]
 
     def list_request(self, url, lang, walk, first=False, resumed=False):
         # Past the first page, a 404 or 410 ends a list; on the first it is a failure.
@@ -212,16 +267,8 @@ class NewsSpider(Spider):
         # A stored page is asked for where the site is now: an item is its path, and the
         # address it was last fetched at may be an old one (storage/identity.py).
         url = rebase(url, self.base_url)
-        headers = {}
-        known = items.validators(self.crawl_run.db, url)
-        if known:
-            etag, last_modified = known
-            if etag:
-                headers["If-None-Match"] = etag
-            if last_modified:
-                headers["If-Modified-Since"] = last_modified
         return Request(
-            url, headers=headers, callback=self.parse_article_page, errback=self.article_failed,
+            url, headers=conditional_headers(items.validators(self.crawl_run.db, url)), callback=self.parse_article_page, errback=self.article_failed,
             meta={"handle_httpstatus_list": ARTICLE_STATUSES, "teaser": teaser}, priority=ARTICLE_PRIORITY,
             dont_filter=recheck,
         )
@@ -279,8 +326,7 @@ class NewsSpider(Spider):
         if self.window.excludes(record["published_date"]):
             return None
         item = ArticleItem(**record)
-        item["etag"] = _header(response, b"ETag")
-        item["last_modified"] = _header(response, b"Last-Modified")
+        item["etag"], item["last_modified"] = validators_of(response)
         item["capture_id"] = response.meta.get(CAPTURE_META)
         return item
 
@@ -297,7 +343,3 @@ class NewsSpider(Spider):
             self.crawler.stats.set_value("pmkz/first_list_error", error)
         yield PageFailed(url=canonical_url(failure.request.url), kind="fetch", error=error, raw_html=None)
 
-
-def _header(response, name: bytes) -> str | None:
-    value = response.headers.get(name)
-    return value.decode("latin-1") if value else None

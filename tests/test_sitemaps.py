@@ -1,0 +1,140 @@
+"""Sitemaps (crawler/sitemaps.py, storage/sitemaps.py): read with Scrapy's sitemap
+utilities within their bounds, a moved lastmod re-checked ahead of the schedule and
+within its budget, a page only a sitemap lists fetched, and a missing or broken sitemap
+changing nothing."""
+from __future__ import annotations
+
+import gzip
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from helpers import LIBFAKETIME, EpochReplica, connect, faked_clock, items_problems, path_of, run_crawl, summary
+from pmkz.crawler.sitemaps import MAX_ENTRIES, Unusable, read, sitemap_urls
+from pmkz.storage import Store, sitemaps
+
+BASE = "http://127.0.0.1:8123"
+NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+
+
+def urlset(*entries: tuple[str, str | None]) -> bytes:
+    body = "".join(f"<url><loc>{BASE}{path}</loc>" + (f"<lastmod>{lastmod}</lastmod>" if lastmod else "") + "</url>"
+                   for path, lastmod in entries)
+    return f'<?xml version="1.0" encoding="UTF-8"?><urlset {NS}>{body}</urlset>'.encode()
+
+
+def test_robots_sitemap_lines_on_the_site_then_sitemap_xml():
+    robots = b"User-agent: *\nDisallow: /admin/\nSitemap: /news-sitemap.xml\nsitemap: https://elsewhere.example/s.xml\n"
+    assert sitemap_urls(robots, BASE) == [f"{BASE}/news-sitemap.xml", f"{BASE}/sitemap.xml"]
+    assert sitemap_urls(None, BASE) == [f"{BASE}/sitemap.xml"]
+
+
+def test_a_sitemap_and_an_index_are_read_gzipped_or_not():
+    kind, entries = read(urlset(("/ru/news/a-1", "2026-11-01T10:00:00+05:00"), ("/ru/news/b-2", None)), 10**6)
+    assert kind == "urlset"
+    assert [(e["loc"], e.get("lastmod")) for e in entries] == [
+        (f"{BASE}/ru/news/a-1", "2026-11-01T10:00:00+05:00"), (f"{BASE}/ru/news/b-2", None)]
+    index = f'<sitemapindex {NS}><sitemap><loc>{BASE}/s-ru.xml</loc></sitemap></sitemapindex>'.encode()
+    assert read(gzip.compress(index), 10**6) == ("sitemapindex", [{"loc": f"{BASE}/s-ru.xml"}])
+
+
+@pytest.mark.parametrize("body, why", [
+    (b"", "empty"),
+    (b"   \n", "empty"),
+    (b"<!DOCTYPE html><html><body><h1>404</h1></body></html>", "not a sitemap"),
+    (b"User-agent: *", "not XML"),
+    (gzip.compress(b"<" * 2_000_000), "larger than"),
+    (b"\x1f\x8b\x08garbage", "broken gzip"),
+])
+def test_what_is_no_sitemap_says_why(body, why):
+    with pytest.raises(Unusable, match=why):
+        read(body, 1_000_000)
+
+
+def test_entries_past_the_protocols_limit_are_not_read():
+    _, entries = read(urlset(*((f"/ru/news/a-{n}", None) for n in range(MAX_ENTRIES + 5))), 10**8)
+    assert len(entries) == MAX_ENTRIES
+
+
+def test_a_first_listing_is_the_baseline_a_moved_lastmod_is_due_until_a_check_sees_it(tmp_path):
+    with Store(tmp_path / "pmkz.db") as store:
+        db = store.db
+        for n in (1, 2):
+            db["items"].insert({"url": f"{BASE}/ru/news/a-{n}", "lang": "ru", "title": "t", "published_date": "2026-01-01",
+                                "body": "b", "first_seen": "x", "last_seen": "x", "last_changed": "x",
+                                "content_hash": "h"})
+        pages = [(f"{BASE}/ru/news/a-1", "2026-01-01"), (f"{BASE}/ru/news/a-2", None), (f"{BASE}/ru/news/c-3", "d")]
+        sitemaps.save_pages(db, pages, f"{BASE}/sitemap.xml", "now")
+        assert sitemaps.moved(db, ["ru"], 10) == []
+        assert sitemaps.unlisted(db, "", 10) == [("/ru/news/c-3", f"{BASE}/ru/news/c-3")]
+        sitemaps.save_pages(db, [(f"{BASE}/ru/news/a-1", "2026-02-01"), (f"{BASE}/ru/news/a-2", "2026-02-01")],
+                            f"{BASE}/sitemap.xml", "later")
+        assert sitemaps.moved(db, ["ru"], 10) == [f"{BASE}/ru/news/a-1", f"{BASE}/ru/news/a-2"]
+        assert sitemaps.moved(db, ["ru"], 1) == [f"{BASE}/ru/news/a-1"]
+        assert sitemaps.moved(db, ["kk"], 10) == []
+        # Found through another address: the same page by its path.
+        sitemaps.confirm(db, "http://other:1/ru/news/a-1")
+        assert sitemaps.moved(db, ["ru"], 10) == [f"{BASE}/ru/news/a-2"]
+        sitemaps.mark_tried(db, ["/ru/news/c-3"], "now")
+        assert sitemaps.unlisted(db, "", 10) == []
+
+
+needs_faketime = pytest.mark.skipif(not LIBFAKETIME.exists(), reason="libfaketime is not installed")
+# Re-checks a run may make after an hour: the sitemap reads (robots.txt, the index and
+# one sitemap a language) and the 2 edits a language of epoch 1; the schedule alone,
+# stalest first over 45 items, reaches few of them.
+SMALL_BUDGET = 5 + 6
+
+
+@pytest.fixture(scope="module")
+def lastmod_crawls(tmp_path_factory):
+    """The skin with lastmod (classic): a crawl an hour ago at epoch 0, then one now
+    after epoch 1 at SMALL_BUDGET."""
+    workdir = tmp_path_factory.mktemp("lastmod")
+    site = EpochReplica("--articles", "15", "--skin", "classic")
+    env = {"PMKZ_REVISIT_BUDGET": str(SMALL_BUDGET)}
+    try:
+        before = site.at(0).truth()
+        first = run_crawl(site.current.url, workdir, "--no-images",
+                          env=faked_clock(datetime.now(timezone.utc) - timedelta(hours=1), **env))
+        after = site.at(1).truth()
+        second = run_crawl(site.current.url, workdir, "--no-images", env=env)
+    finally:
+        site.current.stop()
+    return {"workdir": workdir, "before": before, "after": after, "first": first, "second": second}
+
+
+@needs_faketime
+def test_edits_are_rechecked_through_the_sitemap_in_the_first_run_after_them(lastmod_crawls):
+    second, before, after = lastmod_crawls["second"], lastmod_crawls["before"], lastmod_crawls["after"]
+    assert summary(second)["status"] == "ok", second.stderr
+    old = {path_of(r["url"]): r for r in before}
+    edited = {path_of(r["url"]): r for r in after
+              if path_of(r["url"]) in old and (r["title"], r["body"]) != (old[path_of(r["url"])]["title"],
+                                                                           old[path_of(r["url"])]["body"])}
+    assert len(edited) == 6
+    db = connect(lastmod_crawls["workdir"] / "pmkz.db")
+    try:
+        stored = {path_of(r["url"]): r for r in db.execute("SELECT url, title, body FROM items")}
+        moved_left = db.execute("SELECT count(*) FROM sitemap_pages WHERE lastmod IS NOT confirmed").fetchone()[0]
+    finally:
+        db.close()
+    assert {p: (stored[p]["title"], stored[p]["body"]) for p in edited} == \
+           {p: (r["title"], r["body"]) for p, r in edited.items()}
+    assert moved_left == 0
+
+
+@needs_faketime
+def test_a_page_only_the_sitemap_lists_is_stored(lastmod_crawls):
+    """The classic skin's lists leave out each language's newest article (list_lag):
+    every run stores it from the sitemap, and the archive holds the whole truth."""
+    for run in ("first", "second"):
+        assert summary(lastmod_crawls[run])["status"] == "ok", lastmod_crawls[run].stderr
+    newest = {r["lang"]: path_of(r["url"]) for r in reversed(lastmod_crawls["after"])}
+    db = connect(lastmod_crawls["workdir"] / "pmkz.db")
+    try:
+        stored = {path_of(url) for (url,) in db.execute("SELECT url FROM items")}
+        assert set(newest.values()) <= stored
+        assert not [p for p in items_problems(db, lastmod_crawls["after"]) if "missing" in str(p)]
+    finally:
+        db.close()
