@@ -9,7 +9,7 @@ import click
 
 from pmkz.commands._errors import CommandError, OneLineErrors
 from pmkz.commands.export import db_option
-from pmkz.storage import StorageError
+from pmkz.storage import StorageError, sitemaps
 from pmkz.storage.report import age, status_report
 from pmkz.crawler import revisit
 
@@ -33,6 +33,7 @@ def command(db, warc_dir):
         click.echo(f"pmkz status: warning: {damage}", err=True)
     try:
         report = status_report(db, warc_dir=warc_dir, sweep=_sweep_hours)
+        report["sitemaps"] = _sitemaps(db)
     except StorageError as exc:
         raise CommandError("status", str(exc)) from None
     except sqlite3.DatabaseError as exc:
@@ -78,6 +79,7 @@ def render(report: dict, now=None) -> list[str]:
         lines.append(f"Newest published item: {published_at or published_date}"
                      f" ({age(published_date, published_at, now)} ago)")
     lines += _revisit_lines(report.get("revisits"))
+    lines += _sitemap_lines(report.get("sitemaps"))
     lines += _capture_lines(report.get("captures"))
     lines.append(f"Failures waiting for retry: {report['failure_count']}")
     for failure in report["oldest_failures"]:
@@ -127,6 +129,24 @@ def _revisit_lines(state: dict | None) -> list[str]:
               else "")] if hours is not None else []),
         f"  budget in use: {state['checked_last_hour']} of {policy.budget} requests in the last hour",
     ]
+
+
+def _sitemaps(db) -> dict | None:
+    from pmkz.storage.connect import open_for_reading
+
+    opened = open_for_reading(db)
+    try:
+        return sitemaps.summary(opened)
+    finally:
+        opened.close()
+
+
+def _sitemap_lines(state: dict | None) -> list[str]:
+    """The site's sitemaps (crawler/sitemaps.py): when they last answered, and what they list."""
+    if not state:
+        return ["Sitemaps: none read (the site has none, or no run has looked yet)"]
+    return [f"Sitemaps: {state['sitemaps']}, last answered {state['answered']}, last read in full"
+            f" {_cell(state['read'])}; {state['pages']} article pages listed"]
 
 
 def _cell(value) -> str:
