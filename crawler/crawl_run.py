@@ -32,9 +32,10 @@ from sqlite_utils import Database
 
 from pmkz.crawler.health.verdict import assess_run, end_status
 from pmkz.crawler.revisit_log import RevisitLog
-from pmkz.storage import Store
+from pmkz.storage import Store, events
 from pmkz.storage.rolling_batch import RollingBatch
 from pmkz.storage.schema import ensure_schema
+from pmkz.storage.store import utc_stamp
 
 logger = logging.getLogger(__name__)
 
@@ -183,6 +184,11 @@ class CrawlRun:
             logger.error("The pages found gone could not be marked: %s", error)
             mass_alert = None
             self.unsaved.append(f"the pages found gone: {error}")
+        try:
+            self.while_locked(self._record_findings)
+        except Exception as error:
+            logger.error("The run's diverged and backdated items could not be recorded: %s", error)
+            self.unsaved.append(f"the diverged and backdated items: {error}")
         stats = self.crawler.stats
         for name, value in self.counts.items():
             stats.set_value(f"pmkz/{name}", value)
@@ -209,6 +215,13 @@ class CrawlRun:
             logger.error("The run row could not be closed: %s", failure)
             stats.set_value("pmkz/error", f"{error or status}; the run row could not be closed: {failure}")
         self.store.close()
+
+    def _record_findings(self) -> None:
+        """What only the stored versions show (storage/events.py), before this run's
+        walked lists are marked."""
+        with self.store.batch():
+            events.record_findings(self.db, self.run_id, utc_stamp(),
+                                   self.crawler.settings.getfloat("PMKZ_DIVERGENCE_DAYS"))
 
     def _unsaved_line(self) -> str:
         first = self.crawler.stats.get_value("pmkz/storage_error") or self.unsaved[0]

@@ -163,3 +163,6 @@ PMKZ_MASS_GONE_SHARE = _number("PMKZ_MASS_GONE_SHARE", 0.5)
 if PMKZ_MASS_GONE_SHARE > 1:
     raise ValueError(f"PMKZ_MASS_GONE_SHARE must be a share above 0 and at most 1, not {PMKZ_MASS_GONE_SHARE}")
 PMKZ_MASS_GONE_MIN_PAGES = _number("PMKZ_MASS_GONE_MIN_PAGES", 10, integer=True)
+# A language version edited or removed while the others it links were not, within this
+# many days, is `diverged` (storage/events.py).
+PMKZ_DIVERGENCE_DAYS = _number("PMKZ_DIVERGENCE_DAYS", 7.0)

@@ -26,6 +26,9 @@ class Config:
     # Seconds the notify step may spend delivering, retries included; what is left
     # waits in the outbox for the next run.
     notify_deadline: float = 60.0
+    # Whether messages tell cosmetic edits too (white space, punctuation, quotes, letter
+    # case: storage/diffs.py); by default they are left out.
+    notify_cosmetic: bool = False
     # Apprise URLs (notify/channels.py) that get each run's message; from the
     # environment or the daemon's configuration only, as the webhook's.
     notify_urls: tuple[str, ...] = ()
@@ -51,6 +54,7 @@ def from_env(env: os._Environ | dict | None = None) -> Config:
         webhook_url=webhook_url,
         webhook_backoff=_seconds(env, "PMKZ_WEBHOOK_BACKOFF", 1.0),
         notify_deadline=_seconds(env, "PMKZ_NOTIFY_DEADLINE", 60.0, least=1.0),
+        notify_cosmetic=_switch(env.get("PMKZ_NOTIFY_COSMETIC", ""), "PMKZ_NOTIFY_COSMETIC"),
         notify_urls=notify_urls(env.get("PMKZ_NOTIFY"), "PMKZ_NOTIFY"),
         notify_digest=notify_digest(env.get("PMKZ_NOTIFY_DIGEST"), "PMKZ_NOTIFY_DIGEST"),
         browse_url=check_url(browse_url, "PMKZ_BROWSE_URL") if browse_url else None,
@@ -83,6 +87,13 @@ def check_url(url: str, name: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"{name} must start with http:// or https:// and name a host, not {url!r}")
     return url
+
+
+def _switch(raw: str, name: str) -> bool:
+    value = raw.strip()
+    if value not in ("", "0", "1"):
+        raise ValueError(f"{name} must be 1 (on) or 0 (off), not {raw!r}")
+    return value == "1"
 
 
 def _seconds(env, name: str, default: float, most: float = 3600.0, least: float = 0.0) -> float:

@@ -59,9 +59,11 @@ WORK_PER_PARAGRAPH = 8
 # stretch: an edit in place keeps a paragraph where it was.
 PAIRING_WINDOW = 3
 # Words and separators of one paragraph beyond which it is not compared word by word
-# (difflib is quadratic at worst), and those compared in all for one edit.
+# (difflib is quadratic at worst), and those compared in all for one edit; a paragraph
+# of more characters than PARAGRAPH_CHARS is not even split into them.
 PARAGRAPH_TOKENS = 3_000
-EDIT_TOKENS = 60_000
+PARAGRAPH_CHARS = 20_000
+EDIT_TOKENS = 20_000
 # How alike two paragraphs' words must be (difflib's ratio) to read as one edited.
 ALIKE = 0.5
 # Characters of unchanged text kept on each side of a change in the plain-text form.
@@ -70,7 +72,9 @@ CONTEXT = 80
 SIGNIFICANCE = ("cosmetic", "wording", "substantive")
 RETURNED = "returned"
 
-_TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+_TOKEN = re.compile(r"(\s*)(\w+|[^\w\s])")
+_WORD = re.compile(r"\w+")
+_NOT_WORD = re.compile(r"[\W_]+")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'»”)]*(?:\s+|$)")
 _OPENERS = set("\"'«„“‘([—–-")
 _MONTHS = re.compile(
@@ -109,11 +113,14 @@ def _stretch(removed: list[str], added: list[str], kept: set[str], budget: list[
     """One stretch between matched paragraphs, in reading order: removed paragraphs
     paired with alike added ones (each a `~`), the rest out or in whole."""
     changes: list[dict] = []
+    words_of: dict[int, set[str]] = {}  # an added paragraph's words, made once
     j = 0
     for old in removed:
-        for k in range(j, min(j + PAIRING_WINDOW, len(added))):
-            alike = old not in kept and added[k] not in kept and _alike(old, added[k])
-            words = _words(old, added[k], budget) if alike else None
+        own = _word_set(old) if budget[0] > 0 and old not in kept and len(old) <= PARAGRAPH_CHARS else None
+        for k in range(j, min(j + PAIRING_WINDOW, len(added)) if own else j):
+            if k not in words_of:
+                words_of[k] = set() if added[k] in kept else _word_set(added[k])
+            words = _words(old, added[k], budget) if _alike(own, words_of[k]) else None
             if words is not None:
                 changes += [{"op": "+", "text": text} for text in added[j:k]]
                 changes.append({"op": "~", "text": added[k], "before": old, "words": words})
@@ -124,9 +131,13 @@ def _stretch(removed: list[str], added: list[str], kept: set[str], budget: list[
     return changes + [{"op": "+", "text": text} for text in added[j:]]
 
 
-def _alike(old: str, new: str) -> bool:
-    # Cheap bounds first: the set of words shared says much before any matching.
-    a, b = set(re.findall(r"\w+", old.casefold())), set(re.findall(r"\w+", new.casefold()))
+def _word_set(text: str) -> set[str]:
+    return set(_WORD.findall(text.casefold()))
+
+
+def _alike(a: set[str], b: set[str]) -> bool:
+    """Whether two paragraphs share enough of their words to read as one edited: a
+    cheap test before any matching."""
     return bool(a and b) and 2 * len(a & b) / (len(a) + len(b)) >= ALIKE
 
 
@@ -134,22 +145,44 @@ def _words(before: str, after: str, budget: list[int], always: bool = False) -> 
     """The runs of kept, removed and added words, or None when the paragraphs are too
     long to compare within the budget (`always`: a headline or lead is compared, or
     given as one removed and one added run)."""
-    old, new = _TOKEN.findall(before), _TOKEN.findall(after)
+    fits = len(before) + len(after) <= PARAGRAPH_CHARS
+    old, new = (_tokens(before), _tokens(after)) if fits else ([], [])
     cost = len(old) + len(new)
-    if cost > PARAGRAPH_TOKENS or cost > budget[0]:
+    if not fits or cost > PARAGRAPH_TOKENS or cost > budget[0]:
+        if cost > budget[0]:
+            budget[0] = 0  # spent: the edit's other paragraphs read out and in whole
         if not always:
             return None
         return [run for run in (["-", before], ["+", after]) if run[1]]
     budget[0] -= cost
     runs: list[list[str]] = []
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    # Words and signs are compared without the white space before them: as tokens of
+    # their own, spaces are every other one, and difflib's matching slows on them.
+    matcher = difflib.SequenceMatcher(None, [t for _, t in old], [t for _, t in new], autojunk=False)
     for tag, a1, a2, b1, b2 in matcher.get_opcodes():
         if tag == "equal":
-            _append(runs, "=", "".join(old[a1:a2]))
-        else:
-            _append(runs, "-", "".join(old[a1:a2]))
-            _append(runs, "+", "".join(new[b1:b2]))
+            for (space_a, token), (space_b, _) in zip(old[a1:a2], new[b1:b2]):
+                if space_a != space_b:
+                    _append(runs, "-", space_a)
+                    _append(runs, "+", space_b)
+                _append(runs, "=", token if space_a != space_b else space_a + token)
+            continue
+        removed = "".join(space + token for space, token in old[a1:a2])
+        added = "".join(space + token for space, token in new[b1:b2])
+        # The space both sides begin with is kept: `a [-b-]{+c+}`, not `a[- b-]{+ c+}`.
+        shared = len(old[a1][0]) if removed and added and old[a1][0] == new[b1][0] else 0
+        _append(runs, "=", removed[:shared])
+        _append(runs, "-", removed[shared:])
+        _append(runs, "+", added[shared:])
     return _merged(runs)
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    """(the white space before it, the word or sign) for each word and sign of `text`,
+    and (white space, "") for any at its end: joined, they are `text`."""
+    found = _TOKEN.findall(text)
+    end = text[len(text.rstrip()):]
+    return found + [(end, "")] if end else found
 
 
 def _append(runs: list[list[str]], op: str, text: str) -> None:
@@ -374,8 +407,7 @@ def significance(changes: list[dict]) -> str:
 def _folded(text: str) -> str:
     """The text without what a cosmetic edit changes: white space, punctuation, quotes,
     letter case, Unicode forms."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(ch for ch in text if ch.isalnum())
+    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
 def _substantive(change: dict) -> bool:

@@ -19,7 +19,8 @@ FAILURE_KINDS = ("fetch", "parse", "image", "save")
 # `returned`: a page marked gone answers again (storage/revisits.py).
 # `reparsed`: `pmkz reparse` derived a different record from the same archived response
 # (a parser correction, never an edit on the site).
-EVENTS = ("new", "changed", "gone", "returned", "reparsed")
+# `diverged`, `backdated`: what a run's end finds in what it stored (storage/events.py).
+EVENTS = ("new", "changed", "gone", "returned", "reparsed", "diverged", "backdated")
 RUN_COUNTS = ("new", "changed", "unchanged", "gone", "failed")
 
 # The record's own fields, in contract order; `items` adds bookkeeping after them.

@@ -16,6 +16,7 @@ from sqlite_utils import Database
 
 from pmkz.site import LANGUAGES
 
+from . import diffs
 from .diffs import edit_changes
 from .search import matching
 
@@ -151,11 +152,14 @@ def all_watches(db: Database) -> list[dict]:
 
 
 def events(db: Database, *, query: str | None = None, lang: str | None = None,
-           run_id: int | None = None, limit: int = 100, kinds: tuple[str, ...] = KINDS) -> list[dict]:
+           run_id: int | None = None, limit: int = 100, kinds: tuple[str, ...] = KINDS,
+           significance: tuple[str, ...] | None = None) -> list[dict]:
     """Item events, newest first: of one run or the latest `limit`, of one language or
-    all, of the items a search matches or all. A `changed` event carries `body`, the
-    state it made, and `changes`, what the edit changed (as stored with the version it
-    replaced); `gone` the item as last seen."""
+    all, of the items a search matches or all; `significance`: only the edits of these
+    classes (storage/diffs.py: cosmetic, wording, substantive), other events all. A
+    `changed` event carries `body`, the state it made, `changes`, what the edit changed
+    (as stored with the version it replaced), its `significance`, and `title_before`,
+    the headline before it when it changed; `gone` the item as last seen."""
     where = [f"e.event IN ({', '.join('?' for _ in kinds)})"]
     params: list = list(kinds)
     if lang is not None:
@@ -175,7 +179,12 @@ def events(db: Database, *, query: str | None = None, lang: str | None = None,
         where.append(f"i.rowid IN ({sql})")
         params.extend(values)
     # An archive read where it cannot be updated may predate the stored changes.
-    stored = "v.body_changes" if "body_changes" in db["item_versions"].columns_dict else "NULL"
+    columns = db["item_versions"].columns_dict
+    stored = "v.body_changes" if "body_changes" in columns else "NULL"
+    weight = "v.significance" if "significance" in columns else "NULL"
+    if significance is not None and "significance" in columns:
+        where.append(f"(e.event != 'changed' OR v.significance IN ({', '.join('?' for _ in significance)}))")
+        params.extend(significance)
     sql = f"""
         SELECT e.id AS event_id, e.run_id, e.url, e.event, e.at, i.lang, i.title, i.summary,
                i.published_date, i.published_at, i.content_hash, i.status,
@@ -183,7 +192,8 @@ def events(db: Database, *, query: str | None = None, lang: str | None = None,
                          AND n.replaced_at > e.at ORDER BY n.version LIMIT 1), i.body) AS body,
                coalesce((SELECT n.content_hash FROM item_versions n WHERE n.item_url = e.url
                          AND n.replaced_at > e.at ORDER BY n.version LIMIT 1), i.content_hash) AS state_hash,
-               {stored} AS body_changes, CASE WHEN {stored} IS NULL THEN v.body END AS body_before
+               {stored} AS body_changes, CASE WHEN {stored} IS NULL THEN v.body END AS body_before,
+               {weight} AS significance
         FROM item_events e JOIN items i ON i.url = e.url
         LEFT JOIN item_versions v ON e.event = 'changed' AND v.item_url = e.url
              AND v.version = (SELECT max(p.version) FROM item_versions p
@@ -195,5 +205,11 @@ def events(db: Database, *, query: str | None = None, lang: str | None = None,
     found = [dict(zip(names, row)) for row in cursor.fetchall()]
     for event in found:
         stored_changes, before = event.pop("body_changes"), event.pop("body_before")
-        event["changes"] = edit_changes(stored_changes, before, event["body"]) if event["event"] == "changed" else []
+        changed = event["event"] == "changed"
+        event["changes"] = edit_changes(stored_changes, before, event["body"]) if changed else []
+        if changed and event["significance"] is None:
+            event["significance"] = diffs.significance(event["changes"])
+        event["title_before"] = next((c["before"] for c in event["changes"] if c["op"] == "title"), None)
+    if significance is not None:
+        found = [e for e in found if e["event"] != "changed" or e["significance"] in significance]
     return found

@@ -1,0 +1,140 @@
+"""The kinds of change a crawl of the replica's epoch 1 finds and tells: each edit stored
+word by word with its significance, the cosmetic edit kept out of the run's message by
+default, and what only the archive can see (a language version that diverged, an item
+published backdated) recorded as events and told in the message. One crawl of each
+epoch serves every test; the expectations come from the replica's truth."""
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+from sqlite_utils import Database
+
+from helpers import EpochReplica, connect, crawl, path_of
+from pmkz.notify.messages import queue_run
+from pmkz.storage import diffs
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def epoch_1(tmp_path_factory) -> dict:
+    """After a crawl of each epoch: the database's path, the truth at epoch 0 and 1, the
+    last run, each item's last version (by path), and the paths of each event."""
+    workdir = tmp_path_factory.mktemp("epochs")
+    site = EpochReplica("--articles", "25")
+    try:
+        before = site.at(0).truth()
+        crawl(site.current.url, workdir, "--no-images")
+        after = site.at(1).truth()
+        crawl(site.current.url, workdir, "--no-images", "--full")
+    finally:
+        site.current.stop()
+    db = connect(workdir / "pmkz.db")
+    try:
+        return {
+            "path": workdir / "pmkz.db", "before": before, "after": after,
+            "run": dict(db.execute("SELECT * FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()),
+            "versions": {path_of(row["item_url"]): dict(row) for row in db.execute(
+                "SELECT * FROM item_versions v WHERE version = (SELECT max(version) FROM item_versions"
+                " WHERE item_url = v.item_url)")},
+            "events": {event: {path_of(url) for (url,) in db.execute("SELECT url FROM item_events WHERE event = ?", [event])}
+                       for event in ("diverged", "backdated")},
+        }
+    finally:
+        db.close()
+
+
+def by_path(truth: list[dict]) -> dict[str, dict]:
+    return {path_of(r["url"]): r for r in truth}
+
+
+def edited(before: list[dict], after: list[dict]) -> dict[str, tuple[dict, dict]]:
+    """path -> (record before, record after) of the items epoch 1 edited."""
+    old, new = by_path(before), by_path(after)
+    return {p: (old[p], r) for p, r in new.items() if p in old and (r["title"], r["body"]) != (old[p]["title"], old[p]["body"])}
+
+
+class Outbox:
+    def __init__(self):
+        self.messages = {}
+
+    def put(self, name, message):
+        self.messages[name] = message
+
+
+def test_each_edit_is_stored_as_the_words_it_changed(epoch_1):
+    before, after, versions = epoch_1["before"], epoch_1["after"], epoch_1["versions"]
+    changes = edited(before, after)
+    assert set(versions) == set(changes) and len(changes) == 6
+    for item, (old, new) in changes.items():
+        stored = diffs.decode(versions[item]["body_changes"])
+        body = [c for c in stored if c["op"] not in ("title", "summary")]
+        # The edited paragraph, not the paragraph out and in whole.
+        assert [c["op"] for c in body] == ["~"], item
+        [edit] = body
+        assert edit["before"] in old["body"].split("\n\n") and edit["text"] in new["body"].split("\n\n")
+        assert "".join(t for op, t in edit["words"] if op != "-") == edit["text"]
+        if len(edit["text"]) > len(edit["before"]) + 20:  # a sentence added: its words alone are "+"
+            [added] = [t for op, t in edit["words"] if op == "+"]
+            assert added.strip() and added.strip() not in edit["before"] and edit["text"].endswith(added)
+        assert [c["op"] for c in stored if c["op"] == "title"] == (["title"] if old["title"] != new["title"] else [])
+
+
+def test_a_cosmetic_edit_and_a_substantive_one_are_told_apart(epoch_1):
+    versions = epoch_1["versions"]
+    weights = {item: versions[item]["significance"] for item in edited(epoch_1["before"], epoch_1["after"])}
+    # The Russian comma dropped is the one cosmetic edit; the figure changed, the
+    # sentences added and the headlines are substantive.
+    cosmetic = [item for item, weight in weights.items() if weight == "cosmetic"]
+    assert len(cosmetic) == 1 and cosmetic[0].startswith("/ru/")
+    assert sorted(weights.values()) == ["cosmetic"] + ["substantive"] * 5
+    figure = [versions[item] for item in weights if item.startswith("/kz/")
+              and any(ch.isdigit() for op, t in diffs.decode(versions[item]["body_changes"])[-1]["words"]
+                      if op == "+" for ch in t)]
+    assert figure and all(v["significance"] == "substantive" for v in figure)
+
+
+def test_the_runs_message_leaves_out_the_cosmetic_edit_unless_asked(epoch_1):
+    before, after, versions, run = epoch_1["before"], epoch_1["after"], epoch_1["versions"], epoch_1["run"]
+    archive = Database(epoch_1["path"])
+    try:
+        told, everything = Outbox(), Outbox()
+        queue_run(archive, told, run, [])
+        queue_run(archive, everything, run, [], cosmetic=True)
+    finally:
+        archive.close()
+    [message] = told.messages.values()
+    [with_cosmetic] = everything.messages.values()
+    changes = edited(before, after)
+    cosmetic = {item for item in changes if versions[item]["significance"] == "cosmetic"}
+    assert {path_of(i["url"]) for i in message["changed"]} == set(changes) - cosmetic
+    assert {path_of(i["url"]) for i in with_cosmetic["changed"]} == set(changes)
+    for item in message["changed"]:
+        old, new = changes[path_of(item["url"])]
+        assert item["significance"] == "substantive" and item["title"] == new["title"]
+        assert "{+" in item["diff"]  # words added inline, git's word-diff style
+        if old["title"] != new["title"]:
+            assert item["title_before"] == old["title"]
+            assert f"Headline: {old['title']} -> {new['title']}" in item["diff"]
+    [comma] = [i for i in with_cosmetic["changed"] if path_of(i["url"]) in cosmetic]
+    assert comma["significance"] == "cosmetic" and "[-,-]" in comma["diff"]
+    for kind in ("diverged", "backdated"):
+        assert {path_of(i["url"]) for i in message[kind]} == epoch_1["events"][kind] != set()
+
+
+def test_a_divergence_and_a_backdated_item_are_events(epoch_1):
+    before, after, versions = epoch_1["before"], epoch_1["after"], epoch_1["versions"]
+    old, new = by_path(before), by_path(after)
+    diverged, backdated = epoch_1["events"]["diverged"], epoch_1["events"]["backdated"]
+    moved = {item for item in old if item not in new} | {item for item in edited(before, after)
+                                                          if versions[item]["significance"] != "cosmetic"}
+
+    def others(item):
+        return {path_of(url) for url in old[item]["translations"].values()}
+    expected = {item for item in moved if others(item) and not others(item) & moved and others(item) & set(new)}
+    assert diverged == expected and diverged
+    newest = {lang: max(r["published_date"] for r in before if r["lang"] == lang) for lang in ("ru", "kk", "en")}
+    late = {item for item, r in new.items() if item not in old and r["published_date"] < newest[r["lang"]]}
+    assert backdated == late and len(late) == 1
