@@ -87,6 +87,9 @@ def test_fast_path_skips_dateparser(monkeypatch):
     # A time alone heads a live report's entry; a number beside a word is no date.
     ("4:14 p.m.", False), ("Глава 12", False), ("Итоги 2024", False), ("March 2024", False),
     ("31 марта, в 18:00, заседание продолжится.", False),
+    # A day named relatively, with its time: a related link's stamp too.
+    ("Вчера, 18:00", True), ("Сегодня 12:30", True), ("Yesterday, 6:00 PM", True), ("Кеше, 18:00", True),
+    ("Вчера", False), ("Сегодня в 12:30 начнётся заседание", False),
 ])
 def test_a_line_that_is_only_a_date(line, stamp):
     assert is_date_only(line) is stamp

@@ -184,6 +184,8 @@ _STAMP_NUMERIC = re.compile(r"(?<!\d)(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}[./
 _STAMP_TOKEN = re.compile(r"\d+|[^\W\d_]+")
 _STAMP_MONTH = re.compile(r"(?:" + "|".join(_MONTH_STEMS) + r")[^\W\d_]*$", re.IGNORECASE)
 _STAMP_PUNCTUATION = re.compile(r"[\s,.:;|/()\[\]•·–—-]*")
+# "Вчера, 18:00": a day named relatively stamps a related link as a date does.
+_RELATIVE_DAYS = frozenset(("today", "yesterday", "сегодня", "вчера", "бүгін", "кеше"))
 
 
 def is_date_only(line: str) -> bool:
@@ -191,7 +193,7 @@ def is_date_only(line: str) -> bool:
     date of a related link or a dateline, never a sentence."""
     if len(line) > _STAMP_LONGEST or line.endswith(("!", "?")):
         return False
-    rest = _STAMP_TIME.sub(" ", line)
+    rest, times = _STAMP_TIME.subn(" ", line)
     rest, numeric = _STAMP_NUMERIC.subn(" ", rest)
     tokens = _STAMP_TOKEN.findall(rest)
     if "".join(tokens) != _STAMP_PUNCTUATION.sub("", rest):
@@ -200,4 +202,5 @@ def is_date_only(line: str) -> bool:
     months = [t for t in tokens if not t.isdigit() and _STAMP_MONTH.match(t)]
     others = len(tokens) - len(numbers) - len(months)
     day_and_month = bool(months) and any(len(n) <= 2 and 0 < int(n) <= 31 for n in numbers)
-    return others <= 1 and len(numbers) <= 2 and len(months) <= 1 and bool(numeric or day_and_month)
+    relative_day = times and not numbers and len(tokens) == 1 and tokens[0].casefold() in _RELATIVE_DAYS
+    return others <= 1 and len(numbers) <= 2 and len(months) <= 1 and bool(numeric or day_and_month or relative_day)
