@@ -100,3 +100,25 @@ def test_reparse_derives_each_decision_again_unchanged(crawled):
     with connect(workdir / "pmkz.db") as db:
         row = db.execute("SELECT * FROM items WHERE url = ?", [stored_url]).fetchone()
     assert {f: row[f] for f in DECISION_FIELDS} == {f: decree[f] for f in DECISION_FIELDS}
+
+
+def test_attachments_hit_by_transient_faults_are_all_archived_whole(tmp_path):
+    """Faults hit attached files as they hit images: an empty, failed or cut answer is
+    fetched again, and what is kept is the whole file."""
+    options = ("--articles", "1", "--decisions", "3", "--faults", "empty=0.5,500=0.5,truncate=0.5")
+    replica = Replica(*options)
+    try:
+        crawl(replica.url, tmp_path)
+        truth = replica.truth()
+    finally:
+        replica.stop()
+    site = build_site(1, decisions=3)
+    with connect(tmp_path / "pmkz.db") as db:
+        assert db.execute("SELECT count(*) FROM captures WHERE url LIKE '%/upload/docs/%' AND status = 500").fetchone()[0]
+        for record in decisions_of(truth):
+            for url in record["attachment_urls"]:
+                data = find_file(site.decisions, path_of(url)).data()
+                row = db.execute("SELECT sha1 FROM attachments WHERE url LIKE ?", ["%" + path_of(url)]).fetchone()
+                assert row and row["sha1"] == hashlib.sha1(data).hexdigest(), url
+                assert db.execute("SELECT 1 FROM captures WHERE url LIKE ? AND status = 200 AND payload_digest = ?",
+                                  ["%" + path_of(url), sha1_base32(data)]).fetchone(), url
