@@ -4,9 +4,9 @@ The records are the replica's truth (real headlines and bodies in all three lang
 so full-text indexing costs what it costs on the site's text). The first pass inserts
 every record as new; the second finds every one unchanged.
 
-Then every record edited as an editor corrects a release (a figure changed, a sentence
-added to its last paragraph): the time to store each new version with its word diff and
-significance, and the diff's own share of it. And the cost of one long edit: storing it
+Then the first EDITS records edited as an editor corrects a release (a figure changed, a
+sentence added to its last paragraph): the time to store each new version with its word
+diff and significance, and the diff's own share of it. And the cost of one long edit: storing it
 with its changes (neighbours swapped, then every paragraph reworded), and reading it
 back as an anonymous reader does ("changed this week", the version page).
 """
@@ -86,6 +86,10 @@ def long_edit_cost(paragraphs: int, workdir: Path) -> dict:
             database.close()
 
 
+# Records edited: an edit's cost does not depend on how many there are.
+EDITS = 1000
+
+
 def _corrected(record: dict) -> dict:
     """The record as an editor corrects it: its first figure changed, a sentence added."""
     body = re.sub(r"\d+", lambda m: str(int(m.group()) + 1), record["body"], count=1)
@@ -94,7 +98,7 @@ def _corrected(record: dict) -> dict:
 
 def store_cost(count: int, workdir: Path) -> dict:
     batch = records(count)
-    edited = [_corrected(record) for record in batch]
+    edited = [_corrected(record) for record in batch[:EDITS]]
     with Store(workdir / "store-bench.db") as store:
         run_id = store.start_run("http://127.0.0.1:8123", "full")
         new = _upsert_all(store, batch, run_id)
@@ -105,4 +109,4 @@ def store_cost(count: int, workdir: Path) -> dict:
         diffs.significance(diffs.compare(old["body"], now["body"], old["title"], now["title"]))
     diff = time.perf_counter() - start
     return {"records": len(batch), "new_s": round(new, 3), "unchanged_s": round(unchanged, 3),
-            "version_ms": round(versions * 1000 / len(batch), 3), "diff_ms": round(diff * 1000 / len(batch), 3)}
+            "version_ms": round(versions * 1000 / len(edited), 3), "diff_ms": round(diff * 1000 / len(edited), 3)}
