@@ -13,27 +13,13 @@ from pathlib import Path
 
 from datasette.utils import tilde_encode
 
+from markupsafe import Markup
+
 from pmkz.site import LANGUAGE_NAMES, LANGUAGES, category_name
-from pmkz.storage import identity
-from pmkz.storage.diffs import edit_changes, paragraphs
+from pmkz.storage import diffs, identity
 
-from . import archived, images
-from .sitetime import site_time
-
-
-def display_time(published_date: str | None, published_at: str | None) -> str:
-    """`2024-03-09 14:35 (UTC+05:00)` when the page showed a time, else the date."""
-    if published_at and len(published_at) >= 16:
-        offset = published_at[19:] or "+00:00"
-        return f"{published_at[:10]} {published_at[11:16]} (UTC{offset})"
-    return published_date or ""
-
-
-def utc_time(stamp: str | None) -> str:
-    """`2024-05-10 08:00 UTC` for the crawler's UTC stamps (`2024-05-10T08:00:00+00:00`)."""
-    if not stamp or len(stamp) < 16:
-        return stamp or ""
-    return f"{stamp[:10]} {stamp[11:16]} UTC"
+from . import archived, compare, images
+from .sitetime import published_tag
 
 
 def web_url(url: str | None) -> str | None:
@@ -55,6 +41,7 @@ async def item_context(datasette, database: str, url: str, images_dir: Path) -> 
         "translations": await _translations(datasette, database, item),
         "images": await _images(datasette, database, item, url, images_dir),
         "versions": await _versions(datasette, database, url),
+        "last_edit": await _last_edit(datasette, database, item),
         "archived": await archived.link(datasette, database, item.get("capture_id")),
     }
 
@@ -68,15 +55,14 @@ async def version_context(datasette, database: str, url: str, version: int,
     if old is None or item is None:
         return None
     following = await _one(db, "select * from item_versions where item_url = ? and version = ?",
-                           [url, version + 1]) or item
+                           [url, version + 1])
     return {
         **_text(old, item),
         "version": version,
-        "valid_from": utc_time(old["valid_from"]),
-        "replaced_at": utc_time(old["replaced_at"]),
+        "valid_from": old["valid_from"],
+        "replaced_at": old["replaced_at"],
         "current_href": datasette.urls.row(database, "items", tilde_encode(url)),
-        "title_after": following["title"] if following["title"] != old["title"] else None,
-        "changes": edit_changes(old.get("body_changes"), old["body"], following["body"]),
+        "edit": _edit(datasette, database, old, following or item, compare.CURRENT if following is None else version + 1),
         "images": await _images(datasette, database, old, url, images_dir),
         "versions": await _versions(datasette, database, url),
         "archived": await archived.link(datasette, database, old.get("capture_id")),
@@ -102,8 +88,8 @@ def _text(state: dict, item: dict) -> dict:
     return {
         "title": state["title"],
         "summary": state["summary"],
-        "paragraphs": paragraphs(state["body"]),
-        "when": display_time(item["published_date"], state.get("published_at")),
+        "paragraphs": diffs.paragraphs(state["body"]),
+        "when": published_tag(item["published_date"], state.get("published_at")),
         "lang": item["lang"],
         "language": LANGUAGE_NAMES.get(item["lang"], item["lang"]),
         "kind": item["kind"],
@@ -115,12 +101,28 @@ def _text(state: dict, item: dict) -> dict:
     }
 
 
-async def _removed(db, item: dict) -> str:
-    """When the page was found gone, in site time: the run that marked it, else the last
-    time it was seen."""
+async def _removed(db, item: dict) -> str | None:
+    """When the page was found gone: the run that marked it, else the last time it was seen."""
     row = await _one(db, "select max(at) as at from item_events where url = ? and event = 'gone'",
                      [item["url"]])
-    return site_time((row or {}).get("at") or item["last_seen"]) or ""
+    return (row or {}).get("at") or item["last_seen"]
+
+
+async def _last_edit(datasette, database: str, item: dict) -> dict | None:
+    """What the item's last edit changed: the newest version and what replaced it."""
+    last = await _one(datasette.get_database(database),
+                      "select * from item_versions where item_url = ? order by version desc limit 1", [item["url"]])
+    return _edit(datasette, database, last, item, compare.CURRENT) if last else None
+
+
+def _edit(datasette, database: str, old: dict, new: dict, new_name) -> dict:
+    """The edit that took the version `old` to the state `new` (named `new_name`)."""
+    changes, weight = compare.changes_between(old, new, stored=True)
+    return {
+        "version": old["version"], "at": old["replaced_at"], "significance": weight,
+        "html": Markup(diffs.as_html(changes)) if changes else None,
+        "compare_href": compare.href(datasette.urls.database(database), old["item_url"], old["version"], new_name),
+    }
 
 
 async def _translations(datasette, database: str, item: dict) -> list[dict]:
@@ -177,7 +179,7 @@ async def _versions(datasette, database: str, url: str) -> list[dict]:
         "select version, title, valid_from, replaced_at from item_versions"
         " where item_url = ? order by version desc", [url])
     return [{"version": row["version"], "title": row["title"],
-             "valid_from": utc_time(row["valid_from"]), "replaced_at": utc_time(row["replaced_at"]),
+             "valid_from": row["valid_from"], "replaced_at": row["replaced_at"],
              "href": datasette.urls.row(database, "item_versions",
                                         f"{tilde_encode(url)},{row['version']}")}
             for row in rows]

@@ -12,6 +12,13 @@ from datetime import date, timedelta
 
 LANG_COLOURS = {"ru": "#1f5fa8", "kk": "#2b8a3e", "en": "#c2410c"}
 OTHER_COLOUR = "#6b7280"
+# What tells the languages apart without colour: each line's dash pattern and width
+# (widest first, so that a stretch where two languages count the same shows both) and
+# its points' shape; the line's name is written at its end too.
+LANG_STROKES = {"ru": ("", 5.0, "circle"), "kk": ("10 5", 3.0, "square"), "en": ("2 4", 2.0, "triangle")}
+OTHER_STROKE = ("6 2 2 2", 1.5, "circle")
+# Vertical room a line's end label takes: labels closer than this are moved apart.
+LABEL_HEIGHT = 13
 # Each bucket's key as SQL over published_date (YYYY-MM-DD): a week is named by its Monday.
 PERIOD_SQL = {
     "year": "substr(published_date, 1, 4)",
@@ -85,6 +92,10 @@ class Series:
     points: str  # the polyline's "x,y x,y ..."
     # (x, y, tooltip, items-table query of the items behind the point)
     markers: list[tuple[float, float, str, str]] = field(default_factory=list)
+    dash: str = ""
+    width: float = 2.0
+    shape: str = "circle"
+    end: tuple[float, float] = (0.0, 0.0)  # where the line's name is written
 
 
 @dataclass
@@ -127,8 +138,11 @@ def build_chart(counts: list[tuple[str, str, int]], by: str) -> Chart:
                      period_query(period, by, lang))
                     for (cx, cy), period, n in zip(coords, periods, values)]
                    if len(periods) <= MAX_MARKERS else [])
+        dash, width, shape = LANG_STROKES.get(lang, OTHER_STROKE)
         series.append(Series(lang, LANG_COLOURS.get(lang, OTHER_COLOUR), sum(values),
-                             " ".join(f"{cx},{cy}" for cx, cy in coords), markers))
+                             " ".join(f"{cx},{cy}" for cx, cy in coords), markers, dash, width, shape,
+                             (coords[-1][0] + 8, coords[-1][1] + 4)))
+    _spread_labels(series)
     tick = y_max // next(d for d in (5, 4, 2, 1) if y_max % d == 0)
     y_ticks = [(y(n), n) for n in range(0, y_max + 1, tick)]
     step = max(1, math.ceil(len(periods) / MAX_X_LABELS))
@@ -138,6 +152,15 @@ def build_chart(counts: list[tuple[str, str, int]], by: str) -> Chart:
               sum(per.get((period, lang), 0) for lang in langs))
              for period in reversed(periods) if any((period, lang) in per for lang in langs)]
     return Chart(by, periods, series, y_ticks, x_labels, table, langs=langs)
+
+
+def _spread_labels(series: list[Series]) -> None:
+    """Move the lines' end labels apart where lines end at (nearly) the same height."""
+    placed: list[float] = []
+    for s in sorted(series, key=lambda s: s.end[1]):
+        y = max(s.end[1], placed[-1] + LABEL_HEIGHT) if placed else s.end[1]
+        placed.append(y)
+        s.end = (s.end[0], round(y, 1))
 
 
 async def volume_context(db, by: str) -> dict:

@@ -598,3 +598,46 @@ def screenshot(driver, name: str, folder: Path = ARTIFACTS / "browse") -> None:
     height = driver.execute_script("return document.documentElement.scrollHeight")
     driver.set_window_size(1280, max(height, 600))
     driver.save_screenshot(str(folder / f"{name}.png"))
+
+
+# The reader's pages (changes, compare, saved search, archived page): the browse archive
+# with a crawl run that edits the watched item, a saved search matching it, and the
+# archived response of an item whose image the archive holds.
+WATCHED = 6  # "Совещание по паводковой ситуации": a sum of money put in (substantive)
+WATCH_QUERY = "паводок"
+COSMETIC = 7  # an upper-case word put in lower case
+ARCHIVED = 0  # its first image is held; a second <img> names one the archive lacks
+
+
+def build_reader_archive(root: Path, elsewhere: str = SITE) -> tuple[Path, Path, list[dict], dict]:
+    """`build_archive` and the above; returns it with {"watch": id, "run": id,
+    "capture": id}. `elsewhere`: where the image the archive lacks is."""
+    from pmkz.storage import runs, watches
+    from pmkz.storage.warc import Exchange, WarcWriter
+
+    db_path, images_dir, records = build_archive(root)
+    now = datetime.now(timezone.utc)
+    rec = records[ARCHIVED]
+    page = (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{rec["title"]}</title></head>'
+            f'<body><h1>{rec["title"]}</h1><script>document.title = "scripted"</script>'
+            f'<img src="/uploads/{ARCHIVED}-0.jpg" srcset="/uploads/{ARCHIVED}-0-big.jpg 2x" alt="held">'
+            f'<img src="{elsewhere}/uploads/not-held.jpg" alt="not held"><p>{rec["body"]}</p></body></html>')
+    writer = WarcWriter(root / "warc", run_id=1)
+    exchange = writer.write(Exchange(
+        url=rec["url"], method="GET", request_headers=[], request_body=b"", status=200, protocol="HTTP/1.1",
+        headers=[("Content-Type", "text/html; charset=utf-8")], body=page.encode("utf-8"),
+        fetched_at=now - timedelta(days=1)))
+    writer.close()
+    with Store(db_path) as store:
+        watch = watches.add(store.db, WATCH_QUERY, "ru", now.isoformat(timespec="seconds"))
+        run = runs.start(store.db, SITE, "incremental", (now - timedelta(hours=1)).isoformat(timespec="seconds"))
+        edited = records[WATCHED]
+        edited = {**edited, "body": edited["body"].replace("дополнительные средства", "дополнительные 12 млрд тенге")}
+        store.save_item(edited, run_id=run, now=now - timedelta(hours=1))
+        records[WATCHED] = edited
+        tidied = {**records[COSMETIC], "body": records[COSMETIC]["body"].replace("ПРЕМЬЕР", "Премьер")}
+        store.save_item(tidied, run_id=run, now=now - timedelta(hours=1))
+        records[COSMETIC] = tidied
+        capture = store.save_capture(exchange, run_id=None)
+        store.db.execute("UPDATE items SET capture_id = ? WHERE url = ?", [capture, rec["url"]])
+    return db_path, images_dir, records, {"watch": watch["id"], "run": run, "capture": capture}

@@ -7,6 +7,7 @@ import re
 import urllib.parse
 from collections import Counter
 from datetime import datetime
+from html import unescape as html_unescape
 
 import pytest
 from click.testing import CliRunner
@@ -14,7 +15,8 @@ from datasette.cli import cli as datasette_cli
 from datasette.utils import tilde_encode
 from datasette.utils.testing import TestClient as DatasetteClient
 
-from helpers import EDITED, GONE, TODAY, build_archive, get, item_path
+from helpers import (ARCHIVED, COSMETIC, EDITED, GONE, TODAY, WATCHED, build_archive, build_reader_archive, get,
+                     item_path)
 from pmkz.browse.app import build_datasette, datasette_cli_args
 from pmkz.storage import Store
 
@@ -142,16 +144,35 @@ def test_item_page_never_renders_markup_from_the_site(client, archive):
     assert "<script>alert" not in html and "<b>bold" not in html
 
 
-def test_edited_item_links_its_versions(client, archive):
+def test_edited_item_links_its_versions_and_each_shows_the_words_its_next_edit_changed(client, archive):
     url = archive[2][EDITED]["url"]
     html = get(client, item_path(url)).text
     versions = re.findall(r'<a href="(/pmkz/item_versions/[^"]+)">Version (\d)</a>', html)
     assert [v for _, v in versions] == ["2", "1"]
     page = get(client, versions[0][0]).text
     assert "<h1>Правительство обсудило развитие туризма</h1>" in page
-    assert "<del>Глава Правительства поручил ускорить работу.</del>" in page
-    assert "<ins>Глава Правительства поручил завершить работу.</ins>" in page
-    assert "Правительство обсудило развитие внутреннего туризма" in page
+    changes = section(page, "pmkz-changes")
+    assert "Глава Правительства поручил <del>ускорить</del><ins>завершить</ins> работу." in changes
+    assert re.search(r"Headline: Правительство обсудило развитие ?<ins> ?внутреннего ?</ins> ?туризма", changes)
+    assert "<del>Глава Правительства" not in changes and "<ins>Глава Правительства" not in changes
+
+
+def section(html: str, css_class: str) -> str:
+    """The first <section> of that class, as HTML."""
+    match = re.search(rf'<section class="{css_class}"[^>]*>(.*?)</section>', html, re.S)
+    assert match, f"no section {css_class}"
+    return match.group(1)
+
+
+def test_item_page_says_what_its_last_edit_changed(client, archive):
+    url = archive[2][EDITED]["url"]
+    changes = section(get(client, item_path(url)).text, "pmkz-changes")
+    assert "What the last edit changed" in changes and "pmkz-significance pmkz-substantive" in changes
+    assert "поручил <del>ускорить</del><ins>завершить</ins> работу." in changes
+    compare = re.search(r'class="pmkz-compare" href="([^"]+)"', changes).group(1)
+    assert urllib.parse.parse_qs(urllib.parse.urlsplit(html_unescape(compare)).query) == {
+        "url": [url], "from": ["2"], "to": ["current"]}
+    assert "pmkz-changes" not in get(client, item_path(archive[2][0]["url"])).text
 
 
 def query_rows(client, name: str, args: str = "") -> list[dict]:
@@ -168,11 +189,18 @@ def test_changed_this_week_shows_before_and_after(client, archive):
     assert row["url"] == archive[2][EDITED]["url"] and row["version"] == 2
     assert row["title_before"] == "Правительство обсудило развитие туризма"
     assert row["title_after"] == "Правительство обсудило развитие внутреннего туризма"
-    assert row["body_changes"] == ("- Глава Правительства поручил ускорить работу.\n\n"
-                                   "+ Глава Правительства поручил завершить работу.")
+    assert row["significance"] == "substantive"
+    assert row["body_changes"].endswith("~ Глава Правительства поручил [-ускорить-]{+завершить+} работу.")
     older = query_rows(client, "changed_this_week", "&since=2024-01-01")
     assert [r["version"] for r in older] == [2, 1]
     assert older[1]["body_changes"] == "+ Добавлен новый абзац."
+    assert query_rows(client, "changed_this_week", "&since=2024-01-01&significance=cosmetic") == []
+
+
+def test_changed_this_week_shows_its_rows_not_its_sql_first(client):
+    html = get(client, "/pmkz/changed_this_week").text
+    assert "<textarea" not in html and "from item_versions" not in html
+    assert 'href="/pmkz/-/changes"' in html
 
 
 def test_changes_are_read_as_stored_with_the_version_not_computed(tmp_path):
@@ -243,3 +271,193 @@ def test_an_empty_archive_answers_every_page(tmp_path):
 def test_image_route_serves_nothing_outside_the_images_dir(client, path):
     response = client.get(f"/pmkz/-/images/{path}", follow_redirects=True)
     assert response.status in (400, 404) and b"SQLite format" not in response.body
+
+
+# The reader's pages on the browse archive with a run's edits, a saved search and an
+# archived page (helpers.build_reader_archive).
+
+@pytest.fixture(scope="module")
+def reader(tmp_path_factory):
+    db_path, images_dir, records, made = build_reader_archive(tmp_path_factory.mktemp("reader"))
+    ds = build_datasette(db_path, images_dir)
+    yield DatasetteClient(ds), records, made, images_dir
+    for database in ds.databases.values():
+        database.close()
+
+
+def compare_path(url: str, before=None, after=None) -> str:
+    args = {"url": url, **({"from": before} if before else {}), **({"to": after} if after else {})}
+    return "/pmkz/-/compare?" + urllib.parse.urlencode(args)
+
+
+def links(html: str, css_class: str) -> list[str]:
+    return [html_unescape(href) for href in re.findall(rf'class="{css_class}" href="([^"]+)"', html)]
+
+
+def test_any_two_versions_compare_word_by_word(reader):
+    client, records, _, _ = reader
+    url = records[EDITED]["url"]
+    html = get(client, compare_path(url, "1", "current")).text
+    changes = section(html, "pmkz-changes")
+    assert "<ins>Добавлен новый абзац.</ins>" in changes  # the first edit's
+    assert "поручил <del>ускорить</del><ins>завершить</ins> работу." in changes  # the second's
+    assert re.search(r"развитие ?<ins> ?внутреннего ?</ins> ?туризма", changes)
+    timeline = section(html, "pmkz-timeline")
+    assert [label for label in re.findall(r'<a href="[^"]+">(Version \d|Current version)</a>', timeline)] == [
+        "Version 1", "Version 2", "Current version"]
+    assert timeline.count('class="pmkz-chosen"') == 3
+    assert len(links(timeline, "pmkz-edit")) == 2
+
+
+def test_compare_steps_through_the_edits_with_previous_and_next(reader):
+    client, records, _, _ = reader
+    url = records[EDITED]["url"]
+    first = get(client, compare_path(url, "1", "2")).text
+    assert links(first, "pmkz-previous") == []
+    assert "<ins>Добавлен новый абзац.</ins>" in section(first, "pmkz-changes")
+    [following] = links(first, "pmkz-next")
+    assert following == compare_path(url, "2", "current")
+    last = get(client, following).text
+    assert links(last, "pmkz-next") == [] and links(last, "pmkz-previous") == [compare_path(url, "1", "2")]
+    assert "<ins>завершить</ins>" in section(last, "pmkz-changes")
+    # Without from and to: the last edit.
+    assert section(get(client, compare_path(url)).text, "pmkz-changes") == section(last, "pmkz-changes")
+
+
+def test_compare_says_when_two_versions_read_the_same(reader):
+    client, records, _, _ = reader
+    html = get(client, compare_path(records[EDITED]["url"], "2", "2")).text
+    assert "The two versions read the same." in html
+
+
+@pytest.mark.parametrize("args, status, words", [
+    ({}, 400, "url is required"),
+    ({"url": "https://primeminister.kz/ru/news/none-1"}, 404, "No item"),
+    ({"url": "EDITED", "from": "abc"}, 400, "from must be a version number"),
+    ({"url": "EDITED", "to": "-1"}, 400, "to must be a version number"),
+    ({"url": "EDITED", "from": "9"}, 404, "no version 9"),
+    ({"url": "EDITED", "from": "99999999999999999999"}, 400, "from must be a version number"),
+])
+def test_compare_refuses_what_names_no_two_versions_in_one_line(reader, args, status, words):
+    client, records, _, _ = reader
+    args = {key: records[EDITED]["url"] if value == "EDITED" else value for key, value in args.items()}
+    response = get(client, "/pmkz/-/compare?" + urllib.parse.urlencode(args), status=status)
+    assert words in response.text and "Traceback" not in response.text
+
+
+def change_list(html: str) -> list[dict]:
+    """The items of the changed-this-week list: title, significance, diff link."""
+    found = []
+    for item in re.findall(r"<li lang=[^>]*>(.*?)</li>", section_or_all(html, "pmkz-change-list"), re.S):
+        significance = re.search(r'class="pmkz-significance pmkz-(\w+)"', item)
+        found.append({"title": re.search(r'class="pmkz-title" href="[^"]+">([^<]+)</a>', item).group(1),
+                      "significance": significance.group(1) if significance else None,
+                      "diff": links(item, "pmkz-diff")[0], "time": "<time datetime=" in item})
+    return found
+
+
+def section_or_all(html: str, css_class: str) -> str:
+    match = re.search(rf'<ol class="{css_class}">(.*?)</ol>', html, re.S)
+    return match.group(1) if match else ""
+
+
+def test_changed_this_week_reads_as_a_list_with_significance_and_diff_links(reader):
+    client, records, _, _ = reader
+    html = get(client, "/pmkz/-/changes").text
+    assert "<textarea" not in html and "item_versions" not in html
+    shown = change_list(html)
+    assert [c["title"] for c in shown] == [records[WATCHED]["title"], records[COSMETIC]["title"],
+                                           records[EDITED]["title"]]
+    assert [c["significance"] for c in shown] == ["substantive", "cosmetic", "substantive"]
+    assert all(c["time"] for c in shown)
+    assert "<ins>12 млрд тенге</ins>" in section(get(client, shown[0]["diff"]).text, "pmkz-changes")
+    older = change_list(get(client, "/pmkz/-/changes?since=2024-01-01").text)
+    assert len(older) == 4 and older[-1]["diff"] == compare_path(records[EDITED]["url"], "1", "2")
+
+
+def test_changed_this_week_filters_by_significance(reader):
+    client, records, _, _ = reader
+    assert [c["title"] for c in change_list(get(client, "/pmkz/-/changes?significance=cosmetic").text)] == [
+        records[COSMETIC]["title"]]
+    assert len(change_list(get(client, "/pmkz/-/changes?significance=substantive").text)) == 2
+    assert change_list(get(client, "/pmkz/-/changes?significance=wording").text) == []
+    for bad in ("significance=boring", "since=last+tuesday"):
+        response = get(client, f"/pmkz/-/changes?{bad}", status=400)
+        assert "must be" in response.text
+
+
+def test_a_saved_search_has_its_page(reader):
+    client, records, made, _ = reader
+    html = get(client, f"/pmkz/-/watches/{made['watch']}").text
+    assert "Saved search «паводок»" in html and "Русский only" in html
+    matches = re.findall(r'<ol class="pmkz-matches">(.*?)</ol>', html, re.S)[0]
+    assert re.findall(r'<a href="([^"]+)">', matches) == [item_path(records[WATCHED]["url"])]
+    [feed] = links(html, "pmkz-feed")
+    assert feed == f"/pmkz/-/feeds/watch-{made['watch']}.atom"
+    assert "12 млрд тенге" in get(client, feed).text
+    history = re.findall(r'<ul class="pmkz-history">(.*?)</ul>', html, re.S)[0]
+    assert f"Run {made['run']}," in history and '<span class="pmkz-event pmkz-changed">changed</span>' in history
+    assert f'<a href="/pmkz/-/watches/{made["watch"]}">паводок</a>' in get(client, "/pmkz/watches").text
+    get(client, "/pmkz/-/watches/99", status=404)
+    get(client, "/pmkz/-/watches/99999999999999999999999", status=404)
+
+
+def test_home_shows_items_search_and_changes_before_the_tables(reader):
+    client, records, made, _ = reader
+    for path, tables in (("/", '<a href="/pmkz">pmkz</a>'), ("/pmkz", '<form class="sql"')):
+        html = get(client, path).text
+        home = html.index('<section class="pmkz-home">')
+        assert home < html.index(tables)
+        part = html[home:html.index("</section>", home)]
+        assert f'href="/pmkz/items">{len(records)} items</a>' in part
+        assert '<form class="pmkz-search" action="/pmkz/items"' in part
+        assert [c["title"] for c in change_list(part)][0] == records[WATCHED]["title"]
+        assert f'href="/pmkz/-/watches/{made["watch"]}"' in part
+
+
+def test_public_archive_keeps_saved_searches_off_its_home_and_pages(reader, tmp_path):
+    _, _, made, images_dir = reader
+    ds = build_datasette(reader[0].ds.databases["pmkz"].path, images_dir, public=True)
+    try:
+        client = DatasetteClient(ds)
+        assert "/-/watches/" not in get(client, "/").text
+        get(client, f"/pmkz/-/watches/{made['watch']}", status=404)
+    finally:
+        for database in ds.databases.values():
+            database.close()
+
+
+def test_every_moment_on_the_pages_is_site_time_with_utc_on_hover(reader):
+    client, records, _, _ = reader
+    url = records[EDITED]["url"]
+    for path in (item_path(url), f"/pmkz/item_versions/{tilde_encode(url)},1", compare_path(url, "1"),
+                 "/pmkz/-/changes", "/"):
+        html = get(client, path).text
+        moments = re.findall(r'<time datetime="([^"]+)" title="([^"]+) UTC">([^<]+)</time>', html)
+        assert moments, path
+        for utc, hover, shown in moments:
+            assert utc.endswith("+00:00") and hover == f"{utc[:10]} {utc[11:16]}", (path, utc, hover)
+            assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d \(UTC\+0[56]:00\)", shown), (path, shown)
+    [row] = get(client, f"/pmkz/item_versions/{tilde_encode(url)},1.json?_shape=array").json
+    assert row["replaced_at"] == "2024-05-10T08:00:00+00:00"
+    assert 'datetime="2024-05-10T08:00:00+00:00"' in get(client, item_path(url)).text
+
+
+def test_archived_page_has_a_banner_and_its_images_from_the_archive(reader):
+    client, records, made, images_dir = reader
+    answer = get(client, f"/pmkz/-/archived/{made['capture']}")
+    policy = answer.headers["content-security-policy"]
+    assert "sandbox" in policy and "default-src 'none'" in policy and "allow-scripts" not in policy
+    assert "img-src 'self'" in policy
+    html = answer.text
+    banner = re.search(r'<div id="pmkz-archive-banner".*?</div>', html, re.S).group(0)
+    assert html.index(banner) == html.index("<body>") + len("<body>")
+    assert records[ARCHIVED]["url"] in banner and "<time datetime=" in banner
+    assert f'href="{item_path(records[ARCHIVED]["url"])}"' in banner
+    sources = re.findall(r'<img src="([^"]+)"', html)
+    assert sources[0].startswith("/pmkz/-/images/") and sources[1] == "https://primeminister.kz/uploads/not-held.jpg"
+    assert "srcset" not in html.split('alt="held"')[0].rsplit("<img", 1)[1]
+    assert get(client, sources[0]).body == (images_dir / sources[0].removeprefix("/pmkz/-/images/")).read_bytes()
+    raw = get(client, f"/pmkz/-/archived/{made['capture']}/raw")
+    assert b"pmkz-archive-banner" not in raw.body and b'<img src="/uploads/0-0.jpg"' in raw.body
+    assert "img-src" not in raw.headers["content-security-policy"]

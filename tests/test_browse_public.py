@@ -228,7 +228,8 @@ def test_item_page_names_the_category_and_the_removal_date(linked):
     assert '<span class="pmkz-category" title="press-releases">press-releases</span>' in get(
         client, item_path(items["other"]["url"])).text
     gone = get(client, item_path(items["gone"]["url"])).text
-    assert "gone from the site since 2024-04-02 12:15 (UTC+05:00)" in gone
+    assert re.search(r'gone from the site since <time datetime="2024-04-02T07:15:00\+00:00" title="2024-04-02 07:15 UTC">'
+                     r"2024-04-02 12:15 \(UTC\+05:00\)</time>", gone)
 
 
 def test_new_today_counts_days_in_site_time(linked):

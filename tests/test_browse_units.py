@@ -3,8 +3,9 @@ and how item pages write times and links (the diffs it shows: tests/test_diffs.p
 from __future__ import annotations
 
 import pytest
+from markupsafe import escape
 
-from pmkz.browse import images, item, listing, volume
+from pmkz.browse import images, item, listing, sitetime, volume
 
 
 @pytest.mark.parametrize("first, last, by, keys", [
@@ -72,17 +73,32 @@ def test_column_order_puts_the_first_columns_first_and_hides_the_rest():
     assert listing.column_order(names, None) == names
 
 
-@pytest.mark.parametrize("date, at, shown", [
-    ("2024-03-09", "2024-03-09T14:35:00+05:00", "2024-03-09 14:35 (UTC+05:00)"),
-    ("2024-02-09", "2024-02-09T09:05:00+06:00", "2024-02-09 09:05 (UTC+06:00)"),
-    ("2024-03-09", None, "2024-03-09"),
+@pytest.mark.parametrize("date, at, shown, utc", [
+    ("2024-03-09", "2024-03-09T14:35:00+05:00", "2024-03-09 14:35 (UTC+05:00)", "2024-03-09T09:35:00+00:00"),
+    ("2024-02-09", "2024-02-09T09:05:00+06:00", "2024-02-09 09:05 (UTC+06:00)", "2024-02-09T03:05:00+00:00"),
 ])
-def test_display_time(date, at, shown):
-    assert item.display_time(date, at) == shown
+def test_publication_time_is_the_pages_own_with_utc_on_hover(date, at, shown, utc):
+    assert sitetime.published_tag(date, at) == (
+        f'<time datetime="{utc}" title="{utc[:10]} {utc[11:16]} UTC">{shown}</time>')
 
 
-def test_utc_time():
-    assert item.utc_time("2024-05-10T08:00:00+00:00") == "2024-05-10 08:00 UTC"
+def test_a_page_without_a_time_shows_its_date():
+    assert sitetime.published_tag("2024-03-09", None) == "2024-03-09"
+
+
+@pytest.mark.parametrize("stamp, shown", [
+    ("2024-05-10T08:00:00+00:00", "2024-05-10 13:00 (UTC+05:00)"),
+    ("2024-02-20T20:30:00+00:00", "2024-02-21 02:30 (UTC+06:00)"),
+    ("2024-02-20T20:30:00", "2024-02-21 02:30 (UTC+06:00)"),
+])
+def test_a_stored_moment_shows_in_site_time_with_utc_on_hover(stamp, shown):
+    utc = stamp.removesuffix("+00:00") + "+00:00"
+    assert sitetime.time_tag(stamp) == f'<time datetime="{utc}" title="{utc[:10]} {utc[11:16]} UTC">{shown}</time>'
+
+
+@pytest.mark.parametrize("stamp", [None, "", "2024-05-10", "not a time <b>"])
+def test_what_is_not_a_moment_shows_as_it_is_escaped(stamp):
+    assert sitetime.time_tag(stamp) == escape(stamp or "")
 
 
 @pytest.mark.parametrize("url, safe", [
@@ -93,3 +109,13 @@ def test_utc_time():
 ])
 def test_only_web_urls_become_links(url, safe):
     assert (item.web_url(url) == url) is safe
+
+
+def test_the_chart_tells_its_languages_apart_without_colour():
+    chart = volume.build_chart([("2024-01", lang, 2) for lang in ("ru", "kk", "en")]
+                               + [("2024-02", lang, 3) for lang in ("ru", "kk", "en")], "month")
+    styles = [(s.dash, s.width, s.shape) for s in chart.series]
+    assert len(set(styles)) == 3 and len({s.dash for s in chart.series}) == 3
+    # Ending at one height, the lines' names are written apart, not over each other.
+    ends = sorted(s.end[1] for s in chart.series)
+    assert all(b - a >= volume.LABEL_HEIGHT for a, b in zip(ends, ends[1:]))

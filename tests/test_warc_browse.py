@@ -51,7 +51,7 @@ def test_the_item_page_links_its_archived_page_with_date_and_digest(served):
 
 def test_the_archived_page_is_the_captured_bytes_served_inert(served):
     client, item = served
-    answer = client.get(f"/pmkz/-/archived/{item['id']}")
+    answer = client.get(f"/pmkz/-/archived/{item['id']}/raw")
     assert answer.status == 200
     assert answer.body == item["bytes"]
     policy = answer.headers["content-security-policy"]

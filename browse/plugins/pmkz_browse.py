@@ -15,7 +15,8 @@ from datasette import hookimpl
 from datasette.utils import urlsafe_components
 from datasette.utils.asgi import BadRequest, NotFound, Response
 
-from pmkz.browse import archived, databases, feeds, hits, images, item, listing, public, search, sitetime, volume
+from pmkz.browse import (archived, changes, compare, databases, feeds, hits, home, images, item, listing, public,
+                         search, sitetime, volume, watch_page)
 from pmkz.browse.app import PLUGIN_NAME, images_dir_beside
 from pmkz.browse.facets import MonthFacet
 from pmkz.storage import search as storage_search
@@ -58,7 +59,8 @@ async def _image(request, send, datasette):
 async def _archived(request, datasette):
     db = await _archive(datasette, request)
     directory = archived.warc_dir(_config(datasette).get("warc_dir"), db.path)
-    return await archived.page(db, int(request.url_vars["capture_id"]), directory)
+    return await archived.page(datasette, db, int(request.url_vars["capture_id"]), directory,
+                               raw=bool(request.url_vars.get("raw")))
 
 
 async def _search(request, datasette):
@@ -74,6 +76,36 @@ async def _volume(request, datasette):
     context = {**await volume.volume_context(db, by), "database": db.name}
     return Response.html(await datasette.render_template(
         "pmkz_volume.html", context, request=request, view_name="pmkz_volume"))
+
+
+async def _page(request, datasette, template: str, context: dict):
+    return Response.html(await datasette.render_template(
+        template, context, request=request, view_name=template.removesuffix(".html")))
+
+
+async def _compare(request, datasette):
+    db = await _archive(datasette, request)
+    args = request.args
+    return await _page(request, datasette, "pmkz_compare.html", await compare.compare_context(
+        datasette, db.name, args.get("url"), args.get("from"), args.get("to")))
+
+
+async def _changes(request, datasette):
+    db = await _archive(datasette, request)
+    return await _page(request, datasette, "pmkz_changes.html", await changes.changes_context(
+        datasette, db.name, request.args.get("since"), request.args.get("significance")))
+
+
+async def _watch(request, datasette):
+    db = await _archive(datasette, request)
+    if _config(datasette).get("public"):
+        # `pmkz serve --public` keeps the newsroom's saved searches private.
+        raise NotFound("Saved searches are not shown here")
+    watch_id = request.url_vars["watch_id"]
+    if len(watch_id) > 18:
+        raise NotFound("No saved search with that number")
+    return await _page(request, datasette, "pmkz_watch.html", await watch_page.watch_context(
+        datasette, db.name, int(watch_id)))
 
 
 async def _feed(request, datasette):
@@ -98,7 +130,10 @@ def register_routes():
         (r"^/(?P<database>[^/]+)/-/images/(?P<path>.+)$", _image),
         (r"^/(?P<database>[^/]+)/-/volume$", _volume),
         (r"^/(?P<database>[^/]+)/-/search(?P<format>\.json)?$", _search),
-        (r"^/(?P<database>[^/]+)/-/archived/(?P<capture_id>[0-9]+)$", _archived),
+        (r"^/(?P<database>[^/]+)/-/archived/(?P<capture_id>[0-9]+)(?P<raw>/raw)?$", _archived),
+        (r"^/(?P<database>[^/]+)/-/compare$", _compare),
+        (r"^/(?P<database>[^/]+)/-/changes$", _changes),
+        (r"^/(?P<database>[^/]+)/-/watches/(?P<watch_id>[0-9]+)$", _watch),
     ]
 
 
@@ -154,6 +189,7 @@ def asgi_wrapper(datasette):
 @hookimpl
 def prepare_connection(conn):
     sitetime.register(conn)
+    changes.register(conn)
     for pragma in storage_search.READER_PRAGMAS:
         conn.execute(pragma)
 
@@ -164,13 +200,26 @@ def render_cell(row, value, column, table, database, datasette):
     # (table is None there) that carry the item's url beside its title.
     if column == "title" and table in ("items", None) and databases.is_archive(datasette, database):
         return listing.title_link(datasette, database, row, value)
+    if column == "query" and table == "watches" and databases.is_archive(datasette, database):
+        return listing.watch_link(datasette, database, row, value)
     return None
 
 
 @hookimpl
+def prepare_jinja2_environment(env):
+    env.filters["pmkz_time"] = sitetime.time_tag
+
+
+@hookimpl
 def extra_template_vars(view_name, database, table, request, datasette):
-    if view_name == "index":
-        return {"pmkz_archive": _first_archive(datasette)}
+    if view_name in ("index", "database"):
+        name = _first_archive(datasette) if view_name == "index" else database
+        if name is None or not databases.is_archive(datasette, name):
+            return {}
+
+        async def archive_home():
+            return {"pmkz_home": await home.home_context(datasette, name, bool(_config(datasette).get("public")))}
+        return archive_home
     if not databases.is_archive(datasette, database):
         return {}
     if view_name == "table":
@@ -208,7 +257,7 @@ def menu_links(datasette):
     return [
         {"href": datasette.urls.table(name, "items"), "label": "Items, newest first"},
         {"href": f"{base}/-/volume", "label": "Publication volume chart"},
-        {"href": f"{base}/changed_this_week", "label": "Changed this week"},
+        {"href": f"{base}/-/changes", "label": "Changed this week"},
         {"href": f"{base}/new_today", "label": "New today"},
         {"href": f"{base}/gone", "label": "Gone from the site"},
     ]
