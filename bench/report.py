@@ -45,6 +45,7 @@ def rows(f: dict) -> list[tuple[str, str, str, str]]:
         (f"idle cycle requests, {i['large_items']} items", f"{i['large_requests']}", "equal", _met(f, "idle_requests")),
         *_warc_rows(f),
         *_revisit_rows(f),
+        *_reader_rows(f),
     ]
 
 
@@ -83,6 +84,23 @@ def _revisit_rows(f: dict) -> list[tuple[str, str, str, str]]:
              "yes" if r["requests_per_hour_max"] <= r["budget"] else "NO"),
         ]
     return out
+
+
+def _reader_rows(f: dict) -> list[tuple[str, str, str, str]]:
+    """The reader's pages on a large archive (bench/reader_pages.py), median / slowest."""
+    r = f["reader_pages"]
+
+    def ms(page: str) -> str:
+        return f"{r[page]['median_ms']} / {r[page]['max_ms']} ms"
+    return [
+        (f"changed this week, {r['items']:,} items, {r['edits']:,} edited: the list / cosmetic only",
+         f"{ms('changes')}; {ms('changes_cosmetic')}", "", ""),
+        ("  the archive's home / the changed_this_week canned query (JSON)", f"{ms('home')}; {ms('canned_query')}",
+         "", ""),
+        ("  an edited item's page / its versions compared", f"{ms('item_page')}; {ms('compare')}", "", ""),
+        (f"an item of {r['long_paragraphs']:,} paragraphs edited twice: its page / versions 1 and current compared",
+         f"{ms('long_item_page')}; {ms('long_compare')}", "", ""),
+    ]
 
 
 def _warc_rows(f: dict) -> list[tuple[str, str, str, str]]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from pmkz.bench import crawls
 from pmkz.bench.dates import date_speed
 from pmkz.bench.parse_cost import parse_cost, save_pages
+from pmkz.bench.reader_pages import reader_pages
 from pmkz.bench.revisit_sim import revisit_figures
 from pmkz.bench.store_cost import long_edit_cost, store_cost
 from pmkz.bench.warc_cost import disk_share, reparse_rate
@@ -78,6 +79,9 @@ def run(quick: bool = False, progress=lambda message: None) -> dict:
         figures["store"] = store_cost(sizes.store_records, work)
         progress(f"store: an edit of {sizes.edit_paragraphs:,} paragraphs, neighbours swapped, and its pages")
         figures["store"]["long_edit"] = long_edit_cost(sizes.edit_paragraphs, work)
+        reader = (300, 20, 300) if quick else (100_000, 5_000, 12_000)
+        progress(f"browse: the reader's pages on {reader[0]:,} items, {reader[1]:,} edited this week")
+        figures["reader_pages"] = reader_pages(*reader, work / "reader-pages")
         progress("crawl: full pipeline and bare spider, alternating")
         figures["throughput"] = crawls.throughput(sizes.throughput_articles, sizes.throughput_rounds, work / "throughput")
         # The same crawl into an empty database and into one that already holds the
