@@ -7,6 +7,7 @@ Example (all keys optional):
     db = "data/pmkz.db"
     images_dir = "data/images"
     langs = ["ru", "kk", "en"]
+    sections = ["-about"]              # as PMKZ_SECTIONS: names to follow, -name to leave out
 
     [schedule]
     incremental_every_minutes = 15
@@ -27,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pmkz import config as env_config
+from pmkz.crawler.parsing.sections import section_filter
 from pmkz.site import LANGUAGES, SITE_TIMEZONE
 
 
@@ -52,10 +54,12 @@ class DaemonConfig:
     timezone: str = SITE_TIMEZONE
     notify_urls: tuple[str, ...] = ()  # PMKZ_NOTIFY's by default
     notify_digest: str | None = None
+    sections: str | None = None  # PMKZ_SECTIONS' by default
 
     def crawl_env(self) -> dict[str, str]:
-        """The notify settings of each crawl, which reads them from its environment."""
-        return {"PMKZ_NOTIFY": " ".join(self.notify_urls), "PMKZ_NOTIFY_DIGEST": self.notify_digest or ""}
+        """The notify and section settings of each crawl, which reads them from its environment."""
+        sections = {} if self.sections is None else {"PMKZ_SECTIONS": self.sections}
+        return {"PMKZ_NOTIFY": " ".join(self.notify_urls), "PMKZ_NOTIFY_DIGEST": self.notify_digest or "", **sections}
 
     @property
     def full_hour_minute(self) -> tuple[int, int]:
@@ -78,8 +82,9 @@ def load(path: Path | None) -> DaemonConfig:
             raise ConfigError(f"{path}: {name} must be a string, not {crawl[name]!r}")
     if "langs" in crawl and not (isinstance(crawl["langs"], list) and all(isinstance(x, str) for x in crawl["langs"])):
         raise ConfigError(f"{path}: langs must be a list of language codes, not {crawl['langs']!r}")
+    sections = _sections(crawl, path)
     unknown = (set(data) - {"crawl", "schedule", "notify"}) | (
-        set(crawl) - {"base_url", "db", "images_dir", "langs"}) | (
+        set(crawl) - {"base_url", "db", "images_dir", "langs", "sections"}) | (
         set(schedule) - {"incremental_every_minutes", "incremental_time_limit_minutes",
                          "full_daily_at", "full_time_limit_minutes"}) | (set(notify) - {"urls", "digest"})
     if unknown:
@@ -99,12 +104,26 @@ def load(path: Path | None) -> DaemonConfig:
             images_dir=Path(crawl.get("images_dir", env.images_dir)),
             langs=list(crawl.get("langs", LANGUAGES)),
             **{key: schedule[key] for key in schedule},
-            notify_urls=urls, notify_digest=digest,
+            notify_urls=urls, notify_digest=digest, sections=sections,
         )
     except TypeError as error:
         raise ConfigError(f"{path}: {error}") from None
     _validate(result, path)
     return result
+
+
+def _sections(crawl: dict, path) -> str | None:
+    """[crawl] sections as PMKZ_SECTIONS' text, checked as a crawl checks it; None when not set."""
+    if "sections" not in crawl:
+        return None
+    names = crawl["sections"]
+    if not (isinstance(names, list) and all(isinstance(x, str) for x in names)):
+        raise ConfigError(f"{path}: sections must be a list of section names, not {names!r}")
+    try:
+        section_filter(",".join(names))
+    except ValueError as error:
+        raise ConfigError(f"{path}: {error}") from None
+    return ",".join(names)
 
 
 def _read(path: Path) -> dict:

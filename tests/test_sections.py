@@ -78,3 +78,16 @@ def test_check_live_lists_the_sections_it_found_with_their_counts(replica_with_d
     assert "decision_number=url" in result.output
     excluded = CliRunner().invoke(command, ["--base-url", replica_with_decisions, "--lang", "en", "--sections", "-about"])
     assert "section documents" in excluded.output and "section about" not in excluded.output
+
+
+def test_the_daemon_passes_its_sections_to_each_crawl_and_refuses_a_bad_name(tmp_path):
+    from pmkz.scheduler.config import ConfigError, load
+
+    config = tmp_path / "daemon.toml"
+    config.write_text('[crawl]\nsections = ["decisions", "-about"]\n', encoding="utf-8")
+    assert load(config).crawl_env()["PMKZ_SECTIONS"] == "decisions,-about"
+    config.write_text("[crawl]\n", encoding="utf-8")
+    assert "PMKZ_SECTIONS" not in load(config).crawl_env()
+    config.write_text('[crawl]\nsections = ["de cisions"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="PMKZ_SECTIONS: 'de cisions'"):
+        load(config)
