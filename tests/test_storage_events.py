@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import subprocess
 
-from helpers import T0, T1, T2
+from helpers import T0, T1, T2, T3
 from helpers import item_record as record
-from pmkz.storage import events, failures, items, list_walks, runs, watches
+from pmkz.storage import diffs, events, failures, items, list_walks, runs, watches
 
 
 def test_new_changed_and_gone_are_events_of_their_run(store):
@@ -66,3 +66,60 @@ def test_failed_urls_wait_for_retry_by_kind(store):
     store.record_failure("http://x/b", "parse", "no headline", run_id=None, now=T1)
     store.record_failure("http://x/c.jpg", "image", "HTTP 404", run_id=None, now=T1)
     assert failures.urls(store.db, ("fetch", "parse")) == ["http://x/a", "http://x/b"]
+
+
+def test_edits_carry_their_significance_and_are_chosen_by_it(store):
+    store.save_item(record(1, body="Выделено 5 млрд тенге, сообщили в министерстве."), now=T0)
+    run = store.start_run("http://x", "incremental", now=T1)
+    store.save_item(record(1, body="Выделено 5 млрд тенге сообщили в министерстве."), run_id=run, now=T1)
+    store.save_item(record(1, title="Другой заголовок", body="Выделено 6 млрд тенге сообщили в министерстве."),
+                    run_id=run, now=T2)
+    every = watches.events(store.db, run_id=run, kinds=("changed",))
+    assert [(e["significance"], e["title_before"]) for e in every] == [
+        ("substantive", record(1)["title"]), ("cosmetic", None)]
+    chosen = watches.events(store.db, run_id=run, kinds=("changed",), significance=("wording", "substantive"))
+    assert [e["significance"] for e in chosen] == ["substantive"]
+    assert "[-5-]{+6+}" in diffs.as_text(chosen[0]["changes"])
+
+
+def linked(n: int, lang: str, other: int, other_lang: str, **changes) -> dict:
+    """Item n in `lang`, linking item `other` as its `other_lang` version."""
+    return record(n, lang=lang, translations={other_lang: record(other)["url"]}, **changes)
+
+
+def test_a_language_version_edited_alone_diverges(store):
+    day = "2026-11-2{}T10:00:00+00:00".format
+    store.save_item(linked(1, "ru", 2, "kk"), now=day(0))
+    store.save_item(linked(2, "kk", 1, "ru"), now=day(0))
+    store.save_item(linked(3, "ru", 4, "kk"), now=day(0))
+    store.save_item(linked(4, "kk", 3, "ru"), now=day(0))
+    first = store.start_run("http://x", "incremental", now=day(1))
+    store.save_item(linked(1, "ru", 2, "kk", body="Первый абзац.\n\nВторой абзац, дополненный."), run_id=first, now=day(1))
+    store.save_item(linked(3, "ru", 4, "kk", body="Первый абзац.\n\nвторой абзац!"), run_id=first, now=day(1))  # cosmetic
+    assert events.record_findings(store.db, first, day(1), 7)["diverged"] == [record(1)["url"]]
+    # The other version follows within the window: no divergence; nor when both move at once.
+    second = store.start_run("http://x", "incremental", now=day(3))
+    store.save_item(linked(2, "kk", 1, "ru", body="Бірінші абзац."), run_id=second, now=day(3))
+    store.save_item(linked(3, "ru", 4, "kk", body="Новый текст."), run_id=second, now=day(3))
+    store.save_item(linked(4, "kk", 3, "ru", body="Жаңа мәтін."), run_id=second, now=day(3))
+    assert events.record_findings(store.db, second, day(3), 7)["diverged"] == []
+    # Past the window, the same edit alone diverges again.
+    third = store.start_run("http://x", "incremental", now=day(5))
+    store.save_item(linked(2, "kk", 1, "ru", body="Тағы бір өзгеріс."), run_id=third, now=day(5))
+    assert events.record_findings(store.db, third, day(5), 1)["diverged"] == [record(2)["url"]]
+    assert {e["url"] for e in events.of_run(store.db, third) if e["event"] == "diverged"} == {record(2)["url"]}
+
+
+def test_an_item_dated_before_the_newest_is_backdated_once_the_list_was_walked(store):
+    backfill = store.start_run("http://x", "full", now=T0)
+    store.save_item(record(1, published_date="2024-03-09"), run_id=backfill, now=T0)
+    resumed = store.start_run("http://x", "incremental", now=T1)
+    # The backfill going on down the list: older items are no news.
+    store.save_item(record(2, published_date="2024-02-01"), run_id=resumed, now=T1)
+    assert events.record_findings(store.db, resumed, T1, 7)["backdated"] == []
+    store.mark_list_walked("ru", now=T1)
+    later = store.start_run("http://x", "incremental", now=T2)
+    store.save_item(record(3, published_date="2024-03-05"), run_id=later, now=T2)
+    store.save_item(record(4, published_date="2024-03-10"), run_id=later, now=T2)
+    store.save_item(record(5, lang="kk", published_date="2024-01-01"), run_id=later, now=T2)  # kk never walked
+    assert events.record_findings(store.db, later, T3, 7)["backdated"] == [record(3)["url"]]
