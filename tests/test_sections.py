@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from pmkz.crawler.parsing.sections import is_item_url, parse_section_page, section_filter, section_roots
+from pmkz.crawler.parsing.sections import (MAX_SECTIONS, is_item_url, parse_section_page, section_filter,
+                                           section_roots)
 
 SITE = "https://primeminister.kz"
 HOME = """<html><body><nav><a href="/kz/">Басты</a> <a href="/kz/news">Жаңалықтар</a>
@@ -17,6 +18,11 @@ HOME = """<html><body><nav><a href="/kz/">Басты</a> <a href="/kz/news">Жа
 def test_a_home_page_names_the_sections_of_its_language_in_link_order():
     assert section_roots(HOME.encode(), f"{SITE}/kz/") == {
         "news": f"{SITE}/kz/news", "decisions": f"{SITE}/kz/decisions", "speeches": f"{SITE}/kz/speeches"}
+
+
+def test_a_home_page_of_endless_links_gives_a_bounded_number_of_sections():
+    page = "".join(f'<a href="/ru/section{n}">{n}</a>' for n in range(1000))
+    assert len(section_roots(page.encode(), f"{SITE}/ru/")) == MAX_SECTIONS
 
 
 @pytest.mark.parametrize("url, item", [

@@ -26,6 +26,9 @@ _NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 # An item page's last segment ends in a number: `slug-31656`, `19012024-20`.
 _ITEM_SEGMENT = re.compile(r"[^/]*[^\W_][^/]*-\d+|\d+")
 _PAGE_SEGMENT = re.compile(r"page|\d+")
+# Sections taken from one home page: each costs a request when the menus are read, and a
+# page is free to link any number of paths.
+MAX_SECTIONS = 40
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,8 @@ def _segments(url: str) -> list[str]:
 
 def section_roots(html: str | bytes, url: str, encoding: str | None = None) -> dict[str, str]:
     """Section name -> its root URL (`<base>/<prefix>/<name>`), for every section the
-    page at `url` (a language's home page) links under its language, in link order."""
+    page at `url` (a language's home page) links under its language, in link order; the
+    first MAX_SECTIONS of them."""
     root = parse_document(decode_html(html, encoding))
     prefix = prefix_of(url)
     if root is None or prefix is None:
@@ -75,6 +79,8 @@ def section_roots(html: str | bytes, url: str, encoding: str | None = None) -> d
         name = segments[1].lower()
         if _NAME.fullmatch(name) and not name.isdigit():
             found.setdefault(name, f"{origin}/{prefix}/{name}")
+            if len(found) == MAX_SECTIONS:
+                break
     return found
 
 
