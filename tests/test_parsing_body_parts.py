@@ -120,3 +120,23 @@ def test_an_article_whose_header_body_and_footer_each_link_another_article_is_no
             "<footer><div class='author'><a href='/2024/02/20/farmers-year'>The author's last story</a> "
             "John Smith writes about farming.</div></footer></article></main></body></html>")
     assert parse_article(html, URL)["body"].startswith(f"Paragraph 0: {P1}")
+
+
+LONG_TEXT = "".join(f"<p>{P1}</p><p>{P2}</p>" for _ in range(3))
+ITEMS = ("<li>Seeds will be supplied to every district by the end of March this year.</li>"
+         "<li>Fuel prices for farmers stay fixed until the end of the sowing campaign.</li>")
+
+
+@pytest.mark.parametrize("after, last", [
+    (f"<ul>{ITEMS}</ul>", "Fuel prices for farmers stay fixed until the end of the sowing campaign."),
+    (f"<h2>Measures</h2><ul>{ITEMS}</ul>", "Fuel prices for farmers stay fixed until the end of the sowing campaign."),
+    (f"<section class='more'><h2>Measures</h2><p>{P3}</p></section>", P3),
+], ids=["list", "subheading-and-list", "section-opening-with-a-subheading"])
+def test_a_short_last_part_after_the_text_wrapper_is_body(after, last):
+    body = body_of(f"<div class='article-text'>{LONG_TEXT}</div>{after}")
+    assert len(body) > 6 and body[-1] == last
+
+
+def test_a_box_about_the_author_opening_with_a_subheading_is_not_body():
+    box = "<div class='author-box'><h3>About the author</h3><p>John Smith writes about farming and the weather.</p></div>"
+    assert body_of(f"<div class='article-text'>{LONG_TEXT}</div>{box}")[-1] == P2

@@ -44,6 +44,10 @@ _SIBLING_SHARE = 0.3
 _LIST_TAGS = frozenset(("ul", "ol"))
 _TEASER_TEXT = 1000  # a headline and a line or two of summary are far less
 _SUBHEADING_TAGS = frozenset(("h2", "h3", "h4"))
+# Boxes that open with a subheading and are about the article, not of it: its author.
+_ABOUT_WORDS = frozenset(("author", "authors", "bio", "byline", "about"))
+# Elements whose text scores for their parent (or further up), measured where a sibling's own text is asked.
+_OWN_TEXT_TAGS = _PARAGRAPH_TAGS | _LIST_TAGS
 # A sibling wrapper of the container's kind joins with at most this much link text for
 # its own text.
 _SIBLING_LINK_SHARE = 0.33
@@ -138,6 +142,13 @@ def _mostly_unlinked(element) -> bool:
     return len("".join(text.strip() for text in element.itertext())) - own <= _SIBLING_LINK_SHARE * own
 
 
+def _opens_with_subheading(element) -> bool:
+    """The element's first child is a subheading: a section of its own, the article's
+    next one or a box about something else (`_ABOUT_WORDS`)."""
+    first = next(element.iterchildren(etree.Element), None)
+    return first is not None and first.tag in _SUBHEADING_TAGS
+
+
 def _continued(container, totals, is_article) -> bool:
     """A sibling holding prose of its own continues the container, however little, when
     it is of the container's own kind (a second `div.article-body` after an advert, a
@@ -148,7 +159,7 @@ def _continued(container, totals, is_article) -> bool:
 
     def prose(child) -> bool:
         # A paragraph's own text scores for its parent, so it is measured here.
-        length = totals.get(child, 0) or (non_link_length(child) if child.tag in _PARAGRAPH_TAGS else 0)
+        length = totals.get(child, 0) or (non_link_length(child) if child.tag in _OWN_TEXT_TAGS else 0)
         return length >= _MIN_SIBLING and _mostly_unlinked(child) and _joins(child, is_article)
 
     # Paragraphs of the parent's own before the container: the opening a page prints
@@ -157,10 +168,11 @@ def _continued(container, totals, is_article) -> bool:
            for child in container.itersiblings(preceding=True)):
         return True
     after_heading = False
-    for child in container.itersiblings():
+    for place, child in enumerate(container.itersiblings()):
         if child.tag in _SUBHEADING_TAGS:
             after_heading = True
-        elif (after_heading or same_kind and _kind(child) == kind) and prose(child):
+        elif (after_heading or same_kind and _kind(child) == kind or place == 0 and child.tag in _LIST_TAGS
+              or _opens_with_subheading(child) and class_words(child).isdisjoint(_ABOUT_WORDS)) and prose(child):
             return True
     return same_kind and any(_kind(child) == kind and prose(child) for child in container.itersiblings(preceding=True))
 
