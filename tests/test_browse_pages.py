@@ -461,3 +461,12 @@ def test_archived_page_has_a_banner_and_its_images_from_the_archive(reader):
     raw = get(client, f"/pmkz/-/archived/{made['capture']}/raw")
     assert b"pmkz-archive-banner" not in raw.body and b'<img src="/uploads/0-0.jpg"' in raw.body
     assert "img-src" not in raw.headers["content-security-policy"]
+
+
+def test_table_pages_show_the_crawlers_stamps_in_site_time_and_json_keeps_them(client, archive):
+    url = archive[2][EDITED]["url"]
+    html = get(client, f"/pmkz/item_versions?item_url={urllib.parse.quote(url)}&version=1").text
+    assert re.search(r'<td class="col-replaced_at[^"]*"><time datetime="2024-05-10T08:00:00\+00:00"'
+                     r' title="2024-05-10 08:00 UTC">2024-05-10 13:00 \(UTC\+05:00\)</time></td>', html)
+    [row] = get(client, f"/pmkz/item_versions.json?_shape=array&item_url={urllib.parse.quote(url)}&version=1").json
+    assert row["replaced_at"] == "2024-05-10T08:00:00+00:00"

@@ -202,6 +202,8 @@ def render_cell(row, value, column, table, database, datasette):
         return listing.title_link(datasette, database, row, value)
     if column == "query" and table == "watches" and databases.is_archive(datasette, database):
         return listing.watch_link(datasette, database, row, value)
+    if column in listing.STAMP_COLUMNS and databases.is_archive(datasette, database):
+        return listing.stamp_cell(column, value)
     return None
 
 
