@@ -40,6 +40,7 @@ async def item_context(datasette, database: str, url: str, images_dir: Path) -> 
         "removed": await _removed(db, item) if item["status"] == "gone" else None,
         "translations": await _translations(datasette, database, item),
         "images": await _images(datasette, database, item, url, images_dir),
+        "attachments": await _attachments(datasette, database, item, images_dir),
         "versions": await _versions(datasette, database, url),
         "last_edit": await _last_edit(datasette, database, item),
         "archived": await archived.link(datasette, database, item.get("capture_id")),
@@ -164,13 +165,31 @@ async def _images(datasette, database: str, state: dict, item_url: str, images_d
     paths = {}
     for row in rows:
         paths.setdefault(row["url"], row["path"])
+    return [{"src": _local_copy(datasette, database, images_dir, paths.get(url)), "original": web_url(url), "url": url}
+            for url in urls]
+
+
+def _local_copy(datasette, database: str, images_dir: Path, path: str | None) -> str | None:
+    """The address of a file kept in the images dir, or None when it is not there."""
+    if path and images.resolve(images_dir, path):
+        return f"{datasette.urls.database(database)}/-/images/{urllib.parse.quote(path)}"
+    return None
+
+
+async def _attachments(datasette, database: str, item: dict, images_dir: Path) -> list[dict]:
+    """A decision's attached files in page order: the local copy's address (a download),
+    the original, and the text read from it or why there is none."""
+    listed = json.loads(item.get("attachment_urls") or "[]")
+    if not listed:
+        return []
+    rows = {row["url"]: dict(row) for row in await datasette.get_database(database).execute(
+        "select url, path, text, text_error from attachments where item_url = ?", [item["url"]])}
     shown = []
-    for url in urls:
-        path = paths.get(url)
-        src = None
-        if path and images.resolve(images_dir, path):
-            src = f"{datasette.urls.database(database)}/-/images/{urllib.parse.quote(path)}"
-        shown.append({"src": src, "original": web_url(url), "url": url})
+    for url in listed:
+        row = rows.get(url) or {}
+        shown.append({"src": _local_copy(datasette, database, images_dir, row.get("path")),
+                      "original": web_url(url), "name": url.rsplit("/", 1)[-1],
+                      "text": row.get("text"), "text_error": row.get("text_error")})
     return shown
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 
 import pytest
 
@@ -122,3 +123,30 @@ def test_attachments_hit_by_transient_faults_are_all_archived_whole(tmp_path):
                 assert row and row["sha1"] == hashlib.sha1(data).hexdigest(), url
                 assert db.execute("SELECT 1 FROM captures WHERE url LIKE ? AND status = 200 AND payload_digest = ?",
                                   ["%" + path_of(url), sha1_base32(data)]).fetchone(), url
+
+
+def test_the_item_page_shows_and_links_the_attachments_and_datasette_searches_them(crawled):
+    from html import unescape
+
+    from datasette.utils.testing import TestClient as DatasetteClient
+
+    from helpers import get, item_path
+    from pmkz.browse.app import build_datasette
+
+    skin, truth, workdir, _ = crawled
+    ds = build_datasette(workdir / "pmkz.db", workdir / "images")
+    try:
+        client = DatasetteClient(ds)
+        with connect(workdir / "pmkz.db") as db:
+            row = db.execute("SELECT item_url, url, text FROM attachments WHERE url LIKE '%/ru/%.pdf' LIMIT 1").fetchone()
+        page = unescape(get(client, item_path(row["item_url"])).text)
+        assert "Attached files" in page and row["url"].rsplit("/", 1)[-1] in page
+        assert row["text"].split("\n\n")[1] in page
+        link = re.search(r'href="([^"]+/-/images/[^"]+\.pdf)" download', page)[1]
+        assert get(client, link).body.startswith(b"%PDF-")
+        word = row["text"].split()[-1].strip(".")
+        assert row["url"] in get(client, f"/pmkz/attachments?_search={word}").text
+        assert "decision" in get(client, "/pmkz/items").text
+    finally:
+        for database in ds.databases.values():
+            database.close()
