@@ -12,10 +12,9 @@ import pytest
 from sqlite_utils import Database
 
 from helpers import EpochReplica, connect, crawl, path_of
+from pmkz import config
 from pmkz.notify.messages import queue_run
 from pmkz.storage import diffs
-
-pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +63,7 @@ class Outbox:
         self.messages[name] = message
 
 
+@pytest.mark.slow
 def test_each_edit_is_stored_as_the_words_it_changed(epoch_1):
     before, after, versions = epoch_1["before"], epoch_1["after"], epoch_1["versions"]
     changes = edited(before, after)
@@ -82,6 +82,7 @@ def test_each_edit_is_stored_as_the_words_it_changed(epoch_1):
         assert [c["op"] for c in stored if c["op"] == "title"] == (["title"] if old["title"] != new["title"] else [])
 
 
+@pytest.mark.slow
 def test_a_cosmetic_edit_and_a_substantive_one_are_told_apart(epoch_1):
     versions = epoch_1["versions"]
     weights = {item: versions[item]["significance"] for item in edited(epoch_1["before"], epoch_1["after"])}
@@ -96,6 +97,7 @@ def test_a_cosmetic_edit_and_a_substantive_one_are_told_apart(epoch_1):
     assert figure and all(v["significance"] == "substantive" for v in figure)
 
 
+@pytest.mark.slow
 def test_the_runs_message_leaves_out_the_cosmetic_edit_unless_asked(epoch_1):
     before, after, versions, run = epoch_1["before"], epoch_1["after"], epoch_1["versions"], epoch_1["run"]
     archive = Database(epoch_1["path"])
@@ -124,6 +126,7 @@ def test_the_runs_message_leaves_out_the_cosmetic_edit_unless_asked(epoch_1):
         assert {path_of(i["url"]) for i in message[kind]} == epoch_1["events"][kind] != set()
 
 
+@pytest.mark.slow
 def test_a_divergence_and_a_backdated_item_are_events(epoch_1):
     before, after, versions = epoch_1["before"], epoch_1["after"], epoch_1["versions"]
     old, new = by_path(before), by_path(after)
@@ -138,3 +141,13 @@ def test_a_divergence_and_a_backdated_item_are_events(epoch_1):
     newest = {lang: max(r["published_date"] for r in before if r["lang"] == lang) for lang in ("ru", "kk", "en")}
     late = {item for item, r in new.items() if item not in old and r["published_date"] < newest[r["lang"]]}
     assert backdated == late and len(late) == 1
+
+
+@pytest.mark.parametrize("value, told", [("", False), ("0", False), ("1", True)])
+def test_cosmetic_edits_are_told_when_asked(value, told):
+    assert config.from_env({"PMKZ_NOTIFY_COSMETIC": value}).notify_cosmetic is told
+
+
+def test_a_bad_cosmetic_switch_is_one_line():
+    with pytest.raises(ValueError, match=r"^PMKZ_NOTIFY_COSMETIC must be 1 \(on\) or 0 \(off\), not 'yes'$"):
+        config.from_env({"PMKZ_NOTIFY_COSMETIC": "yes"})

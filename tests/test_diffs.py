@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from helpers import T0, T1, item_record
+from helpers import T0, T1, T2, item_record
 from pmkz.storage import Store, diffs
 
 
@@ -133,3 +133,16 @@ def test_versions_of_an_older_pmkz_get_word_changes_and_significance_on_open(tmp
         [(stored, weight)] = store.db.execute("SELECT body_changes, significance FROM item_versions").fetchall()
     assert json.loads(stored)[0]["words"] == [["=", "Выделено "], ["-", "5"], ["+", "6"], ["=", " млрд тенге."]]
     assert weight == "substantive"
+
+
+def test_the_version_a_return_writes_is_returned_not_an_edit(tmp_path):
+    path = tmp_path / "pmkz.db"
+    url = item_record()["url"]
+    with Store(path) as store:
+        store.save_item(item_record(), now=T0)
+        store.mark_gone(url, now=T1)
+        store.record_return(url, now=T2)
+        assert store.db.execute("SELECT body_changes, significance FROM item_versions").fetchall() == [("[]", "returned")]
+        store.db.execute("UPDATE item_versions SET significance = NULL")
+    with Store(path) as store:  # filled again on open, as an older pmkz left it
+        assert store.db.execute("SELECT significance FROM item_versions").fetchall() == [("returned",)]
