@@ -2,6 +2,8 @@
 address, the rest by the page's structure, in a markup no skin of the replica uses."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from pmkz.crawler.parsing import NotAnArticle
@@ -61,3 +63,20 @@ def test_what_is_not_a_decision_page_says_what_it_lacks(html, url, missing):
     with pytest.raises(NotAnArticle) as error:
         parse(html, url)
     assert error.value.missing == missing
+
+
+def test_pmkz_parse_reads_a_saved_decision_page_as_a_decision(tmp_path):
+    from click.testing import CliRunner
+
+    from pmkz.commands.parse import command
+    from pmkz.replica import build_site
+    from pmkz.replica.app import App
+    from pmkz.replica.render import Renderer
+
+    site = build_site(1, decisions=1)
+    saved = tmp_path / "decision.html"
+    saved.write_bytes(App(site, Renderer(site, "classic", SITE)).handle("/ru/decisions/19012024-20", {}).body)
+    result = CliRunner().invoke(command, [str(saved), "--url", f"{SITE}/ru/decisions/19012024-20"])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.output)
+    assert (record["kind"], record["decision_number"], record["decision_date"]) == ("decision", "20", "2024-01-19")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from pmkz.crawler.parsing import parse_article
+from pmkz.crawler.parsing.pages import parse_page
 from pmkz.crawler.parsing.metadata import page_url
 from pmkz.crawler.parsing.selectors import KNOWN, load_selectors
 from pmkz.commands._errors import OneLineErrors
@@ -33,7 +33,7 @@ def _read(file: str) -> bytes:
 @click.option("--selectors", "selectors_file", type=click.Path(dir_okay=False, path_type=Path),
               envvar="PMKZ_SELECTORS", help="TOML or JSON file of site selectors (as PMKZ_SELECTORS).")
 def command(files: tuple[str, ...], url: str | None, selectors_file: Path | None) -> None:
-    """Parse saved article pages (`-`: standard input) and print each record as JSON,
+    """Parse saved article or decision pages (`-`: standard input) and print each record as JSON,
     one file's record as an object, several as one JSON line each. No network.
 
     \b
@@ -54,7 +54,7 @@ def command(files: tuple[str, ...], url: str | None, selectors_file: Path | None
         if page is None:
             _fail(f"{name} names no URL of its own (no canonical link or og:url); pass --url")
         try:
-            records.append(parse_article(data, page, selectors=selectors))
+            records.append(parse_page(data, page, selectors=selectors))
         except ValueError as error:  # NotAnArticle included
             _fail(f"{name}: {error}")
         except Exception as error:  # a parser bug must still end in one line, not a traceback
