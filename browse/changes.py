@@ -34,11 +34,12 @@ def since_stamp(value: str | None, now: datetime) -> str:
         return (now - timedelta(days=DEFAULT_DAYS)).strftime("%Y-%m-%dT%H:%M:%S")
     try:
         moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=ZONE)
+        # A moment at the calendar's very edge has no UTC time (OverflowError).
+        return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    except (ValueError, OverflowError):
         raise BadRequest(f"since must be a date (2024-03-09) or a moment (2024-03-09T08:00), not {value[:40]!r}")
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZONE)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def changes_text(stored: str | None) -> str:

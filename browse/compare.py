@@ -27,7 +27,7 @@ def state_name(value: str | None, what: str) -> str | int | None:
         return None
     if value == CURRENT:
         return CURRENT
-    if value.isdigit() and len(value) < 10 and int(value) > 0:
+    if value.isascii() and value.isdigit() and len(value) < 10 and int(value) > 0:
         return int(value)
     raise BadRequest(f"{what} must be a version number or {CURRENT}, not {value[:40]!r}")
 

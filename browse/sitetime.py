@@ -19,10 +19,10 @@ def _moment(stamp: str | None) -> datetime | None:
         return None
     try:
         moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
+        # The crawler's stamps are UTC; one without an offset is read as UTC too.
+        return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(ZONE)
+    except (ValueError, OverflowError):  # not a moment, or one past the calendar's end there
         return None
-    # The crawler's stamps are UTC; one without an offset is read as UTC too.
-    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(ZONE)
 
 
 def site_date(stamp: str | None) -> str | None:

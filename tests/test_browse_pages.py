@@ -337,6 +337,7 @@ def test_compare_says_when_two_versions_read_the_same(reader):
     ({"url": "EDITED", "to": "-1"}, 400, "to must be a version number"),
     ({"url": "EDITED", "from": "9"}, 404, "no version 9"),
     ({"url": "EDITED", "from": "99999999999999999999"}, 400, "from must be a version number"),
+    ({"url": "EDITED", "from": "²"}, 400, "from must be a version number"),
 ])
 def test_compare_refuses_what_names_no_two_versions_in_one_line(reader, args, status, words):
     client, records, _, _ = reader
@@ -381,7 +382,7 @@ def test_changed_this_week_filters_by_significance(reader):
         records[COSMETIC]["title"]]
     assert len(change_list(get(client, "/pmkz/-/changes?significance=substantive").text)) == 2
     assert change_list(get(client, "/pmkz/-/changes?significance=wording").text) == []
-    for bad in ("significance=boring", "since=last+tuesday"):
+    for bad in ("significance=boring", "since=last+tuesday", "since=0001-01-01"):
         response = get(client, f"/pmkz/-/changes?{bad}", status=400)
         assert "must be" in response.text
 

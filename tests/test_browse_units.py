@@ -96,7 +96,7 @@ def test_a_stored_moment_shows_in_site_time_with_utc_on_hover(stamp, shown):
     assert sitetime.time_tag(stamp) == f'<time datetime="{utc}" title="{utc[:10]} {utc[11:16]} UTC">{shown}</time>'
 
 
-@pytest.mark.parametrize("stamp", [None, "", "2024-05-10", "not a time <b>"])
+@pytest.mark.parametrize("stamp", [None, "", "2024-05-10", "not a time <b>", "9999-12-31T23:00:00+00:00"])
 def test_what_is_not_a_moment_shows_as_it_is_escaped(stamp):
     assert sitetime.time_tag(stamp) == escape(stamp or "")
 
