@@ -64,7 +64,8 @@ PAIRING_WINDOW = 3
 PARAGRAPH_TOKENS = 3_000
 PARAGRAPH_CHARS = 20_000
 EDIT_TOKENS = 20_000
-# How alike two paragraphs' words must be (difflib's ratio) to read as one edited.
+# How alike two paragraphs' sets of words must be (twice the shared over the sum) to read
+# as one edited.
 ALIKE = 0.5
 # Characters of unchanged text kept on each side of a change in the plain-text form.
 CONTEXT = 80
@@ -77,10 +78,11 @@ _WORD = re.compile(r"\w+")
 _NOT_WORD = re.compile(r"[\W_]+")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'»”)]*(?:\s+|$)")
 _OPENERS = set("\"'«„“‘([—–-")
+# Months' names as dates use them: Russian in their case forms, Kazakh with any suffix
+# (наурызда). English ones are capitalised, so they count as names already.
 _MONTHS = re.compile(
-    r"^(?:январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр"
-    r"|қаңтар|ақпан|наурыз|сәуір|мамыр|маусым|шілде|тамыз|қыркүйек|қазан|қараша|желтоқсан"
-    r"|january|february|march|april|may|june|july|august|september|october|november|december)",
+    r"(?:январ|феврал|апрел|июн|июл|сентябр|октябр|ноябр|декабр)[ьяею]|(?:март|август)[аеу]?|ма[йяе]"
+    r"|(?:қаңтар|ақпан|наурыз|сәуір|мамыр|маусым|шілде|тамыз|қыркүйек|қазан|қараша|желтоқсан)\w*",
     re.IGNORECASE)
 
 
@@ -436,7 +438,7 @@ def _weighty(text: str, start: int, end: int) -> bool:
         if match.end() <= start or match.start() >= end:
             continue
         word = match.group()
-        if any(ch.isdigit() for ch in word) or _MONTHS.match(word):
+        if any(ch.isdigit() for ch in word) or _MONTHS.fullmatch(word):
             return True
         if word[0].isupper() and not _starts_sentence(text, match.start()):
             return True
