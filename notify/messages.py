@@ -22,7 +22,7 @@ from sqlite_utils import Database
 from pmkz.notify.outbox import Outbox
 from pmkz.storage import events as item_events
 from pmkz.storage import watches
-from pmkz.storage.diffs import SIGNIFICANCE, as_text
+from pmkz.storage.diffs import as_text, at_least
 
 log = logging.getLogger(__name__)
 
@@ -31,11 +31,6 @@ RUN_KEYS = ("id", "started", "ended", "status", "mode", "base_url")
 ITEM_KEYS = ("url", "lang", "title", "published_date", "summary")
 # What only the stored versions show, in the run's message (storage/events.py).
 FINDINGS = ("diverged", "backdated")
-
-
-def at_least(least: str | None) -> tuple[str, ...]:
-    """The significance classes from `least` up (None: every class)."""
-    return SIGNIFICANCE[SIGNIFICANCE.index(least):] if least else SIGNIFICANCE
 
 
 def queue_run(db: Database, outbox: Outbox, run: dict, saved: list[dict], cosmetic: bool = False) -> list[str]:

@@ -406,6 +406,14 @@ def significance(changes: list[dict]) -> str:
     return SIGNIFICANCE[rank]
 
 
+def at_least(least: str | None) -> tuple[str, ...]:
+    """The classes from `least` up (None: every class), as `watches.events` takes them;
+    ValueError, one line, for a class that is none of them."""
+    if least and least not in SIGNIFICANCE:
+        raise ValueError(f"significance must be one of {', '.join(SIGNIFICANCE)}, not {least!r}")
+    return SIGNIFICANCE[SIGNIFICANCE.index(least):] if least else SIGNIFICANCE
+
+
 def _folded(text: str) -> str:
     """The text without what a cosmetic edit changes: white space, punctuation, quotes,
     letter case, Unicode forms."""

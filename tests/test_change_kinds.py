@@ -11,10 +11,10 @@ import sqlite3
 import pytest
 from sqlite_utils import Database
 
-from helpers import EpochReplica, connect, crawl, path_of
+from helpers import T0, T1, EpochReplica, connect, crawl, item_record, path_of
 from pmkz import config
 from pmkz.notify.messages import queue_run
-from pmkz.storage import diffs
+from pmkz.storage import Store, diffs, runs
 
 
 @pytest.fixture(scope="module")
@@ -151,3 +151,21 @@ def test_cosmetic_edits_are_told_when_asked(value, told):
 def test_a_bad_cosmetic_switch_is_one_line():
     with pytest.raises(ValueError, match=r"^PMKZ_NOTIFY_COSMETIC must be 1 \(on\) or 0 \(off\), not 'yes'$"):
         config.from_env({"PMKZ_NOTIFY_COSMETIC": "yes"})
+
+
+def test_a_saved_search_takes_the_edits_of_its_class_and_up(tmp_path):
+    with Store(tmp_path / "pmkz.db") as store:
+        store.save_item(item_record(1, body="Выделено 5 млрд тенге, сообщили в акимате."), now=T0)
+        store.save_item(item_record(2, body="Выделено 7 млрд тенге на ремонт дорог."), now=T0)
+        run = store.start_run("http://x", "incremental", now=T1)
+        store.save_item(item_record(1, body="Выделено 5 млрд тенге сообщили в акимате."), run_id=run, now=T1)
+        store.save_item(item_record(2, body="Выделено 7 млрд тенге на ремонт мостов."), run_id=run, now=T1)
+        store.finish_run(run, "ok", {"changed": 2}, requests=2, error=None)
+        saved = [{"id": 1, "query": "тенге", "lang": None, "significance": "wording"},
+                 {"id": 2, "query": "тенге", "lang": None}]
+        outbox = Outbox()
+        queue_run(store.db, outbox, runs.get(store.db, run), saved, cosmetic=True)
+    told = {name: [item["url"] for item in message["changed"]] for name, message in outbox.messages.items()}
+    assert told == {f"run-{run:09d}": [item_record(1)["url"], item_record(2)["url"]],
+                    f"run-{run:09d}.watch-000001": [item_record(2)["url"]],
+                    f"run-{run:09d}.watch-000002": [item_record(1)["url"], item_record(2)["url"]]}

@@ -149,3 +149,10 @@ def test_the_version_a_return_writes_is_returned_not_an_edit(tmp_path):
         store.db.execute("UPDATE item_versions SET significance = NULL")
     with Store(path) as store:  # filled again on open, as an older pmkz left it
         assert store.db.execute("SELECT significance FROM item_versions").fetchall() == [("returned",)]
+
+
+def test_significance_from_a_class_up():
+    assert diffs.at_least(None) == diffs.at_least("cosmetic") == ("cosmetic", "wording", "substantive")
+    assert diffs.at_least("wording") == ("wording", "substantive")
+    with pytest.raises(ValueError, match="^significance must be one of cosmetic, wording, substantive, not 'big'$"):
+        diffs.at_least("big")
