@@ -5,7 +5,8 @@ It parses nothing of its own (list links come from Scrapy's selectors), yields n
 and stores nothing, so the difference to the full crawl is what pmkz adds to Scrapy.
 Given `image_paths` (a JSON file: article path -> the paths of its images, written by
 the bench from the replica's own truth, never from pmkz's parser) it also fetches each
-article's images, the same requests the full crawl's images pipeline makes.
+article's images, the same requests the full crawl's images pipeline makes. It reads
+the sitemaps as the news spider does (robots.txt, the sitemaps it names, indexes).
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from urllib.parse import urlsplit
 from scrapy import Request, Spider
 
 from pmkz.crawler.parsing.urls import is_article_url, lang_of
+from pmkz.crawler.sitemaps import Unusable, read, sitemap_urls
 from pmkz.site import LANG_PREFIX
 
 
@@ -32,9 +34,24 @@ class BareSpider(Spider):
                 self.image_paths = json.load(file)
 
     async def start(self):
+        yield Request(f"{self.base_url}/robots.txt", callback=self.parse_robots, dont_filter=True,
+                      meta={"handle_httpstatus_all": True})
         for lang in self.langs:
             yield Request(f"{self.base_url}/{LANG_PREFIX[lang]}/news", callback=self.parse_list,
                           cb_kwargs={"lang": lang})
+
+    def parse_robots(self, response):
+        for url in sitemap_urls(response.body if response.status == 200 else None, self.base_url):
+            yield Request(url, callback=self.parse_sitemap, dont_filter=True, meta={"handle_httpstatus_all": True})
+
+    def parse_sitemap(self, response):
+        try:
+            kind, entries = read(response.body, 0) if response.status == 200 else ("", [])
+        except Unusable:
+            return
+        for entry in entries if kind == "sitemapindex" else ():
+            yield Request(entry["loc"], callback=self.parse_sitemap, dont_filter=True,
+                          meta={"handle_httpstatus_all": True})
 
     def parse_list(self, response, lang):
         self.crawler.stats.inc_value("bench/list_pages")

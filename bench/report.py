@@ -71,15 +71,16 @@ def _revisit_rows(f: dict) -> list[tuple[str, str, str, str]]:
     for r in f.get("revisit", []):
         bound = 1.25 * r["limit_h"]
         at_scale = r["items"] >= 30000
+        name = f"revisit, {r['items']} items" + (", with a sitemap's lastmod" if r.get("sitemap") else "")
         out += [
-            (f"revisit, {r['items']} items: change found after (median / p95 / max), limit N/B {r['limit_h']} h",
+            (f"{name}: change found after (median / p95 / max), limit N/B {r['limit_h']} h",
              f"{r['latency_median_h']} / {r['latency_p95_h']} / {r['latency_max_h']} h",
              "max <= 1.25 x N/B" if at_scale else "all found",
              "yes" if r["found"] == r["changes"] and (r["latency_max_h"] <= bound or not at_scale) else "NO"),
-            (f"revisit, {r['items']} items: young items' changes found within their band",
+            (f"{name}: young items' changes found within their band",
              f"{r['young_changes'] - r['young_over_band']} of {r['young_changes']}", "all",
              "yes" if not r["young_over_band"] else "NO"),
-            (f"revisit, {r['items']} items: requests an hour (mean / max)",
+            (f"{name}: requests an hour (mean / max)",
              f"{r['requests_per_hour_mean']} / {r['requests_per_hour_max']}", f"<= {r['budget']}",
              "yes" if r["requests_per_hour_max"] <= r["budget"] else "NO"),
         ]
