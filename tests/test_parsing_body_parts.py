@@ -98,9 +98,15 @@ def test_a_lead_above_the_wrapper_of_the_text_stays_out():
     "<p>Photo: Ivan Ivanov</p>",
 ], ids=["copyright", "photo-by"])
 def test_a_caption_between_an_image_and_its_credit_is_not_body(credit):
-    text = (f"<div class='text'><p>{P1}</p><p><img src='/a.jpg'></p><p>The Prime Minister at the meeting in Astana.</p>"
+    text = (f"<div class='text'><p>{P1}</p><p><img src='/a.jpg'></p><p>The Prime Minister at the meeting in Astana</p>"
             f"{credit}<p>{P2}</p></div>")
     assert body_of(text) == [P1, P2]
+
+
+def test_a_sentence_between_an_image_and_the_credit_for_the_pages_photos_is_body():
+    text = (f"<div class='text'><p>{P1}</p><figure><img src='/a.jpg'></figure><p>Seven schools were built.</p>"
+            "<p>Photo: the Prime Minister's official website</p></div>")
+    assert body_of(text) == [P1, "Seven schools were built."]
 
 
 def test_a_long_text_in_a_sidebar_apart_from_the_headline_is_not_the_body():

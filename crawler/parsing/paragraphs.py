@@ -106,8 +106,10 @@ class _Reader:
         if not is_boilerplate(text):
             self.paragraphs.append(text)
         elif (is_credit(text) and self.picture_at is not None and self.picture_at == len(self.paragraphs) - 1
-              and len(self.paragraphs[-1]) <= _FIGURE_TEXT):
-            self.paragraphs.pop()  # the picture's caption, printed between it and its credit
+              and len(self.paragraphs[-1]) <= _FIGURE_TEXT and not _ENDS_SENTENCE.search(self.paragraphs[-1])):
+            # The picture's caption, printed between it and its credit. A sentence there is
+            # the text's own, before the page's credit for all its photos.
+            self.paragraphs.pop()
             self.picture_at = None
 
     def visit(self, root) -> None:
