@@ -46,7 +46,7 @@ class Notified:
 def notify_after_run(db_path: Path, run_id: int, *, feeds_dir: Path, site_url: str,
                      langs: list[str], webhook_url: str | None = None,
                      webhook_backoff: float = 1.0, notify_urls: tuple[str, ...] = (),
-                     daily_digest: bool = False, links: Links = Links(),
+                     daily_digest: bool = False, links: Links = Links(), cosmetic: bool = False,
                      deadline_seconds: float = 60.0, deliver: bool = True) -> Notified:
     """Feeds, then the messages of every unannounced run up to `run_id` queued (and the
     daily digest when one is due), then delivered unless `deliver` is False (the crawl
@@ -54,9 +54,10 @@ def notify_after_run(db_path: Path, run_id: int, *, feeds_dir: Path, site_url: s
 
     `notify_urls`: PMKZ_NOTIFY's Apprise URLs, which get each run's message, or only
     the digest with `daily_digest`, and the messages of the saved searches with no
-    channel of their own."""
+    channel of their own. `cosmetic`: messages tell cosmetic edits too
+    (PMKZ_NOTIFY_COSMETIC)."""
     deadline = Deadline(deadline_seconds)
-    route = _Route(outbox_beside(db_path), webhook_url, notify_urls, daily_digest)
+    route = _Route(outbox_beside(db_path), webhook_url, notify_urls, daily_digest, cosmetic)
     with deadline.stopped_by_signals():
         notified, announced = _notify(db_path, run_id, feeds_dir, site_url, langs, route)
         # Not announced (a full disk): sent now, they would be queued and sent again by
@@ -78,7 +79,7 @@ def _notify(db_path, run_id, feeds_dir, site_url, langs, route: "_Route") -> tup
             route.db = store.db
             try:
                 for run in runs:
-                    notified.problems += queue_run(store.db, route, run, route.saved)
+                    notified.problems += queue_run(store.db, route, run, route.saved, cosmetic=route.cosmetic)
                 if route.daily_digest and route.notify_urls:
                     _queue_digest(store.db, route, runs[0]["id"] - 1 if runs else run_id, run_id, now)
             finally:
@@ -99,7 +100,7 @@ def _queue_digest(db, route: "_Route", after_run: int, run_id: int, now: str) ->
     covered, made = digest.cursor(db)
     if not digest.due(made, now):
         return
-    message = digest.digest_message(db, covered, run_id, made, now)
+    message = digest.digest_message(db, covered, run_id, made, now, cosmetic=route.cosmetic)
     if message:
         for url in route.notify_urls:
             route.channel(url).put(f"digest-after-{covered:09d}", route.with_captures(message))
@@ -113,9 +114,10 @@ class _Route:
     its own. The webhook's queue is the outbox folder itself, as before there were
     channels; each Apprise URL's is a folder in it."""
 
-    def __init__(self, folder: Path, webhook_url, notify_urls, daily_digest: bool):
+    def __init__(self, folder: Path, webhook_url, notify_urls, daily_digest: bool, cosmetic: bool):
         self.outbox = Outbox(folder)
         self.webhook_url, self.notify_urls, self.daily_digest = webhook_url, tuple(notify_urls), daily_digest
+        self.cosmetic = cosmetic
         self.saved: list[dict] = []
         self.db = None
 

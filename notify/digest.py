@@ -41,12 +41,13 @@ def due(last: str, now: str) -> bool:
     return datetime.fromisoformat(now).astimezone(zone).date() > datetime.fromisoformat(last).astimezone(zone).date()
 
 
-def digest_message(db: Database, after_run: int, upto: int, since: str, now: str) -> dict | None:
+def digest_message(db: Database, after_run: int, upto: int, since: str, now: str, *,
+                   cosmetic: bool = False) -> dict | None:
     """The runs after `after_run` up to `upto` as one message, or None when they found
     nothing to tell."""
     collected = _Collected()
     for run in _runs(db, after_run, upto):
-        queue_run(db, collected, run, [])
+        queue_run(db, collected, run, [], cosmetic=cosmetic)
     if not collected.messages:
         return None
     joined: dict = {"digest": {"since": since, "until": now, "runs": [m["run"]["id"] for m in collected.messages]}}

@@ -155,6 +155,17 @@ def test_a_saved_search_with_its_own_channel_goes_there_only(archive, tmp_path, 
     assert shared.messages[2]["title"].startswith("pmkz: 9 new")
 
 
+def test_cosmetic_edits_reach_the_channels_only_when_asked(archive, tmp_path, receivers):
+    changed = []
+    for cosmetic, receiver in zip((False, True), receivers):
+        with sqlite3.connect(archive) as db:
+            db.execute("UPDATE notify_cursor SET run_id = 0")  # the copy's runs told again
+        notify_after_run(archive, 2, feeds_dir=tmp_path / "feeds", site_url="http://x", langs=["ru"],
+                         notify_urls=(json_url(receiver),), cosmetic=cosmetic)
+        changed.append(int(re.search(r"(\d+) changed", receiver.messages[-1]["title"])[1]))
+    assert changed[1] > changed[0]
+
+
 def test_the_daily_digest_tells_everything_since_the_last_once(archive, tmp_path, receivers):
     reader, _ = receivers
     with Store(archive) as store:

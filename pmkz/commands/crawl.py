@@ -99,7 +99,8 @@ def _notify(db_path, run_id, feeds_dir, base_url, langs, deliver, quiet) -> int 
             db_path, run_id, feeds_dir=feeds_dir or feeds_dir_beside(db_path), site_url=base_url.rstrip("/"),
             langs=langs, webhook_url=env.webhook_url, webhook_backoff=env.webhook_backoff,
             notify_urls=env.notify_urls, daily_digest=env.notify_digest == "daily",
-            links=Links(env.browse_url), deadline_seconds=env.notify_deadline, deliver=deliver)
+            links=Links(env.browse_url), cosmetic=env.notify_cosmetic, deadline_seconds=env.notify_deadline,
+            deliver=deliver)
     except (OSError, StorageError, sqlite3.Error) as error:
         log.error("notifications not written: %s", error)
         if not quiet:
