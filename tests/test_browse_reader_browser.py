@@ -2,7 +2,8 @@
 saved search and an archived page (helpers.build_reader_archive): an item's last edit
 word by word, two versions compared, the changed-this-week list filtered, the archive's
 home, a saved search's page, the archived page with its banner and its image from the
-archive, and the volume chart. Screenshots go to test-artifacts/browse/ (22-*.png)."""
+archive, and the volume chart's languages told apart. Screenshots go to
+test-artifacts/browse/ (22-*.png)."""
 from __future__ import annotations
 
 import threading
@@ -56,7 +57,7 @@ def others(browser, base: str) -> list[str]:
     return [url for url in loaded if not url.startswith(base)]
 
 
-def test_an_items_last_edit_and_two_versions_compared(served, browser):
+def test_an_items_last_edit_two_versions_compared_and_the_volume_chart(served, browser):
     from selenium.webdriver.common.by import By
 
     base, records, _ = served
@@ -74,6 +75,14 @@ def test_an_items_last_edit_and_two_versions_compared(served, browser):
     assert len(browser.find_elements(By.CSS_SELECTOR, ".pmkz-timeline li.pmkz-chosen")) == 3
     assert others(browser, base) == []
     screenshot(browser, "22-compare")
+
+    # The volume chart's languages told apart without colour.
+    browser.get(base + "pmkz/-/volume")
+    lines = browser.find_elements(By.CSS_SELECTOR, "svg polyline")
+    styles = {(line.get_attribute("stroke-dasharray"), line.get_attribute("stroke-width")) for line in lines}
+    assert len(lines) == 3 and len(styles) == 3
+    assert sorted(texts(browser, "svg .line-label")) == ["en", "kk", "ru"]
+    screenshot(browser, "22-volume")
 
 
 def test_changed_this_week_home_and_a_saved_search(served, browser):
@@ -116,15 +125,3 @@ def test_the_archived_page_shown_as_a_web_archive_shows_it(served, elsewhere, br
     assert elsewhere[1] == []  # the image it lacks was not asked of its host
     banner.find_element(By.LINK_TEXT, "back to the item in the archive").click()
     assert browser.find_element(By.CSS_SELECTOR, "article h1").text == records[ARCHIVED]["title"]
-
-
-def test_the_volume_chart_tells_the_languages_apart_without_colour(served, browser):
-    from selenium.webdriver.common.by import By
-
-    base, _, _ = served
-    browser.get(base + "pmkz/-/volume")
-    lines = browser.find_elements(By.CSS_SELECTOR, "svg polyline")
-    styles = {(line.get_attribute("stroke-dasharray"), line.get_attribute("stroke-width")) for line in lines}
-    assert len(lines) == 3 and len(styles) == 3
-    assert sorted(texts(browser, "svg .line-label")) == ["en", "kk", "ru"]
-    screenshot(browser, "22-volume")
