@@ -65,7 +65,7 @@ async def watch_context(datasette, database: str, watch_id: int) -> dict:
             "run_id": event["run_id"], "started": read["runs"].get(event["run_id"]) or event["at"],
             "events": []})
         run["events"].append({"event": event["event"], "title": event["title"], "at": event["at"],
-                              "href": page(event["url"])})
+                              "significance": event.get("significance"), "href": page(event["url"])})
     watch = read["watch"]
     return {
         "database": database, "watch": watch,

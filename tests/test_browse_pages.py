@@ -398,6 +398,7 @@ def test_a_saved_search_has_its_page(reader):
     assert "12 млрд тенге" in get(client, feed).text
     history = re.findall(r'<ul class="pmkz-history">(.*?)</ul>', html, re.S)[0]
     assert f"Run {made['run']}," in history and '<span class="pmkz-event pmkz-changed">changed</span>' in history
+    assert 'pmkz-significance pmkz-substantive' in history
     assert f'<a href="/pmkz/-/watches/{made["watch"]}">паводок</a>' in get(client, "/pmkz/watches").text
     get(client, "/pmkz/-/watches/99", status=404)
     get(client, "/pmkz/-/watches/99999999999999999999999", status=404)
