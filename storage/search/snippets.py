@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
+
 from markupsafe import Markup, escape
 
 from .query import Query
