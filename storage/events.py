@@ -65,11 +65,16 @@ def _diverged(db: Database, run_id: int, since: str) -> list[str]:
         "   (SELECT v.significance FROM item_versions v WHERE v.item_url = e.url AND v.replaced_at <= e.at"
         "    ORDER BY v.version DESC LIMIT 1), '') != 'cosmetic')"
         " GROUP BY e.url ORDER BY min(e.id)", [run_id]).fetchall()
+    if not moved:
+        return []
+    # One pass over the events, not one a version: item_events has no index by URL.
+    gone = {url for (url,) in db.execute("SELECT url FROM item_events WHERE event = 'gone' AND at >= ?", [since])}
     diverged = []
     for url, translations in moved:
         others = [identity.stored_url(db, other) for other in json.loads(translations or "{}").values()]
         others = [other for other in others if other and other != url]
-        if others and _any_live(db, others) and not any(_moved_since(db, other, since) for other in others):
+        if others and _any_live(db, others) and not any(other in gone or _edited_since(db, other, since)
+                                                        for other in others):
             diverged.append(url)
     return diverged
 
@@ -79,22 +84,21 @@ def _any_live(db: Database, urls: list[str]) -> bool:
     return db.execute(f"SELECT 1 FROM items WHERE url IN ({marks}) AND status = 'live' LIMIT 1", urls).fetchone() is not None
 
 
-def _moved_since(db: Database, url: str, since: str) -> bool:
-    """Whether the item was edited (more than cosmetically) or removed since `since`."""
+def _edited_since(db: Database, url: str, since: str) -> bool:
+    """Whether the item was edited (more than cosmetically) since `since`."""
     return db.execute(
-        "SELECT 1 FROM item_versions WHERE item_url = :url AND replaced_at >= :since"
-        "  AND coalesce(significance, '') NOT IN ('cosmetic', 'returned')"
-        " UNION ALL SELECT 1 FROM item_events WHERE url = :url AND event = 'gone' AND at >= :since LIMIT 1",
-        {"url": url, "since": since}).fetchone() is not None
+        "SELECT 1 FROM item_versions WHERE item_url = ? AND replaced_at >= ?"
+        " AND coalesce(significance, '') NOT IN ('cosmetic', 'returned') LIMIT 1", [url, since]).fetchone() is not None
 
 
 def _backdated(db: Database, run_id: int, started: str) -> list[str]:
+    # The newest dates once per language, in one pass: a run may find thousands of items.
     return [url for (url,) in db.execute(
-        "SELECT e.url FROM item_events e JOIN items i ON i.url = e.url"
+        "WITH newest AS (SELECT lang, max(published_date) AS day FROM items WHERE first_seen < :started GROUP BY lang)"
+        " SELECT e.url FROM item_events e JOIN items i ON i.url = e.url"
         " JOIN list_walks w ON w.lang = i.lang AND w.completed < :started"
-        " WHERE e.run_id = :run AND e.event = 'new' AND i.published_date <"
-        "  (SELECT max(o.published_date) FROM items o WHERE o.lang = i.lang AND o.first_seen < :started)"
-        " ORDER BY e.id", {"run": run_id, "started": started})]
+        " JOIN newest n ON n.lang = i.lang AND i.published_date < n.day"
+        " WHERE e.run_id = :run AND e.event = 'new' ORDER BY e.id", {"run": run_id, "started": started})]
 
 
 def _rows(db: Database, sql: str, params: list) -> list[dict]:

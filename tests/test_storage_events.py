@@ -102,6 +102,14 @@ def test_a_language_version_edited_alone_diverges(store):
     store.save_item(linked(2, "kk", 1, "ru", body="Бірінші абзац."), run_id=second, now=day(3))
     store.save_item(linked(3, "ru", 4, "kk", body="Новый текст."), run_id=second, now=day(3))
     store.save_item(linked(4, "kk", 3, "ru", body="Жаңа мәтін."), run_id=second, now=day(3))
+    # One of three versions removed, another edited in the same run: the third's staying
+    # unchanged is no divergence.
+    three = {"ru": record(5)["url"], "kk": record(6)["url"], "en": record(7)["url"]}
+    for n, lang in ((5, "ru"), (6, "kk"), (7, "en")):
+        store.save_item(record(n, lang=lang, translations={k: v for k, v in three.items() if k != lang}), now=day(0))
+    store.save_item(record(5, translations={"kk": three["kk"], "en": three["en"]}, body="Совсем другой текст."),
+                    run_id=second, now=day(3))
+    assert store.mark_gone(three["kk"], run_id=second, now=day(3))
     assert events.record_findings(store.db, second, day(3), 7)["diverged"] == []
     # Past the window, the same edit alone diverges again.
     third = store.start_run("http://x", "incremental", now=day(5))
