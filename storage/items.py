@@ -134,11 +134,13 @@ def listed_summary(db: Database, url: str) -> str | None:
 
 
 def pages_with_failed_images(db: Database) -> list[str]:
-    """Stored pages with an image that failed: a run asks for the page again, so the
-    images pipeline tries the image again (lists no longer send stored pages)."""
+    """Stored pages with an image or attached file that failed: a run asks for the page
+    again, so the pipelines try the file again (lists no longer send stored pages)."""
     return [url for (url,) in db.execute(
         "SELECT DISTINCT i.url FROM failures f JOIN items i ON i.url IN"
-        " (SELECT i2.url FROM items i2, json_each(i2.image_urls) j WHERE j.value = f.url)"
+        " (SELECT i2.url FROM items i2, json_each(i2.image_urls) j WHERE j.value = f.url"
+        "  UNION ALL SELECT i2.url FROM items i2, json_each(coalesce(i2.attachment_urls, '[]')) j"
+        "  WHERE j.value = f.url)"
         " WHERE f.kind = 'image'")]
 
 

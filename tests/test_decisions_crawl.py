@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from helpers import (Replica, capture_problems, connect, crawl, items_problems, path_of, sha1_base32,
+from helpers import (Replica, capture_problems, connect, crawl, items_problems, path_of, run_crawl, sha1_base32,
                      summary)
 from pmkz.replica import build_site
 from pmkz.replica.decisions import find_file
@@ -150,3 +150,24 @@ def test_the_item_page_shows_and_links_the_attachments_and_datasette_searches_th
     finally:
         for database in ds.databases.values():
             database.close()
+
+
+def test_an_attachment_that_failed_is_fetched_again_by_the_next_run(tmp_path):
+    """A run that could not fetch a decision's file (no retries left) asks for the
+    decision again next run, which fetches the file and forgets the failure."""
+    replica = Replica("--articles", "1", "--decisions", "3", "--faults", "500=0.5")
+    try:
+        run_crawl(replica.url, tmp_path, env={"PMKZ_RETRY_TIMES": "0"})
+        with connect(tmp_path / "pmkz.db") as db:
+            failed_files = db.execute("SELECT count(*) FROM failures f JOIN items i ON i.url = f.item_url"
+                                      " WHERE i.kind = 'decision'").fetchone()[0]
+        assert failed_files  # the replica's seed makes some files fail on pages that did not
+        second = run_crawl(replica.url, tmp_path)
+        truth = replica.truth()
+    finally:
+        replica.stop()
+    wanted = {path_of(u) for r in decisions_of(truth) for u in r["attachment_urls"]}
+    with connect(tmp_path / "pmkz.db") as db:
+        stored = {path_of(r["url"]) for r in db.execute("SELECT url FROM attachments")}
+        failed = [r["url"] for r in db.execute("SELECT url FROM failures")]
+    assert (stored, failed) == (wanted, []), second.stdout

@@ -132,6 +132,7 @@ class StorePipeline:
         self._save_images(item)
         if item.get("attachments"):
             attachments.save(self.store.db, item["url"], item["attachments"])
+            failures.clear(self.store.db, *(a["url"] for a in item["attachments"]))
         return outcome
 
     def _save_images(self, item) -> None:

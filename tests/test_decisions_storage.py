@@ -1,0 +1,40 @@
+"""Decisions in storage: their fields as the items table keeps them, their attachments'
+rows and full-text search, and a failed attachment asking for its decision again."""
+from __future__ import annotations
+
+import json
+
+from helpers import item_record
+from pmkz.storage import attachments, items
+
+PAGE = "http://127.0.0.1:8123/ru/decisions/19012024-20"
+FILE = "http://127.0.0.1:8123/upload/docs/ru/19012024-20.pdf"
+
+
+def decision(**changes) -> dict:
+    return item_record(1, url=PAGE, kind="decision", site_id=None, decision_number="20",
+                       decision_date="2024-01-19", attachment_urls=[FILE], image_urls=[], **changes)
+
+
+def test_a_decision_keeps_its_number_date_and_attachment_urls_and_news_has_none(store):
+    store.save_item(decision())
+    store.save_item(item_record(2))
+    rows = {r["kind"]: r for r in store.db.query("SELECT * FROM items")}
+    assert (rows["decision"]["decision_number"], rows["decision"]["decision_date"]) == ("20", "2024-01-19")
+    assert json.loads(rows["decision"]["attachment_urls"]) == [FILE]
+    assert rows["news"]["attachment_urls"] is None and rows["news"]["decision_number"] is None
+
+
+def test_attachment_text_is_searchable_and_found_by_its_item(store):
+    store.save_item(decision())
+    attachments.save(store.db, PAGE, [{"url": FILE, "path": "ab/ab.pdf", "sha1": "0" * 40, "size": 10,
+                                       "content_type": "application/pdf", "text": "Порядок агролесомелиорации."}])
+    assert attachments.items_with_words(store.db, "агролесомелиорации") == [PAGE]
+    assert attachments.items_with_words(store.db, 'NEAR "(') == []  # typed text is never FTS5 syntax
+    assert attachments.stored(store.db, PAGE)[FILE]["sha1"] == "0" * 40
+
+
+def test_a_decision_whose_attachment_failed_is_asked_for_again(store):
+    store.save_item(decision())
+    store.record_failure(FILE, "image", "attachment: HTTP 500", run_id=None, item_url=PAGE)
+    assert items.pages_with_failed_images(store.db) == [PAGE]
