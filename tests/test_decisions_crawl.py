@@ -171,3 +171,28 @@ def test_an_attachment_that_failed_is_fetched_again_by_the_next_run(tmp_path):
         stored = {path_of(r["url"]) for r in db.execute("SELECT url FROM attachments")}
         failed = [r["url"] for r in db.execute("SELECT url FROM failures")]
     assert (stored, failed) == (wanted, []), second.stdout
+
+
+def test_a_decision_page_that_failed_beyond_the_first_list_page_is_fetched_again(tmp_path):
+    """The next run walks a section only while its pages hold something new, so a decision
+    that failed on a later page is asked for again from the failures, as an article is."""
+    from pmkz.replica.faults import Faults
+
+    def fits(seed):  # every decision of the first list page answers, one of the second fails
+        paths = [d.path("decisions") for d in build_site(1, seed=seed, decisions=22).decisions["ru"]]
+        faults = Faults({"500": 0.05}, seed)
+        return not any(faults.hits("500", p) for p in paths[:20]) and any(faults.hits("500", p) for p in paths[20:])
+
+    seed = next(s for s in range(1000) if fits(s))
+    replica = Replica("--articles", "1", "--decisions", "22", "--seed", str(seed), "--skin", "classic",
+                      "--faults", "500=0.05")
+    try:
+        run_crawl(replica.url, tmp_path, "--lang", "ru", env={"PMKZ_RETRY_TIMES": "0"})
+        second = run_crawl(replica.url, tmp_path, "--lang", "ru")
+        truth = replica.truth()
+    finally:
+        replica.stop()
+    wanted = {path_of(r["url"]) for r in decisions_of(truth) if r["lang"] == "ru"}
+    with connect(tmp_path / "pmkz.db") as db:
+        stored = {path_of(r["url"]) for r in db.execute("SELECT url FROM items WHERE kind = 'decision'")}
+    assert stored == wanted, second.stdout

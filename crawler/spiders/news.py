@@ -43,6 +43,7 @@ from pmkz.crawler.list_walk import DateWindow, ListCursor
 from pmkz.crawler.middlewares.archive import CAPTURE_META
 from pmkz.crawler.middlewares.errors import error_line, failure_line
 from pmkz.crawler.parsing import NotAnArticle, parse_listing
+from pmkz.crawler.parsing.decision import is_decision_url
 from pmkz.crawler.parsing.pages import parse_page
 from pmkz.crawler.parsing.sections import section_filter
 from pmkz.crawler.parsing.selectors import KNOWN, load_selectors
@@ -148,7 +149,7 @@ class NewsSpider(Spider):
                     yield self.article_request(known_url)
         # Pages that failed, and pages that could not be saved whole (a full disk).
         for failed_url in [*failures.urls(db, ("fetch", "parse")), *failures.pages_to_save_again(db)]:
-            if is_article_url(failed_url) and lang_of(failed_url) in self.langs:
+            if (is_article_url(failed_url) or is_decision_url(failed_url)) and lang_of(failed_url) in self.langs:
                 yield self.article_request(failed_url)
 
     def lists_done(self):
