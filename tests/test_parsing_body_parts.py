@@ -146,3 +146,9 @@ def test_a_short_last_part_after_the_text_wrapper_is_body(after, last):
 def test_a_box_about_the_author_opening_with_a_subheading_is_not_body():
     box = "<div class='author-box'><h3>About the author</h3><p>John Smith writes about farming and the weather.</p></div>"
     assert body_of(f"<div class='article-text'>{LONG_TEXT}</div>{box}")[-1] == P2
+
+
+def test_a_line_of_labelled_dates_at_the_top_of_the_text_is_not_body():
+    text = (f"<div class='text'><p>Published: 11/18/2011 2:27 AM Last Modified: 11/18/2011 4:06 AM</p>"
+            f"<p>{P1}</p><p>{P2}</p></div>")
+    assert body_of(text) == [P1, P2]

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from pmkz.crawler.parsing.dates import (
-    SITE_ZONE, ParsedDate, is_date_only, parse_fast, parse_iso, parse_site_date, parse_with_dateparser,
+    SITE_ZONE, ParsedDate, is_date_only, is_dateline, parse_fast, parse_iso, parse_site_date, parse_with_dateparser,
 )
 
 # (printed text, page language, date, date-time or None)
@@ -93,3 +93,14 @@ def test_fast_path_skips_dateparser(monkeypatch):
 ])
 def test_a_line_that_is_only_a_date(line, stamp):
     assert is_date_only(line) is stamp
+
+
+@pytest.mark.parametrize("line, dateline", [
+    ("Published: 11/18/2011 2:27 AM Last Modified: 11/18/2011 4:06 AM", True),
+    ("Опубликовано: 12 марта 2024, 10:05 | Обновлено: 12 марта 2024, 11:00", True),
+    ("Updated on March 12, 2024", True),
+    ("Published: the ministry's report on seeds", False),
+    ("Updated figures show 12 March 2024 was the wettest day.", False),
+])
+def test_a_line_of_labelled_dates_only(line, dateline):
+    assert is_dateline(line) is dateline

@@ -184,8 +184,24 @@ _STAMP_NUMERIC = re.compile(r"(?<!\d)(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}[./
 _STAMP_TOKEN = re.compile(r"\d+|[^\W\d_]+")
 _STAMP_MONTH = re.compile(r"(?:" + "|".join(_MONTH_STEMS) + r")[^\W\d_]*$", re.IGNORECASE)
 _STAMP_PUNCTUATION = re.compile(r"[\s,.:;|/()\[\]•·–—-]*")
+# Labels of a date stamp in a dateline, each followed by its stamp.
+_DATELINE_LABEL = re.compile(
+    r"\s*(?:published|updated|last modified|last updated|posted|modified|first published|"
+    r"опубликовано|обновлено|дата публикации|дата обновления|изменено|жарияланды|жаңартылды)"
+    r"(?:\s+on)?\s*:?\s*", re.IGNORECASE)
+_DATELINE_LONGEST = 3 * _STAMP_LONGEST
 # "Вчера, 18:00": a day named relatively stamps a related link as a date does.
 _RELATIVE_DAYS = frozenset(("today", "yesterday", "сегодня", "вчера", "бүгін", "кеше"))
+
+
+def is_dateline(line: str) -> bool:
+    """True when the normalised line is only labelled date stamps: "Published: 11/18/2011
+    2:27 AM Last Modified: 11/18/2011 4:06 AM", "Опубликовано: 12 марта 2024, 10:05 |
+    Обновлено: 12 марта 2024, 11:00". The article's facts about itself, not its text."""
+    if len(line) > _DATELINE_LONGEST or not _DATELINE_LABEL.match(line):
+        return False
+    stamps = [part for part in _DATELINE_LABEL.split(line) if part.strip(" |•·,;")]
+    return bool(stamps) and all(is_date_only(part.strip(" |•·,;")) for part in stamps)
 
 
 def is_date_only(line: str) -> bool:

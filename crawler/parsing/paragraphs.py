@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from pmkz.crawler.parsing.dates import is_date_only
+from pmkz.crawler.parsing.dates import is_date_only, is_dateline
 from pmkz.crawler.parsing.dom import BLOCK_TAGS, contains, is_block, is_noise, non_link_length, text_of
 from pmkz.crawler.parsing.selectors import class_words
 from pmkz.crawler.parsing.text import READ_ALSO, is_boilerplate, is_credit, normalize_text
@@ -101,7 +101,7 @@ class _Reader:
                 self.after_read_also or not text.endswith(_SENTENCE_END) or len(text.split()) < _LINKED_PROSE_WORDS):
             return
         self.after_read_also = False
-        if is_date_only(text) or links and is_date_only(_without_links(text, link_parts)):
+        if is_date_only(text) or is_dateline(text) or links and is_date_only(_without_links(text, link_parts)):
             return  # a related link's date, or a dateline
         if not is_boilerplate(text):
             self.paragraphs.append(text)
