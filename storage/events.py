@@ -92,13 +92,17 @@ def _edited_since(db: Database, url: str, since: str) -> bool:
 
 
 def _backdated(db: Database, run_id: int, started: str) -> list[str]:
-    # The newest dates once per language, in one pass: a run may find thousands of items.
-    return [url for (url,) in db.execute(
-        "WITH newest AS (SELECT lang, max(published_date) AS day FROM items WHERE first_seen < :started GROUP BY lang)"
-        " SELECT e.url FROM item_events e JOIN items i ON i.url = e.url"
-        " JOIN list_walks w ON w.lang = i.lang AND w.completed < :started"
-        " JOIN newest n ON n.lang = i.lang AND i.published_date < n.day"
-        " WHERE e.run_id = :run AND e.event = 'new' ORDER BY e.id", {"run": run_id, "started": started})]
+    found = []
+    for (lang,) in db.execute("SELECT lang FROM list_walks WHERE completed < ?", [started]).fetchall():
+        # Newest first by the date's index (`+lang`: not by the language's), to the first
+        # item stored before the run: the run's new items are all it passes.
+        newest = db.execute("SELECT published_date FROM items WHERE +lang = ? AND first_seen < ?"
+                            " ORDER BY published_date DESC LIMIT 1", [lang, started]).fetchone()
+        if newest:
+            found += db.execute(
+                "SELECT e.id, e.url FROM item_events e JOIN items i ON i.url = e.url WHERE e.run_id = ?"
+                " AND e.event = 'new' AND i.lang = ? AND i.published_date < ?", [run_id, lang, newest[0]]).fetchall()
+    return [url for _, url in sorted(found)]
 
 
 def _rows(db: Database, sql: str, params: list) -> list[dict]:
