@@ -97,7 +97,7 @@ def find(conn, typed: str, order: str, lang: str | None, page: int) -> dict:
     `shown` (the query as searched, None for no word), `total`, `hits`."""
     query = search.compile_query(typed, conn=conn, lang=lang)
     if query is None:
-        return {"shown": None, "total": 0, "hits": []}
+        return {"shown": None, "total": 0, "hits": [], "suggest": []}
     rowids, params = query.rowids()
     if lang:
         in_lang, params = f"SELECT rowid FROM items WHERE rowid IN ({rowids}) AND lang = ?", params + [lang]
@@ -128,7 +128,9 @@ def find(conn, typed: str, order: str, lang: str | None, page: int) -> dict:
              "title_html": snippets.highlight(title, mark, item_lang),
              "snippet_html": snippets.snippet([body, summary], mark, item_lang)}
             for url, title, summary, body, item_lang, published in (rows[i] for i in ids)]
-    return {"shown": query.shown, "total": total, "hits": hits}
+    # With no hits, as the items page offers them: the longest prefixes some item begins.
+    suggest = search.suggest_prefixes(conn, typed) if not total and query.column is None else []
+    return {"shown": query.shown, "total": total, "hits": hits, "suggest": suggest}
 
 
 async def results(db, typed: str, order: str, lang: str | None, page: int) -> dict:
@@ -153,13 +155,14 @@ async def page(request, datasette, db, as_json: bool):
     if as_json:
         return Response.json({
             "query": typed, "searched_as": found["shown"], "order": order, "lang": lang, "page": number,
-            "page_size": PAGE_SIZE, "total": found["total"],
+            "page_size": PAGE_SIZE, "total": found["total"], "suggest": found["suggest"],
             "hits": [{**hit, "item": datasette.absolute_url(request, _item_path(datasette, db.name, hit["url"])),
                       "title_html": str(hit["title_html"]), "snippet_html": str(hit["snippet_html"])}
                      for hit in found["hits"]],
             **links})
     for hit in found["hits"]:
         hit["item"] = _item_path(datasette, db.name, hit["url"])
+    found["suggest"] = [(form, _search_url(datasette, db.name, form, lang, order)) for form in found["suggest"]]
     context = {"database": db.name, "typed": typed, "order": order, "lang": lang, "page": number,
                "langs": LANGS, "help": HELP, "page_size": PAGE_SIZE, **found, **links}
     return Response.html(await datasette.render_template(

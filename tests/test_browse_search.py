@@ -90,6 +90,14 @@ def test_most_relevant_first_is_one_click_from_newest_first_and_back(client):
     assert 'class="pmkz-relevance"' in get(client, newest).text
 
 
+def test_no_hits_offers_the_longest_prefix_some_item_begins(client):
+    found = get(client, f"/pmkz/-/search.json?q={quote('правительствоище')}").json
+    assert found["total"] == 0 and found["suggest"] == ["правительство*"]
+    page = get(client, f"/pmkz/-/search?q={quote('правительствоище')}&order=newest").text
+    suggested = urllib.parse.urlencode({"q": "правительство*", "order": "newest"}).replace("&", "&amp;")
+    assert f'href="/pmkz/-/search?{suggested}">правительство*</a>' in page
+
+
 def test_the_headline_weighs_above_the_body(tmp_path):
     with Store(tmp_path / "pmkz.db") as store:
         store.save_item(item_record(1, title="Совещание по паводкам", published_date="2024-03-01",
