@@ -66,7 +66,7 @@ class SectionWalk:
         now = utc_stamp(datetime.now(timezone.utc))
         for name, root in section_roots(response.body, response.url, getattr(response, "encoding", None)).items():
             # Every name is kept, news and the unwanted too: the menus were read.
-            sections.found(self.db, lang, name, root, False, 0, now)
+            sections.seen(self.db, lang, name, root, now)
             if self.wanted.wants(name):
                 self.spider.crawler.stats.inc_value(f"{STATS}{lang}/{name}/found")
                 yield self._request(root, root, lang, name, first=True, walk=True)

@@ -17,7 +17,16 @@ def ensure(db: Database) -> None:
                      if_not_exists=True)
 
 
+def seen(db: Database, lang: str, name: str, root_url: str, now: str) -> None:
+    """A home page links the section: what its pages gave before stays until they answer."""
+    db.execute(
+        f"INSERT INTO {TABLE} (lang, name, root_url, followed, items, discovered) VALUES (?, ?, ?, 0, 0, ?)"
+        " ON CONFLICT (lang, name) DO UPDATE SET root_url = excluded.root_url, discovered = excluded.discovered",
+        [lang, name, root_url, now])
+
+
 def found(db: Database, lang: str, name: str, root_url: str, followed: bool, items: int, now: str) -> None:
+    """The section's first page answered: whether it leads to items, and how many it links."""
     db.execute(
         f"INSERT INTO {TABLE} (lang, name, root_url, followed, items, discovered) VALUES (?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (lang, name) DO UPDATE SET root_url = excluded.root_url, followed = excluded.followed,"

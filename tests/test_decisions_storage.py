@@ -38,3 +38,16 @@ def test_a_decision_whose_attachment_failed_is_asked_for_again(store):
     store.save_item(decision())
     store.record_failure(FILE, "image", "attachment: HTTP 500", run_id=None, item_url=PAGE)
     assert items.pages_with_failed_images(store.db) == [PAGE]
+
+
+def test_a_section_read_again_in_the_menus_stays_followed_until_its_page_says_otherwise(store):
+    from pmkz.storage import sections
+
+    root = "http://127.0.0.1:8123/ru/decisions"
+    sections.seen(store.db, "ru", "decisions", root, "2026-11-01T00:00:00+00:00")
+    sections.found(store.db, "ru", "decisions", root, True, 20, "2026-11-01T00:00:01+00:00")
+    sections.seen(store.db, "ru", "decisions", root, "2026-11-08T00:00:00+00:00")
+    assert sections.followed(store.db, "ru") == [("decisions", root)]
+    assert sections.last_discovered(store.db, "ru") == "2026-11-08T00:00:00+00:00"
+    sections.found(store.db, "ru", "decisions", root, False, 0, "2026-11-08T00:00:01+00:00")
+    assert sections.followed(store.db, "ru") == []
