@@ -42,6 +42,17 @@ BOILERPLATE = tuple(re.compile(p, re.IGNORECASE) for p in (
     r"(?:a post shared by|публикация от|пост от)\b.{0,150}\(@[\w.]+\)",
     # A gallery's counter.
     r"(?:image|photo|picture|slide|фото|изображение|слайд|сурет)\s+\d+\s*(?:of|из|/)\s*\d+$",
+    # A news agency's credits for the reporting and editing.
+    r"\((?:additional )?reporting by\b.{0,300}\)$",
+    r"(?:additional )?reporting by\b.{0,300}\bedit(?:ing|ed) by\b.{0,100}$",
+    r"additional reporting by\b.{0,200}$",
+    r"[^.]{0,120}\bcontributed (?:reporting|to this report)\b[^.]{0,120}\.?$",
+    # Calls to follow or subscribe, labels of tags and of the reading time.
+    r"follow\b.{0,100}\b(?:twitter|facebook|instagram|youtube|telegram|tiktok)\b.{0,80}$",
+    r"(?:subscribe to|подпишитесь на|подписывайтесь на)\b.{0,150}$",
+    r"(?:tags?|topics|filed under|теги|тэги|тегтер)\s*(?::.{0,200})?$",
+    r"(?:continue reading(?: below)?|text size|read later|reading time|время чтения|tempo de leitura|lesezeit)"
+    r"\b.{0,30}$",
 ))
 # Boilerplate known by its words in whichever order they come: (longest such line, words
 # of which one must occur, words of which another must occur), all lower case. A news
@@ -51,7 +62,7 @@ BOILERPLATE_WORDS = (
     (400, ("telegram", "телеграм"), ("subscrib", "follow", "stay updated", "подпис", "следите", "жазыл")),
     (100, ("download", "скача", "загруз", "жүкте"),
      ("the app", "app for", "app store", "google play", "android", "приложени", "қосымша")),
-    (200, ("newsletter", "рассылк", "inbox"), ("sign up", "subscribe", "подпиш", "подпис")),
+    (200, ("newsletter", "рассылк", "inbox"), ("sign up", "subscribe to", "subscribe now", "подпиш")),
     (200, ("follow him", "follow her", "follow us", "follow me"), ("twitter", "facebook", "instagram", "@")),
 )
 
@@ -67,7 +78,7 @@ READ_ALSO = re.compile(
     r"сондай-ақ оқыңыз|сондай-ақ қараңыз|оқи отырыңыз|тағы оқыңыз|"
     r"lesen sie auch|lesen sie mehr|mehr zum thema|à lire aussi|lire aussi|lee también|leggi anche)\b"
     # These lead prose too ("Related to this, ..."): a marker only with its colon.
-    r"|(?:related|see also|по теме|тақырып бойынша)\s*:"
+    r"|(?:related|related post|see also|read more|see more|more|also|по теме|тақырып бойынша)\s*:"
     r"|(?:latest news|other news|последние новости|другие новости|популярное|"
     r"соңғы жаңалықтар|басқа жаңалықтар|you may also like|you might also like|"
     r"related (?:articles|stories|posts|news)|more stories|recommended(?: for you)?|"
