@@ -105,8 +105,9 @@ def test_reparse_derives_each_decision_again_unchanged(crawled):
 
 def test_attachments_hit_by_transient_faults_are_all_archived_whole(tmp_path):
     """Faults hit attached files as they hit images: an empty, failed or cut answer is
-    fetched again, and what is kept is the whole file."""
-    options = ("--articles", "1", "--decisions", "3", "--faults", "empty=0.5,500=0.5,truncate=0.5")
+    fetched again, and what is kept is the whole file; decision pages in a legacy code
+    page or with broken markup are stored as their truth."""
+    options = ("--articles", "1", "--decisions", "3", "--faults", "empty=0.5,500=0.5,truncate=0.5,charset=0.5,broken=0.5")
     replica = Replica(*options)
     try:
         crawl(replica.url, tmp_path)
@@ -115,6 +116,7 @@ def test_attachments_hit_by_transient_faults_are_all_archived_whole(tmp_path):
         replica.stop()
     site = build_site(1, decisions=3)
     with connect(tmp_path / "pmkz.db") as db:
+        assert items_problems(db, truth) == []
         assert db.execute("SELECT count(*) FROM captures WHERE url LIKE '%/upload/docs/%' AND status = 500").fetchone()[0]
         for record in decisions_of(truth):
             for url in record["attachment_urls"]:
