@@ -75,30 +75,26 @@ def test_the_box_finds_word_forms_prefixes_and_either_word(tmp_path, browser):
         assert search_from_the_box(browser, wait, base, '"правительства"') == printed
         screenshot(browser, "5-exact-phrase")
         assert search_from_the_box(browser, wait, base, 'правительство -"правительства"') == government - printed
+        snippets_and_both_orders(browser, wait, base)
 
 
-def test_results_show_snippets_with_the_matched_words_marked(tmp_path, browser):
-    import json
-
+def snippets_and_both_orders(browser, wait, base: str) -> None:
+    """Hits show snippets with the printed words a prefix begins marked, newest first
+    and one click away most relevant first, and back."""
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
 
-    from helpers import dumped_truth
-    from pmkz.storage import Store
+    hits = search_from_the_box(browser, wait, base, "совещани*")
+    snippets = browser.find_elements(By.CSS_SELECTOR, "td.col-title .pmkz-snippet")
+    marked = {m.text.lower() for m in browser.find_elements(By.CSS_SELECTOR, ".pmkz-snippet mark")}
+    assert len(snippets) == min(hits, 50) > 0 and marked and all(word.startswith("совещани") for word in marked)
+    screenshot(browser, "6-snippets-newest-first")
+    browser.find_element(By.CSS_SELECTOR, "a.pmkz-relevance").click()
+    wait.until(expected_conditions.url_contains("/-/search"))
+    assert len(browser.find_elements(By.CSS_SELECTOR, ".pmkz-hit")) == min(hits, 20)
+    assert browser.find_elements(By.CSS_SELECTOR, ".pmkz-hit .pmkz-snippet mark")
+    screenshot(browser, "7-snippets-most-relevant-first")
+    browser.find_element(By.CSS_SELECTOR, "a.pmkz-newest").click()
+    wait.until(expected_conditions.url_contains("_search="))
+    assert browser.find_elements(By.CSS_SELECTOR, "a.pmkz-relevance")
 
-    records = [json.loads(line) for line in dumped_truth(("--articles", "30"), None).splitlines() if line]
-    with Store(tmp_path / "pmkz.db") as store, store.batch():
-        for record in records:
-            store.save_item(record)
-    with serving(tmp_path / "pmkz.db", tmp_path / "images") as base:
-        browser.get(base + "pmkz/items?_search=" + "совещани*")
-        snippets = browser.find_elements(By.CSS_SELECTOR, "td.col-title .pmkz-snippet")
-        marked = {m.text.lower() for m in browser.find_elements(By.CSS_SELECTOR, ".pmkz-snippet mark")}
-        assert snippets and marked and all(word.startswith("совещани") for word in marked)
-        screenshot(browser, "6-snippets-newest-first")
-        browser.find_element(By.CSS_SELECTOR, "a.pmkz-relevance").click()
-        hits = browser.find_elements(By.CSS_SELECTOR, ".pmkz-hit")
-        assert len(hits) == min(len(snippets), 20)
-        assert browser.find_elements(By.CSS_SELECTOR, ".pmkz-hit .pmkz-snippet mark")
-        screenshot(browser, "7-snippets-most-relevant-first")
-        browser.find_element(By.CSS_SELECTOR, "a.pmkz-newest").click()
-        assert "_search=" in browser.current_url and browser.find_elements(By.CSS_SELECTOR, "a.pmkz-relevance")
