@@ -152,3 +152,11 @@ def test_a_line_of_labelled_dates_at_the_top_of_the_text_is_not_body():
     text = (f"<div class='text'><p>Published: 11/18/2011 2:27 AM Last Modified: 11/18/2011 4:06 AM</p>"
             f"<p>{P1}</p><p>{P2}</p></div>")
     assert body_of(text) == [P1, P2]
+
+
+@pytest.mark.parametrize("credit", [
+    "<dl><dt>Photo:</dt><dd>personal archive of John Smith</dd></dl>",
+    "<div><span class='label'>Фото:</span></div><div>личный архив Андрея Рудькова</div>",
+], ids=["dl", "blocks"])
+def test_a_credit_whose_label_and_name_are_blocks_apart_is_not_body(credit):
+    assert body_of(f"<div class='text'><p>{P1}</p>{credit}<p>{P2}</p></div>") == [P1, P2]

@@ -17,7 +17,7 @@ import re
 from pmkz.crawler.parsing.dates import is_date_only, is_dateline
 from pmkz.crawler.parsing.dom import BLOCK_TAGS, contains, is_block, is_noise, non_link_length, text_of
 from pmkz.crawler.parsing.selectors import class_words
-from pmkz.crawler.parsing.text import READ_ALSO, is_boilerplate, is_credit, normalize_text
+from pmkz.crawler.parsing.text import CREDIT_LABEL, READ_ALSO, is_boilerplate, is_credit, normalize_text
 from pmkz.crawler.parsing.urls import canonical_url, join_url
 
 _SKIP_TAGS = frozenset(("figure", "figcaption", "h1", "img", "picture"))
@@ -48,6 +48,8 @@ _TWEET_CLASS = "twitter-tweet"
 # article's facts about itself, not its text.
 _ABOUT_ITEMPROPS = frozenset(("datepublished", "datemodified", "datecreated", "author", "publisher"))
 # Table cells are read row by row, cells apart.
+# The name after a credit's label: an agency, a photographer, "personal archive of ...".
+_CREDIT_NAME = 120
 _CELL_TAGS = frozenset(("td", "th"))
 _LINK_SHARE = 0.9  # a paragraph this much link text is navigation, not prose
 _LINK_SHARE_AFTER_READ_ALSO = 0.5
@@ -73,6 +75,7 @@ class _Reader:
         self.after_read_also = False
         # How many paragraphs were read when the last picture came, at a paragraph's start.
         self.picture_at = None
+        self.after_credit_label = False
 
     def flush(self) -> None:
         if not self.parts:
@@ -103,6 +106,13 @@ class _Reader:
         self.after_read_also = False
         if is_date_only(text) or is_dateline(text) or links and is_date_only(_without_links(text, link_parts)):
             return  # a related link's date, or a dateline
+        if self.after_credit_label:
+            self.after_credit_label = False
+            if len(text) <= _CREDIT_NAME and not _ENDS_SENTENCE.search(text):
+                return  # the name a credit's label ("Photo:") names, in a block of its own
+        if CREDIT_LABEL.match(text):
+            self.after_credit_label = True
+            return
         if not is_boilerplate(text):
             self.paragraphs.append(text)
         elif (is_credit(text) and self.picture_at is not None and self.picture_at == len(self.paragraphs) - 1

@@ -28,6 +28,9 @@ _UNPRINTED = {**_NOT_XML,
 
 _CREDIT = r"(?:photo|photos|фото|фотография|сурет|суреттер|фотосурет|фото и видео|photo and video)"
 
+# A credit's label alone ("Фото:"), its name in the next block.
+CREDIT_LABEL = re.compile(rf"{_CREDIT}\s*:$", re.IGNORECASE)
+
 # Whole-paragraph boilerplate known by how it starts (re.match on normalised text).
 BOILERPLATE = tuple(re.compile(p, re.IGNORECASE) for p in (
     # Photo credits: "Photo: Официальный сайт Премьер-Министра РК", "Фото пресс-службы …".
