@@ -100,6 +100,11 @@ def test_a_page_with_characters_xml_cannot_carry_parses_to_clean_text(bad):
     "Tempo de leitura: 1 minuto",
     "READ MORE: China plague outbreak confirmed: Two diagnosed with disease in Beijing",
     "More:",
+    "More Great WIRED Stories",
+    "Most read in world news",
+    "Popular on IndieWire",
+    "DON'T MISS",
+    "Самые популярные диеты",
     "View this post on Instagram",
     "A post shared by Farmer (@farmer) on Mar 12, 2024 at 10:00am PDT",
 ])
@@ -123,6 +128,7 @@ def test_boilerplate(line):
     "Followers of the ministry on Facebook asked about the seed prices.",
     "Subscribers to the newsletter of the ministry received the schedule on Monday.",
     "Tagged cattle will be counted again in May, the ministry said.",
+    "Most read books of the year were about farming, the library said.",
     "The newsletter of the ministry reaches every farmer in the region, its editors said.",
     "Thousands of people on Twitter pointed it out within an hour of the launch.",
 ])

@@ -87,7 +87,9 @@ READ_ALSO = re.compile(
     r"related (?:articles|stories|posts|news)|more stories|recommended(?: for you)?|"
     r"по теме|похожие новости|ähnliche beiträge|ähnliche artikel|weitere artikel|weiterführende links?|"
     r"weiterführender link|das könnte sie auch interessieren|sur le même sujet|articles similaires|"
-    r"noticias relacionadas|te puede interesar|articoli correlati)\s*[:.…]*$)",
+    r"noticias relacionadas|te puede interesar|articoli correlati|more (?:[\w’']+ ){0,3}stories|most read(?: in [\w ]{1,30})?|"
+    r"most popular|popular on [\w ]{1,30}|don['’]?t miss|самые популярные(?: \w+)?|самое читаемое|популярные статьи)"
+    r"\s*[:.…]*$)",
     re.IGNORECASE,
 )
 
