@@ -13,7 +13,7 @@ from pmkz.storage.search import index
 
 @pytest.fixture
 def old_archive(tmp_path, monkeypatch):
-    monkeypatch.setattr(index, "REINDEX_SLICE", 10)
+    monkeypatch.setattr(index, "REINDEX_SLICE", 10, raising=False)
     monkeypatch.setenv("PMKZ_PROGRESS_SECONDS", "0")
     with Store(tmp_path / "pmkz.db") as store, store.batch():
         for n in range(35):
