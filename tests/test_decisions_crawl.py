@@ -154,47 +154,33 @@ def test_the_item_page_shows_and_links_the_attachments_and_datasette_searches_th
             database.close()
 
 
-def test_an_attachment_that_failed_is_fetched_again_by_the_next_run(tmp_path):
-    """A run that could not fetch a decision's file (no retries left) asks for the
-    decision again next run, which fetches the file and forgets the failure."""
-    replica = Replica("--articles", "1", "--decisions", "3", "--faults", "500=0.5")
-    try:
-        run_crawl(replica.url, tmp_path, env={"PMKZ_RETRY_TIMES": "0"})
-        with connect(tmp_path / "pmkz.db") as db:
-            failed_files = db.execute("SELECT count(*) FROM failures f JOIN items i ON i.url = f.item_url"
-                                      " WHERE i.kind = 'decision'").fetchone()[0]
-        assert failed_files  # the replica's seed makes some files fail on pages that did not
-        second = run_crawl(replica.url, tmp_path)
-        truth = replica.truth()
-    finally:
-        replica.stop()
-    wanted = {path_of(u) for r in decisions_of(truth) for u in r["attachment_urls"]}
-    with connect(tmp_path / "pmkz.db") as db:
-        stored = {path_of(r["url"]) for r in db.execute("SELECT url FROM attachments")}
-        failed = [r["url"] for r in db.execute("SELECT url FROM failures")]
-    assert (stored, failed) == (wanted, []), second.stdout
 
-
-def test_a_decision_page_that_failed_beyond_the_first_list_page_is_fetched_again(tmp_path):
-    """The next run walks a section only while its pages hold something new, so a decision
-    that failed on a later page is asked for again from the failures, as an article is."""
+def test_decision_pages_and_files_that_failed_are_fetched_again_by_the_next_run(tmp_path):
+    """A run with no retries left loses a decision page on the section's second list page
+    and a file of a decision it stored. The next run walks the section only while a page
+    holds something new, so both come back from the failures: the page as an article's
+    does, the file by asking for its decision again; then no failure is left."""
     from pmkz.replica.faults import Faults
 
-    def fits(seed):  # every decision of the first list page answers, one of the second fails
-        paths = [d.path("decisions") for d in build_site(1, seed=seed, decisions=22).decisions["ru"]]
+    def fits(seed):
+        ru = build_site(1, seed=seed, decisions=22).decisions["ru"]
         faults = Faults({"500": 0.05}, seed)
-        return not any(faults.hits("500", p) for p in paths[:20]) and any(faults.hits("500", p) for p in paths[20:])
+        hit = [faults.hits("500", d.path("decisions")) for d in ru]
+        files_hit = any(faults.hits("500", d.file_path(a)) for d in ru[:20] for a in d.attachments)
+        return not any(hit[:20]) and any(hit[20:]) and files_hit
 
-    seed = next(s for s in range(1000) if fits(s))
+    seed = next(s for s in range(2000) if fits(s))
     replica = Replica("--articles", "1", "--decisions", "22", "--seed", str(seed), "--skin", "classic",
                       "--faults", "500=0.05")
     try:
         run_crawl(replica.url, tmp_path, "--lang", "ru", env={"PMKZ_RETRY_TIMES": "0"})
         second = run_crawl(replica.url, tmp_path, "--lang", "ru")
-        truth = replica.truth()
+        truth = [r for r in decisions_of(replica.truth()) if r["lang"] == "ru"]
     finally:
         replica.stop()
-    wanted = {path_of(r["url"]) for r in decisions_of(truth) if r["lang"] == "ru"}
     with connect(tmp_path / "pmkz.db") as db:
-        stored = {path_of(r["url"]) for r in db.execute("SELECT url FROM items WHERE kind = 'decision'")}
-    assert stored == wanted, second.stdout
+        pages = {path_of(r["url"]) for r in db.execute("SELECT url FROM items WHERE kind = 'decision'")}
+        files = {path_of(r["url"]) for r in db.execute("SELECT url FROM attachments")}
+        failed = [r["url"] for r in db.execute("SELECT url FROM failures")]
+    assert pages == {path_of(r["url"]) for r in truth}, second.stdout
+    assert (files, failed) == ({path_of(u) for r in truth for u in r["attachment_urls"]}, []), second.stdout
