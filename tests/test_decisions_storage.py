@@ -51,3 +51,14 @@ def test_a_section_read_again_in_the_menus_stays_followed_until_its_page_says_ot
     assert sections.last_discovered(store.db, "ru") == "2026-11-08T00:00:00+00:00"
     sections.found(store.db, "ru", "decisions", root, False, 0, "2026-11-08T00:00:01+00:00")
     assert sections.followed(store.db, "ru") == []
+
+
+def test_jsonl_export_gives_a_decisions_fields_as_values(store, tmp_path):
+    from pmkz.storage.export.records import export_items
+
+    store.save_item(decision())
+    store.save_item(item_record(2))
+    export_items(store.path, "jsonl", tmp_path / "items.jsonl")
+    rows = {r["kind"]: r for r in map(json.loads, (tmp_path / "items.jsonl").read_text(encoding="utf-8").splitlines())}
+    assert (rows["decision"]["attachment_urls"], rows["decision"]["decision_date"]) == ([FILE], "2024-01-19")
+    assert rows["news"]["attachment_urls"] is None
