@@ -160,3 +160,9 @@ def test_a_line_of_labelled_dates_at_the_top_of_the_text_is_not_body():
 ], ids=["dl", "blocks"])
 def test_a_credit_whose_label_and_name_are_blocks_apart_is_not_body(credit):
     assert body_of(f"<div class='text'><p>{P1}</p>{credit}<p>{P2}</p></div>") == [P1, P2]
+
+
+def test_text_the_page_hides_is_not_body():
+    hidden = ("<div style='display: none;' itemscope itemtype='http://schema.org/NewsArticle'>"
+              "<div itemprop='image'><div itemprop='width'>500</div></div><div>international</div></div>")
+    assert body_of(f"<div class='text'><p>{P1}</p>{hidden}<p>{P2}</p></div>") == [P1, P2]

@@ -2,13 +2,15 @@
 
 Block elements (p, div, li, headings, ...) end a paragraph; inline elements and `<br>`
 do not, so a quote mark in its own `<span>` stays glued to its sentence. Dropped:
-furniture (by tag, role or class word), figures and their captions, the headline,
-date and lead (passed in `skip`, with the teaser cards of other pages that
-`teaser_cards` finds and the pictures written without <figure> that `picture_blocks`
-finds), paragraphs that are nearly all link text (share rows, lists of other articles),
-a "read also" marker with the links after it, lines that are only a date (a related
-link's, beside its headline or alone), and the site's boilerplate lines (credits,
-text.BOILERPLATE).
+furniture (by tag, role or class word), text the page hides (display: none), figures
+and their captions, embedded post widgets (a tweet's words stay: the article quotes
+them), the headline, date and lead (passed in `skip`, with the teaser cards of other
+pages that `teaser_cards` finds and the pictures written without <figure> that
+`picture_blocks` finds), paragraphs that are nearly all link text (share rows, lists of
+other articles), a "read also" marker with the links after it, lines that are only a
+date (a related link's, beside its headline or alone, or labelled datelines), a
+caption between a picture and its credit, a credit's name after its label, and
+boilerplate lines (credits, calls to subscribe, text.BOILERPLATE).
 """
 from __future__ import annotations
 
@@ -50,6 +52,8 @@ _ABOUT_ITEMPROPS = frozenset(("datepublished", "datemodified", "datecreated", "a
 # Table cells are read row by row, cells apart.
 # The name after a credit's label: an agency, a photographer, "personal archive of ...".
 _CREDIT_NAME = 120
+# What the page hides from its readers (microdata copies of the headline, image sizes).
+_HIDDEN = re.compile(r"display\s*:\s*none")
 _CELL_TAGS = frozenset(("td", "th"))
 _LINK_SHARE = 0.9  # a paragraph this much link text is navigation, not prose
 _LINK_SHARE_AFTER_READ_ALSO = 0.5
@@ -148,7 +152,8 @@ class _Reader:
             elif tag in _SKIP_TAGS or child in self.skip or is_noise(child) or child.attrib and (
                     not class_words(child).isdisjoint(_PICTURE_WORDS) or child.get("role") == "figure"
                     or not _EMBED_CLASSES.isdisjoint((child.get("class") or "").split())
-                    or not _ABOUT_ITEMPROPS.isdisjoint((child.get("itemprop") or "").lower().split())):
+                    or not _ABOUT_ITEMPROPS.isdisjoint((child.get("itemprop") or "").lower().split())
+                    or _HIDDEN.search(child.get("style") or "")):
                 if tag in _PICTURE_TAGS and not "".join(self.parts).strip():
                     self.flush()
                     self.picture_at = len(self.paragraphs)
