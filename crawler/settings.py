@@ -26,10 +26,12 @@ def _number(name: str, default: float, integer: bool = False) -> float:
         value = int(raw) if integer else float(raw)
     except ValueError:
         value = -1
-    if not math.isfinite(value) or value > MAX_SETTING or value < 0 or (value == 0 and not integer):
-        kind = "a whole number, 0 or more" if integer else "a number of seconds above 0"
+    days = name.endswith("_DAYS")
+    most = MAX_SETTING // (24 * 3600) if days else MAX_SETTING
+    if not math.isfinite(value) or value > most or value < 0 or (value == 0 and not integer):
+        kind = "a whole number, 0 or more" if integer else f"a number of {'days' if days else 'seconds'} above 0"
         if value >= 0:  # too large, inf or nan
-            kind += f" and at most {MAX_SETTING}"
+            kind += f" and at most {most}"
         raise ValueError(f"{name} must be {kind}, not {raw!r}")
     return value
 

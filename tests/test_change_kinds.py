@@ -2,16 +2,14 @@
 word by word with its significance, the cosmetic edit kept out of the run's message by
 default, and what only the archive can see (a language version that diverged, an item
 published backdated) recorded as events and told in the message. One crawl of each
-epoch serves every test; the expectations come from the replica's truth."""
+epoch serves those tests; the expectations come from the replica's truth. Also: a saved
+search's own significance, and the settings PMKZ_NOTIFY_COSMETIC and PMKZ_DIVERGENCE_DAYS."""
 from __future__ import annotations
-
-import json
-import sqlite3
 
 import pytest
 from sqlite_utils import Database
 
-from helpers import T0, T1, EpochReplica, connect, crawl, item_record, path_of
+from helpers import T0, T1, EpochReplica, connect, crawl, item_record, path_of, pmkz
 from pmkz import config
 from pmkz.notify.messages import queue_run
 from pmkz.storage import Store, diffs, runs
@@ -169,3 +167,11 @@ def test_a_saved_search_takes_the_edits_of_its_class_and_up(tmp_path):
     assert told == {f"run-{run:09d}": [item_record(1)["url"], item_record(2)["url"]],
                     f"run-{run:09d}.watch-000001": [item_record(2)["url"]],
                     f"run-{run:09d}.watch-000002": [item_record(1)["url"], item_record(2)["url"]]}
+
+
+def test_a_bad_divergence_window_stops_the_crawl_in_one_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("PMKZ_DIVERGENCE_DAYS", "400")
+    result = pmkz("crawl", "--base-url", "http://127.0.0.1:9", "--db", str(tmp_path / "pmkz.db"), check=False)
+    assert result.returncode != 0 and not (tmp_path / "pmkz.db").exists()
+    assert result.stderr.strip().splitlines() == [
+        "pmkz crawl: error: PMKZ_DIVERGENCE_DAYS must be a number of days above 0 and at most 366, not '400'"]

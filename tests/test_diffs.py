@@ -125,7 +125,6 @@ def test_word_comparison_is_bounded_per_paragraph_and_per_edit():
 
 def test_versions_of_an_older_pmkz_get_word_changes_and_significance_on_open(tmp_path):
     path = tmp_path / "pmkz.db"
-    url = item_record()["url"]
     with Store(path) as store:
         store.save_item(item_record(body="Выделено 5 млрд тенге."), now=T0)
         store.save_item(item_record(body="Выделено 6 млрд тенге."), now=T1)
