@@ -30,6 +30,7 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -54,6 +55,21 @@ def pmkz(*args: str, timeout: float = 600, check: bool = True) -> subprocess.Com
     if check and result.returncode != 0:
         raise AssertionError(f"pmkz {' '.join(args)} exited {result.returncode}:\n{result.stderr}")
     return result
+
+
+def pmkz_here(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """`pmkz ARGS` in this process (click's CliRunner), for what a command says and how
+    it exits where the process itself is not the subject. An exception no command caught
+    is written to stderr as its traceback, as a process would print it."""
+    from click.testing import CliRunner
+
+    from pmkz.cli import cli
+
+    result = CliRunner().invoke(cli, list(args), env=env, prog_name="pmkz")
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += "Traceback (most recent call last):\n" + "".join(traceback.format_exception(result.exception))
+    return subprocess.CompletedProcess(["pmkz", *args], result.exit_code, result.stdout, stderr)
 
 
 @functools.cache

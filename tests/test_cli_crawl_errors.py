@@ -1,5 +1,8 @@
 """Bad input to `pmkz crawl`: one clear line on stderr, a non-zero exit, no traceback,
-nothing half-written."""
+nothing half-written.
+
+Checks made before any crawling run in this process (click's CliRunner); a real process
+where only one shows it: a crawl that starts, and settings read as the process starts."""
 from __future__ import annotations
 
 import os
@@ -9,7 +12,7 @@ import sys
 import pytest
 import sqlite_utils
 
-from helpers import crawl, pmkz
+from helpers import crawl, crawl_args, pmkz_here
 
 
 def assert_one_line_error(result, expected: str) -> None:
@@ -29,7 +32,7 @@ def assert_one_line_error(result, expected: str) -> None:
     (["--base-url", "primeminister.kz"], "--base-url must start with http:// or https://"),
 ])
 def test_bad_options(tmp_path, args, expected):
-    result = crawl("http://127.0.0.1:1", tmp_path, *args, check=False)
+    result = pmkz_here(*crawl_args("http://127.0.0.1:1", tmp_path, *args))
     assert_one_line_error(result, expected)
     assert not (tmp_path / "pmkz.db").exists()
 
@@ -37,15 +40,15 @@ def test_bad_options(tmp_path, args, expected):
 def test_unwritable_database_path(tmp_path):
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("a file where a directory should be")
-    result = pmkz("crawl", "--base-url", "http://127.0.0.1:1", "--db", str(blocker / "pmkz.db"),
-                  "--images-dir", str(tmp_path / "images"), check=False)
+    result = pmkz_here("crawl", "--base-url", "http://127.0.0.1:1", "--db", str(blocker / "pmkz.db"),
+                       "--images-dir", str(tmp_path / "images"))
     assert_one_line_error(result, str(blocker))
     assert blocker.read_text() == "a file where a directory should be"
 
 
 def test_database_that_is_not_sqlite(tmp_path):
     (tmp_path / "pmkz.db").write_text("hello, I am a text file\n" * 100)
-    result = crawl("http://127.0.0.1:1", tmp_path, check=False)
+    result = pmkz_here(*crawl_args("http://127.0.0.1:1", tmp_path))
     assert_one_line_error(result, "pmkz.db")
     assert (tmp_path / "pmkz.db").read_text() == "hello, I am a text file\n" * 100
 
@@ -65,6 +68,10 @@ def test_unreachable_site_fails_with_one_line_and_records_the_run(tmp_path):
 
 
 # Environment and options are checked before any work.
+# crawler/settings.py reads these once, as the crawl's process imports it.
+READ_AS_THE_PROCESS_STARTS = {"PMKZ_SELECTORS", "PMKZ_DOWNLOAD_TIMEOUT"}
+
+
 @pytest.mark.parametrize("env, args, message", [
     ({"PMKZ_SELECTORS": "/nonexistent.toml"}, [], "cannot read selectors file /nonexistent.toml"),
     ({"PMKZ_WEBHOOK_URL": "notaurl"}, [], "PMKZ_WEBHOOK_URL must start with http:// or https://"),
@@ -76,10 +83,12 @@ def test_unreachable_site_fails_with_one_line_and_records_the_run(tmp_path):
 ])
 def test_settings_are_checked_before_any_work(tmp_path, env, args, message):
     base = ["--base-url", "http://127.0.0.1:9"] if "--base-url" not in args else []
-    result = subprocess.run(
-        [sys.executable, "-m", "pmkz", "crawl", *base, "--db", str(tmp_path / "pmkz.db"),
-         "--images-dir", str(tmp_path / "images"), *args],
-        capture_output=True, text=True, env={**os.environ, **env}, timeout=120)
+    argv = ["crawl", *base, "--db", str(tmp_path / "pmkz.db"), "--images-dir", str(tmp_path / "images"), *args]
+    if READ_AS_THE_PROCESS_STARTS & set(env):
+        result = subprocess.run([sys.executable, "-m", "pmkz", *argv], capture_output=True, text=True,
+                                env={**os.environ, **env}, timeout=120)
+    else:
+        result = pmkz_here(*argv, env=env)
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("pmkz crawl: error: ") and message in lines[0], result.stderr
