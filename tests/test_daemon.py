@@ -11,6 +11,7 @@ import pytest
 import sqlite_utils
 
 from helpers import LIBFAKETIME, EpochReplica, count_rows, pmkz, wait_for
+from pmkz.scheduler.config import ConfigError, load
 from pmkz.scheduler.daemon import ClockWatch
 
 
@@ -190,12 +191,12 @@ def test_the_daemons_crawl_dies_with_the_daemon(tmp_path, replica_300):
     ("incremental_every_minutes", "0.0001"), ("full_time_limit_minutes", '"5"'),
 ])
 def test_daemon_settings_are_checked(tmp_path, setting, value):
+    # The configuration as the command reads it (its one line on stderr: the test above).
     config = tmp_path / "d.toml"
     config.write_text(f"[schedule]\n{setting} = {value}\n")
-    result = pmkz("daemon", "--config", str(config), check=False, timeout=60)
-    assert result.returncode == 1
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and setting in lines[0] and "unexpected" not in lines[0], result.stderr
+    with pytest.raises(ConfigError) as refused:
+        load(config)
+    assert len(str(refused.value).splitlines()) == 1 and setting in str(refused.value)
 
 
 @pytest.mark.parametrize("text, message", [
@@ -204,8 +205,9 @@ def test_daemon_settings_are_checked(tmp_path, setting, value):
 def test_daemon_tables_are_checked(tmp_path, text, message):
     config = tmp_path / "d.toml"
     config.write_text(text)
-    result = pmkz("daemon", "--config", str(config), check=False, timeout=60)
-    assert result.returncode == 1 and message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    with pytest.raises(ConfigError) as refused:
+        load(config)
+    assert len(str(refused.value).splitlines()) == 1 and message in str(refused.value)
 
 
 def test_the_daemon_exits_soon_after_its_crawl(tmp_path, replica_300):
