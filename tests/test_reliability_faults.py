@@ -23,8 +23,11 @@ FAULTS = ("500=0.03,503=0.03,429=0.03,slow=0.02,reset=0.03,truncate=0.03,empty=0
           "charset=0.03,broken=0.03,loop=0.02,huge=0.02")
 # The timeout is for `slow` alone: every other answer must beat it on a machine busy with
 # other work, a `huge` page too, whose size cap is met only after megabytes of streaming.
-# A slow answer comes well after it, so that a late timer still fires first.
-TIMEOUT = ("--download-timeout", "20")
+# Each request `slow` hits costs the crawl the timeout (holding one of its slots), so it
+# is no longer than `huge` needs; where no page is huge, a shorter one does.
+TIMEOUT = ("--download-timeout", "10")
+SMALL_ANSWERS_TIMEOUT = ("--download-timeout", "4")
+# A slow answer comes well after either timeout, so that a late timer still fires first.
 SLOW = ("--slow-seconds", "30")
 # What a failure says once a transient fault outlasted every attempt.
 GAVE_UP = {
@@ -149,7 +152,7 @@ def test_later_runs_recover_pages_and_images_that_failed(tmp_path):
         hit = {path: kind for path, kind in hit.items() if kind}
         assert set(hit.values()) == set(faults.TRANSIENT)
 
-        first = run_crawl(replica.url, tmp_path, *TIMEOUT, env=env)
+        first = run_crawl(replica.url, tmp_path, *SMALL_ANSWERS_TIMEOUT, env=env)
         db = connect(tmp_path / "pmkz.db")
         try:
             listed = {p: f for p, f in failures(db).items() if f["kind"] != "image"}
@@ -168,9 +171,9 @@ def test_later_runs_recover_pages_and_images_that_failed(tmp_path):
         assert not stored & set(listed)
         assert not (tmp_path / "failed-pages").exists()
 
-        second = run_crawl(replica.url, tmp_path, *TIMEOUT, env=env)
+        second = run_crawl(replica.url, tmp_path, *SMALL_ANSWERS_TIMEOUT, env=env)
         assert summary(second)["new"] == len(listed), second.stderr
-        third = run_crawl(replica.url, tmp_path, *TIMEOUT, env=env)
+        third = run_crawl(replica.url, tmp_path, *SMALL_ANSWERS_TIMEOUT, env=env)
         assert summary(third)["new"] == 0, third.stderr
 
     assert archive_problems(tmp_path / "pmkz.db", truth, tmp_path / "images") == []
