@@ -29,6 +29,15 @@ def replica():
     site.stop()
 
 
+@pytest.fixture(scope="module")
+def larger():
+    """A site whose crawl is still under way when a test acts on it (a lock taken, a
+    second crawl started, a signal sent) after its first few items are stored."""
+    site = Replica("--articles", "100")
+    yield site
+    site.stop()
+
+
 def stored_counts_match(db_path: Path, line: dict) -> None:
     """The summary's counts are those of the run's row, and its new items exist."""
     db = connect(db_path)
@@ -111,51 +120,42 @@ def release(locker: subprocess.Popen) -> None:
 # A lock taken by another process mid-crawl: waited for (reported), nothing lost,
 # the counts printed are the counts stored.
 @pytest.mark.slow
-def test_a_lock_held_mid_crawl_is_waited_for_and_nothing_is_lost(tmp_path):
-    site = Replica("--articles", "300")
-    try:
-        db_path = tmp_path / "pmkz.db"
-        crawl, locker = crawl_then_lock(site, tmp_path, after_items=10, env={"PMKZ_STORE_BATCH_ITEMS": "5"})
-        log = tmp_path / "logs" / "crawl.log"
-        wait_for(lambda: "locked by another process; waiting" in log.read_text() or crawl.poll() is not None,
-                 what="the crawl to wait for the lock")
-        waited = "locked by another process; waiting" in log.read_text()
-        release(locker)
-        out, err = crawl.communicate(timeout=300)
-        assert crawl.returncode == 0, err
-        assert waited
-        line = summary(subprocess.CompletedProcess([], 0, out, err))
-        assert line["status"] == "ok"
-        stored_counts_match(db_path, line)
-        assert archive_problems(db_path, site.truth()) == []
-    finally:
-        site.stop()
+def test_a_lock_held_mid_crawl_is_waited_for_and_nothing_is_lost(larger, tmp_path):
+    db_path = tmp_path / "pmkz.db"
+    crawl, locker = crawl_then_lock(larger, tmp_path, after_items=10, env={"PMKZ_STORE_BATCH_ITEMS": "5"})
+    log = tmp_path / "logs" / "crawl.log"
+    wait_for(lambda: "locked by another process; waiting" in log.read_text() or crawl.poll() is not None,
+             what="the crawl to wait for the lock")
+    waited = "locked by another process; waiting" in log.read_text()
+    release(locker)
+    out, err = crawl.communicate(timeout=300)
+    assert crawl.returncode == 0, err
+    assert waited
+    line = summary(subprocess.CompletedProcess([], 0, out, err))
+    assert line["status"] == "ok"
+    stored_counts_match(db_path, line)
+    assert archive_problems(db_path, larger.truth()) == []
 
 
 # The wait for a lock is bounded: past it the run says so, and its row is closed by
 # the next run, which stores everything.
 @pytest.mark.slow
-def test_a_lock_held_past_the_wait_fails_the_run_and_the_next_run_closes_its_row(tmp_path):
-    # A site large enough that the lock is surely taken long before the crawl could end.
-    site = Replica("--articles", "300")
+def test_a_lock_held_past_the_wait_fails_the_run_and_the_next_run_closes_its_row(larger, tmp_path):
+    db_path = tmp_path / "pmkz.db"
+    crawl, locker = crawl_then_lock(larger, tmp_path, "--no-images", after_items=5,
+                                    env={"PMKZ_STORE_BATCH_ITEMS": "5", "PMKZ_LOCK_WAIT_SECONDS": "0.1"})
     try:
-        db_path = tmp_path / "pmkz.db"
-        crawl, locker = crawl_then_lock(site, tmp_path, "--no-images", after_items=5,
-                                        env={"PMKZ_STORE_BATCH_ITEMS": "5", "PMKZ_LOCK_WAIT_SECONDS": "0.1"})
-        try:
-            out, err = crawl.communicate(timeout=300)
-        finally:
-            release(locker)
-        stored = count_rows(db_path, "SELECT count(*) FROM items")
-        assert stored < len(site.truth()), "the crawl ended before the lock was taken"
-        assert crawl.returncode == 1
-        assert err.strip().splitlines()[-1].startswith("pmkz crawl: error: the run did not complete")
-        assert "locked by another process" in err and "Traceback" not in err
-        again = run_crawl(site.url, tmp_path, "--no-images")
-        assert again.returncode == 0, again.stderr
-        assert archive_problems(db_path, site.truth()) == []
+        out, err = crawl.communicate(timeout=300)
     finally:
-        site.stop()
+        release(locker)
+    stored = count_rows(db_path, "SELECT count(*) FROM items")
+    assert stored < len(larger.truth()), "the crawl ended before the lock was taken"
+    assert crawl.returncode == 1
+    assert err.strip().splitlines()[-1].startswith("pmkz crawl: error: the run did not complete")
+    assert "locked by another process" in err and "Traceback" not in err
+    again = run_crawl(larger.url, tmp_path, "--no-images")
+    assert again.returncode == 0, again.stderr
+    assert archive_problems(db_path, larger.truth()) == []
 
 
 # A full disk for database and images: one line, no traceback, every run row closed,
@@ -196,39 +196,31 @@ def test_missing_images_are_filled_in_on_the_next_visit(replica, tmp_path):
 
 # One crawl per database.
 @pytest.mark.slow
-def test_a_second_crawl_of_one_database_is_refused(tmp_path):
-    site = Replica("--articles", "300")
-    try:
-        first = subprocess.Popen([sys.executable, "-m", "pmkz", *crawl_args(site.url, tmp_path)],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        wait_for(lambda: count_rows(tmp_path / "pmkz.db", "SELECT count(*) FROM crawl_runs"), what="a run row")
-        second = run_crawl(site.url, tmp_path)
-        assert second.returncode == 1
-        assert second.stderr.strip().splitlines() == [
-            f"pmkz crawl: error: another crawl (pid {first.pid}) is writing {tmp_path / 'pmkz.db'};"
-            " one crawl or reparse per database at a time"]
-        out, err = first.communicate(timeout=300)
-        assert first.returncode == 0, err
-        assert archive_problems(tmp_path / "pmkz.db", site.truth()) == []
-    finally:
-        site.stop()
+def test_a_second_crawl_of_one_database_is_refused(larger, tmp_path):
+    first = subprocess.Popen([sys.executable, "-m", "pmkz", *crawl_args(larger.url, tmp_path)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wait_for(lambda: count_rows(tmp_path / "pmkz.db", "SELECT count(*) FROM crawl_runs"), what="a run row")
+    second = run_crawl(larger.url, tmp_path)
+    assert second.returncode == 1
+    assert second.stderr.strip().splitlines() == [
+        f"pmkz crawl: error: another crawl (pid {first.pid}) is writing {tmp_path / 'pmkz.db'};"
+        " one crawl or reparse per database at a time"]
+    out, err = first.communicate(timeout=300)
+    assert first.returncode == 0, err
+    assert archive_problems(tmp_path / "pmkz.db", larger.truth()) == []
 
 
 # Interrupted runs exit 130 / 143.
 @pytest.mark.parametrize("signum, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
-def test_an_interrupted_crawl_exits_with_the_signal(tmp_path, signum, code):
-    site = Replica("--articles", "300")
-    try:
-        crawl = subprocess.Popen([sys.executable, "-m", "pmkz", *crawl_args(site.url, tmp_path)],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                 env={**os.environ, "PMKZ_STORE_BATCH_ITEMS": "5"})
-        wait_for(lambda: count_rows(tmp_path / "pmkz.db", "SELECT count(*) FROM items") >= 5, what="items stored")
-        crawl.send_signal(signum)
-        out, err = crawl.communicate(timeout=120)
-        assert crawl.returncode == code, err
-        assert summary(subprocess.CompletedProcess([], code, out, err))["status"] == "interrupted"
-    finally:
-        site.stop()
+def test_an_interrupted_crawl_exits_with_the_signal(larger, tmp_path, signum, code):
+    crawl = subprocess.Popen([sys.executable, "-m", "pmkz", *crawl_args(larger.url, tmp_path)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, "PMKZ_STORE_BATCH_ITEMS": "5"})
+    wait_for(lambda: count_rows(tmp_path / "pmkz.db", "SELECT count(*) FROM items") >= 5, what="items stored")
+    crawl.send_signal(signum)
+    out, err = crawl.communicate(timeout=120)
+    assert crawl.returncode == code, err
+    assert summary(subprocess.CompletedProcess([], code, out, err))["status"] == "interrupted"
 
 
 # Readers on a read-only mount; an unwritable images dir leaves no database; a damaged
