@@ -78,7 +78,7 @@ class NewsSpider(Spider):
         self.cursors = {}  # lang -> ListCursor, while an incremental run walks the list
         self.revisiting = False  # an incremental run: the revisit policy picks re-checks
         self.sitemaps: SitemapReader | None = None  # a run not windowed by dates reads them
-        self._planned = False  # the revisit plan was asked for (once the lists are done)
+        self._planned = False  # the revisit plan was made (once the lists are done)
         self._last_check: str | None = None  # the archive's last check before this run
         self._unlisted_after: str | None = None  # where the walk over unlisted pages is
         self._crawl_run = None
@@ -114,8 +114,13 @@ class NewsSpider(Spider):
         self.crawler.signals.connect(self.lists_done, signal=signals.spider_idle)
         db = self.crawl_run.db
         self.revisiting = not (self.full or windowed)
-        # Read before this run checks anything: its own checks are not the last run's.
-        self._last_check = revisits.last_check(db, runs.get(db, self.crawl_run.run_id)["started"])
+        # A run that stores nothing (a feed export alone) has nothing to re-check, and no
+        # sitemap state to keep.
+        storing = isinstance(self.crawl_run, CrawlRun)
+        self._planned = not storing
+        if storing:
+            # Read before this run checks anything: its own checks are not the last run's.
+            self._last_check = revisits.last_check(db, runs.get(db, self.crawl_run.run_id)["started"])
         for lang in self.langs:
             walk = self.full or windowed or not list_walks.list_walked(db, lang)
             first_page = f"{self.base_url}/{LANG_PREFIX[lang]}/news"
@@ -139,7 +144,7 @@ class NewsSpider(Spider):
                 newest = None if self.full else recheck
                 for known_url in items.urls_to_recheck(db, lang, newest, self.window.since, self.window.until):
                     yield self.article_request(known_url, recheck=self.full)
-        if not windowed:
+        if storing and not windowed:
             self.sitemaps = SitemapReader(self)
             self._unlisted_after = ""
             yield self.sitemaps.start_request()
