@@ -4,13 +4,17 @@ within its budget, a page only a sitemap lists fetched, and a missing or broken 
 changing nothing."""
 from __future__ import annotations
 
+import contextlib
 import gzip
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from scrapy.http import Response
+from scrapy.utils.test import get_crawler
 
 from helpers import LIBFAKETIME, EpochReplica, connect, faked_clock, items_problems, path_of, run_crawl, summary
-from pmkz.crawler.sitemaps import MAX_ENTRIES, Unusable, read, sitemap_urls
+from pmkz.crawler.sitemaps import MAX_DEPTH, MAX_ENTRIES, MAX_SITEMAPS, SitemapReader, Unusable, read, sitemap_urls
+from pmkz.crawler.spiders.news import NewsSpider
 from pmkz.storage import Store, sitemaps
 
 BASE = "http://127.0.0.1:8123"
@@ -138,3 +142,72 @@ def test_a_page_only_the_sitemap_lists_is_stored(lastmod_crawls):
         assert not [p for p in items_problems(db, lastmod_crawls["after"]) if "missing" in str(p)]
     finally:
         db.close()
+
+
+class StoringRun:
+    """The crawl run as the reader uses it: the database, and its batch of writes."""
+
+    def __init__(self, store):
+        self.store, self.db, self.writes = store, store.db, self
+
+    @contextlib.contextmanager
+    def item(self):
+        yield self.store
+
+
+def reader_on(store, max_size: int = 10**6):
+    spider = NewsSpider(base_url=BASE)
+    spider.crawler = get_crawler(NewsSpider, {"DOWNLOAD_MAXSIZE": max_size})
+    spider.crawler.stats.open_spider()
+    spider.base_url = BASE
+    spider._crawl_run = StoringRun(store)
+    return SitemapReader(spider)
+
+
+def answer(reader, url: str, status: int, body: bytes, headers=None, request=None):
+    """The request the reader makes for `url` (or `request`), and what it follows on
+    this answer to it."""
+    [request] = [request] if request else reader.request(url, depth=0, parent=None)
+    response = Response(url, status=status, body=body, headers=headers or {}, request=request)
+    return request, list(request.callback(response, **request.cb_kwargs))
+
+
+@pytest.mark.parametrize("status, body", [
+    (404, b"<html>not found</html>"), (200, b""), (200, b"<html><body>a page</body></html>"),
+    (200, gzip.compress(b" " * 2_000_000)),
+])
+def test_a_missing_or_broken_sitemap_is_one_line_and_changes_nothing(tmp_path, caplog, status, body):
+    with Store(tmp_path / "pmkz.db") as store:
+        reader = reader_on(store)
+        with caplog.at_level("INFO", logger="pmkz.crawler.sitemaps"):
+            _, followed = answer(reader, f"{BASE}/sitemap.xml", status, body)
+        assert followed == []
+        assert [r.message for r in caplog.records if "not used" in r.message] == \
+               [caplog.records[-1].message] and "\n" not in caplog.records[-1].message
+        assert store.db.execute("SELECT count(*) FROM sitemaps").fetchone()[0] == 0
+        assert store.db.execute("SELECT count(*) FROM sitemap_pages").fetchone()[0] == 0
+
+
+def test_a_sitemap_read_is_asked_again_conditionally_and_an_unchanged_index_still_asks_its_sitemaps(tmp_path):
+    index = f'<sitemapindex {NS}><sitemap><loc>{BASE}/s-ru.xml</loc></sitemap>' \
+            f'<sitemap><loc>http://elsewhere.example/s.xml</loc></sitemap></sitemapindex>'.encode()
+    with Store(tmp_path / "pmkz.db") as store:
+        reader = reader_on(store)
+        request, followed = answer(reader, f"{BASE}/sitemap.xml", 200, index, {"ETag": '"i1"'})
+        assert "If-None-Match" not in request.headers
+        assert [r.url for r in followed] == [f"{BASE}/s-ru.xml"]
+        answer(reader, f"{BASE}/s-ru.xml", 200, urlset(("/ru/news/a-1", "2026-01-01"), ("/ru/about", None)),
+               request=followed[0])
+        assert [row[0] for row in store.db.execute("SELECT path FROM sitemap_pages")] == ["/ru/news/a-1"]
+        again = reader_on(store)
+        request, followed = answer(again, f"{BASE}/sitemap.xml", 304, b"")
+        assert request.headers["If-None-Match"] == b'"i1"'
+        assert [r.url for r in followed] == [f"{BASE}/s-ru.xml"]
+
+
+def test_the_files_a_run_asks_for_are_bounded(tmp_path):
+    with Store(tmp_path / "pmkz.db") as store:
+        reader = reader_on(store)
+        asked = [r for n in range(MAX_SITEMAPS + 10) for r in reader.request(f"{BASE}/s-{n}.xml", 0, None)]
+        assert len(asked) == MAX_SITEMAPS
+        assert list(reader_on(store).request(f"{BASE}/deep.xml", MAX_DEPTH + 1, None)) == []
