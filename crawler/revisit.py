@@ -100,10 +100,11 @@ def policy_from(settings) -> Policy:
 
 
 def plan(items: list[ItemState], now: datetime | float, policy: Policy = Policy(),
-         last_check: float | None = None, ahead: Callable[[int], list[str]] | None = None) -> list[str]:
+         last_check: float | None = None, ahead: Callable[[int], list[str]] | None = None,
+         spent: int = 0) -> list[str]:
     """The URLs to re-check now, most overdue first, at most `policy.budget`."""
     return plan_stalest_first(lambda: sorted(items, key=lambda item: item.checked), len(items), now, policy,
-                              last_check, ahead)
+                              last_check, ahead, spent)
 
 
 def _limit(count: int, young_cost: float, policy: Policy) -> float:

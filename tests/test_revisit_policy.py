@@ -113,6 +113,22 @@ def test_a_run_spends_the_budgets_share_of_the_time_since_the_last_check():
     assert due(NOW - 60) == []
 
 
+def test_pages_a_sitemap_says_changed_go_first_and_count_against_the_share():
+    items = [item(f"u{i}", 0.1, 2) for i in range(50)]
+    asked = []
+
+    def moved(allowance):
+        asked.append(allowance)
+        return ["u40", "u41", "u42"]
+
+    due = plan(items, NOW, Policy(budget=20), NOW - 15 * 60, ahead=moved)
+    assert asked == [5] and due[:3] == ["u40", "u41", "u42"] and len(due) == len(set(due)) == 5
+    # The sitemap's own reads come off the share first, and cap what it moved.
+    asked.clear()
+    assert plan(items, NOW, Policy(budget=20), NOW - 15 * 60, ahead=moved, spent=3) == ["u40", "u41"]
+    assert asked == [2]
+
+
 def test_most_overdue_first_when_the_budget_is_short():
     items = [item("checked-long-ago", 400, 10 * 24), item("young", 0.1, 1), item("daily", 2, 30)]
     assert plan(items, NOW, Policy(budget=1)) == ["checked-long-ago"]
