@@ -7,7 +7,7 @@ would confirm, and archives every answer as it does any response). Scrapy's own
 sitemap utilities read them. What a sitemap says is stored by page path: a page whose
 `lastmod` moved is re-checked by the run ahead of the revisit schedule, within its
 budget (crawler/revisit.py), and an article page of the site no list showed is fetched
-once (the spider asks for both when the lists are done).
+until it is stored or found not there (the spider asks for both when the lists are done).
 
 Nothing depends on a sitemap: one that is missing, not XML, empty or over the size
 cap gives one log line and the run goes on as without it. What one costs is bounded:

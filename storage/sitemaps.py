@@ -6,8 +6,8 @@ run's conditional GET, the index it was listed in (an index that answers 304 sti
 its sitemaps asked), and how many entries its last full read had. `sitemap_pages` holds
 one row per page a sitemap listed, by its path (an item is its path:
 storage/identity.py): the `lastmod` the sitemaps give now, the `lastmod` the page's
-last check has seen (`confirmed`), and when a page no list showed was first fetched
-for it (`tried`). A page whose lastmod moved past its confirmed one is re-checked; a
+last check has seen (`confirmed`), and when a page no list showed was fetched for it
+and found not there (`tried`: a 404, or a redirect away). A page whose lastmod moved past its confirmed one is re-checked; a
 page's first listing is its baseline, so an archive that meets a sitemap for the first
 time re-checks nothing.
 """
@@ -91,8 +91,8 @@ def confirm(db: Database, url: str) -> None:
 
 
 def unlisted(db: Database, after: str, limit: int) -> list[tuple[str, str]]:
-    """(path, URL) of listed pages that are not stored and were never fetched for the
-    sitemap, by path after `after` (a walk over them in slices)."""
+    """(path, URL) of listed pages that are not stored and were never found not there,
+    by path after `after` (a walk over them in slices)."""
     return db.execute(
         "SELECT s.path, s.url FROM sitemap_pages s WHERE s.tried IS NULL AND s.path > ?"
         f" AND NOT EXISTS (SELECT 1 FROM items WHERE {PATH_SQL} = s.path) ORDER BY s.path LIMIT ?",

@@ -9,6 +9,7 @@ import gzip
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from scrapy import Request
 from scrapy.http import Response
 from scrapy.utils.test import get_crawler
 
@@ -211,3 +212,23 @@ def test_the_files_a_run_asks_for_are_bounded(tmp_path):
         asked = [r for n in range(MAX_SITEMAPS + 10) for r in reader.request(f"{BASE}/s-{n}.xml", 0, None)]
         assert len(asked) == MAX_SITEMAPS
         assert list(reader_on(store).request(f"{BASE}/deep.xml", MAX_DEPTH + 1, None)) == []
+
+
+def test_a_page_only_a_sitemap_lists_is_asked_for_until_it_answers_that_it_is_not_there(tmp_path):
+    with Store(tmp_path / "pmkz.db") as store:
+        sitemaps.save_pages(store.db, [(f"{BASE}/ru/news/moved-5", None), (f"{BASE}/ru/news/gone-6", None),
+                                       (f"{BASE}/en/news/other-7", None)], f"{BASE}/sitemap.xml", "now")
+        spider = reader_on(store).spider
+        spider.langs = ["ru"]
+
+        def asked() -> list[Request]:
+            spider._unlisted_after = ""
+            return spider._unlisted_slice()
+
+        gone, moved = asked()
+        assert [gone.url, moved.url] == [f"{BASE}/ru/news/gone-6", f"{BASE}/ru/news/moved-5"]
+        redirected = moved.replace(meta={**moved.meta, "redirect_urls": [moved.url]})
+        list(spider.parse_article_page(Response(gone.url, status=404, request=gone)))
+        assert [r.url for r in asked()] == [moved.url]
+        list(spider.parse_article_page(Response(f"{BASE}/ru/", request=redirected)))
+        assert asked() == []

@@ -64,6 +64,9 @@ ARTICLE_PRIORITY = 1
 LIST_END_STATUSES = [404, 410]
 # Pages a sitemap listed that no list showed, asked for so many at a time.
 UNLISTED_SLICE = 500
+# Marks a request for such a page: an answer that it is not there is kept, so it is not
+# asked for again.
+SITEMAP_ONLY_META = "pmkz_sitemap_only"
 
 
 class NewsSpider(Spider):
@@ -195,17 +198,17 @@ class NewsSpider(Spider):
 
     def _unlisted_slice(self) -> list[Request]:
         """Requests for the next slice of pages a sitemap listed, none of them stored
-        or fetched for it before; [] with the walk ended when none is left."""
+        or found not there before; [] with the walk ended when none is left."""
         found = sitemaps.unlisted(self.crawl_run.db, self._unlisted_after, UNLISTED_SLICE)
         if not found:
             self._unlisted_after = None
             return []
         self._unlisted_after = found[-1][0]
-        wanted = [(path, url) for path, url in found if lang_of(url) in self.langs]
-        with self.crawl_run.writes.item() as store:
-            sitemaps.mark_tried(store.db, [path for path, _ in wanted], utc_stamp())
-        self.crawler.stats.inc_value("pmkz/sitemaps/unlisted", len(wanted))
-        return [self.article_request(url) for _, url in wanted]
+        requests = [self.article_request(url) for _, url in found if lang_of(url) in self.langs]
+        for request in requests:
+            request.meta[SITEMAP_ONLY_META] = True
+        self.crawler.stats.inc_value("pmkz/sitemaps/unlisted", len(requests))
+        return requests
 
     def list_request(self, url, lang, walk, first=False, resumed=False):
         # Past the first page, a 404 or 410 ends a list; on the first it is a failure.
@@ -274,7 +277,8 @@ class NewsSpider(Spider):
         # address it was last fetched at may be an old one (storage/identity.py).
         url = rebase(url, self.base_url)
         return Request(
-            url, headers=conditional_headers(items.validators(self.crawl_run.db, url)), callback=self.parse_article_page, errback=self.article_failed,
+            url, headers=conditional_headers(items.validators(self.crawl_run.db, url)),
+            callback=self.parse_article_page, errback=self.article_failed,
             meta={"handle_httpstatus_list": ARTICLE_STATUSES, "teaser": teaser}, priority=ARTICLE_PRIORITY,
             dont_filter=recheck,
         )
@@ -291,6 +295,11 @@ class NewsSpider(Spider):
         if response.status == 304:
             yield PageUnchanged(url=requested)
             return
+        if response.meta.get(SITEMAP_ONLY_META) and (response.status in (404, 410) or
+                                                     canonical_url(response.url) != requested):
+            # Listed, but not there: not asked for again.
+            with self.crawl_run.writes.item() as store:
+                sitemaps.mark_tried(store.db, [identity.path_of(requested)], utc_stamp())
         if response.status in (404, 410):
             yield PageGone(url=requested, reason=f"HTTP {response.status}")
             return
