@@ -35,6 +35,7 @@ from __future__ import annotations
 import heapq
 from array import array
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime, timedelta
 from typing import Callable, Iterable
 from zoneinfo import ZoneInfo
@@ -67,14 +68,19 @@ class Policy:
         if self.budget < 1:
             raise ValueError(f"the revisit budget must be 1 request an hour or more, not {self.budget}")
 
+    @cached_property
+    def _band_seconds(self) -> tuple[tuple[float, float], ...]:
+        # In seconds once: a plan asks every item's interval twice.
+        period = self.period.total_seconds()
+        return (*((under.total_seconds(), min(every.total_seconds(), period)) for under, every in self.bands),
+                (float("inf"), period))
+
     def interval(self, age: float) -> float:
         """Seconds between checks of an item `age` seconds old (negative: published
         after the clock's now, which counts as young); the period past the bands."""
-        period = self.period.total_seconds()
-        for under, every in self.bands:
-            if age < under.total_seconds():
-                return min(every.total_seconds(), period)
-        return period
+        for under, every in self._band_seconds:
+            if age < under:
+                return every
 
     def hourly_cost(self, interval: float) -> float:
         """Requests an hour an item re-checked every `interval` seconds takes (a cycle ahead)."""
