@@ -111,7 +111,7 @@ def test_a_parser_bug_records_the_page_as_failed(monkeypatch):
         def inc_value(self, key, count=1):
             self[key] = self.get(key, 0) + count
 
-    monkeypatch.setattr(news, "parse_article", broken)
+    monkeypatch.setattr(news, "parse_page", broken)
     url = "https://primeminister.kz/ru/news/po-porucheniyu-prezidenta-dorogu-31656"
     spider = SimpleNamespace(crawler=SimpleNamespace(stats=Stats()), selectors=KNOWN, logger=logging.getLogger("test"))
     response = HtmlResponse(url, body=b"<html><h1>x</h1></html>", encoding="utf-8")
