@@ -8,6 +8,8 @@ sitemap utilities read them. What a sitemap says is stored by page path: a page 
 `lastmod` moved is re-checked by the run ahead of the revisit schedule, within its
 budget (crawler/revisit.py), and an article page of the site no list showed is fetched
 until it is stored or found not there (the spider asks for both when the lists are done).
+A lastmod that moves on most of a sitemap's pages at once is taken for the file's date,
+not for edits.
 
 Nothing depends on a sitemap: one that is missing, not XML, empty or over the size
 cap gives one log line and the run goes on as without it. What one costs is bounded:
@@ -28,6 +30,7 @@ from pmkz.crawler.middlewares.errors import failure_line
 from pmkz.crawler.middlewares.hosts import host_of
 from pmkz.crawler.parsing.urls import canonical_url, is_article_url
 from pmkz.storage import sitemaps
+from pmkz.storage.identity import path_of
 from pmkz.storage.store import utc_stamp
 
 logger = logging.getLogger(__name__)
@@ -38,6 +41,11 @@ MAX_ENTRIES = 50_000
 MAX_SITEMAPS = 100
 # An index's sitemaps are depth 1; an index nested in one (depth 1) is followed once more.
 MAX_DEPTH = 2
+# A lastmod that moved on more than this share of a sitemap's pages at once (of at least
+# MASS_MOVE_MIN_PAGES) is the file's date, not edits: re-checking them all would spend
+# the budget on nothing.
+MASS_MOVE_SHARE = 0.5
+MASS_MOVE_MIN_PAGES = 20
 GZIP_MAGIC = b"\x1f\x8b\x08"
 _VALIDATED = (200, 304)
 
@@ -142,7 +150,8 @@ class SitemapReader:
             if kind == "urlset":
                 pages = {canonical_url(e["loc"]): e.get("lastmod") or None for e in entries
                          if host_of(e["loc"]) == host and is_article_url(e["loc"])}
-                sitemaps.save_pages(store.db, pages.items(), url, utc_stamp())
+                sitemaps.save_pages(store.db, pages.items(), url, utc_stamp(),
+                                    baseline=self._moved_at_once(store.db, url, pages))
                 stats.inc_value("pmkz/sitemaps/pages", len(pages))
         if kind == "sitemapindex":
             # Newest first, so the bound on sitemaps a run keeps the ones that move.
@@ -150,6 +159,18 @@ class SitemapReader:
             for entry in listed:
                 if host_of(entry["loc"]) == host:
                     yield from self.request(entry["loc"], depth + 1, parent=url)
+
+    def _moved_at_once(self, db, url: str, pages: dict[str, str | None]) -> bool:
+        """Whether the lastmod of most of the sitemap's pages moved since its last read:
+        then none of the moves is taken for an edit (one log line)."""
+        before = sitemaps.lastmods(db, url)
+        moves = sum(path_of(page) in before and before[path_of(page)] != lastmod for page, lastmod in pages.items())
+        if len(before) < MASS_MOVE_MIN_PAGES or moves <= MASS_MOVE_SHARE * len(before):
+            return False
+        self.spider.crawler.stats.inc_value("pmkz/sitemaps/moved_at_once")
+        logger.info("Sitemap %s: the lastmod of %d of its %d pages moved at once; taken for the file's date,"
+                    " not edits", url, moves, len(before))
+        return True
 
     def sitemap_failed(self, failure):
         self._unused(failure.request.url, failure_line(failure))

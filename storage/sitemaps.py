@@ -59,16 +59,24 @@ def record_unchanged(db: Database, url: str, now: str) -> None:
     db.execute("UPDATE sitemaps SET answered = ? WHERE url = ?", [now, url])
 
 
-def save_pages(db: Database, pages: Iterable[tuple[str, str | None]], sitemap: str, now: str) -> None:
+def lastmods(db: Database, sitemap: str) -> dict[str, str | None]:
+    """Path -> lastmod of the pages `sitemap` listed when it was last read."""
+    return dict(db.execute("SELECT path, lastmod FROM sitemap_pages WHERE sitemap = ?", [sitemap]).fetchall())
+
+
+def save_pages(db: Database, pages: Iterable[tuple[str, str | None]], sitemap: str, now: str,
+               baseline: bool = False) -> None:
     """(page URL, lastmod or None) as a sitemap lists them now. A page listed for the
-    first time is confirmed at its lastmod: only a later move says it changed."""
+    first time is confirmed at its lastmod: only a later move says it changed. With
+    `baseline`, every page is: the moves of this read say nothing."""
     # One statement for a sitemap's thousands of rows; atomic() also commits it when no
     # batch holds a transaction open.
     with db.atomic():
         db.conn.executemany(
             "INSERT INTO sitemap_pages (path, url, lastmod, confirmed, sitemap, seen) VALUES (?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (path) DO UPDATE SET url = excluded.url, lastmod = excluded.lastmod,"
-            " sitemap = excluded.sitemap, seen = excluded.seen",
+            " sitemap = excluded.sitemap, seen = excluded.seen"
+            + (", confirmed = excluded.lastmod" if baseline else ""),
             [(path_of(url), url, lastmod, lastmod, sitemap, now) for url, lastmod in pages])
 
 

@@ -232,3 +232,17 @@ def test_a_page_only_a_sitemap_lists_is_asked_for_until_it_answers_that_it_is_no
         assert [r.url for r in asked()] == [moved.url]
         list(spider.parse_article_page(Response(f"{BASE}/ru/", request=redirected)))
         assert asked() == []
+
+
+def test_a_lastmod_that_moves_on_most_pages_at_once_is_not_taken_for_edits(tmp_path, caplog):
+    pages = [f"/ru/news/page-{n}" for n in range(40)]
+    with Store(tmp_path / "pmkz.db") as store:
+        def read_with(lastmod_of) -> int:
+            answer(reader_on(store), f"{BASE}/s.xml", 200, urlset(*((p, lastmod_of(n)) for n, p in enumerate(pages))))
+            return store.db.execute("SELECT count(*) FROM sitemap_pages WHERE lastmod IS NOT confirmed").fetchone()[0]
+
+        assert read_with(lambda n: "2026-01-01") == 0
+        with caplog.at_level("INFO", logger="pmkz.crawler.sitemaps"):
+            assert read_with(lambda n: "2026-01-02") == 0  # every page: the file's date
+        assert "the lastmod of 40 of its 40 pages moved at once" in caplog.text
+        assert read_with(lambda n: "2026-01-03" if n < 3 else "2026-01-02") == 3  # edits
