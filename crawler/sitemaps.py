@@ -119,7 +119,8 @@ class SitemapReader:
             self._unused(url, f"past the bounds ({MAX_SITEMAPS} sitemaps a run, indexes {MAX_DEPTH} deep)")
             return
         self.asked += 1
-        yield Request(url, headers=conditional_headers(sitemaps.validators(self.db, url)), callback=self.parse_sitemap, errback=self.sitemap_failed,
+        yield Request(url, headers=conditional_headers(sitemaps.validators(self.db, url)),
+                      callback=self.parse_sitemap, errback=self.sitemap_failed,
                       dont_filter=True, meta={"handle_httpstatus_all": True},
                       cb_kwargs={"depth": depth, "parent": parent})
 

@@ -7,9 +7,9 @@ its sitemaps asked), and how many entries its last full read had. `sitemap_pages
 one row per page a sitemap listed, by its path (an item is its path:
 storage/identity.py): the `lastmod` the sitemaps give now, the `lastmod` the page's
 last check has seen (`confirmed`), and when a page no list showed was fetched for it
-and found not there (`tried`: a 404, or a redirect away). A page whose lastmod moved past its confirmed one is re-checked; a
-page's first listing is its baseline, so an archive that meets a sitemap for the first
-time re-checks nothing.
+and found not there (`tried`: a 404, or a redirect away). A page whose lastmod moved
+past its confirmed one is re-checked; a page's first listing is its baseline, so an
+archive that meets a sitemap for the first time re-checks nothing.
 """
 from __future__ import annotations
 
