@@ -25,15 +25,19 @@ KINDS = ("new", "changed", "gone")
 log = logging.getLogger(__name__)
 
 
-# `notify`: the saved search's own Apprise URLs (notify/channels.py), or NULL for PMKZ_NOTIFY's.
-COLUMNS = ("id", "query", "lang", "created", "notify")
+# `notify`: the saved search's own Apprise URLs (notify/channels.py), or NULL for PMKZ_NOTIFY's;
+# `significance`: the least class of edit its messages carry (storage/diffs.py), or NULL
+# for the default (every class but cosmetic unless PMKZ_NOTIFY_COSMETIC).
+COLUMNS = ("id", "query", "lang", "created", "notify", "significance")
 
 
 def ensure(db: Database) -> None:
-    db["watches"].create({"id": int, "query": str, "lang": str, "created": str, "notify": str},
+    db["watches"].create({"id": int, "query": str, "lang": str, "created": str, "notify": str,
+                          "significance": str},
                          pk="id", not_null=["query", "created"], if_not_exists=True)
-    if "notify" not in db["watches"].columns_dict:  # saved by a pmkz from before channels
-        db["watches"].add_column("notify", str)
+    for column in ("notify", "significance"):  # saved by a pmkz from before them
+        if column not in db["watches"].columns_dict:
+            db["watches"].add_column(column, str)
 
 
 def check(query: str, lang: str | None, conn=None) -> tuple[str, list]:
@@ -42,23 +46,28 @@ def check(query: str, lang: str | None, conn=None) -> tuple[str, list]:
     the printed words it begins, as in the search box."""
     if lang is not None and lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
-    found = matching(query or "", conn=conn)
+    # The language too: a kk search reads a Latin word as Kazakh, as the search box does.
+    found = matching(query or "", conn=conn, lang=lang)
     if found is None:
         raise ValueError(f"the search {query!r} holds no word")
     return found
 
 
-def add(db: Database, query: str, lang: str | None, now: str, notify: str | None = None) -> dict:
-    """Save a search (ValueError for one with no word or an unknown language); the
-    same search saved again is the same watch. `notify`: its own channels (checked
-    Apprise URLs), which replace those it had."""
+def add(db: Database, query: str, lang: str | None, now: str, notify: str | None = None,
+        significance: str | None = None) -> dict:
+    """Save a search (ValueError for one with no word, an unknown language or class);
+    the same search saved again is the same watch. `notify`: its own channels (checked
+    Apprise URLs), `significance`: the least class of edit it tells, each replacing
+    what it had."""
+    if significance is not None:
+        diffs.at_least(significance)  # the one-line error for an unknown class
     with db.atomic():
         ensure(db)
         watch = _add(db, query, lang, now)
-        if notify:
-            db.execute("UPDATE watches SET notify = ? WHERE id = ?", [notify, watch["id"]])
-            watch = get(db, watch["id"])
-        return watch
+        for column, value in (("notify", notify), ("significance", significance)):
+            if value:
+                db.execute(f"UPDATE watches SET {column} = ? WHERE id = ?", [value, watch["id"]])
+        return get(db, watch["id"])
 
 
 def import_list(db: Database, wanted: list[tuple[str, str | None]], *, remove_others: bool,

@@ -315,3 +315,27 @@ def test_an_archive_from_before_stored_changes_still_shows_its_edits(archive, tm
     db.execute("ALTER TABLE item_versions DROP COLUMN body_changes")
     [edit] = watches.events(db, lang="ru", kinds=("changed",))
     assert edit["changes"] == [{"op": "-", "text": "Выделены средства."}, {"op": "+", "text": "Выделено 5 млрд тенге."}]
+
+
+def test_a_saved_search_asked_for_substantive_edits_is_not_told_of_a_wording_one(archive, tmp_path, monkeypatch):
+    added = pmkz("watch", "add", "Аральское море", "--significance", "substantive", "--db", str(archive))
+    assert added.exit_code == 0 and "edits from substantive up" in added.stdout, added.output
+    everything = pmkz("watch", "add", "Арал*", "--db", str(archive))
+    assert everything.exit_code == 0, everything.output
+    bad = pmkz("watch", "add", "море", "--significance", "big", "--db", str(archive))
+    assert bad.exit_code == 1 and "significance must be one of cosmetic, wording, substantive, not 'big'" in bad.stderr
+    with Store(archive) as store:
+        run = store.start_run(SITE, "incremental", now="2024-03-10T10:00:00+00:00")
+        # Other words, no number, name or sentence more: a wording edit.
+        store.save_item({**ARAL, "body": "Совещание о судьбе Аральского моря.\n\nВыделены деньги."},
+                        run_id=run, now="2024-03-10T10:01:00+00:00")
+        store.finish_run(run, "ok", {}, 4, now="2024-03-10T10:02:00+00:00")
+    sent = []
+    monkeypatch.setattr("pmkz.notify.after_run.post_json",
+                        lambda url, message, deadline, backoff: sent.append(message) or True)
+    notify_after_run(archive, run, feeds_dir=tmp_path / "feeds", site_url=SITE, langs=["ru"],
+                     webhook_url="http://receiver.invalid/")
+    # The first run, never announced, is told too; this test reads the second's.
+    told = {m["watch"]["query"]: m for m in sent if "watch" in m and m["run"]["id"] == run}
+    assert [i["significance"] for i in told["Арал*"]["changed"]] == ["wording"]
+    assert "Аральское море" not in told  # its only match this run is the wording edit

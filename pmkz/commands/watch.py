@@ -31,8 +31,11 @@ def command():
 @click.option("--notify", "notify", metavar="URL", multiple=True,
               help="Send its messages to this Apprise URL (mailto://, tgram://, ntfy://...) instead of"
                    " PMKZ_NOTIFY's; repeat for more.")
+@click.option("--significance", metavar="CLASS",
+              help="The least edit its messages tell: cosmetic (every edit), wording or substantive;"
+                   " default every edit but cosmetic ones unless PMKZ_NOTIFY_COSMETIC=1.")
 @db_option
-def add(query, lang, notify, db):
+def add(query, lang, notify, significance, db):
     """Save a search as the search box takes it: any word form, "phrases", prefix*, OR, NOT.
 
     \b
@@ -48,7 +51,8 @@ def add(query, lang, notify, db):
         channels = " ".join(notify_urls(list(notify), "--notify"))
         open_for_reading(db).close()  # a watch belongs to an archive: never create one
         with Store(db) as store:
-            watch = watches.add(store.db, query, lang, utc_stamp(), notify=channels or None)
+            watch = watches.add(store.db, query, lang, utc_stamp(), notify=channels or None,
+                                significance=significance)
     except (ValueError, StorageError) as error:
         raise CommandError("watch add", str(error)) from None
     click.echo(f"watch {watch['id']}: {_describe(watch)}  feed: /-/feeds/watch-{watch['id']}.atom")
@@ -141,6 +145,8 @@ def _not_run(watch: dict) -> str:
 def _describe(watch: dict) -> str:
     """Its words, language and channels (their schemes only: the URLs hold credentials)."""
     described = f"«{watch['query']}»" + (f" ({watch['lang']})" if watch.get("lang") else " (all languages)")
+    if watch.get("significance"):
+        described += f" edits from {watch['significance']} up"
     if watch.get("notify"):
         described += " to " + ", ".join(url.split("://")[0] + "://..." for url in watch["notify"].split())
     return described
