@@ -68,7 +68,7 @@ def run(kind: str, base_url: str, workdir: Path, images: bool, image_paths: str 
 
     crawler.signals.connect(opened, signal=signals.spider_opened)
     crawler.signals.connect(closed, signal=signals.spider_closed)
-    arguments = {"image_paths": image_paths} if kind == "bare" and images else {}
+    arguments = {"image_paths": image_paths, "images": "1" if images else ""} if kind == "bare" else {}
     process.crawl(crawler, base_url=base_url, langs=LANGS, **arguments)
     process.start()
     stats = crawler.stats.get_stats()
@@ -92,8 +92,8 @@ def main(argv: list[str]) -> None:
     if kind not in ("full", "bare"):
         raise SystemExit(f"pmkz.bench.child: unknown kind {kind!r}")
     image_paths = options[options.index("--image-paths") + 1] if "--image-paths" in options else None
-    if kind == "bare" and "--no-images" not in options and not image_paths:
-        raise SystemExit("pmkz.bench.child: a bare crawl with images needs --image-paths FILE")
+    if kind == "bare" and not image_paths:
+        raise SystemExit("pmkz.bench.child: a bare crawl needs --image-paths FILE")
     figures = run(kind, base_url.rstrip("/"), Path(workdir), images="--no-images" not in options,
                   image_paths=image_paths)
     print(json.dumps(figures), flush=True)

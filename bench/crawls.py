@@ -18,6 +18,11 @@ from pmkz.replica.truth import truth_records
 from pmkz.storage import Store, runs
 
 
+# Decisions per language in the replica the throughput step crawls: its full crawl
+# fetches their attached files, and the bare spider the same ones (from the truth).
+DECISIONS = 3
+
+
 class BenchError(Exception):
     """A benchmark step that could not run; one-line message."""
 
@@ -30,7 +35,7 @@ def crawl(kind: str, base_url: str, workdir: Path, images: bool = True, image_pa
     command = [sys.executable, "-P", "-m", "pmkz.bench.child", kind, base_url, str(workdir)]
     if not images:
         command.append("--no-images")
-    elif kind == "bare":
+    if kind == "bare":
         command += ["--image-paths", str(image_paths)]
     with open(workdir / "child-stderr.txt", "w") as errors:
         child = subprocess.run(command, stdout=subprocess.PIPE, stderr=errors, text=True)
@@ -58,9 +63,12 @@ PAIRS = {"ratio": ("full", "bare_images"), "ratio_no_images": ("full_no_images",
 
 
 def write_image_paths(articles: int, path: Path) -> Path:
-    """Article path -> its images' paths, from the replica's source data (replica.truth)."""
-    site = build_site(articles=articles)
-    paths = {record["url"]: record["image_urls"] for record in truth_records(site, "")}
+    """Item path -> the paths of the files its crawl fetches (`images`, and a decision's
+    `attachments`, fetched with or without images), from the replica's source data
+    (replica.truth)."""
+    site = build_site(articles=articles, decisions=DECISIONS)
+    paths = {record["url"]: {"images": record["image_urls"], "attachments": record.get("attachment_urls") or []}
+             for record in truth_records(site, "")}
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(paths), encoding="utf-8")
     return path
@@ -74,7 +82,7 @@ def throughput(articles: int, rounds: int, workdir: Path) -> dict:
     variant to the bare spider making the same requests."""
     image_paths = write_image_paths(articles, workdir / "image-paths.json")
     runs = {name: [] for name in VARIANTS}
-    with ReplicaProcess("--articles", str(articles)) as replica:
+    with ReplicaProcess("--articles", str(articles), "--decisions", str(DECISIONS)) as replica:
         crawl("bare", replica.url, workdir / "warm-up", images=True, image_paths=image_paths)
         names = list(VARIANTS)
         for n in range(rounds):
@@ -129,7 +137,7 @@ def crawl_site(articles: int, workdir: Path, *, images: bool, idle: bool, stored
     """A first crawl of a replica of `articles` per language into a database holding
     `stored` other items: its figures, and with `idle` the stored items and requests
     of the incremental crawl right after it, when nothing on the site has changed."""
-    with ReplicaProcess("--articles", str(articles)) as replica:
+    with ReplicaProcess("--articles", str(articles), "--decisions", str(DECISIONS)) as replica:
         if stored:
             workdir.mkdir(parents=True, exist_ok=True)
             seed_archive(workdir / "pmkz.db", stored, replica.url)

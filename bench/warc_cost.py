@@ -49,8 +49,9 @@ def disk_share(workdir: Path) -> dict:
 
 def reparse_rate(articles: int, workdir: Path) -> dict:
     """A crawl of `articles` per language without images, then `pmkz reparse` of every
-    page twice: once over junk (every record written back), once as stored (idempotent)."""
-    with ReplicaProcess("--articles", str(articles)) as replica:
+    page twice: once over junk (every record written back), once as stored (idempotent).
+    News pages only (no decisions), so the pages are the articles asked for."""
+    with ReplicaProcess("--articles", str(articles), "--decisions", "0") as replica:
         first = crawl("full", replica.url, workdir, images=False)
     if first["status"] != "ok":
         raise BenchError(f"the crawl of {articles} articles per language ended {first['status']}")

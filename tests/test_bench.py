@@ -10,6 +10,7 @@ import numbers
 
 import pytest
 
+from pmkz.bench.crawls import DECISIONS
 from pmkz.bench.report import table
 from pmkz.bench.search import table as search_table
 from helpers import pmkz
@@ -43,7 +44,8 @@ def test_quick_bench_reports_every_figure_as_json(figures):
             assert isinstance(value, numbers.Real) and value > 0, (section, name, value)
     assert figures["dates"]["equal"] is True and figures["dates"]["mismatches"] == []
     throughput = figures["throughput"]
-    assert throughput["pages"] == 3 * 10 + 3  # articles and one list page per language
+    # Articles, decisions and one list page per language.
+    assert throughput["pages"] == 3 * 10 + 3 * DECISIONS + 3
     for variant in ("bare", "bare_images", "full", "full_no_images"):
         assert throughput["pages_per_s"][variant] > 0
     # Each pair compared makes the same requests; the images add some.
@@ -51,7 +53,7 @@ def test_quick_bench_reports_every_figure_as_json(figures):
     assert throughput["requests"]["full_no_images"] == throughput["requests"]["bare"]
     assert throughput["requests"]["full"] > throughput["requests"]["full_no_images"]
     # The same crawl, into a database holding more stored pages the second time.
-    assert figures["memory"]["large_stored"] > figures["memory"]["small_stored"] == 3 * 10
+    assert figures["memory"]["large_stored"] > figures["memory"]["small_stored"] == 3 * (10 + DECISIONS)
     assert figures["idle"]["large_items"] > figures["idle"]["small_items"]
     # The raw archive: its disk per 1,000 pages, and reparse over a crawl of 30 pages.
     reparse = figures["warc"]["reparse"]
