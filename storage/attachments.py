@@ -5,11 +5,14 @@ are, storage/images.py), its sha1, type and size, and the text extracted from it
 one-line reason there is none. The text is searchable: `attachments_fts` (sqlite-utils'
 full-text table, kept by its triggers: attachments are few, and written one item at a
 time) gives Datasette's search box on the table, and `items_with_words` the items whose
-files hold a query's words.
+files hold a query's words; the item's own search index holds it too
+(storage/search/index.py), so the items' search box finds a decision by its decree.
 """
 from __future__ import annotations
 
 from sqlite_utils import Database
+
+from .search import index as search_index
 
 TABLE = "attachments"
 FTS_TABLE = f"{TABLE}_fts"
@@ -26,10 +29,14 @@ def ensure(db: Database) -> None:
 
 def save(db: Database, item_url: str, rows: list[dict]) -> None:
     """Upsert the fetched attachments of one item (url, path, sha1, content_type, size,
-    text, text_error)."""
+    text, text_error); the item's search index takes their text when it changed."""
+    texts = {url: row["text"] for url, row in stored(db, item_url).items()}
     for row in rows:
         db[TABLE].upsert({"item_url": item_url, **{c: row.get(c) for c in COLUMNS if c != "item_url"}},
                          pk=("item_url", "url"))
+    # Re-stemming a decree is the cost: a re-check that fetched the same files skips it.
+    if any(row.get("text") != texts.get(row["url"]) for row in rows):
+        search_index.attachments_changed(db, item_url)
 
 
 def stored(db: Database, item_url: str) -> dict[str, dict]:

@@ -7,14 +7,17 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from urllib.parse import quote
 
 import pytest
+from datasette.utils.testing import TestClient as DatasetteClient
 
-from helpers import (Replica, capture_problems, connect, crawl, items_problems, path_of, run_crawl, sha1_base32,
-                     summary)
+from helpers import (Replica, capture_problems, connect, crawl, get, items_problems, path_of, run_crawl,
+                     sha1_base32, summary)
+from pmkz.browse.app import build_datasette
 from pmkz.replica import build_site
 from pmkz.replica.decisions import find_file
-from pmkz.storage import Store, attachments
+from pmkz.storage import Store, attachments, search
 
 OPTIONS = ("--articles", "3", "--decisions", "5")
 DECISION_FIELDS = ("decision_number", "decision_date", "title", "body", "published_date", "kind", "lang")
@@ -87,6 +90,19 @@ def test_a_search_finds_a_word_only_an_attachment_holds(crawled):
         found = attachments.items_with_words(store.db, word)
         assert item_url in found
         assert all(word in texts[url].lower() for url in found)
+        sql, params = search.matching(word)
+        assert item_url in {url for (url,) in store.db.execute(f"SELECT url FROM items WHERE rowid IN ({sql})", params)}
+    # The search box as `pmkz serve` answers it: /<db>/-/search.json and the items page.
+    ds = build_datasette(workdir / "pmkz.db", workdir / "images")
+    try:
+        client = DatasetteClient(ds)
+        hits = get(client, f"/pmkz/-/search.json?q={quote(word)}").json["hits"]
+        assert item_url in {hit["url"] for hit in hits}
+        rows = get(client, f"/pmkz/items.json?_search={quote(word)}&_shape=objects").json["rows"]
+        assert item_url in {row["url"] for row in rows}
+    finally:
+        for database in ds.databases.values():
+            database.close()
 
 
 def test_reparse_derives_each_decision_again_unchanged(crawled):

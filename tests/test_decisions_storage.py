@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from helpers import item_record
-from pmkz.storage import attachments, items
+from pmkz.storage import Store, attachments, items, search
 
 PAGE = "http://127.0.0.1:8123/ru/decisions/19012024-20"
 FILE = "http://127.0.0.1:8123/upload/docs/ru/19012024-20.pdf"
@@ -62,3 +62,51 @@ def test_jsonl_export_gives_a_decisions_fields_as_values(store, tmp_path):
     rows = {r["kind"]: r for r in map(json.loads, (tmp_path / "items.jsonl").read_text(encoding="utf-8").splitlines())}
     assert (rows["decision"]["attachment_urls"], rows["decision"]["decision_date"]) == ([FILE], "2024-01-19")
     assert rows["news"]["attachment_urls"] is None
+
+
+def found_by(store, text: str) -> set[str]:
+    sql, params = search.matching(text)
+    return {url for (url,) in store.db.execute(f"SELECT url FROM items WHERE rowid IN ({sql})", params)}
+
+
+def test_the_items_search_finds_a_decision_by_a_word_only_its_attachment_holds(store):
+    store.save_item(decision())
+    store.save_item(item_record(2))
+    assert found_by(store, "агролесомелиорация") == set()
+    text = "Порядок агролесомелиорации земель."
+    attachments.save(store.db, PAGE, [{"url": FILE, "path": "ab/ab.pdf", "text": text}])
+    assert found_by(store, "агролесомелиорация") == {PAGE}  # another form: the stem index
+    assert found_by(store, '"порядок агролесомелиорации"') == {PAGE}  # a phrase as printed
+    # The phrase as one term among others: the SQL chains it as it chains a word.
+    assert found_by(store, 'совещание OR "порядок агролесомелиорации"') == found_by(store, "совещание") | {PAGE}
+    assert found_by(store, 'совещание -"порядок агролесомелиорации"') == found_by(store, "совещание") - {PAGE}
+    # The item's text edited: its index row written again keeps its files' words.
+    store.save_item(decision(body="Новый текст постановления."))
+    assert found_by(store, "агролесомелиорация") == {PAGE}
+    # Its file's text changed: the old words are forgotten, the new ones found.
+    attachments.save(store.db, PAGE, [{"url": FILE, "path": "ab/ab.pdf", "text": "Субсидирование животноводства."}])
+    assert found_by(store, "агролесомелиорация") == set()
+    assert found_by(store, "животноводство") == {PAGE}
+
+
+def test_a_batchs_new_decision_is_indexed_with_the_files_saved_in_the_batch(store):
+    with store.batch():
+        store.save_item(decision())
+        attachments.save(store.db, PAGE, [{"url": FILE, "path": "ab/ab.pdf", "text": "Агролесомелиорация."}])
+    assert found_by(store, "агролесомелиорации") == {PAGE}
+    assert search.index_is_current(store.db)
+
+
+def test_an_index_without_the_attachments_column_is_made_again_on_open(tmp_path):
+    db_path = tmp_path / "pmkz.db"
+    with Store(db_path) as store:
+        store.save_item(decision())
+        attachments.save(store.db, PAGE, [{"url": FILE, "path": "ab/ab.pdf", "text": "Агролесомелиорация."}])
+        # The stem index as the layout before this one made it: the item's own columns.
+        store.db.execute(f"DROP TABLE {search.TABLE}")
+        store.db.execute(f"CREATE VIRTUAL TABLE {search.TABLE} USING fts5(title, summary, body)")
+        store.db.execute(f"INSERT INTO {search.TABLE}_config (k, v) VALUES ('pmkz_layout', 2)")
+        store.db.execute(f"INSERT INTO {search.TABLE} (rowid, title, summary, body) SELECT rowid, title, summary, body FROM items")
+        store.db.conn.commit()
+    with Store(db_path) as store:
+        assert found_by(store, "агролесомелиорации") == {PAGE}

@@ -4,14 +4,18 @@
   sqlite-utils' `enable_fts` makes it (the default unicode61 tokenizer folds case for
   Cyrillic too, so `премьер` finds `Премьер`);
 - `items_search`, their lemmas or stems (words.py), in columns named as the items' own, so that
-  Datasette's `?_search_title=` works as its users expect.
+  Datasette's `?_search_title=` works as its users expect, and in a fourth, `attachments`,
+  those of the text of the item's attached files (a decision's decree), so that a search
+  finds a decision by a word only its files hold. The printed words of those files are
+  in `attachments_fts` (storage/attachments.py), which exact phrases also look in.
 
 The stems are computed in Python, so the stem index is written from Python; the printed
 words are written beside them, by the same calls, in the same transaction as the row:
-`index_rows` for a new item, `replace` for an edited one, `index_added_since` for the new
-items of a batch in one statement per index at its end (FTS5 flushes its pending terms
-at every statement that writes to it, so a statement per item would make each a segment
-of its own, and the merges that follow cost most of a bulk save). `ensure_search_index`,
+`index_rows` for a new item, `replace` for an edited one, `attachments_changed` for one
+whose files' text changed, `index_added_since` for the new items of a batch in one
+statement per index at its end (FTS5 flushes its pending terms at every statement that
+writes to it, so a statement per item would make each a segment of its own, and the
+merges that follow cost most of a bulk save). `ensure_search_index`,
 on every open, indexes what a database lacks (one from before an index, or rows written
 by something other than the Store) and drops the insert/update/delete triggers of
 archives written before these explicit writes.
@@ -24,17 +28,26 @@ import time
 
 from sqlite_utils import Database
 
-from .words import COLUMNS, EXACT_TABLE, TABLE, stems
+from .words import ATTACHMENTS_TABLE, COLUMNS, EXACT_TABLE, SEARCH_COLUMNS, TABLE, stems
 
 FUNCTION = "pmkz_stems"
 # The triggers sqlite-utils made on items for items_fts in earlier archives.
 OLD_TRIGGERS = ("items_ai", "items_ad", "items_au")
 _COLUMN_LIST = ", ".join(COLUMNS)
 # What the stem index holds, kept in its FTS5 config table (which FTS5 leaves alone
-# beside its own keys): an index of an earlier layout is made again on open. Layout 2:
-# Russian words as their lemmas; before it, no key: their Snowball stems.
+# beside its own keys): an index of an earlier layout is made again on open. Layout 3:
+# the attached files' text in a column of its own; 2: Russian words as their lemmas;
+# before it, no key: their Snowball stems.
 LAYOUT_KEY = "pmkz_layout"
-LAYOUT = 2
+LAYOUT = 3
+# An item's files as the stem index holds them: their text in URL order, at most
+# ATTACHED_FILES files and ATTACHED_CHARS characters. Each file's text is capped as it is
+# extracted, but a page may link many files, and stemming is the cost of indexing.
+ATTACHED_FILES = 20
+ATTACHED_CHARS = 1_000_000
+_ATTACHED_TEXT = (f"(SELECT substr(group_concat(text, char(10)), 1, {ATTACHED_CHARS}) FROM"
+                  f" (SELECT text FROM {ATTACHMENTS_TABLE} WHERE item_url = items.url AND text IS NOT NULL"
+                  f" ORDER BY url LIMIT {ATTACHED_FILES}))")
 # A re-index (an archive from an older pmkz, or in an older layout) is written this many
 # rowids at a time, so that it can say how far it is.
 REINDEX_SLICE = 5_000
@@ -64,7 +77,7 @@ def ensure_search_index(db: Database) -> None:
         if db[TABLE].exists() and not _in_this_layout(db):
             db.execute(f"DROP TABLE {TABLE}")
         if not db[TABLE].exists():
-            db.execute(f"CREATE VIRTUAL TABLE {TABLE} USING fts5({_COLUMN_LIST})")
+            db.execute(f"CREATE VIRTUAL TABLE {TABLE} USING fts5({', '.join(SEARCH_COLUMNS)})")
             db.execute(f"INSERT INTO {TABLE}_config (k, v) VALUES (?, ?)", [LAYOUT_KEY, LAYOUT])
         _reindex(db)
 
@@ -114,7 +127,7 @@ def index_is_current(db: Database) -> bool:
 
 
 def _in_this_layout(db: Database) -> bool:
-    if tuple(c.name for c in db[TABLE].columns) != COLUMNS:
+    if tuple(c.name for c in db[TABLE].columns) != SEARCH_COLUMNS:
         return False
     row = db.execute(f"SELECT v FROM {TABLE}_config WHERE k = ?", [LAYOUT_KEY]).fetchone()
     return row is not None and row[0] == LAYOUT
@@ -142,8 +155,20 @@ def replace(db: Database, rowid: int, old: dict) -> None:
     index_rows(db, "rowid = ?", [rowid])
 
 
+def attachments_changed(db: Database, item_url: str) -> None:
+    """The text of the item's attached files changed: the stem index takes it, if it
+    holds the item (a new item of a batch is indexed at the batch's end, files and all)."""
+    if db.execute(f"DELETE FROM {TABLE} WHERE rowid = (SELECT rowid FROM items WHERE url = ?)",
+                  [item_url]).rowcount:
+        _insert(db, TABLE, "url = ?", [item_url])
+
+
 def _insert(db: Database, table: str, where: str, params: list) -> int:
     """Index the rows `where` selects in `table`; how many."""
-    values = _COLUMN_LIST if table == EXACT_TABLE else ", ".join(f"{FUNCTION}(lang, {c})" for c in COLUMNS)
-    return db.execute(f"INSERT INTO {table} (rowid, {_COLUMN_LIST}) SELECT rowid, {values} FROM items WHERE {where}",
+    if table == EXACT_TABLE:
+        columns = values = _COLUMN_LIST
+    else:
+        columns = ", ".join(SEARCH_COLUMNS)
+        values = ", ".join(f"{FUNCTION}(lang, {c})" for c in (*COLUMNS, _ATTACHED_TEXT))
+    return db.execute(f"INSERT INTO {table} (rowid, {columns}) SELECT rowid, {values} FROM items WHERE {where}",
                       params).rowcount

@@ -3,7 +3,8 @@ phrases" (the words as printed), `prefix*`, OR, NOT, parentheses; and the limits
 bound what one search may cost, whoever types it.
 
 A query in "quotes" is an exact phrase, the words as printed: it is looked up in
-items_fts, the rest of the query in items_search, and the two combined by SQL. A query
+items_fts and in the items' attached files (attachments_fts), the rest of the query in
+items_search (which holds the files' text too), and the two combined by SQL. A query
 word is asked for in both stemmings, and as typed.
 """
 from __future__ import annotations
@@ -12,7 +13,8 @@ import re
 from dataclasses import dataclass, replace
 
 from . import kazakh
-from .words import COLUMNS, EXACT_TABLE, KAZAKH_MARK, STEMMINGS, TABLE, WORD, as_kazakh, fold, readings, stem
+from .words import (ATTACHMENTS_FTS, ATTACHMENTS_TABLE, COLUMNS, EXACT_TABLE, KAZAKH_MARK, STEMMINGS, TABLE, WORD,
+                    as_kazakh, fold, readings, stem)
 
 # What a reader's connection sets: a common word's search reads tens of thousands of item
 # rows (the count Datasette shows), and through a memory map that costs half of what
@@ -33,8 +35,9 @@ MAX_NESTING = 8
 PRINTED_WORDS = 200
 PRINTED_TERMS_TABLE = f"temp.{EXACT_TABLE}_terms"
 # Most relevant first: bm25 over the lemma and stem index, a word in the headline
-# weighing as much as ten in the body and a word in the teaser as three.
-RANK = f"bm25({TABLE}, 10.0, 3.0, 1.0)"
+# weighing as much as ten in the body and a word in the teaser as three; the attached
+# files' text is the decision's body.
+RANK = f"bm25({TABLE}, 10.0, 3.0, 1.0, 1.0)"
 
 
 class QueryTooLarge(ValueError):
@@ -266,6 +269,8 @@ def _sql(node, column: str | None) -> tuple[str, list]:
     fifteen terms."""
     if node[0] == "term":
         term = node[1]
+        if term.exact and column is None:
+            return _printed_anywhere(term.printed())
         table, match = (EXACT_TABLE, term.printed()) if term.exact else (TABLE, term.stemmed())
         return f"SELECT rowid AS id FROM {table} WHERE {column or table} MATCH ?", [match]
     operator, left, right = node
@@ -273,6 +278,15 @@ def _sql(node, column: str | None) -> tuple[str, list]:
     if right[0] != "term":
         right_sql = f"SELECT id FROM ({right_sql})"
     return f"{left_sql} {SET_OPERATION[operator]} {right_sql}", left_params + right_params
+
+
+def _printed_anywhere(match: str) -> tuple[str, list]:
+    """The items printing the phrase `match` in their text or in an attached file's: one
+    SELECT, so that it chains with the others as a term does."""
+    return (f"SELECT id FROM (SELECT rowid AS id FROM {EXACT_TABLE} WHERE {EXACT_TABLE} MATCH ?"
+            f" UNION SELECT items.rowid FROM {ATTACHMENTS_FTS} JOIN {ATTACHMENTS_TABLE} a"
+            f" ON a.rowid = {ATTACHMENTS_FTS}.rowid JOIN items ON items.url = a.item_url"
+            f" WHERE {ATTACHMENTS_FTS} MATCH ?)", [match, match])
 
 
 def compile_query(text: str, column: str | None = None, conn=None, lang: str | None = None) -> Query | None:

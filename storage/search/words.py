@@ -21,7 +21,13 @@ from . import kazakh
 
 TABLE = "items_search"
 EXACT_TABLE = "items_fts"  # the words as printed (storage/schema.py)
+# An item's attached files and their words as printed (storage/attachments.py).
+ATTACHMENTS_TABLE = "attachments"
+ATTACHMENTS_FTS = "attachments_fts"
 COLUMNS = ("title", "summary", "body")
+# The stem index's columns: the item's own, then its attached files' text (searched with
+# the rest, not by column: items have no such column to name).
+SEARCH_COLUMNS = (*COLUMNS, "attachments")
 # Before the mark, the index had a column per language, which ?_search_<column> could
 # not name; ensure_search_index rebuilds that layout in place.
 KAZAKH_MARK = "\u01c2"  # ǂ: a letter to unicode61, and in no Kazakh or Russian word
