@@ -24,7 +24,7 @@ FORMS = {
                       "правительстве", "правительств", "правительствам", "правительствами",
                       "правительствах"],
     "Үкімет": ["үкімет", "үкіметі", "үкіметтің", "үкіметке", "үкіметте", "үкіметтен",
-               "үкіметпен", "үкіметін", "үкіметтер"],
+               "үкіметпен", "үкіметін", "үкіметінің", "үкіметтер"],
     "minister": ["minister", "ministers", "minister's"],
 }
 LANG = {"правительство": "ru", "Үкімет": "kk", "minister": "en"}
@@ -39,8 +39,11 @@ def archive(tmp_path_factory):
     finally:
         replica.stop()
     db = sqlite3.connect(workdir / "pmkz.db")
-    rows = {url: (lang, set(re.findall(r"[^\W_]+", f"{t}\n{s or ''}\n{b}".lower())))
-            for url, lang, t, s, b in db.execute("SELECT url, lang, title, summary, body FROM items")}
+    # An item's words: its own and its attached files' (a decision's decree).
+    rows = {url: (lang, set(re.findall(r"[^\W_]+", f"{t}\n{s or ''}\n{b}\n{files or ''}".lower())))
+            for url, lang, t, s, b, files in db.execute(
+                "SELECT url, lang, title, summary, body,"
+                " (SELECT group_concat(text, ' ') FROM attachments WHERE item_url = items.url) FROM items")}
     db.close()
     return workdir / "pmkz.db", rows
 
@@ -271,6 +274,6 @@ def test_an_old_database_gets_the_index_in_place(tmp_path, earlier):
         if earlier:
             store.db.execute(f"CREATE VIRTUAL TABLE {search.TABLE} USING fts5({earlier})")
     with Store(path) as store:
-        assert [c.name for c in store.db[search.TABLE].columns] == list(search.COLUMNS)
+        assert [c.name for c in store.db[search.TABLE].columns] == list(search.words.SEARCH_COLUMNS)
         assert len(store.db.execute(*search.matching("мәселе")).fetchall()) == 1
         assert len(store.db.execute(*search.matching("үкіметі", "title")).fetchall()) == 1
