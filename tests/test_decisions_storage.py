@@ -110,3 +110,14 @@ def test_an_index_without_the_attachments_column_is_made_again_on_open(tmp_path)
         store.db.conn.commit()
     with Store(db_path) as store:
         assert found_by(store, "агролесомелиорации") == {PAGE}
+
+
+def test_the_index_holds_at_most_the_first_files_of_an_item(store):
+    from pmkz.storage.search.index import ATTACHED_FILES
+
+    store.save_item(decision())
+    words = [f"zq{chr(97 + n)}" for n in range(ATTACHED_FILES + 2)]
+    attachments.save(store.db, PAGE, [{"url": f"{FILE}-{n:02d}", "path": "ab/ab.pdf", "text": word}
+                                      for n, word in enumerate(words)])
+    assert found_by(store, words[ATTACHED_FILES - 1]) == {PAGE}
+    assert found_by(store, words[ATTACHED_FILES]) == set()
