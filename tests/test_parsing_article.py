@@ -53,7 +53,8 @@ def test_seed_images_are_originals_not_thumbnails_icons_or_sidebar():
 
 def test_record_keys():
     assert list(seed) == ["url", "site_id", "lang", "kind", "category", "title", "published_date",
-                          "published_at", "summary", "body", "image_urls", "translations", "field_sources"]
+                          "published_at", "summary", "body", "image_urls", "image_captions", "translations",
+                          "field_sources"]
 
 
 def test_url_fields():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from pmkz.crawler.parsing.captions import find_captions
 from pmkz.crawler.parsing.container import find_container, headline_container
 from pmkz.crawler.parsing.dates import SITE_ZONE
 from pmkz.crawler.parsing.decoding import decode_html
@@ -181,6 +182,7 @@ def parse_article(html: str | bytes, url: str, encoding: str | None = None, *,
         "summary": summary,
         "body": "\n\n".join(paragraphs),
         "image_urls": image_urls,
+        "image_captions": find_captions(region, base, title) if image_urls else {},
         "translations": translations,
         "field_sources": {name: source for name, source in sources.items() if source},
     }

@@ -62,10 +62,9 @@ def _enclosing_link(img, region):
     return None
 
 
-def collect_images(region, base_url: str) -> tuple[list[str], int]:
-    """(absolute image URLs in page order, how many were linked originals)."""
-    urls: list[str] = []
-    linked = 0
+def content_images(region, base_url: str):
+    """(absolute URL, img element, whether the URL is a linked original) of every
+    content image in page order, repeats included."""
     for img in region.iter("img"):
         if _is_tiny(img) or not class_words(img).isdisjoint(_ICON_WORDS):
             continue
@@ -80,7 +79,16 @@ def collect_images(region, base_url: str) -> tuple[list[str], int]:
         if not source or source.startswith("data:") or _ICON.search(source):
             continue
         url = join_url(base_url, source)
-        if url and url not in urls:
+        if url:
+            yield url, img, bool(href)
+
+
+def collect_images(region, base_url: str) -> tuple[list[str], int]:
+    """(absolute image URLs in page order, how many were linked originals)."""
+    urls: list[str] = []
+    linked = 0
+    for url, _, is_linked in content_images(region, base_url):
+        if url not in urls:
             urls.append(url)
-            linked += bool(href)
+            linked += is_linked
     return urls, linked

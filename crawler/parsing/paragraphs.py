@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from pmkz.crawler.parsing.captions import CAPTION_WORDS
 from pmkz.crawler.parsing.dates import is_date_only, is_dateline
 from pmkz.crawler.parsing.dom import BLOCK_TAGS, contains, is_block, is_noise, non_link_length, text_of
 from pmkz.crawler.parsing.selectors import class_words
@@ -35,8 +36,7 @@ _HEADING_TAGS = ("h2", "h3", "h4", "h5", "h6")
 # Captions, photo credits and photo galleries by class word, where a page writes them
 # as a <div> or <p> rather than <figure> and <figcaption> ("wp-caption-text",
 # "image-credit", "asset_gallery"): they go with the images.
-_PICTURE_WORDS = frozenset(("caption", "captions", "credit", "credits", "gallery", "slideshow", "legend", "legende",
-                            "bildunterschrift", "bildtext", "leyenda", "didascalia", "podpis"))
+_PICTURE_WORDS = CAPTION_WORDS | {"credit", "credits", "gallery", "slideshow"}
 # Blocks of a picture's kind by class word ("article-photo", "media", "bild"): what is
 # short in them is its caption even when it ends as a sentence does.
 _PHOTO_WORDS = frozenset(("photo", "photos", "foto", "image", "img", "picture", "pic", "media", "bild", "figure",
