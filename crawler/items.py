@@ -5,7 +5,7 @@ import scrapy
 
 RECORD_FIELDS = (
     "url", "site_id", "lang", "kind", "category", "title", "published_date",
-    "published_at", "summary", "body", "image_urls", "translations", "field_sources",
+    "published_at", "summary", "body", "image_urls", "image_captions", "translations", "field_sources",
     "decision_number", "decision_date", "attachment_urls",
 )
 
@@ -24,6 +24,7 @@ class ArticleItem(scrapy.Item):
     summary = scrapy.Field()
     body = scrapy.Field()
     image_urls = scrapy.Field()
+    image_captions = scrapy.Field()  # image URL -> its caption (crawler/parsing/captions.py)
     # lang -> URL of the page's other language versions, and which layer of the parser
     # gave each field (crawler/parsing/article.py).
     translations = scrapy.Field()
