@@ -19,8 +19,8 @@ from .schema import RECORD_COLUMNS, VERSIONED_COLUMNS
 from .search import index as search_index
 
 _REQUIRED = ("url", "lang", "title", "published_date", "body")
-# Record fields that are JSON objects (lang -> URL, field -> layer).
-_JSON_OBJECTS = ("translations", "field_sources")
+# Record fields that are JSON objects (lang -> URL, image URL -> caption, field -> layer).
+_JSON_OBJECTS = ("translations", "image_captions", "field_sources")
 # Fields kept current on every save, content unchanged or not.
 _METADATA = [c for c in RECORD_COLUMNS if c not in ("url", "title", "summary", "body")]
 _KEPT_CURRENT = [*_METADATA, "status", "etag", "http_last_modified"]

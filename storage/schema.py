@@ -36,6 +36,9 @@ RECORD_COLUMNS = {
     "summary": str,
     "body": str,
     "image_urls": str,  # JSON array text
+    # JSON object text: image URL -> its caption, for the images that have one. Not in
+    # the content hash: captions are kept current in place, as image_urls are.
+    "image_captions": str,
     "translations": str,  # JSON object text: lang -> URL of the other language versions
     # Kind `decision` (issue 25): the decision's number and own date (published_date is
     # the day the site published it), and its attached files (JSON array text).
@@ -60,9 +63,11 @@ ITEM_COLUMNS = {
     "capture_id": int,
     "version_reason": str,
 }
-# The columns a user sees in exports; the HTTP validators are crawler plumbing.
+# The columns a user sees in exports; the HTTP validators are crawler plumbing, and
+# captions are the item page's, not yet an export format's (CONTRACT.md).
 EXPORT_COLUMNS = [c for c in ITEM_COLUMNS
-                  if c not in ("etag", "http_last_modified", "field_sources", "capture_id", "version_reason")]
+                  if c not in ("etag", "http_last_modified", "field_sources", "capture_id", "version_reason",
+                               "image_captions")]
 # What an item_versions row keeps of an earlier state.
 VERSIONED_COLUMNS = ("title", "summary", "body", "image_urls", "published_at", "content_hash",
                      "capture_id", "version_reason")

@@ -222,3 +222,25 @@ def test_versions_stored_before_their_changes_get_them_on_open(tmp_path):
         store.db.execute("UPDATE item_versions SET body_changes = NULL WHERE version = 2")
     with Store(path) as store:
         assert stored_changes(store, url)[1] == [["~", "Новый первый."]]
+
+
+def test_image_captions_are_stored_as_json_and_kept_current_without_a_version(store):
+    captions = {"http://127.0.0.1:8123/img/1.jpg": "Премьер-Министр на совещании"}
+    store.save_item(record(), now=T0)
+    assert json.loads(item(store, record()["url"])["image_captions"]) == {}
+    assert store.save_item(record(image_captions=captions), now=T1) == "unchanged"
+    assert json.loads(item(store, record()["url"])["image_captions"]) == captions
+    assert store.db["item_versions"].count == 0
+
+
+def test_an_archive_from_before_captions_gains_the_column_and_its_items_stay_unchanged(tmp_path):
+    path = tmp_path / "pmkz.db"
+    with Store(path) as store:
+        store.save_item(record(), now=T0)
+        # As a pmkz from before captions left it.
+        store.db.execute("ALTER TABLE items DROP COLUMN image_captions")
+    with Store(path) as store:
+        captions = {"http://127.0.0.1:8123/img/1.jpg": "Премьер-Министр на совещании"}
+        assert store.save_item(record(image_captions=captions), now=T1) == "unchanged"
+        row = item(store, record()["url"])
+        assert json.loads(row["image_captions"]) == captions and row["last_changed"] == T0
