@@ -154,10 +154,12 @@ async def _translations(datasette, database: str, item: dict) -> list[dict]:
 
 async def _images(datasette, database: str, state: dict, item_url: str, images_dir: Path) -> list[dict]:
     """The images of a state of the item at `item_url`, in page order: a local copy's
-    address, or None if none was kept. A state names its images where the page was then;
-    an image of the page's own address is looked for where the page is now."""
+    address, or None if none was kept, and the caption the page printed with it (earlier
+    versions keep none). A state names its images where the page was then; an image of
+    the page's own address is looked for where the page is now."""
     db = datasette.get_database(database)
     listed = json.loads(state.get("image_urls") or "[]")
+    captions = json.loads(state.get("image_captions") or "{}")
     urls = await db.execute_fn(lambda conn: identity.at_current_address(conn, item_url, listed))
     rows = await db.execute(
         "select url, path from images where url in (select value from json_each(?))"
@@ -165,8 +167,9 @@ async def _images(datasette, database: str, state: dict, item_url: str, images_d
     paths = {}
     for row in rows:
         paths.setdefault(row["url"], row["path"])
-    return [{"src": _local_copy(datasette, database, images_dir, paths.get(url)), "original": web_url(url), "url": url}
-            for url in urls]
+    return [{"src": _local_copy(datasette, database, images_dir, paths.get(url)), "original": web_url(url), "url": url,
+             "caption": captions.get(stored)}
+            for url, stored in zip(urls, listed)]
 
 
 def _local_copy(datasette, database: str, images_dir: Path, path: str | None) -> str | None:

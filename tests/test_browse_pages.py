@@ -16,7 +16,7 @@ from datasette.utils import tilde_encode
 from datasette.utils.testing import TestClient as DatasetteClient
 
 from helpers import (ARCHIVED, COSMETIC, EDITED, GONE, TODAY, WATCHED, build_archive, build_reader_archive, get,
-                     item_path)
+                     item_path, item_record)
 from pmkz.browse.app import build_datasette, datasette_cli_args
 from pmkz.storage import Store
 
@@ -107,7 +107,7 @@ def test_internal_columns_are_hidden_from_the_html_table_only(client):
     html = get(client, "/pmkz/items").text
     headers = re.findall(r'<th [^>]*data-column="([^"]+)"', html)
     assert headers[0] == "title"
-    assert not {"etag", "http_last_modified", "content_hash"} & set(headers)
+    assert not {"etag", "http_last_modified", "content_hash", "image_captions"} & set(headers)
     assert "etag" in get(client, "/pmkz/items.json?_size=1").json["columns"]
 
 
@@ -472,3 +472,19 @@ def test_table_pages_show_the_crawlers_stamps_in_site_time_and_json_keeps_them(c
                      r' title="2024-05-10 08:00 UTC">2024-05-10 13:00 \(UTC\+05:00\)</time></td>', html)
     [row] = get(client, f"/pmkz/item_versions.json?_shape=array&item_url={urllib.parse.quote(url)}&version=1").json
     assert row["replaced_at"] == "2024-05-10T08:00:00+00:00"
+
+
+def test_item_page_prints_each_images_caption_under_it(tmp_path):
+    first, second = "http://127.0.0.1:8123/img/1.jpg", "http://127.0.0.1:8123/img/2.jpg"
+    rec = item_record(image_urls=[first, second], image_captions={second: "Премьер-Министр <b>в цехе</b>"})
+    with Store(tmp_path / "pmkz.db") as store:
+        store.save_item(rec, now="2024-03-09T10:00:00+00:00")
+    ds = build_datasette(tmp_path / "pmkz.db", tmp_path / "images")
+    try:
+        html = get(DatasetteClient(ds), item_path(rec["url"])).text
+    finally:
+        for database in ds.databases.values():
+            database.close()
+    figures = re.findall(r"<figure>(.*?)</figure>", html, re.S)
+    assert len(figures) == 2 and "pmkz-caption" not in figures[0]
+    assert '<span class="pmkz-caption">Премьер-Министр &lt;b&gt;в цехе&lt;/b&gt;</span>' in figures[1]
