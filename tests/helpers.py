@@ -280,6 +280,85 @@ def faked_clock(moment, **env) -> dict:
             "TZ": "UTC", "FAKETIME_DONT_FAKE_MONOTONIC": "1", **env}
 
 
+# The revisit schedule over simulated hours (test_revisit_faketime.py and
+# test_revisit_sweep_faketime.py): a backfill, the replica moved to epoch 1, then hourly
+# incremental crawls on a faked clock.
+# The replica's epoch 0 is 2026-11-01 00:00 site time (UTC+5); epoch 1 happens that day,
+# its edits by 19:00.
+BACKFILL_AT = datetime(2026, 10, 31, 19, 0, tzinfo=timezone.utc)
+FIRST_CYCLE = datetime(2026, 11, 1, 14, 0, tzinfo=timezone.utc)
+REVISIT_BUDGET = 900
+
+
+def changes_of_epoch_1(before: list[dict], after: list[dict]) -> dict[str, tuple[str, str]]:
+    """path -> (what changed, published_date) between the two truths."""
+    old = {path_of(r["url"]): r for r in before}
+    new = {path_of(r["url"]): r for r in after}
+    changes = {p: ("gone", r["published_date"]) for p, r in old.items() if p not in new}
+    changes.update({p: ("changed", r["published_date"]) for p, r in new.items()
+                    if p in old and (r["title"], r["body"]) != (old[p]["title"], old[p]["body"])})
+    return changes
+
+
+def run_week(tmp_path, articles: int, cycles: int, period_days: float, budget: int = REVISIT_BUDGET) -> dict:
+    site = EpochReplica("--articles", str(articles))
+    env = {"PMKZ_REVISIT_PERIOD_DAYS": str(period_days), "PMKZ_REVISIT_BUDGET": str(budget)}
+    try:
+        before = site.at(0).truth()
+        backfill = run_crawl(site.current.url, tmp_path, "--no-images", env=faked_clock(BACKFILL_AT, **env), timeout=900)
+        assert summary(backfill)["status"] == "ok", backfill.stderr
+        replica = site.at(1)
+        after = replica.truth()
+        changes = changes_of_epoch_1(before, after)
+        per_cycle, new_per_cycle = [], []
+        for hour in range(cycles):
+            result = run_crawl(replica.url, tmp_path, "--no-images", env=faked_clock(FIRST_CYCLE + timedelta(hours=hour), **env))
+            assert summary(result)["status"] == "ok", (hour, result.stdout, result.stderr)
+            per_cycle.append(summary(result)["requests"])
+            new_per_cycle.append(summary(result)["new"])
+    finally:
+        site.current.stop()
+    db = connect(tmp_path / "pmkz.db")
+    try:
+        found = {}
+        for row in db.execute("SELECT url, event, min(at) AS at FROM item_events WHERE event IN ('changed', 'gone')"
+                              " GROUP BY url, event"):
+            found[path_of(row["url"])] = (row["event"], datetime.fromisoformat(row["at"]))
+        lists = [r[0] for r in db.execute("SELECT health FROM crawl_runs ORDER BY id")]
+        stored = db.execute("SELECT count(*) FROM items").fetchone()[0]
+        paths = {path_of(row[0]) for row in db.execute("SELECT url FROM items")}
+    finally:
+        db.close()
+    return {"changes": changes, "found": found, "per_cycle": per_cycle, "new_per_cycle": new_per_cycle,
+            "stored": stored, "health": lists[1:],
+            "missing": {path_of(r["url"]) for r in after} - paths}
+
+
+def list_pages(health: str) -> int:
+    return json.loads(health)["figures"]["list_pages"]
+
+
+def check_week(week: dict, period: timedelta, budget: int = REVISIT_BUDGET) -> dict:
+    changes, found = week["changes"], week["found"]
+    assert len(changes) == 9
+    assert not week["missing"]  # every new item stored
+    latency = {}
+    for path, (event, published) in changes.items():
+        assert path in found and found[path][0] == event, (path, event)
+        latency[path] = found[path][1] - FIRST_CYCLE
+        assert latency[path] <= period, (path, latency[path])
+        young = datetime.fromisoformat(published).replace(tzinfo=timezone.utc) > FIRST_CYCLE - timedelta(days=3)
+        if young and event == "changed":
+            assert latency[path] <= timedelta(days=1), (path, latency[path])
+    for requests, new, health in zip(week["per_cycle"], week["new_per_cycle"], week["health"]):
+        # robots.txt, the list pages, the new items, and at most the budget of re-checks.
+        assert requests <= 1 + list_pages(health) + new + budget
+    figures = {"found": len(found), "latest": max(latency.values()), "per_cycle_max": max(week["per_cycle"]),
+               "requests": sum(week["per_cycle"]), "stored": week["stored"]}
+    print(f"\nrevisit week: {figures}")
+    return figures
+
+
 def count_rows(db_path: Path, sql: str) -> int:
     """A count as another process sees the database, read-only; 0 before the file exists
     or has its schema (a crawl may be creating it)."""
