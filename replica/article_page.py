@@ -36,8 +36,9 @@ def thumbnail(article: Article) -> str:
 
 def _body(article: Article, r) -> list[Markup]:
     """The blocks of `.article__body`: paragraphs with noise, the second news image after
-    the second paragraph, a gallery's grid, then the photo credit and Telegram line."""
-    lang, facts = article.lang, article.facts
+    the second paragraph, a gallery's grid, each image with its caption, then the photo
+    credit and Telegram line."""
+    lang, facts, captions = article.lang, article.facts, article.image_captions
     prefix = LANG_PREFIX[lang]
     links = [f"https://www.akorda.kz/{'kz' if lang == 'kk' else lang}", f"/{prefix}/decisions/19012024-20", f"/{prefix}/news"]
     paragraphs = article.paragraphs
@@ -46,12 +47,13 @@ def _body(article: Article, r) -> list[Markup]:
     for i, text in enumerate(paragraphs):
         blocks.append(noise.paragraph(text, rng(article.seed, "noise", article.path, i), lang, links))
         if i == figure_after and facts.kind == "news" and len(facts.images) > 1:
-            blocks.append(Markup('<figure class="article__figure">{}</figure>').format(
-                image(facts.images[1], r.random() < 0.4, article.headline)))
+            blocks.append(Markup('<figure class="article__figure">{}<figcaption>{}</figcaption></figure>').format(
+                image(facts.images[1], r.random() < 0.4, article.headline), captions[facts.images[1]]))
         blocks.append(noise.empty_paragraph(r))
     if facts.kind == "gallery":
         items = Markup("").join(
-            Markup('<a class="article__gallery-item" href="/assets/media/{0}"><img src="/assets/media/thumbs/{0}" alt=""></a>').format(name)
+            Markup('<figure class="article__gallery-item"><a href="/assets/media/{0}"><img src="/assets/media/thumbs/{0}" alt="">'
+                   '</a><figcaption>{1}</figcaption></figure>').format(name, captions[name])
             for name in facts.images)
         blocks.append(Markup('<div class="article__gallery">{}</div>').format(items))
     labels = LABELS[lang]
@@ -82,6 +84,8 @@ def context(site: Site, article: Article, base_url: str) -> dict:
         "date": datefmt.article_date(article.lang, article.published, facts.shows_time,
                                      rng(site.seed, "date form", article.path)),
         "lead_image": image(first, r.random() < 0.4, article.headline) if first else None,
+        # Skins print it under the lead image, in its <figure>.
+        "lead_caption": article.image_captions[first] if first else None,
         "body": _body(article, r),
         "read_also": [
             {"path": a.path, "headline": a.headline, "thumb": thumbnail(a)} for a in site.neighbours(article, 3)

@@ -15,6 +15,7 @@ from functools import cached_property
 from pmkz.replica.labels import LANG_PREFIX
 
 from pmkz.replica import facts, textgen
+from pmkz.replica.seeding import rng
 
 LANG_OF_PREFIX = {prefix: lang for lang, prefix in LANG_PREFIX.items()}
 ARTICLE_PATH = re.compile(r"/([a-z]+)/news/(?:[a-z_]+/)?[a-z0-9-]+-(\d+)")
@@ -51,6 +52,14 @@ class Article:
     @property
     def paragraphs(self) -> list[str]:
         return [self.edits.get(i, text) for i, text in enumerate(self.base_paragraphs)]
+
+    @property
+    def image_captions(self) -> dict[str, str]:
+        """Image name -> the caption printed with it: a line of its own stream (drawing
+        it moves no other fact), never the article's headline."""
+        r = rng(self.seed, "captions", self.lang, *self.key)
+        ctx = textgen.context(self.seed, self.lang, self.key, self.published)
+        return {name: textgen.headline(self.lang, ctx, r, "news", avoid=self.headline) for name in self.facts.images}
 
     @cached_property
     def path(self) -> str:

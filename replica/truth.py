@@ -28,6 +28,7 @@ def record(site: Site, article: Article, base_url: str) -> dict:
         "summary": facts.summary,
         "body": "\n\n".join(article.paragraphs),
         "image_urls": [f"{base_url}/assets/media/{name}" for name in facts.images],
+        "image_captions": {f"{base_url}/assets/media/{name}": caption for name, caption in article.image_captions.items()},
         "translations": {lang: base_url + other.path for lang, other in sorted(versions(site, article).items())},
     }
 

@@ -73,3 +73,25 @@ def test_an_image_without_a_caption_of_its_own_has_none(picture):
 
 def test_a_page_without_images_has_no_captions():
     assert parsed("")["image_captions"] == {}
+
+
+def test_the_replica_prints_every_images_caption_and_the_parser_reads_its_truth():
+    """Both skins, in process: the captions of lead images, of figures in the body and of
+    a photo report's grid are read as the replica's truth, and its bodies stay whole."""
+    from pmkz.replica import build_site
+    from pmkz.replica.render import Renderer
+    from pmkz.replica.truth import record
+
+    base = "http://127.0.0.1:8123"
+    site = build_site(10, 0, 0)
+    kinds = set()
+    for skin in ("modern", "classic"):
+        renderer = Renderer(site, skin, base)
+        for article in (a for articles in site.live.values() for a in articles):
+            truth = record(site, article, base)
+            parsed_page = parse_article(renderer.article(article), truth["url"])
+            assert set(truth["image_captions"]) == set(truth["image_urls"])
+            assert [parsed_page[f] for f in ("image_captions", "body", "summary")] == [
+                truth[f] for f in ("image_captions", "body", "summary")], (skin, article.path)
+            kinds.add((truth["kind"], len(truth["image_urls"]) > 1))
+    assert {("gallery", True), ("news", True)} <= kinds

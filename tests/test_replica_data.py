@@ -12,7 +12,7 @@ from pmkz.replica.clock import AVOID, SWITCH
 
 FILES = Path(__file__).parent / "files"
 KEYS = {"url", "site_id", "lang", "kind", "category", "title", "published_date",
-        "published_at", "summary", "body", "image_urls", "translations"}
+        "published_at", "summary", "body", "image_urls", "image_captions", "translations"}
 BASE = "http://replica.test"
 
 
