@@ -95,3 +95,10 @@ def test_the_replica_prints_every_images_caption_and_the_parser_reads_its_truth(
                 truth[f] for f in ("image_captions", "body", "summary")], (skin, article.path)
             kinds.add((truth["kind"], len(truth["image_urls"]) > 1))
     assert {("gallery", True), ("news", True)} <= kinds
+
+
+def test_the_crawlers_article_item_carries_the_captions_to_the_store():
+    from pmkz.crawler.items import ArticleItem
+
+    record = parsed(f"<figure><img src='/a.jpg'><figcaption>{CAPTION}</figcaption></figure>")
+    assert ArticleItem(**record).record()["image_captions"] == {IMAGE: CAPTION}
