@@ -51,7 +51,9 @@ def test_a_caption_in_the_images_title_is_read_but_not_one_repeating_the_headlin
     f"{CAPTION} | © Kazinform / Ivan Petrov",
     f"{CAPTION}<span class='credit'>Reuters</span>",
     f"{CAPTION}<br>Photo: Official website of the Prime Minister",
-], ids=["foto-label", "copyright-mark", "credit-classed", "photo-label-after-br"])
+    f"<span>{CAPTION}.</span><span><span>Credit</span>...Ivan Petrov/Kazinform</span>",
+    f"{CAPTION}. Image via Kazinform",
+], ids=["foto-label", "copyright-mark", "credit-classed", "photo-label-after-br", "credit-ellipsis", "image-via"])
 def test_the_credit_is_no_part_of_the_caption(caption):
     captions = parsed(f"<figure><img src='/a.jpg'><figcaption>{caption}</figcaption></figure>")["image_captions"]
     assert captions[IMAGE].rstrip(".") == CAPTION

@@ -30,8 +30,10 @@ _CREDIT = r"(?:photo|photos|фото|фотография|сурет|сурет�
 
 # A credit's label alone ("Фото:"), its name in the next block.
 CREDIT_LABEL = re.compile(rf"{_CREDIT}\s*:$", re.IGNORECASE)
-# Where a credit starts inside a caption's line ("... Фото: Акорда", "... | © Agency").
-CREDIT_START = re.compile(rf"©|\b{_CREDIT}\s*:", re.IGNORECASE)
+# Where a credit starts inside a caption's line ("... Фото: Акорда", "... | © Agency",
+# "...Credit...Name/Agency", "Image via Agency").
+CREDIT_START = re.compile(rf"©|\b{_CREDIT}\s*:|\bcredits?\s*(?::|\.\.\.|…)|\b(?:image|photo|picture)\s+(?:via|by|courtesy)\b",
+                          re.IGNORECASE)
 
 # Whole-paragraph boilerplate known by how it starts (re.match on normalised text).
 BOILERPLATE = tuple(re.compile(p, re.IGNORECASE) for p in (
