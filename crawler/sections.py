@@ -82,11 +82,10 @@ class SectionWalk:
         if first:
             sections.found(self.db, lang, name, root, bool(page.item_urls), len(page.item_urls),
                            utc_stamp(datetime.now(timezone.utc)))
-        wanted = page.item_urls
-        if not self.spider.full:
-            # Stored pages are re-checked by the revisit policy, as the news lists' are.
-            known = identity.known_among(self.db, wanted)
-            wanted = [url for url in wanted if url not in known]
+        # Stored pages are re-checked by the revisit policy (all of them by a full run, which
+        # would otherwise ask for each twice), as the news lists' are.
+        known = identity.known_among(self.db, page.item_urls)
+        wanted = [url for url in page.item_urls if url not in known]
         for url in wanted:
             yield self.spider.article_request(url)
         if page.next_url and page.item_urls and (walk or wanted):

@@ -34,10 +34,11 @@ def epochs():
 
 def test_a_full_recheck_finds_exactly_what_one_epoch_changed(epochs, tmp_path):
     replica = epochs.at(0)
-    assert summary(crawl(replica.url, tmp_path, "--no-images")) == "ok: new 180, changed 0, unchanged 0, gone 0, failed 0"
+    # 60 articles and the replica's 3 decisions per language; an epoch leaves decisions be.
+    assert summary(crawl(replica.url, tmp_path, "--no-images")) == "ok: new 189, changed 0, unchanged 0, gone 0, failed 0"
     before = {r["url"]: r for r in rows(tmp_path, "select * from items")}
     replica = epochs.at(1)
-    assert summary(crawl(replica.url, tmp_path, "--no-images", "--full")) == "ok: new 9, changed 6, unchanged 171, gone 3, failed 0"
+    assert summary(crawl(replica.url, tmp_path, "--no-images", "--full")) == "ok: new 9, changed 6, unchanged 180, gone 3, failed 0"
 
     after = {r["url"]: r for r in rows(tmp_path, "select * from items")}
     truth = {urlsplit(r["url"]).path: r for r in replica.truth()}
@@ -90,7 +91,8 @@ def test_an_idle_incremental_run_costs_the_same_whatever_the_archive_size(tmp_pa
         replica.stop()
     [run] = rows(tmp_path, "select * from crawl_runs order by id desc limit 1")
     assert (run["new"], run["changed"], run["gone"], run["failed"]) == (0, 0, 0, 0)
-    # robots.txt and page 1 of each list: stored pages a list links are not fetched
-    # again, and a moment after the backfill the revisit policy has nothing due.
-    # robots.txt and the sitemap are read once more for the sitemap (crawler/sitemaps.py).
-    assert run["requests"] == 1 + 2 + 3, idle.stdout
+    # robots.txt and page 1 of each list (news and decisions, per language): stored pages
+    # a list links are not fetched again, and a moment after the backfill the revisit
+    # policy has nothing due. robots.txt and the sitemap are read once more for the
+    # sitemap (crawler/sitemaps.py).
+    assert run["requests"] == 1 + 2 + 3 + 3, idle.stdout
