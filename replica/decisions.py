@@ -24,6 +24,9 @@ from pmkz.replica.labels import LANG_PREFIX, LANGUAGES, STATIC_PAGES
 from pmkz.replica.seeding import rng
 
 MAX_DECISIONS = 1000
+# What `pmkz replica` serves unless told: a few decisions, so that every replica (and its
+# --dump-truth) holds the three kinds in every language and both skins.
+DEFAULT_DECISIONS = 3
 TEMPLATE = "decision.html"
 # Skin -> the section's path segment; skins not named here use `DEFAULT_SECTION`.
 SECTIONS = {"modern": "documents"}

@@ -1,5 +1,5 @@
-"""The spine's acceptance test: crawl `pmkz replica --articles 300` twice and compare
-the archive with the replica's own truth (`--dump-truth`)."""
+"""The spine's acceptance test: crawl `pmkz replica --articles 300` (and its default
+decisions) twice and compare the archive with the replica's own truth (`--dump-truth`)."""
 from __future__ import annotations
 
 import hashlib
@@ -11,8 +11,11 @@ import pytest
 import sqlite_utils
 
 from helpers import RECORD_FIELDS, crawl, path_of
+from pmkz.replica.decisions import DEFAULT_DECISIONS
 
 pytestmark = pytest.mark.slow
+# Per language: the articles asked for and the decisions the replica publishes unless told.
+RECORDS = 3 * (300 + DEFAULT_DECISIONS)
 
 
 def snapshot(workdir: Path) -> dict:
@@ -47,7 +50,7 @@ def archive(replica_300, tmp_path_factory):
 def test_first_crawl_stores_exactly_the_truth(archive):
     truth = {path_of(r["url"]): r for r in archive["truth"]}
     stored = {path_of(url): row for url, row in archive["before"]["items"].items()}
-    assert len(truth) == 900
+    assert len(truth) == RECORDS
     assert sorted(stored) == sorted(truth)
     mismatches = [
         (path, field, stored[path][field], want[field])
@@ -58,7 +61,7 @@ def test_first_crawl_stores_exactly_the_truth(archive):
     for path, want in truth.items():
         assert [path_of(u) for u in json.loads(stored[path]["image_urls"])] == [path_of(u) for u in want["image_urls"]]
         assert {k: path_of(u) for k, u in json.loads(stored[path]["translations"]).items()} == {k: path_of(u) for k, u in want["translations"].items()}
-    assert archive["first"].stdout.startswith("ok: new 900, changed 0, unchanged 0, gone 0, failed 0")
+    assert archive["first"].stdout.startswith(f"ok: new {RECORDS}, changed 0, unchanged 0, gone 0, failed 0")
 
 
 def test_every_image_is_stored_byte_for_byte(archive):
@@ -88,15 +91,15 @@ def test_second_crawl_changes_nothing_and_downloads_no_image(archive):
     assert after["images"] == before["images"]
     assert after["files"] == before["files"]
     # robots.txt, robots.txt and the sitemap read again for the sitemap (a 304), and the
-    # first list page per language: no article page, no image.
-    assert after["runs"][-1]["requests"] == 1 + 2 + 3
+    # first page of each list (news and decisions) per language: no article page, no image.
+    assert after["runs"][-1]["requests"] == 1 + 2 + 3 + 3
 
 
 def test_runs_are_recorded(archive):
     runs = archive["after"]["runs"]
     assert [r["status"] for r in runs] == ["ok", "ok"]
     assert [r["mode"] for r in runs] == ["incremental", "incremental"]
-    assert (runs[0]["new"], runs[1]["unchanged"]) == (900, 0)
+    assert (runs[0]["new"], runs[1]["unchanged"]) == (RECORDS, 0)
 
 
 SEED = Path(__file__).parent / "files" / "seed-record.txt"

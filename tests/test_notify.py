@@ -18,9 +18,12 @@ from helpers import (
     EpochReplica, Receiver, count_rows, crawl, crawl_args, path_of, run_crawl, start_crawl, wait_for,
     wait_while_running,
 )
+from pmkz.replica.decisions import DEFAULT_DECISIONS
 from pmkz.storage import Store
 
 ATOM = "{http://www.w3.org/2005/Atom}"
+# The decisions a replica publishes unless told, in all three languages: new items too.
+DECISIONS = 3 * DEFAULT_DECISIONS
 
 
 @pytest.fixture
@@ -44,7 +47,7 @@ def test_atom_feeds_are_valid_and_list_new_items_newest_first(replica_factory, t
         for entry in root.findall(ATOM + "entry"):
             for required in ("id", "title", "updated", "link"):
                 assert entry.find(ATOM + required) is not None
-        assert len(parsed.entries) == 12
+        assert len(parsed.entries) == 12 + DEFAULT_DECISIONS
         titles = {r["title"] for r in truth if r["lang"] == lang}
         assert {e.title for e in parsed.entries} == titles
 
@@ -61,7 +64,7 @@ def test_webhook_gets_each_run_once_with_its_items_despite_failures(receiver, tm
         site.current.stop()
     assert receiver.attempts == 2 + 2  # two refused, then one delivery per eventful run
     first, second = receiver.messages
-    assert (len(first["new"]), len(first["changed"]), len(first["gone"])) == (75, 0, 0)
+    assert (len(first["new"]), len(first["changed"]), len(first["gone"])) == (75 + DECISIONS, 0, 0)
     # Of the epoch's 6 edits, the cosmetic one (a comma dropped) is not told by default.
     assert (len(second["new"]), len(second["changed"]), len(second["gone"])) == (9, 5, 3)
     assert {item["significance"] for item in second["changed"]} == {"substantive"}
@@ -81,7 +84,7 @@ def test_undelivered_messages_wait_and_go_out_in_order(tmp_path, monkeypatch, re
     try:
         monkeypatch.setenv("PMKZ_WEBHOOK_URL", up.url)
         crawl(replica.url, tmp_path, "--no-images")  # idle, but flushes the outbox
-        assert [len(m["new"]) for m in up.messages] == [15]
+        assert [len(m["new"]) for m in up.messages] == [15 + DECISIONS]
         assert list((tmp_path / "webhook-outbox").glob("*.json")) == []
     finally:
         up.stop()
@@ -123,9 +126,9 @@ def test_a_run_whose_summary_cannot_be_printed_still_announces_what_it_stored(tm
                                env={**os.environ, "PMKZ_WEBHOOK_URL": up.url})
     process.stdout.close()
     process.wait(timeout=300)
-    assert count_rows(tmp_path / "pmkz.db", "SELECT count(*) FROM items") == 15
-    assert [len(m["new"]) for m in up.messages] == [15]
-    assert len(feedparser.parse((tmp_path / "feeds" / "ru.atom").read_bytes()).entries) == 5
+    assert count_rows(tmp_path / "pmkz.db", "SELECT count(*) FROM items") == 15 + DECISIONS
+    assert [len(m["new"]) for m in up.messages] == [15 + DECISIONS]
+    assert len(feedparser.parse((tmp_path / "feeds" / "ru.atom").read_bytes()).entries) == 5 + DEFAULT_DECISIONS
 
 
 def test_a_run_killed_after_storing_is_announced_by_the_next(tmp_path, replica_factory, up):
@@ -201,7 +204,7 @@ def test_a_slow_receiver_cannot_outlast_the_notify_deadline(tmp_path, replica_fa
     assert result.returncode == 0, result.stderr
     assert dribbler.requests >= 1
     assert "notify deadline of 3 s passed; 1 message(s) wait in" in result.stderr
-    assert [len(m["new"]) for m in outbox_messages(tmp_path)] == [9]
+    assert [len(m["new"]) for m in outbox_messages(tmp_path)] == [9 + DECISIONS]
 
 
 def test_sigterm_ends_delivery_and_the_message_waits(tmp_path, replica_factory, dribbler):
@@ -219,7 +222,7 @@ def test_sigterm_ends_delivery_and_the_message_waits(tmp_path, replica_factory, 
     assert process.returncode == 128 + signal.SIGTERM, errors
     assert errors.strip().splitlines() == [
         "pmkz crawl: stopped by SIGTERM: the run was stored; its notifications wait in the outbox for the next run"]
-    assert [len(m["new"]) for m in outbox_messages(tmp_path)] == [9]
+    assert [len(m["new"]) for m in outbox_messages(tmp_path)] == [9 + DECISIONS]
 
 
 @pytest.mark.parametrize("value", ["0", "abc", "7200"])
@@ -241,11 +244,11 @@ def test_two_archives_in_one_folder_keep_their_own_feeds_and_outbox(tmp_path, re
     crawl(live.url, tmp_path, "--no-images")  # into pmkz.db, beside demo.db
     for feeds, outbox, articles in (("demo-feeds", "demo-webhook-outbox", 5), ("feeds", "webhook-outbox", 3)):
         feed = tmp_path / feeds / "ru.atom"
-        assert len(feedparser.parse(feed.read_bytes()).entries) == articles
+        assert len(feedparser.parse(feed.read_bytes()).entries) == articles + DEFAULT_DECISIONS
         umask = os.umask(0)
         os.umask(umask)
         assert stat.S_IMODE(feed.stat().st_mode) == 0o666 & ~umask
-        assert [len(json.loads(p.read_text())["new"]) for p in (tmp_path / outbox).glob("*.json")] == [3 * articles]
+        assert [len(json.loads(p.read_text())["new"]) for p in (tmp_path / outbox).glob("*.json")] == [3 * articles + DECISIONS]
 
 
 def test_notify_needs_nothing_from_browse():

@@ -9,7 +9,8 @@ import sys
 
 import pytest
 
-from helpers import pmkz
+from helpers import pmkz, pmkz_here
+from pmkz.replica.decisions import DEFAULT_DECISIONS
 
 
 @pytest.mark.parametrize("args, says", [
@@ -42,10 +43,17 @@ def test_a_port_in_use_is_one_clear_line():
 def test_dump_truth_prints_json_lines_with_the_given_base_url():
     out = pmkz("replica", "--dump-truth", "--articles", "4", "--port", "0", timeout=60).stdout
     records = [json.loads(line) for line in out.splitlines()]
-    assert len(records) == 12
+    assert len(records) == 3 * (4 + DEFAULT_DECISIONS)
     assert all(r["url"].startswith("http://127.0.0.1:0/") for r in records)
     assert any("Қ" in r["title"] or "ә" in r["body"] for r in records)  # not \u-escaped
     assert "\\u04" not in out
+
+
+@pytest.mark.parametrize("skin", ["classic", "modern"])
+def test_dump_truth_holds_news_photo_reports_and_decisions_in_every_language_by_default(skin):
+    out = pmkz_here("replica", "--dump-truth", "--articles", "120", "--skin", skin).stdout
+    kinds = {(r["lang"], r["kind"]) for r in map(json.loads, out.splitlines())}
+    assert kinds == {(lang, kind) for lang in ("ru", "kk", "en") for kind in ("news", "gallery", "decision")}
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])

@@ -89,7 +89,8 @@ def test_broken_markup_is_still_readable(records):
             assert re.search(rb"</h1></span></font>", body) and not re.search(rb"</p>\s*<p[\s>]", body)
             tree = lxml.html.fromstring(re.sub(rb"<br\s*/?>", b" ", body))
             assert " ".join(tree.xpath("string(//h1)").split()) == record["title"]
-            [content] = tree.xpath("//div[contains(@class, 'article__body')]")
+            # An article's text, or a decision's (modern skin).
+            [content] = tree.xpath("//div[contains(@class, 'article__body') or contains(@class, 'document__body')]")
             text = " ".join("".join(content.itertext()).split())
             for paragraph in record["body"].split("\n\n"):
                 assert paragraph in text

@@ -89,7 +89,8 @@ def test_the_crawler_stores_the_same_truth_from_the_2019_markup(site, tmp_path_f
     first = crawl(site.current.url, workdir)
     truth = site.current.truth()
     archive = stored(workdir)
-    assert first.stdout.startswith("ok: new 135, changed 0, unchanged 0, gone 0, failed 0")
+    # 45 articles and the replica's 3 decisions per language.
+    assert first.stdout.startswith("ok: new 144, changed 0, unchanged 0, gone 0, failed 0")
     assert sorted(archive["items"]) == sorted(path_of(r["url"]) for r in truth)
     assert mismatches(truth, archive["items"]) == []
     assert archive["images"] == sum(len(r["image_urls"]) for r in truth)
@@ -117,8 +118,9 @@ def test_the_crawler_stores_the_same_truth_from_the_2019_markup(site, tmp_path_f
 def test_a_numbered_list_that_answers_404_past_its_end_ends_there(tmp_path):
     replica = hidden_replica("--skin", "classic-404", "--articles", "25")
     try:
+        # 25 articles and the replica's 3 decisions per language.
         assert crawl(replica.url, tmp_path, "--no-images").stdout.startswith(
-            "ok: new 75, changed 0, unchanged 0, gone 0, failed 0")
+            "ok: new 84, changed 0, unchanged 0, gone 0, failed 0")
         # The walk reached the end, so the next run stops at the first page with nothing
         # new (and the revisit policy has no stored page due yet).
         assert crawl(replica.url, tmp_path, "--no-images").stdout.startswith(

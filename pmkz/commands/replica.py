@@ -11,7 +11,7 @@ import click
 
 from pmkz.replica import build_site, faults, truth_records
 from pmkz.replica.corpus import MAX_ARTICLES, PER_DAY
-from pmkz.replica.decisions import MAX_DECISIONS
+from pmkz.replica.decisions import DEFAULT_DECISIONS, MAX_DECISIONS
 from pmkz.replica.render import skins
 from pmkz.replica.server import ReplicaServer
 
@@ -54,7 +54,7 @@ def serve(server: ReplicaServer) -> None:
 @click.option("--seed", type=int, default=0, show_default=True, help="Another seed, another site.")
 @click.option("--per-day", type=float, default=PER_DAY, show_default=True,
               help="Articles a day per language up to now (a fifth reach back to 2016); 0 spreads all evenly over ten years.")
-@click.option("--decisions", type=int, default=0, show_default=True,
+@click.option("--decisions", type=int, default=DEFAULT_DECISIONS, show_default=True,
               help="Government decisions per language, each with attached files (PDF, DOCX); the first is the real decree 19.01.2024 No. 20.")
 @click.option("--skin", default="modern", show_default=True, help=f"Page markup: {', '.join(skins())}.")
 @click.option("--faults", "fault_spec", default="", metavar="SPEC",
