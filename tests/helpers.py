@@ -202,6 +202,9 @@ def images_problems(db: sqlite3.Connection, images_dir: Path, truth: list[dict])
         elif hashlib.sha1(file.read_bytes()).hexdigest() != row["sha1"]:
             problems.append(("image file does not match its sha1", row["path"]))
     on_disk = {p.resolve() for p in images_dir.rglob("*") if p.is_file()} if images_dir.exists() else set()
+    # A decision's attached files are kept beside the images, named by `attachments`.
+    named |= {(images_dir / path).resolve() for (path,) in db.execute(
+        "SELECT path FROM attachments WHERE path IS NOT NULL")}
     problems += [("file no row names", str(p)) for p in sorted(on_disk - named)]
     return problems
 
