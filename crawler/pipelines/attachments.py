@@ -13,6 +13,7 @@ the item keeps no validators, so its next visit is a full GET that tries it agai
 from __future__ import annotations
 
 import asyncio
+import mimetypes
 from pathlib import Path
 
 from scrapy import Request
@@ -24,7 +25,7 @@ from pmkz.crawler.middlewares.errors import plain
 from pmkz.crawler.parsing.attachment_text import NoText, extract_text
 from pmkz.crawler.parsing.decision import DOCUMENT_EXTENSIONS
 from pmkz.storage import attachments
-from pmkz.storage.images import image_path, write_image
+from pmkz.storage.images import image_path, sha1_of_file, write_image
 
 STATS = "pmkz/attachments/"
 
@@ -60,6 +61,14 @@ class AttachmentsPipeline:
             # An attached file is a decision's published text: it is not edited in place.
             stats.inc_value(STATS + "already_stored")
             return {c: stored[c] for c in attachments.COLUMNS if c != "item_url"}
+        if (self.root / relative).is_file():
+            # Written whole by an earlier run that ended before its row was stored (a
+            # kill): the file is the one served, never fetched and written again.
+            stats.inc_value(STATS + "already_stored")
+            data = await asyncio.to_thread((self.root / relative).read_bytes)
+            sha1 = await asyncio.to_thread(sha1_of_file, self.root / relative)
+            return {"url": url, "path": relative, "sha1": sha1, "content_type": mimetypes.guess_type(relative)[0],
+                    **await self._text(data)}
         try:
             response = await self.crawler.engine.download_async(Request(url, callback=NO_CALLBACK))
         except Exception as error:  # what the downloader's middlewares gave up on
