@@ -139,15 +139,13 @@ def test_a_page_that_failed_at_one_port_is_cleared_when_it_is_stored_at_another(
 # The same replica on another port (re-running `make demo`) doubles nothing, and
 # existing databases with doubles are merged in place.
 def test_the_same_site_at_another_address_doubles_nothing(tmp_path):
-    # News and photo reports: images_problems (helpers.py) checks image rows' files, and a
-    # decision's attached files beside them would count as files no row names.
-    first = Replica("--articles", "10", "--decisions", "0")
+    first = Replica("--articles", "10")
     try:
         assert summary(run_crawl(first.url, tmp_path))["status"] == "ok"
         truth = first.truth()
     finally:
         first.stop()
-    again = Replica("--articles", "10", "--decisions", "0")  # a new port, as each `make demo` gets
+    again = Replica("--articles", "10")  # a new port, as each `make demo` gets
     try:
         assert again.url != first.url
         line = summary(run_crawl(again.url, tmp_path))

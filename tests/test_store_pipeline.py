@@ -51,8 +51,7 @@ def assert_archive_complete(workdir: Path, truth: list[dict]) -> None:
 
 @pytest.mark.slow
 def test_a_crawl_killed_mid_batch_is_completed_by_the_next_run(replica_factory, tmp_path):
-    # News and photo reports: the files checked below are images.
-    replica = replica_factory("--articles", "100", "--decisions", "0")
+    replica = replica_factory("--articles", "100")
     db_path = tmp_path / "pmkz.db"
     killed = start_crawl(replica.url, tmp_path)
     try:
