@@ -64,6 +64,7 @@ class SectionWalk:
     def parse_home(self, response, lang: str):
         """A language's home page: every section its links name, the wanted ones asked for."""
         now = utc_stamp(datetime.now(timezone.utc))
+        self.spider.crawler.stats.inc_value(f"{STATS}{lang}/home_pages")
         for name, root in section_roots(response.body, response.url, getattr(response, "encoding", None)).items():
             # Every name is kept, news and the unwanted too: the menus were read.
             sections.seen(self.db, lang, name, root, now)

@@ -354,8 +354,9 @@ def check_week(week: dict, period: timedelta, budget: int = REVISIT_BUDGET) -> d
         if young and event == "changed":
             assert latency[path] <= timedelta(days=1), (path, latency[path])
     for requests, new, health in zip(week["per_cycle"], week["new_per_cycle"], week["health"]):
-        # robots.txt, the list pages, the new items, and at most the budget of re-checks.
-        assert requests <= 1 + list_pages(health) + new + budget
+        # robots.txt, the list pages, the sections' pages (the menus and the sections beside
+        # the news), the new items, and at most the budget of re-checks (the sitemaps' in it).
+        assert requests <= 1 + list_pages(health) + json.loads(health)["figures"]["section_pages"] + new + budget
     figures = {"found": len(found), "latest": max(latency.values()), "per_cycle_max": max(week["per_cycle"]),
                "requests": sum(week["per_cycle"]), "stored": week["stored"]}
     print(f"\nrevisit week: {figures}")

@@ -93,6 +93,10 @@ def test_the_spiders_counts_become_the_figures():
     health.count_list_page(stats, 20)
     health.count_list_page(stats, 3)
     health.count_fetch_failure(stats)
+    # As crawler/sections.py counts them: a home page read, a section's two list pages.
+    stats.inc_value("pmkz/sections/ru/home_pages")
+    stats.inc_value("pmkz/sections/ru/decisions/pages", 2)
+    stats.inc_value("pmkz/sections/ru/decisions/items", 20)
     figures = health.figures_from_stats(stats.get_stats())
     assert (figures["pages"], figures["parsed"], figures["parse_failed"]) == (4, 3, 1)
     assert figures["missing"] == {"title": 0, "published": 0, "body": 1}
@@ -100,3 +104,4 @@ def test_the_spiders_counts_become_the_figures():
     assert figures["sources"]["published"] == {"selector:div.date": 3}
     assert (figures["list_pages"], figures["list_links"], figures["list_links_max"]) == (2, 23, 20)
     assert figures["fetch_failed"] == 1
+    assert figures["section_pages"] == 3

@@ -7,6 +7,8 @@ the checks read and that `crawl_runs.health` keeps, so checks run on stats alone
 from __future__ import annotations
 
 PREFIX = "pmkz/health/"
+# Where crawler/sections.py counts the home pages and section list pages it asked for.
+SECTIONS = "pmkz/sections/"
 # Fields a parse needs (their absence is a parse failure) and fields a page may lack.
 REQUIRED = ("title", "published", "body")
 OPTIONAL = ("summary", "images", "translations")
@@ -67,4 +69,7 @@ def figures_from_stats(stats: dict) -> dict:
         "requests": int(stats.get("downloader/request_count", 0)),
         "retries": int(stats.get("retry/count", 0)),
         "fetch_failed": value("fetch_failed"),
+        # What reading the menus and walking the sections beside the news cost.
+        "section_pages": sum(int(count) for key, count in stats.items()
+                             if key.startswith(SECTIONS) and key.endswith(("/pages", "/home_pages"))),
     }
