@@ -100,7 +100,8 @@ def test_daemon_sees_each_change_once_and_never_overlaps_crawls(daemon):
     new = [e["url"] for e in events if e["event"] == "new"]
     gone = [e["url"] for e in events if e["event"] == "gone"]
     changed = [e for e in events if e["event"] == "changed"]
-    assert len(new) == len(set(new)) == 75 + 9 + 9
+    # 25 articles and 3 decisions a language, then 3 new articles a language an epoch.
+    assert len(new) == len(set(new)) == 75 + 9 + 9 + 9
     assert len(gone) == len(set(gone)) == 3 + 3
     assert 6 <= len(changed) <= 12
     # Each change is reported once (above); the first crawl, and each epoch's, report.
