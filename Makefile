@@ -25,7 +25,7 @@ demo: setup
 # The browser tests need Debian's chromium, the revisit clock tests its libfaketime; the
 # script installs them when missing. Two workers, each taking a test module at a time so
 # that a module's shared crawl is made once, in the order tests/conftest.py gives (the
-# modules with slow tests first); `-m "not slow"` leaves out the long tests.
+# longest modules first); `-m "not slow"` leaves out the long tests.
 test: setup
 	bash scripts/install-test-tools.sh
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile --no-loadscope-reorder
