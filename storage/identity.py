@@ -38,8 +38,8 @@ def origin_sql(column: str) -> str:
 PATH_SQL = path_sql("url")
 PATH_INDEX = "idx_items_path"
 # Tables and columns that name an item by its URL, renamed with it.
-REFERENCES = (("item_versions", "item_url"), ("images", "item_url"), ("item_events", "url"),
-              ("failures", "item_url"), ("revisits", "url"))
+REFERENCES = (("item_versions", "item_url"), ("images", "item_url"), ("attachments", "item_url"),
+              ("item_events", "url"), ("failures", "item_url"), ("revisits", "url"))
 
 
 def path_of(url: str) -> str:

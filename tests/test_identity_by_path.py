@@ -160,6 +160,10 @@ def test_the_same_site_at_another_address_doubles_nothing(tmp_path):
             assert {row[0] for row in db.execute("SELECT url FROM items")} == {
                 again.url + path for path in (r["url"][len(r["url"].split("/", 3)[2]) + 7:] for r in truth)}
             assert db.execute("SELECT count(*) FROM images").fetchone()[0] == sum(len(r["image_urls"]) for r in truth)
+            # A decision's files moved with it: each row names the item as it is now.
+            assert db.execute("SELECT count(*) FROM attachments").fetchone()[0] > 0
+            assert db.execute("SELECT count(*) FROM attachments WHERE item_url NOT IN (SELECT url FROM items)"
+                              ).fetchone()[0] == 0
         finally:
             db.close()
     finally:
