@@ -17,7 +17,7 @@ Example (all keys optional):
     full_time_limit_minutes = 360
 
     [notify]
-    urls = ["mailto://user:password@example.org"]   # Apprise URLs, as PMKZ_NOTIFY
+    urls = ["mailtos://example.org?user=alerts&pass=PASSWORD"]   # Apprise URLs, as PMKZ_NOTIFY
     digest = "daily"                   # one message a site-day instead of one a run
 """
 from __future__ import annotations
