@@ -164,4 +164,4 @@ def test_serve_updates_an_old_search_index_before_serving(tmp_path):
                                     + urllib.parse.quote("правительство"), timeout=30) as response:
             assert [row["title"] for row in json.load(response)] == ["Заседание"]
     with Store(db_path) as store:
-        assert [c.name for c in store.db["items_search"].columns] == ["title", "summary", "body"]
+        assert [c.name for c in store.db["items_search"].columns] == ["title", "summary", "body", "attachments"]

@@ -78,7 +78,7 @@ def test_a_crawl_killed_mid_batch_is_completed_by_the_next_run(replica_factory, 
     assert all(p.stat().st_mtime_ns == mtime for p, mtime in files_before.items())
 
 
-def test_images_already_stored_are_not_downloaded_again(replica_factory, tmp_path):
+def test_images_and_attached_files_already_on_disk_are_not_downloaded_again(replica_factory, tmp_path):
     replica = replica_factory("--articles", "10")
     first, second = tmp_path / "first", tmp_path / "second"
     crawl(replica.url, first)
@@ -88,8 +88,10 @@ def test_images_already_stored_are_not_downloaded_again(replica_factory, tmp_pat
     (requests_first,) = rows(first / "pmkz.db", "SELECT requests FROM crawl_runs")[0]
     (requests_second,) = rows(second / "pmkz.db", "SELECT requests FROM crawl_runs")[0]
     (image_count,) = rows(first / "pmkz.db", "SELECT count(*) FROM images")[0]
-    assert image_count > 0
-    assert requests_second == requests_first - image_count
+    # A decision's attached files are kept in the same folder, and taken from it too.
+    (file_count,) = rows(first / "pmkz.db", "SELECT count(*) FROM attachments")[0]
+    assert image_count > 0 and file_count > 0
+    assert requests_second == requests_first - image_count - file_count
     assert_archive_complete(second, replica.truth())
 
 
