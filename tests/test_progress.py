@@ -80,5 +80,9 @@ def test_the_eta_is_right_within_a_factor_of_two(tmp_path, skin):
             judged.append((eta, ended - moment))
     assert len(judged) >= 3, lines
     judged = [(eta, left) for eta, left in judged if eta is not None]
-    wrong = [(eta, round(left, 1)) for eta, left in judged if not left / 2 - 1 <= eta <= 2 * left + 1]
+    # Within a factor of two, give or take the work after the last page (closing the
+    # WARC file, the run's health, feeds and messages), which the ETA of the pages left
+    # does not count and a loaded machine stretches to seconds.
+    slack = 3
+    wrong = [(eta, round(left, 1)) for eta, left in judged if not left / 2 - slack <= eta <= 2 * left + slack]
     assert wrong == [], (wrong, total)
