@@ -13,6 +13,7 @@ the item keeps no validators, so its next visit is a full GET that tries it agai
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import mimetypes
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from pmkz.crawler.middlewares.errors import plain
 from pmkz.crawler.parsing.attachment_text import NoText, extract_text
 from pmkz.crawler.parsing.decision import DOCUMENT_EXTENSIONS
 from pmkz.storage import attachments
-from pmkz.storage.images import image_path, sha1_of_file, write_image
+from pmkz.storage.images import image_path, write_image
 
 STATS = "pmkz/attachments/"
 
@@ -66,8 +67,8 @@ class AttachmentsPipeline:
             # kill): the file is the one served, never fetched and written again.
             stats.inc_value(STATS + "already_stored")
             data = await asyncio.to_thread((self.root / relative).read_bytes)
-            sha1 = await asyncio.to_thread(sha1_of_file, self.root / relative)
-            return {"url": url, "path": relative, "sha1": sha1, "content_type": mimetypes.guess_type(relative)[0],
+            return {"url": url, "path": relative, "sha1": hashlib.sha1(data).hexdigest(),
+                    "content_type": mimetypes.guess_type(relative)[0],
                     **await self._text(data)}
         try:
             response = await self.crawler.engine.download_async(Request(url, callback=NO_CALLBACK))
