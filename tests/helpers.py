@@ -690,6 +690,24 @@ NEEDS_BROWSER = [
 ]
 
 
+def follow(driver, element, timeout: float = 30) -> None:
+    """Click what leads to another page, and return once that page has loaded.
+
+    A click only starts the navigation: read the URL or the page straight after it and
+    a loaded machine still shows the page clicked on (CI failed on exactly that). The
+    old page's root going stale says the new one has replaced it; readyState says it
+    has finished parsing."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    root = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    wait = WebDriverWait(driver, timeout)
+    wait.until(expected_conditions.staleness_of(root))
+    wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
 def screenshot(driver, name: str, folder: Path = ARTIFACTS / "browse") -> None:
     folder.mkdir(parents=True, exist_ok=True)
     # The whole page, not just the window: fit the window to the document's height.

@@ -11,8 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from helpers import (ARCHIVED, COSMETIC, EDITED, NEEDS_BROWSER, build_reader_archive, item_path, screenshot,
-                     serving)
+from helpers import (ARCHIVED, COSMETIC, EDITED, NEEDS_BROWSER, build_reader_archive, follow, item_path,
+                     screenshot, serving)
 
 pytestmark = NEEDS_BROWSER
 
@@ -67,9 +67,9 @@ def test_an_items_last_edit_two_versions_compared_and_the_volume_chart(served, b
     assert texts(browser, ".pmkz-changes .pmkz-significance") == ["substantive"]
     screenshot(browser, "22-item-last-edit")
 
-    browser.find_element(By.CSS_SELECTOR, "a.pmkz-compare").click()
+    follow(browser, browser.find_element(By.CSS_SELECTOR, "a.pmkz-compare"))
     browser.find_element(By.CSS_SELECTOR, "select[name=from] option[value='1']").click()
-    browser.find_element(By.CSS_SELECTOR, ".pmkz-timeline input[type=submit]").click()
+    follow(browser, browser.find_element(By.CSS_SELECTOR, ".pmkz-timeline input[type=submit]"))
     assert "from=1" in browser.current_url
     assert texts(browser, ".pmkz-changes ins") == ["внутреннего", "завершить", "Добавлен новый абзац."]
     assert len(browser.find_elements(By.CSS_SELECTOR, ".pmkz-timeline li.pmkz-chosen")) == 3
@@ -94,16 +94,16 @@ def test_changed_this_week_home_and_a_saved_search(served, browser):
     assert len(texts(browser, ".pmkz-change-list > li")) == 3
     screenshot(browser, "22-changes")
     Select(browser.find_element(By.CSS_SELECTOR, "select[name=significance]")).select_by_visible_text("cosmetic")
-    browser.find_element(By.CSS_SELECTOR, ".pmkz-filter input[type=submit]").click()
+    follow(browser, browser.find_element(By.CSS_SELECTOR, ".pmkz-filter input[type=submit]"))
     assert texts(browser, ".pmkz-change-list .pmkz-title") == [records[COSMETIC]["title"]]
-    browser.find_element(By.LINK_TEXT, "what changed").click()
+    follow(browser, browser.find_element(By.LINK_TEXT, "what changed"))
     assert texts(browser, ".pmkz-changes ins") == ["Премьер"] and texts(browser, ".pmkz-changes del") == ["ПРЕМЬЕР"]
 
     browser.get(base)
     home = browser.find_element(By.CSS_SELECTOR, ".pmkz-home")
     assert home.location["y"] < browser.find_element(By.LINK_TEXT, "pmkz").location["y"]
     screenshot(browser, "22-home")
-    home.find_element(By.PARTIAL_LINK_TEXT, "паводок").click()
+    follow(browser, home.find_element(By.PARTIAL_LINK_TEXT, "паводок"))
     assert browser.find_element(By.CSS_SELECTOR, "h1").text == "Saved search «паводок»"
     assert texts(browser, ".pmkz-history .pmkz-event") == ["CHANGED", "NEW"]
     screenshot(browser, "22-saved-search")
@@ -114,7 +114,7 @@ def test_the_archived_page_shown_as_a_web_archive_shows_it(served, elsewhere, br
 
     base, records, made = served
     browser.get(base + item_path(records[ARCHIVED]["url"]).lstrip("/"))
-    browser.find_element(By.CSS_SELECTOR, "a.pmkz-archived").click()
+    follow(browser, browser.find_element(By.CSS_SELECTOR, "a.pmkz-archived"))
     banner = browser.find_element(By.ID, "pmkz-archive-banner")
     assert records[ARCHIVED]["url"] in banner.text
     assert banner.location["y"] < browser.find_element(By.CSS_SELECTOR, "h1").location["y"]
@@ -123,5 +123,5 @@ def test_the_archived_page_shown_as_a_web_archive_shows_it(served, elsewhere, br
     assert browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth", held) > 0
     screenshot(browser, "22-archived")
     assert elsewhere[1] == []  # the image it lacks was not asked of its host
-    banner.find_element(By.LINK_TEXT, "back to the item in the archive").click()
+    follow(browser, banner.find_element(By.LINK_TEXT, "back to the item in the archive"))
     assert browser.find_element(By.CSS_SELECTOR, "article h1").text == records[ARCHIVED]["title"]
