@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 
-from helpers import Replica, archive_bomb, connect, crawl, first_row, items_problems, pmkz
+from helpers import Replica, archive_bomb, connect, crawl, first_row, items_problems, pmkz, pmkz_here
 from pmkz.storage.crawl_lock import CrawlLock
 
 REPARSE_LINE = re.compile(r"^ok: new (\d+), changed (\d+), unchanged (\d+), failed (\d+) \((\d+) pages re-parsed")
@@ -20,15 +20,18 @@ REPARSE_LINE = re.compile(r"^ok: new (\d+), changed (\d+), unchanged (\d+), fail
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("reparse")
+    # Images are not the subject: reparse reads the archived pages alone.
     with Replica("--articles", "40", "--faults", "charset=0.2") as replica:
-        crawl(replica.url, workdir)
+        crawl(replica.url, workdir, "--no-images")
         truth = replica.truth()
     # The replica is stopped from here on: nothing can come from the network.
     return {"workdir": workdir, "db": workdir / "pmkz.db", "truth": truth}
 
 
 def reparse(crawled, *extra: str) -> tuple[int, ...]:
-    result = pmkz("reparse", "--db", str(crawled["db"]), *extra)
+    """`pmkz reparse` in this process (no reactor: the process is not the subject)."""
+    result = pmkz_here("reparse", "--db", str(crawled["db"]), *extra)
+    assert result.returncode == 0, result.stderr
     match = REPARSE_LINE.match(result.stdout.strip().splitlines()[-1])
     assert match, result.stdout
     return tuple(int(n) for n in match.groups())
@@ -124,7 +127,7 @@ def test_a_page_that_did_not_parse_is_stored_once_the_parser_takes_it(crawled):
 def test_reparse_refuses_bad_arguments_in_one_line(crawled, tmp_path):
     for args, words in ((["--since", "yesterday"], "--since"), (["--db", str(tmp_path / "none.db")], "no database"),
                         (["--warc-dir", str(tmp_path / "nowhere")], "no WARC files")):
-        result = pmkz("reparse", *(["--db", str(crawled["db"])] if args[0] != "--db" else []), *args, check=False)
+        result = pmkz_here("reparse", *(["--db", str(crawled["db"])] if args[0] != "--db" else []), *args)
         assert result.returncode != 0 and words in result.stderr and "Traceback" not in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
 
@@ -135,8 +138,8 @@ def test_reparse_and_a_crawl_of_one_database_refuse_each_other(crawled):
     # the other process would hold it.
     db = crawled["db"]
     runs = connect(db).execute("SELECT count(*) FROM crawl_runs").fetchone()[0]
-    with CrawlLock(db, "crawl"):
-        refused = pmkz("reparse", "--db", str(db), check=False)
+    with CrawlLock(db, "crawl"):  # flock: a second open file is refused, in this process too
+        refused = pmkz_here("reparse", "--db", str(db))
     assert refused.returncode == 1
     assert refused.stderr.strip().splitlines() == [
         f"pmkz reparse: error: another crawl (pid {os.getpid()}) is writing {db};"
@@ -166,7 +169,7 @@ def test_reparse_with_lost_warc_files_fails_in_one_clean_line(crawled, tmp_path)
     data[middle:middle + 64] = bytes(range(64))  # flipped bytes, control characters among them
     path.write_bytes(bytes(data))
     for lost, words in ((1, "is damaged"), (len(crawled["truth"]), "is missing")):
-        result = pmkz("reparse", "--db", str(workdir / "pmkz.db"), check=False)
+        result = pmkz_here("reparse", "--db", str(workdir / "pmkz.db"))
         assert result.returncode == 1
         assert result.stdout.startswith("failed: ") and f"failed {lost} (" in result.stdout
         assert "Traceback" not in result.stderr
@@ -188,7 +191,8 @@ def test_reparse_passes_over_an_answer_the_crawl_refused(crawled, tmp_path):
     workdir = copy_of(crawled, tmp_path)
     url = first_row(workdir / "pmkz.db", "SELECT url FROM items ORDER BY url LIMIT 1")["url"]
     archive_bomb(workdir, url, "Bomb headline")
-    result = pmkz("reparse", "--db", str(workdir / "pmkz.db"), "--url", url)
+    result = pmkz_here("reparse", "--db", str(workdir / "pmkz.db"), "--url", url)
+    assert result.returncode == 0, result.stderr
     assert REPARSE_LINE.match(result.stdout).groups()[:4] == ("0", "0", "1", "0")
     db = connect(workdir / "pmkz.db")
     try:
