@@ -7,18 +7,20 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from helpers import (
-    archive_problems, connect, count_rows, crawl_args, images_problems, pmkz, remount, Replica, run_crawl, summary,
-    wait_for,
+    archive_problems, connect, count_rows, crawl_args, images_problems, pmkz, pmkz_here, remount, Replica, run_crawl,
+    summary, wait_for, wait_while_running,
 )
 
 
@@ -30,12 +32,30 @@ def replica():
 
 
 @pytest.fixture(scope="module")
-def larger():
-    """A site whose crawl is still under way when a test acts on it (a lock taken, a
-    second crawl started, a signal sent) after its first few items are stored."""
-    site = Replica("--articles", "100")
-    yield site
-    site.stop()
+def crawled(replica, tmp_path_factory):
+    """One whole crawl of `replica`, run without a console or job files in its state
+    folder, for the tests that read it or change a copy of it (`copy_of`)."""
+    workdir = tmp_path_factory.mktemp("crawled")
+    result = run_crawl(replica.url, workdir, env={"XDG_STATE_HOME": str(workdir / "state"), "HOME": str(workdir)})
+    return workdir, result
+
+
+def copy_of(crawled, destination: Path) -> Path:
+    """The shared crawl's archive (database, images, WARC files, logs) copied into
+    `destination` (an existing folder, a mount point, is filled in)."""
+    workdir, _ = crawled
+    shutil.copytree(workdir, destination, ignore=shutil.ignore_patterns("state", ".*"), dirs_exist_ok=True)
+    return destination
+
+
+def stop_once_stored(crawl: subprocess.Popen, db_path: Path, items: int) -> None:
+    """Stop the crawl (SIGSTOP) as soon as `items` items are stored: it holds still
+    mid-crawl, however loaded the machine, until it gets SIGCONT. Polled closely, so it is
+    stopped within a batch or two of `items`, far from its end."""
+    reached = wait_while_running(crawl, lambda: count_rows(db_path, "SELECT count(*) FROM items") >= items,
+                                 timeout=120, interval=0.002)
+    crawl.send_signal(signal.SIGSTOP)
+    assert reached, "the crawl ended before it stored its first items"
 
 
 def stored_counts_match(db_path: Path, line: dict) -> None:
@@ -87,42 +107,54 @@ def test_a_foreign_database_is_refused_untouched(tmp_path):
     assert [p.name for p in tmp_path.glob("o.db*")] == ["o.db"]
 
 
-LOCKER = """
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=60)
-db.execute("BEGIN EXCLUSIVE")
-print("held", flush=True)
-sys.stdin.readline()
-db.execute("COMMIT")
-"""
+def hold_lock(db_path: Path, crawl: subprocess.Popen) -> sqlite3.Connection:
+    """This process (another one than the crawl) holds the database's write lock, taken
+    while the crawl stands stopped (SIGSTOP), until `release` is called on it; the crawl
+    is let go (SIGCONT) once the lock is held. A crawl stopped inside its own write is let
+    go until that write is done, then stopped again."""
+    db = sqlite3.connect(db_path, isolation_level=None, timeout=0)
+    while True:
+        crawl.send_signal(signal.SIGSTOP)
+        try:
+            db.execute("BEGIN EXCLUSIVE")
+            break
+        except sqlite3.OperationalError as error:  # the crawl was stopped mid-write
+            assert "locked" in str(error), error
+            crawl.send_signal(signal.SIGCONT)
+            time.sleep(0.001)
+    crawl.send_signal(signal.SIGCONT)
+    return db
 
 
 def crawl_then_lock(site, workdir: Path, *extra: str, after_items: int, env: dict):
-    """A crawl in the background and, once `after_items` items are stored, another
-    process holding the database's lock until `release` is called on it."""
+    """A crawl in the background, stopped once `after_items` items are stored while this
+    process takes the database's lock, then let go with the lock held until `release`."""
     crawl = subprocess.Popen([sys.executable, "-m", "pmkz", *crawl_args(site.url, workdir), *extra],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              env={**os.environ, **env})
     db_path = workdir / "pmkz.db"
-    wait_for(lambda: count_rows(db_path, "SELECT count(*) FROM items") >= after_items, what="items stored")
-    locker = subprocess.Popen([sys.executable, "-c", LOCKER, str(db_path)],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    assert locker.stdout.readline().strip() == "held"
-    return crawl, locker
+    try:
+        stop_once_stored(crawl, db_path, after_items)
+        return crawl, hold_lock(db_path, crawl)
+    except BaseException:  # never leave a stopped crawl behind
+        crawl.kill()
+        crawl.communicate()
+        raise
 
 
-def release(locker: subprocess.Popen) -> None:
-    locker.stdin.write("\n")
-    locker.stdin.close()
-    locker.wait(timeout=60)
+def release(lock: sqlite3.Connection) -> None:
+    lock.execute("COMMIT")
+    lock.close()
 
 
 # A lock taken by another process mid-crawl: waited for (reported), nothing lost,
 # the counts printed are the counts stored.
 @pytest.mark.slow
-def test_a_lock_held_mid_crawl_is_waited_for_and_nothing_is_lost(larger, tmp_path):
+def test_a_lock_held_mid_crawl_is_waited_for_and_nothing_is_lost(replica, tmp_path):
     db_path = tmp_path / "pmkz.db"
-    crawl, locker = crawl_then_lock(larger, tmp_path, after_items=10, env={"PMKZ_STORE_BATCH_ITEMS": "5"})
+    # Without WARC files: while the lock is held, each capture's index row would hold the
+    # crawl for a lock poll of its own before any item reached the wait reported here.
+    crawl, locker = crawl_then_lock(replica, tmp_path, "--no-warc", after_items=10, env={"PMKZ_STORE_BATCH_ITEMS": "5"})
     log = tmp_path / "logs" / "crawl.log"
     wait_for(lambda: "locked by another process; waiting" in log.read_text() or crawl.poll() is not None,
              what="the crawl to wait for the lock")
@@ -134,30 +166,35 @@ def test_a_lock_held_mid_crawl_is_waited_for_and_nothing_is_lost(larger, tmp_pat
     line = summary(subprocess.CompletedProcess([], 0, out, err))
     assert line["status"] == "ok"
     stored_counts_match(db_path, line)
-    assert archive_problems(db_path, larger.truth()) == []
+    assert archive_problems(db_path, replica.truth()) == []
 
 
 # The wait for a lock is bounded: past it the run says so, and its row is closed by
 # the next run, which stores everything.
 @pytest.mark.slow
-def test_a_lock_held_past_the_wait_fails_the_run_and_the_next_run_closes_its_row(replica_300, tmp_path):
-    # The 300-article site: the crawl must still be under way when the other process,
-    # started after 5 items, holds the lock, however loaded the machine.
+def test_a_lock_held_past_the_wait_fails_the_run_and_the_next_run_closes_its_row(replica, tmp_path):
+    # The crawl is still under way when the other process holds the lock, however loaded
+    # the machine: it stands stopped from its first 5 items until the lock is held.
     db_path = tmp_path / "pmkz.db"
-    crawl, locker = crawl_then_lock(replica_300, tmp_path, "--no-images", after_items=5,
+    # Without WARC files: each capture's index row would wait out its own lock poll.
+    crawl, locker = crawl_then_lock(replica, tmp_path, "--no-images", "--no-warc", after_items=5,
                                     env={"PMKZ_STORE_BATCH_ITEMS": "5", "PMKZ_LOCK_WAIT_SECONDS": "0.1"})
+    log = tmp_path / "logs" / "crawl.log"
     try:
-        out, err = crawl.communicate(timeout=300)
+        # Held until the run has given its verdict (its spider closed, its row left open):
+        # the notifications after it need not wait out the database's busy timeout too.
+        wait_while_running(crawl, lambda: "Spider closed" in log.read_text(), timeout=300, interval=0.05)
     finally:
         release(locker)
+    out, err = crawl.communicate(timeout=300)
     stored = count_rows(db_path, "SELECT count(*) FROM items")
-    assert stored < len(replica_300.truth()), "the crawl ended before the lock was taken"
+    assert stored < len(replica.truth()), "the crawl ended before the lock was taken"
     assert crawl.returncode == 1
     assert err.strip().splitlines()[-1].startswith("pmkz crawl: error: the run did not complete")
     assert "locked by another process" in err and "Traceback" not in err
-    again = run_crawl(replica_300.url, tmp_path, "--no-images")
+    again = run_crawl(replica.url, tmp_path, "--no-images", "--no-warc")
     assert again.returncode == 0, again.stderr
-    assert archive_problems(db_path, replica_300.truth()) == []
+    assert archive_problems(db_path, replica.truth()) == []
 
 
 # A full disk for database and images: one line, no traceback, every run row closed,
@@ -198,28 +235,38 @@ def test_missing_images_are_filled_in_on_the_next_visit(replica, tmp_path):
 
 # One crawl per database.
 @pytest.mark.slow
-def test_a_second_crawl_of_one_database_is_refused(larger, tmp_path):
-    first = subprocess.Popen([sys.executable, "-m", "pmkz", *crawl_args(larger.url, tmp_path)],
+def test_a_second_crawl_of_one_database_is_refused(replica, tmp_path):
+    first = subprocess.Popen([sys.executable, "-m", "pmkz", *crawl_args(replica.url, tmp_path)],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    wait_for(lambda: count_rows(tmp_path / "pmkz.db", "SELECT count(*) FROM crawl_runs"), what="a run row")
-    second = run_crawl(larger.url, tmp_path)
+    # The first stands stopped once it wrote its run row, so it is still under way (its
+    # lock held) however long the second takes to start.
+    reached = wait_while_running(first, lambda: count_rows(tmp_path / "pmkz.db", "SELECT count(*) FROM crawl_runs"),
+                                 timeout=120, interval=0.002)
+    first.send_signal(signal.SIGSTOP)
+    assert reached, "the first crawl ended before it wrote its run row"
+    try:
+        second = run_crawl(replica.url, tmp_path)
+    finally:
+        first.send_signal(signal.SIGCONT)
     assert second.returncode == 1
     assert second.stderr.strip().splitlines() == [
         f"pmkz crawl: error: another crawl (pid {first.pid}) is writing {tmp_path / 'pmkz.db'};"
         " one crawl or reparse per database at a time"]
     out, err = first.communicate(timeout=300)
     assert first.returncode == 0, err
-    assert archive_problems(tmp_path / "pmkz.db", larger.truth()) == []
+    assert archive_problems(tmp_path / "pmkz.db", replica.truth()) == []
 
 
 # Interrupted runs exit 130 / 143.
 @pytest.mark.parametrize("signum, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
-def test_an_interrupted_crawl_exits_with_the_signal(larger, tmp_path, signum, code):
-    crawl = subprocess.Popen([sys.executable, "-m", "pmkz", *crawl_args(larger.url, tmp_path)],
+def test_an_interrupted_crawl_exits_with_the_signal(replica, tmp_path, signum, code):
+    crawl = subprocess.Popen([sys.executable, "-m", "pmkz", *crawl_args(replica.url, tmp_path)],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              env={**os.environ, "PMKZ_STORE_BATCH_ITEMS": "5"})
-    wait_for(lambda: count_rows(tmp_path / "pmkz.db", "SELECT count(*) FROM items") >= 5, what="items stored")
+    # Stopped after its first items, the signal waits for it: it lands mid-crawl.
+    stop_once_stored(crawl, tmp_path / "pmkz.db", 5)
     crawl.send_signal(signum)
+    crawl.send_signal(signal.SIGCONT)
     out, err = crawl.communicate(timeout=120)
     assert crawl.returncode == code, err
     assert summary(subprocess.CompletedProcess([], code, out, err))["status"] == "interrupted"
@@ -227,15 +274,14 @@ def test_an_interrupted_crawl_exits_with_the_signal(larger, tmp_path, signum, co
 
 # Readers on a read-only mount; an unwritable images dir leaves no database; a damaged
 # database is refused at start.
-def test_readers_read_a_read_only_mount(replica, tmp_path, tmpfs):
-    archive = tmpfs(tmp_path / "archive", "50m")
-    assert summary(run_crawl(replica.url, archive))["status"] == "ok"
+def test_readers_read_a_read_only_mount(replica, crawled, tmp_path, tmpfs):
+    archive = copy_of(crawled, tmpfs(tmp_path / "archive", "50m"))
+    assert summary(crawled[1])["status"] == "ok"
     remount(archive, "ro")
-    status = pmkz("status", "--db", str(archive / "pmkz.db"), check=False)
+    status = pmkz_here("status", "--db", str(archive / "pmkz.db"))
     assert status.returncode == 0, status.stderr
     assert "Last runs" in status.stdout
-    export = pmkz("export", "--format", "jsonl", "--db", str(archive / "pmkz.db"), "--out", str(tmp_path / "x.jsonl"),
-                  check=False)
+    export = pmkz_here("export", "--format", "jsonl", "--db", str(archive / "pmkz.db"), "--out", str(tmp_path / "x.jsonl"))
     assert export.returncode == 0, export.stderr
     assert len((tmp_path / "x.jsonl").read_text().splitlines()) == len(replica.truth())
     serve = subprocess.Popen([sys.executable, "-m", "pmkz", "serve", "--db", str(archive / "pmkz.db"),
@@ -254,8 +300,9 @@ def test_readers_read_a_read_only_mount(replica, tmp_path, tmpfs):
     assert not (tmp_path / "pmkz.db").exists()
 
 
-def test_a_damaged_database_is_refused_at_start(replica, tmp_path):
-    assert summary(run_crawl(replica.url, tmp_path))["status"] == "ok"
+def test_a_damaged_database_is_refused_at_start(crawled, tmp_path):
+    assert summary(crawled[1])["status"] == "ok"
+    copy_of(crawled, tmp_path)
     path = tmp_path / "pmkz.db"
     data = bytearray(path.read_bytes())
     page = 4096
@@ -267,15 +314,15 @@ def test_a_damaged_database_is_refused_at_start(replica, tmp_path):
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "is damaged" in lines[0], result.stderr
-    status = pmkz("status", "--db", str(path), check=False)
+    status = pmkz_here("status", "--db", str(path))
     assert "is damaged" in status.stderr and "Traceback" not in status.stderr, status.stderr
 
 
 # No console into a crawl, and no job files left behind.
-def test_no_console_and_no_job_files(replica, tmp_path):
-    state = tmp_path / "state"
-    result = run_crawl(replica.url, tmp_path, env={"XDG_STATE_HOME": str(state), "HOME": str(tmp_path)})
+def test_no_console_and_no_job_files(crawled):
+    workdir, result = crawled  # crawled with its own XDG_STATE_HOME and HOME
+    state = workdir / "state"
     assert summary(result)["status"] == "ok"
     assert not state.exists() or not list(state.rglob("*.json"))
-    log = (tmp_path / "logs" / "crawl.log").read_text()
+    log = (workdir / "logs" / "crawl.log").read_text()
     assert "Telnet console listening" not in log and "RemoteControl" not in log
