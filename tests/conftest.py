@@ -123,3 +123,17 @@ def close_every_database(monkeypatch):
         except sqlite3.ProgrammingError:  # made on another thread, which closes it itself
             pass
 
+
+@pytest.fixture(scope="session")
+def crawled_30(tmp_path_factory):
+    """One crawl per worker of `pmkz replica --articles 30` (news, images, its default
+    decisions, WARC), for the modules that read such an archive (WARC archive, archived
+    page, plain Datasette): {"replica", "workdir", "first" (the crawl's process), "truth"}.
+    The replica runs for the whole session. Read-only: a test or module that changes the
+    archive (crawls it again, damages it, renames it) works on a shutil.copytree of it."""
+    from helpers import crawl
+
+    with Replica("--articles", "30") as replica:
+        workdir = tmp_path_factory.mktemp("crawled-30")
+        first = crawl(replica.url, workdir)
+        yield {"replica": replica, "workdir": workdir, "first": first, "truth": replica.truth()}

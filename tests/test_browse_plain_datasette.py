@@ -9,6 +9,7 @@ import contextlib
 import json
 import os
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -22,7 +23,6 @@ from datasette.app import Datasette
 from datasette.utils import tilde_encode
 from datasette.utils.testing import TestClient as DatasetteClient
 
-from helpers import Replica, pmkz
 from pmkz.browse.app import build_datasette
 
 NAME = "archive-2024"
@@ -32,14 +32,16 @@ STARTED = re.compile(r"Uvicorn running on (http://\S+)")
 
 
 @pytest.fixture(scope="module")
-def archive(tmp_path_factory):
-    """A crawl of the replica into archive-2024.db, its images beside it in
-    archive-2024-images/ (where `pmkz serve` looks for them too)."""
+def archive(crawled_30, tmp_path_factory):
+    """The session's crawl of the replica, copied as archive-2024.db with its images
+    beside it in archive-2024-images/ (where `pmkz serve` looks for them too)."""
     workdir = tmp_path_factory.mktemp("plain")
     db_path = workdir / f"{NAME}.db"
-    with Replica("--articles", "30") as replica:
-        pmkz("crawl", "--base-url", replica.url, "--db", str(db_path),
-             "--images-dir", str(workdir / f"{NAME}-images"))
+    crawled = crawled_30["workdir"]
+    for side in ("", "-wal", "-shm"):  # the crawl has ended: the -wal is gone or empty
+        if (crawled / f"pmkz.db{side}").exists():
+            shutil.copyfile(crawled / f"pmkz.db{side}", workdir / f"{NAME}.db{side}")
+    shutil.copytree(crawled / "images", workdir / f"{NAME}-images")
     return db_path
 
 

@@ -1,6 +1,6 @@
-"""The raw archive after a crawl of `pmkz replica --articles 30` (the archive's records,
-not the site's size, are the subject: 300 articles were the spine's acceptance test,
-tests/test_crawl_replica.py, which keeps them): every WARC file passes
+"""The raw archive after a crawl of `pmkz replica --articles 30` (the session's
+`crawled_30`; the archive's records, not the site's size, are the subject: the spine's
+acceptance test, tests/test_crawl_replica.py, keeps 300 articles): every WARC file passes
 `warcio check`, every stored item and image has a capture whose payload digest is that
 of the bytes the replica serves, image records carry the sha1 of the `images` table, a
 304 is a revisit pointing at the capture it confirms, the export is one valid WARC file,
@@ -9,26 +9,27 @@ and the archive costs an idle cycle no request.
 from __future__ import annotations
 
 import base64
+import shutil
 import sqlite3
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from helpers import Replica, capture_problems, connect, crawl, pmkz_here, sha1_base32, summary, warcio_check
+from helpers import capture_problems, connect, crawl, pmkz_here, sha1_base32, summary, warcio_check
 from pmkz.storage.warc import ArchiveReader, iter_records, warc_files
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def archive(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("warc")
-    with Replica("--articles", "30") as replica:
-        first = crawl(replica.url, workdir)
-        # Every record of the site: its articles and its default decisions, each language.
-        yield {"workdir": workdir, "warc": workdir / "warc", "replica": replica, "first": first,
-               "records": len(replica.truth())}
+def archive(crawled_30, tmp_path_factory):
+    # The session's crawl, copied: the 304 and idle-cycle tests crawl this archive again.
+    workdir = tmp_path_factory.mktemp("warc") / "archive"
+    shutil.copytree(crawled_30["workdir"], workdir)
+    # Every record of the site: its articles and its default decisions, each language.
+    return {"workdir": workdir, "warc": workdir / "warc", "replica": crawled_30["replica"],
+            "first": crawled_30["first"], "records": len(crawled_30["truth"])}
 
 
 def served(url: str) -> bytes:

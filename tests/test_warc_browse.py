@@ -11,23 +11,23 @@ import pytest
 from datasette.utils import tilde_encode
 from datasette.utils.testing import TestClient as DatasetteClient
 
-from helpers import Replica, archive_bomb, connect, crawl, first_row
+from helpers import archive_bomb, connect, first_row
 from pmkz.browse.app import build_datasette
 
 
 @pytest.fixture(scope="module")
-def crawled(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("warc-browse")
-    with Replica("--articles", "5") as replica:
-        crawl(replica.url, workdir)
-        db = connect(workdir / "pmkz.db")
-        try:
-            item = dict(db.execute("SELECT i.url, c.id, c.fetched_at, c.payload_digest FROM items i"
-                                   " JOIN captures c ON c.id = i.capture_id LIMIT 1").fetchone())
-        finally:
-            db.close()
-        with urllib.request.urlopen(item["url"], timeout=30) as answer:
-            item["bytes"] = answer.read()
+def crawled(crawled_30):
+    """The session's crawl (read here, damaged only in a copy) and one item of it, with
+    the bytes the replica serves for it."""
+    workdir = crawled_30["workdir"]
+    db = connect(workdir / "pmkz.db")
+    try:
+        item = dict(db.execute("SELECT i.url, c.id, c.fetched_at, c.payload_digest FROM items i"
+                               " JOIN captures c ON c.id = i.capture_id LIMIT 1").fetchone())
+    finally:
+        db.close()
+    with urllib.request.urlopen(item["url"], timeout=30) as answer:
+        item["bytes"] = answer.read()
     return workdir, item
 
 
