@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from helpers import Replica, pmkz
+from helpers import Replica, pmkz_here
 
 ROOT = Path(__file__).parent.parent
 
@@ -27,6 +27,15 @@ def site():
     records = replica.truth()
     yield replica, [r for r in records if r["published_at"] and r["summary"]][0]
     replica.stop()
+
+
+def pmkz(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """`pmkz ARGS` in this process (save-page fetches with urllib, no reactor: the
+    process is not the subject); `check`: it must exit 0."""
+    result = pmkz_here(*args)
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
 
 
 def run_pytest(test: Path) -> subprocess.CompletedProcess:
