@@ -1,18 +1,40 @@
 """`pmkz replica --faults`: each kind does what CONTRACT.md says, on the pages it should."""
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import re
+import threading
 from urllib.parse import urlsplit
 
 import lxml.html
 import pytest
 
-from helpers import Replica, crude_text, pmkz
-from pmkz.replica import faults
+from helpers import crude_text, pmkz_here
+from pmkz.commands.replica import command as replica_command
+from pmkz.replica import build_site, faults
+from pmkz.replica.server import ReplicaServer
 
-OPTIONS = ("--articles", "3", "--slow-seconds", "1")
+ARTICLES, SLOW_SECONDS = 3, 1.0
+OPTIONS = ("--articles", str(ARTICLES), "--slow-seconds", str(SLOW_SECONDS))
+DEFAULTS = {option.name: option.default for option in replica_command.params}
+
+
+@contextlib.contextmanager
+def replica_serving(*options: str):
+    """`pmkz replica OPTIONS --faults SPEC` (the only option given here) served from a
+    thread of this process by the command's own server and site, with the command's
+    defaults: what the replica answers is the subject, not its process. Yields the base URL."""
+    [spec] = [value for flag, value in zip(options, options[1:]) if flag == "--faults"]
+    site = build_site(ARTICLES, DEFAULTS["epoch"], DEFAULTS["seed"], DEFAULTS["per_day"], DEFAULTS["decisions"])
+    server = ReplicaServer("127.0.0.1", 0, site, DEFAULTS["skin"], faults.parse(spec), SLOW_SECONDS)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def get(base: str, path: str, timeout: float = 5) -> tuple:
@@ -31,7 +53,7 @@ def get(base: str, path: str, timeout: float = 5) -> tuple:
 
 @pytest.fixture(scope="module")
 def records() -> list[dict]:
-    out = pmkz("replica", "--dump-truth", *OPTIONS).stdout
+    out = pmkz_here("replica", "--dump-truth", *OPTIONS).stdout
     return [json.loads(line) for line in out.splitlines()]
 
 
@@ -46,9 +68,9 @@ def targets(records: list[dict]) -> tuple[str, str]:
 ])
 def test_transient_faults_hit_the_first_two_requests_of_pages_and_images(records, kind, first):
     page, image = targets(records)
-    with Replica(*OPTIONS, "--faults", f"{kind}=1") as replica:
+    with replica_serving(*OPTIONS, "--faults", f"{kind}=1") as replica:
         for path in (page, image):
-            answers = [get(replica.url, path) for _ in range(3)]
+            answers = [get(replica.base_url, path) for _ in range(3)]
             for answer in answers[:2]:
                 assert (answer if isinstance(answer, str) else answer[0]) == first, (kind, path)
             assert answers[2][0] == 200 and len(answers[2][2]) > 0
@@ -56,23 +78,23 @@ def test_transient_faults_hit_the_first_two_requests_of_pages_and_images(records
                 assert answers[0][1]["Retry-After"] == "1"
             if kind == "empty":
                 assert answers[0][2] == b"" and "ETag" not in answers[0][1]
-        assert get(replica.url, "/ru/news")[0] == 200
-        assert get(replica.url, "/robots.txt")[0] == 200
+        assert get(replica.base_url, "/ru/news")[0] == 200
+        assert get(replica.base_url, "/robots.txt")[0] == 200
 
 
 def test_slow_answers_after_the_timeout_then_promptly(records):
     page, _ = targets(records)
-    with Replica(*OPTIONS, "--faults", "slow=1") as replica:
-        assert get(replica.url, page, timeout=0.5) == "TimeoutError"
-        assert get(replica.url, page, timeout=3)[0] == 200  # the second one waits and is served
-        assert get(replica.url, page, timeout=0.5)[0] == 200
+    with replica_serving(*OPTIONS, "--faults", "slow=1") as replica:
+        assert get(replica.base_url, page, timeout=0.5) == "TimeoutError"
+        assert get(replica.base_url, page, timeout=3)[0] == 200  # the second one waits and is served
+        assert get(replica.base_url, page, timeout=0.5)[0] == 200
 
 
 def test_charset_serves_the_legacy_code_page_it_declares(records):
     codecs = {"ru": "windows-1251", "en": "windows-1251", "kk": "kz1048"}
-    with Replica(*OPTIONS, "--faults", "charset=1") as replica:
+    with replica_serving(*OPTIONS, "--faults", "charset=1") as replica:
         for record in records:
-            status, headers, body = get(replica.url, urlsplit(record["url"]).path)
+            status, headers, body = get(replica.base_url, urlsplit(record["url"]).path)
             codec = codecs[record["lang"]]
             assert status == 200 and headers["Content-Type"] == f"text/html; charset={codec}"
             assert f'<meta charset="{codec}">'.encode() in body
@@ -82,9 +104,9 @@ def test_charset_serves_the_legacy_code_page_it_declares(records):
 
 
 def test_broken_markup_is_still_readable(records):
-    with Replica(*OPTIONS, "--faults", "broken=1") as replica:
+    with replica_serving(*OPTIONS, "--faults", "broken=1") as replica:
         for record in records:
-            status, _, body = get(replica.url, urlsplit(record["url"]).path)
+            status, _, body = get(replica.base_url, urlsplit(record["url"]).path)
             assert status == 200
             assert re.search(rb"</h1></span></font>", body) and not re.search(rb"</p>\s*<p[\s>]", body)
             tree = lxml.html.fromstring(re.sub(rb"<br\s*/?>", b" ", body))
@@ -98,15 +120,15 @@ def test_broken_markup_is_still_readable(records):
 
 def test_loop_and_huge_fail_for_good_and_leave_the_truth(records):
     page, image = targets(records)
-    with Replica(*OPTIONS, "--faults", "loop=1") as replica:
+    with replica_serving(*OPTIONS, "--faults", "loop=1") as replica:
         for _ in range(3):
-            status, headers, _ = get(replica.url, page)
+            status, headers, _ = get(replica.base_url, page)
             assert status == 302 and headers["Location"] == page
-        assert get(replica.url, image)[0] == 200
-    with Replica(*OPTIONS, "--faults", "huge=1") as replica:
-        status, headers, body = get(replica.url, page, timeout=20)
+        assert get(replica.base_url, image)[0] == 200
+    with replica_serving(*OPTIONS, "--faults", "huge=1") as replica:
+        status, headers, body = get(replica.base_url, page, timeout=20)
         assert status == 200 and headers["Transfer-Encoding"] == "chunked" and len(body) > 20 * 1024 * 1024
-    assert pmkz("replica", "--dump-truth", *OPTIONS, "--faults", "loop=1").stdout == ""
+    assert pmkz_here("replica", "--dump-truth", *OPTIONS, "--faults", "loop=1").stdout == ""
 
 
 def test_which_pages_a_kind_hits_is_fixed_by_seed_and_rate():
@@ -120,13 +142,13 @@ def test_which_pages_a_kind_hits_is_fixed_by_seed_and_rate():
 
 
 def test_dump_truth_leaves_out_exactly_the_pages_that_fail_for_good(records):
-    kept = pmkz("replica", "--dump-truth", *OPTIONS, "--faults", "loop=0.5").stdout.splitlines()
+    kept = pmkz_here("replica", "--dump-truth", *OPTIONS, "--faults", "loop=0.5").stdout.splitlines()
     kept_paths = {urlsplit(json.loads(line)["url"]).path for line in kept}
     assert 0 < len(kept_paths) < len(records)
-    with Replica(*OPTIONS, "--faults", "loop=0.5") as replica:
+    with replica_serving(*OPTIONS, "--faults", "loop=0.5") as replica:
         for record in records:
             path = urlsplit(record["url"]).path
-            assert (get(replica.url, path)[0] == 200) == (path in kept_paths)
+            assert (get(replica.base_url, path)[0] == 200) == (path in kept_paths)
 
 
 @pytest.mark.parametrize("spec, says", [
@@ -136,7 +158,7 @@ def test_dump_truth_leaves_out_exactly_the_pages_that_fail_for_good(records):
 def test_malformed_specs_are_refused(spec, says):
     with pytest.raises(ValueError, match=says):
         faults.parse(spec)
-    result = pmkz("replica", "--faults", spec, "--articles", "1", check=False, timeout=30)
+    result = pmkz_here("replica", "--faults", spec, "--articles", "1")
     assert result.returncode != 0 and result.stderr.startswith("pmkz replica: error: --faults: ")
     assert len(result.stderr.strip().splitlines()) == 1
 
