@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import path_of, Replica, run_crawl, summary
+from helpers import path_of, Replica
+from pmkz.crawler.scrapy_commands.check import CONTRACT_REPLICA
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRAPY = str(Path(sys.executable).with_name("scrapy"))
@@ -50,7 +51,19 @@ def internet():
 
 @pytest.fixture(scope="module")
 def replica():
-    site = Replica("--articles", "20")
+    """The site the crawls walk: small, since what a command does with a site, not how
+    much of it, is the subject (the checks compare with its truth, whatever its size)."""
+    site = Replica("--articles", "5", "--decisions", "1")
+    yield site
+    site.stop()
+
+
+@pytest.fixture(scope="module")
+def contract_site():
+    """A replica as `scrapy check` starts for itself: it serves every page the spider's
+    contracts name (ARTICLE among them). Nothing crawls it whole, and a replica draws a
+    page only when it is asked for, so its size costs nothing here."""
+    site = Replica(*CONTRACT_REPLICA)
     yield site
     site.stop()
 
@@ -86,6 +99,17 @@ def project(tmp_path, internet):
     return Project(tmp_path, internet)
 
 
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory, internet, replica) -> tuple[Project, subprocess.CompletedProcess]:
+    """One plain `scrapy crawl news` of the replica in a project of its own: its result,
+    and the archive it stored (data/pmkz.db), which the tests after it only read."""
+    folder = tmp_path_factory.mktemp("crawled")
+    shutil.copy(ROOT / "scrapy.cfg", folder)
+    internet.asked.clear()
+    project = Project(folder, internet)
+    return project, project.scrapy("crawl", "news", "-a", f"base_url={replica.url}")
+
+
 def last_run(db_path: Path) -> dict:
     db = sqlite3.connect(db_path)
     db.row_factory = sqlite3.Row
@@ -101,8 +125,9 @@ def last_run(db_path: Path) -> dict:
     (["fetch", "--nolog", "{url}/en/news"], "<!DOCTYPE html>"),
     (["parse", "--spider", "news", "-c", "parse_article_page", "{url}" + ARTICLE], "Prime Minister instructs"),
 ], ids=["shell", "shell-news-spider", "fetch", "parse"])
-def test_commands_that_look_at_a_page_leave_nothing_behind(replica, project, args, expected):
-    result = project.scrapy(*(arg.format(url=replica.url) for arg in args), env={"PMKZ_BASE_URL": replica.url})
+def test_commands_that_look_at_a_page_leave_nothing_behind(contract_site, project, args, expected):
+    result = project.scrapy(*(arg.format(url=contract_site.url) for arg in args),
+                            env={"PMKZ_BASE_URL": contract_site.url})
     assert result.returncode == 0, result.stderr[-2000:]
     assert expected in result.stdout
     # Not data/pmkz.db, not a WARC file in data/warc/ that no archive refers to.
@@ -110,8 +135,8 @@ def test_commands_that_look_at_a_page_leave_nothing_behind(replica, project, arg
     assert project.internet.asked == []
 
 
-def test_scrapy_crawl_against_loopback_runs_at_full_speed(replica, project):
-    result = project.scrapy("crawl", "news", "-a", f"base_url={replica.url}")
+def test_scrapy_crawl_against_loopback_runs_at_full_speed(crawled):
+    project, result = crawled
     assert result.returncode == 0, result.stderr[-2000:]
     # The polite live-site settings (AutoThrottle, a download delay) are not applied.
     enabled = result.stderr.split("Enabled extensions:", 1)[1].split("\n2", 1)[0]
@@ -176,8 +201,8 @@ def test_scrapy_check_runs_the_contracts_offline(project):
     assert project.written() == []
 
 
-def test_scrapy_check_runs_the_contracts_on_a_named_site(replica, project):
-    result = project.scrapy("check", "news", "-a", f"base_url={replica.url}")
+def test_scrapy_check_runs_the_contracts_on_a_named_site(contract_site, project):
+    result = project.scrapy("check", "news", "-a", f"base_url={contract_site.url}")
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Ran 4 contracts" in result.stderr
     assert project.written() == []
@@ -198,12 +223,14 @@ def test_scrapy_check_reaches_the_live_site_only_when_asked(project):
                                           for asked in project.internet.asked)
 
 
-def test_status_into_a_closed_pipe_is_quiet(replica, tmp_path):
-    assert summary(run_crawl(replica.url, tmp_path))["status"] == "ok"
+def test_status_into_a_closed_pipe_is_quiet(crawled):
+    # The archive of the module's crawl (status only reads it).
+    db_path = crawled[0].path / "data" / "pmkz.db"
+    assert last_run(db_path)["status"] == "ok"
     read, write = os.pipe()
     os.close(read)  # like `| head` that has read what it wanted
     try:
-        result = subprocess.run([sys.executable, "-m", "pmkz", "status", "--db", str(tmp_path / "pmkz.db")],
+        result = subprocess.run([sys.executable, "-m", "pmkz", "status", "--db", str(db_path)],
                                 stdout=write, stderr=subprocess.PIPE, text=True, timeout=60)
     finally:
         os.close(write)
