@@ -10,12 +10,19 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from helpers import RECORD_FIELDS, crawl, path_of
+from helpers import RECORD_FIELDS, crawl, path_of, pmkz_here
 from pmkz.replica.decisions import DEFAULT_DECISIONS
 
 pytestmark = pytest.mark.slow
 # Per language: the articles asked for and the decisions the replica publishes unless told.
 RECORDS = 3 * (300 + DEFAULT_DECISIONS)
+
+
+def truth_of(replica) -> list[dict]:
+    """The replica's `--dump-truth`, the same lines as `replica.truth()`, dumped in this
+    process (helpers' Replica.truth starts a `pmkz replica` process for it)."""
+    out = pmkz_here("replica", "--dump-truth", *replica.options).stdout
+    return [json.loads(line) for line in out.splitlines() if line.strip()]
 
 
 def snapshot(workdir: Path) -> dict:
@@ -42,7 +49,7 @@ def archive(replica_300, tmp_path_factory):
     second = crawl(replica_300.url, workdir)
     after = snapshot(workdir)
     return {
-        "workdir": workdir, "truth": replica_300.truth(), "replica": replica_300,
+        "workdir": workdir, "truth": truth_of(replica_300), "replica": replica_300,
         "first": first, "second": second, "before": before, "after": after,
     }
 
@@ -130,11 +137,13 @@ def test_seed_article_body_matches_the_seed_record(archive):
 
 
 def test_export_txt_writes_the_seed_shape(archive, tmp_path):
-    from helpers import pmkz
+    from helpers import pmkz_here
 
     row = stored_seed(archive)
-    pmkz("export", "--format", "txt", "--db", str(archive["workdir"] / "pmkz.db"),
-         "--out", str(tmp_path), "--lang", "en")
+    # In this process: the export, not its process, is the subject.
+    exported = pmkz_here("export", "--format", "txt", "--db", str(archive["workdir"] / "pmkz.db"),
+                         "--out", str(tmp_path), "--lang", "en")
+    assert exported.returncode == 0, exported.stderr
     [written] = [p for p in tmp_path.rglob("*.txt") if LOST_QUOTE in p.read_text(encoding="utf-8")]
     text = written.read_text(encoding="utf-8")
     assert text.startswith(f"date 2024-03-09 {row['title']}\n\n")
