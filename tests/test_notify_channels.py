@@ -4,6 +4,7 @@ saved searches' own channels, the daily digest, the message as a person reads it
 from __future__ import annotations
 
 import email
+import json
 import re
 import socket
 import sqlite3
@@ -14,7 +15,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from click.testing import CliRunner
 
-from helpers import EpochReplica, Receiver, free_port, run_crawl
+from helpers import EpochReplica, Receiver, changes_of_epoch_1, crawl_args, free_port, path_of, pmkz_here, run_crawl
 from pmkz.cli import cli
 from pmkz.config import from_env
 from pmkz.notify import digest
@@ -45,6 +46,18 @@ def words(text: str) -> set[str]:
     return set(re.findall(r"\w+", text.lower()))
 
 
+# The news alone, 10 articles a language: what a channel is sent is the subject, not the
+# kinds of item (test_notify's feeds and webhook carry the decisions).
+SITE = ("--articles", "10", "--decisions", "0")
+
+
+def truth(*options: str) -> list[dict]:
+    """The replica's records for these options, dumped in this process."""
+    dumped = pmkz_here("replica", "--dump-truth", *options)
+    assert dumped.returncode == 0, dumped.stderr
+    return [json.loads(line) for line in dumped.stdout.splitlines() if line.strip()]
+
+
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
     """Epoch 0 then 1 crawled with three channels: email, json:// and a json:// receiver
@@ -57,14 +70,17 @@ def crawled(tmp_path_factory):
     urls = (f"mailto://pmkz@example.org?smtp=127.0.0.1&port={port}&to=reader@example.org&mode=insecure",
             "json://" + json_receiver.url.removeprefix("http://"), "json://" + down.url.removeprefix("http://"))
     env = {"PMKZ_NOTIFY": " ".join(urls), "PMKZ_WEBHOOK_BACKOFF": "0.05", "PMKZ_BROWSE_URL": BROWSE}
-    site = EpochReplica("--articles", "10")  # and the replica's 3 decisions a language: 39 new
+    site = EpochReplica(*SITE)
     try:
         results = [run_crawl(site.at(0).url, workdir, "--no-images", env=env),
                    run_crawl(site.at(1).url, workdir, "--no-images", "--full", env=env)]
     finally:
         site.current.stop()
+    before, after = truth("--epoch", "0", *SITE), truth("--epoch", "1", *SITE)
+    changes = [what for what, _ in changes_of_epoch_1(before, after).values()]
+    new = len({path_of(r["url"]) for r in after} - {path_of(r["url"]) for r in before})
     yield SimpleNamespace(workdir=workdir, db=workdir / "pmkz.db", urls=urls, mailbox=mailbox, json=json_receiver,
-                          down=down, results=results)
+                          down=down, results=results, first_new=len(before), new=new, gone=changes.count("gone"))
     smtp.stop()
     json_receiver.stop()
     down.stop()
@@ -85,8 +101,10 @@ def added_words(db_path) -> dict[str, set[str]]:
 def test_an_email_carries_each_edit_added_words_and_links(crawled):
     assert [r.returncode for r in crawled.results] == [0, 0], crawled.results[-1].stderr
     first, second = crawled.mailbox.mails
-    assert first["Subject"] == "pmkz: 39 new (ru, kk, en)"
-    assert re.fullmatch(r"pmkz: 9 new, \d+ changed, 3 gone(, .+)? \(ru, kk, en\)", second["Subject"])
+    assert first["Subject"] == f"pmkz: {crawled.first_new} new (ru, kk, en)"
+    assert (crawled.new, crawled.gone) == (9, 3)
+    assert re.fullmatch(rf"pmkz: {crawled.new} new, \d+ changed, {crawled.gone} gone(, .+)? \(ru, kk, en\)",
+                        second["Subject"])
     text = text_of(second)
     edits = {url: added for url, added in added_words(crawled.db).items() if added}
     assert len(edits) >= 3
@@ -97,7 +115,7 @@ def test_an_email_carries_each_edit_added_words_and_links(crawled):
 
 def test_a_json_channel_gets_the_same_message(crawled):
     first, second = crawled.json.messages
-    assert first["title"] == "pmkz: 39 new (ru, kk, en)"
+    assert first["title"] == f"pmkz: {crawled.first_new} new (ru, kk, en)"
     assert second["title"] == crawled.mailbox.mails[1]["Subject"]
     for url, added in added_words(crawled.db).items():
         assert added <= words(second["message"]), url
@@ -127,19 +145,27 @@ def archive(crawled, tmp_path):
     return db_path
 
 
-@pytest.fixture
-def receivers():
+@pytest.fixture(scope="module")
+def two_receivers():
     started = [Receiver(), Receiver()]
     yield started
     for receiver in started:
         receiver.stop()
 
 
+@pytest.fixture
+def receivers(two_receivers):
+    """The module's two receivers, with nothing received yet."""
+    for receiver in two_receivers:
+        receiver.messages, receiver.attempts, receiver.failures = [], 0, 0
+    return two_receivers
+
+
 def json_url(receiver) -> str:
     return "json://" + receiver.url.removeprefix("http://")
 
 
-def test_a_saved_search_with_its_own_channel_goes_there_only(archive, tmp_path, receivers):
+def test_a_saved_search_with_its_own_channel_goes_there_only(crawled, archive, tmp_path, receivers):
     shared, own = receivers
     with Store(archive) as store:
         title = store.db.execute("SELECT title FROM items i WHERE lang = 'en' AND NOT EXISTS (SELECT 1 FROM"
@@ -151,8 +177,8 @@ def test_a_saved_search_with_its_own_channel_goes_there_only(archive, tmp_path, 
     assert [m["title"] for m in own.messages] == [f"pmkz «{watch['query']}»: 1 new (en)"]
     # Run 1's, the saved search's without a channel of its own, run 2's.
     assert [m["title"] for m in shared.messages] == [
-        "pmkz: 39 new (ru, kk, en)", f'pmkz «"{title}"»: 1 new (en)', shared.messages[2]["title"]]
-    assert shared.messages[2]["title"].startswith("pmkz: 9 new")
+        f"pmkz: {crawled.first_new} new (ru, kk, en)", f'pmkz «"{title}"»: 1 new (en)', shared.messages[2]["title"]]
+    assert shared.messages[2]["title"].startswith(f"pmkz: {crawled.new} new")
 
 
 def test_cosmetic_edits_reach_the_channels_only_when_asked(archive, tmp_path, receivers):
@@ -166,7 +192,7 @@ def test_cosmetic_edits_reach_the_channels_only_when_asked(archive, tmp_path, re
     assert changed[1] > changed[0]
 
 
-def test_the_daily_digest_tells_everything_since_the_last_once(archive, tmp_path, receivers):
+def test_the_daily_digest_tells_everything_since_the_last_once(crawled, archive, tmp_path, receivers):
     reader, _ = receivers
     with Store(archive) as store:
         digest.ensure(store.db, 0, "2026-12-06T12:00:00+00:00")  # made yesterday, before run 1
@@ -178,7 +204,8 @@ def test_the_daily_digest_tells_everything_since_the_last_once(archive, tmp_path
     step()
     step()  # the same day: no digest
     [message] = reader.messages
-    assert re.fullmatch(r"pmkz daily digest: 48 new, \d+ changed, 3 gone(, .+)? \(ru, kk, en\)", message["title"])
+    assert re.fullmatch(rf"pmkz daily digest: {crawled.first_new + crawled.new} new, \d+ changed, {crawled.gone} gone"
+                        r"(, .+)? \(ru, kk, en\)", message["title"])
     with Store(archive) as store:
         digest.move(store.db, 2, "2026-12-06T12:00:00+00:00")  # a day on, and nothing new since
     step()
@@ -192,7 +219,7 @@ def test_a_service_that_never_answers_cannot_outlast_the_deadline(archive, tmp_p
     try:
         url = f"json://127.0.0.1:{silent.getsockname()[1]}/hook"
         notified = notify_after_run(archive, 2, feeds_dir=tmp_path / "feeds", site_url="http://x", langs=["ru"],
-                                    notify_urls=(url,), deadline_seconds=2)
+                                    notify_urls=(url,), deadline_seconds=1)  # its length is not the subject
     finally:
         silent.close()
     assert notified.deadline_reached and notified.waiting == 2
@@ -230,7 +257,8 @@ def test_urls_split_on_space_and_on_commas_before_a_scheme():
 
 
 def test_a_bad_notify_url_is_one_line_and_nothing_is_crawled(tmp_path):
-    result = run_crawl("http://127.0.0.1:9", tmp_path, env={"PMKZ_NOTIFY": "ntfys://ntfy.sh/t tgram://"})
+    # Refused before Scrapy starts: the command in this process says it as a process would.
+    result = pmkz_here(*crawl_args("http://127.0.0.1:9", tmp_path), env={"PMKZ_NOTIFY": "ntfys://ntfy.sh/t tgram://"})
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
         "pmkz crawl: error: PMKZ_NOTIFY: URL 2 of 2 (tgram://...) is not one Apprise can send to:"
