@@ -5,6 +5,7 @@ neither the replica nor this process counts.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import statistics
 import subprocess
@@ -74,22 +75,38 @@ def write_image_paths(articles: int, path: Path) -> Path:
     return path
 
 
-def throughput(articles: int, rounds: int, workdir: Path) -> dict:
+def site(articles: int, replica: ReplicaProcess | None = None):
+    """The replica the crawl steps walk (`articles` per language, DECISIONS decisions):
+    `replica` when given (already running, left running), else a new one for the step."""
+    if replica is not None:
+        return contextlib.nullcontext(replica)
+    return ReplicaProcess("--articles", str(articles), "--decisions", str(DECISIONS))
+
+
+def throughput(articles: int, rounds: int, workdir: Path, *, warm_up: bool = True,
+               replica: ReplicaProcess | None = None, firsts: dict | None = None) -> dict:
     """The bare spider and the full pipeline, each with and without images, over one
     replica, `rounds` times each in rotating order after a warm-up crawl (the replica
     draws each page's text on first request); every full crawl starts from an empty
     database and images dir. Medians of pages per second, and the ratio of each full
-    variant to the bare spider making the same requests."""
+    variant to the bare spider making the same requests.
+
+    Quick mode (not a measurement) has no warm-up and walks the replica it is given;
+    `firsts` gets each variant's first crawl (its figures and folder), so that the memory
+    step can take the full crawls as its first crawls of an empty database."""
     image_paths = write_image_paths(articles, workdir / "image-paths.json")
     runs = {name: [] for name in VARIANTS}
-    with ReplicaProcess("--articles", str(articles), "--decisions", str(DECISIONS)) as replica:
-        crawl("bare", replica.url, workdir / "warm-up", images=True, image_paths=image_paths)
+    with site(articles, replica) as replica:
+        if warm_up:
+            crawl("bare", replica.url, workdir / "warm-up", images=True, image_paths=image_paths)
         names = list(VARIANTS)
         for n in range(rounds):
             for name in names[n % len(names):] + names[:n % len(names)]:
                 kind, images = VARIANTS[name]
                 runs[name].append(crawl(kind, replica.url, workdir / f"{name}-{n}", images=images,
                                         image_paths=image_paths))
+                if firsts is not None and n == 0:
+                    firsts[name] = (runs[name][0], workdir / f"{name}-{n}")
     pages = {r["pages"] for results in runs.values() for r in results}
     if len(pages) != 1:
         raise BenchError(f"the crawls fetched different page counts: {sorted(pages)}")
@@ -133,15 +150,20 @@ def seed_archive(db_path: Path, count: int, base_url: str) -> None:
         store.db.execute("UPDATE items SET status = 'gone'")
 
 
-def crawl_site(articles: int, workdir: Path, *, images: bool, idle: bool, stored: int = 0) -> dict:
+def crawl_site(articles: int, workdir: Path, *, images: bool, idle: bool, stored: int = 0,
+               replica: ReplicaProcess | None = None, first: dict | None = None) -> dict:
     """A first crawl of a replica of `articles` per language into a database holding
     `stored` other items: its figures, and with `idle` the stored items and requests
-    of the incremental crawl right after it, when nothing on the site has changed."""
-    with ReplicaProcess("--articles", str(articles), "--decisions", str(DECISIONS)) as replica:
+    of the incremental crawl right after it, when nothing on the site has changed.
+
+    `replica`: that replica, already running (quick mode); `first`: the figures of a
+    first crawl of it already made into `workdir` (quick mode, a throughput crawl)."""
+    with site(articles, replica) as replica:
         if stored:
             workdir.mkdir(parents=True, exist_ok=True)
             seed_archive(workdir / "pmkz.db", stored, replica.url)
-        first = crawl("full", replica.url, workdir, images=images)
+        if first is None:
+            first = crawl("full", replica.url, workdir, images=images)
         if first["status"] != "ok":
             raise BenchError(f"the crawl of {articles} articles per language ended {first['status']}")
         if idle:

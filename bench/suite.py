@@ -5,6 +5,7 @@ Quick sizes are for smoke tests only: their figures say nothing about the target
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import time
@@ -34,6 +35,7 @@ class Sizes:
 
 FULL = Sizes(300, 3, 100, 10_000, 300, 90_000, 3_000, 12_000)
 QUICK = Sizes(10, 1, 5, 300, 10, 300, 10, 300)
+QUICK_REVISIT_ITEMS = 300  # the revisit policy simulated once, over this many items
 
 
 def _machine() -> dict:
@@ -74,7 +76,7 @@ def run(quick: bool = False, progress=lambda message: None) -> dict:
         progress("parse: saved replica pages")
         figures["parse"] = parse_cost(save_pages(sizes.parse_articles, work / "pages"))
         progress("revisit: the policy over 3,000, 30,000 and 90,000 items, with and without a sitemap, simulated")
-        figures["revisit"] = revisit_figures((3000,), sitemap=(False,)) if quick else revisit_figures()
+        figures["revisit"] = revisit_figures((QUICK_REVISIT_ITEMS,), sitemap=(False,)) if quick else revisit_figures()
         progress("store: upserts")
         figures["store"] = store_cost(sizes.store_records, work)
         progress(f"store: an edit of {sizes.edit_paragraphs:,} paragraphs, neighbours swapped, and its pages")
@@ -82,23 +84,35 @@ def run(quick: bool = False, progress=lambda message: None) -> dict:
         reader = (300, 20, 300) if quick else (100_000, 5_000, 12_000)
         progress(f"browse: the reader's pages on {reader[0]:,} items, {reader[1]:,} edited this week")
         figures["reader_pages"] = reader_pages(*reader, work / "reader-pages")
-        progress("crawl: full pipeline and bare spider, alternating")
-        figures["throughput"] = crawls.throughput(sizes.throughput_articles, sizes.throughput_rounds, work / "throughput")
-        # The same crawl into an empty database and into one that already holds the
-        # rest of a large archive: what grows with the archive shows as the difference.
-        memory = {}
-        for images in (True, False):
-            suffix = "" if images else "-no-images"
-            small_pages = 3 * sizes.memory_articles
-            progress(f"crawl: memory, {small_pages} stored pages{suffix}, then an idle cycle")
-            memory["small" + suffix] = crawls.crawl_site(
-                sizes.memory_articles, work / f"memory-small{suffix}", images=images, idle=True)
-            progress(f"crawl: memory, {sizes.memory_archive} stored pages{suffix}, then an idle cycle")
-            memory["large" + suffix] = crawls.crawl_site(
-                sizes.memory_articles, work / f"memory-large{suffix}", images=images, idle=True,
-                stored=sizes.memory_archive - small_pages)
+        # Quick sizes are no measurement: there one replica serves every crawl step, with
+        # no warm-up crawl, and the memory step's first crawls of an empty database are
+        # the throughput step's full crawls (the same crawl of the same replica).
+        share = quick and sizes.memory_articles == sizes.throughput_articles
+        firsts: dict = {}
+        with crawls.site(sizes.throughput_articles) if share else contextlib.nullcontext() as replica:
+            progress("crawl: full pipeline and bare spider, alternating")
+            figures["throughput"] = crawls.throughput(
+                sizes.throughput_articles, sizes.throughput_rounds, work / "throughput",
+                warm_up=not quick, replica=replica, firsts=firsts if share else None)
+            # The same crawl into an empty database and into one that already holds the
+            # rest of a large archive: what grows with the archive shows as the difference.
+            memory = {}
+            small_dirs = {}
+            for images in (True, False):
+                suffix = "" if images else "-no-images"
+                small_pages = 3 * sizes.memory_articles
+                first, small_dirs[images] = firsts.get("full" if images else "full_no_images",
+                                                       (None, work / f"memory-small{suffix}"))
+                progress(f"crawl: memory, {small_pages} stored pages{suffix}, then an idle cycle")
+                memory["small" + suffix] = crawls.crawl_site(
+                    sizes.memory_articles, small_dirs[images], images=images, idle=True,
+                    replica=replica, first=first)
+                progress(f"crawl: memory, {sizes.memory_archive} stored pages{suffix}, then an idle cycle")
+                memory["large" + suffix] = crawls.crawl_site(
+                    sizes.memory_articles, work / f"memory-large{suffix}", images=images, idle=True,
+                    stored=sizes.memory_archive - small_pages, replica=replica)
         progress(f"warc: disk per 1,000 pages; reparse of a {3 * sizes.reparse_articles}-page crawl")
-        figures["warc"] = {"with_images": disk_share(work / "memory-small"),
+        figures["warc"] = {"with_images": disk_share(small_dirs[True]),
                            "reparse": reparse_rate(sizes.reparse_articles, work / "reparse")}
     small, large = memory["small"], memory["large"]
     figures["memory"] = {
