@@ -13,7 +13,7 @@ import pytest
 from pmkz.bench.crawls import DECISIONS
 from pmkz.bench.report import table
 from pmkz.bench.search import table as search_table
-from helpers import pmkz
+from helpers import pmkz_here
 
 pytestmark = pytest.mark.slow
 
@@ -31,9 +31,17 @@ TARGETS = ["parse_median_ms", "date_speedup", "store_new_s", "memory_ratio",
            "memory_ratio_no_images", "idle_requests", "reparse_s"]
 
 
+def bench(*args: str) -> dict:
+    """`pmkz bench ARGS --json` in this process (its crawls and replicas run in processes
+    of their own, as ever): the figures it prints."""
+    result = pmkz_here("bench", *args, "--json")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout)
+
+
 @pytest.fixture(scope="module")
 def figures():
-    return json.loads(pmkz("bench", "--quick", "--json", timeout=900).stdout)
+    return bench("--quick")
 
 
 def test_quick_bench_reports_every_figure_as_json(figures):
@@ -78,7 +86,7 @@ def test_the_table_shows_each_figure(figures):
 
 
 def test_quick_search_bench_measures_recall_precision_and_speed():
-    figures = json.loads(pmkz("bench", "--search", "--quick", "--json", timeout=900).stdout)
+    figures = bench("--search", "--quick")
     for lang in ("ru", "kk"):
         result = figures["quality"][lang]
         assert result["queries"] >= 10 and len(result["words"]) == result["queries"]
