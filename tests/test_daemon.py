@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from helpers import LIBFAKETIME, EpochReplica, count_rows, pmkz, wait_for
+from helpers import LIBFAKETIME, EpochReplica, count_rows, path_of, pmkz_here, wait_for
+from pmkz.replica import build_site, truth_records
 from pmkz.scheduler.config import ConfigError, load
 from pmkz.scheduler.daemon import ClockWatch
 
@@ -41,9 +42,19 @@ DAEMON = ("import select, time; time.sleep = lambda seconds: select.select([], [
           " from pmkz.cli import cli; cli(prog_name='pmkz')")
 
 
+# The daemon's site: small, news alone (the schedule is the subject, not how much a crawl
+# stores or the decisions' files), so each of its crawls costs little.
+ARTICLES = 10
+
+
+def site_paths(epoch: int) -> set[str]:
+    """The item paths the daemon's replica shows at `epoch`."""
+    return {path_of(r["url"]) for r in truth_records(build_site(articles=ARTICLES, epoch=epoch), "http://replica")}
+
+
 @pytest.fixture
 def daemon(tmp_path):
-    site = EpochReplica("--articles", "25")
+    site = EpochReplica("--articles", str(ARTICLES), "--decisions", "0")
     site.at(0)
     config = tmp_path / "daemon.toml"
     # Every second: shorter than one crawl, so the schedule always overruns.
@@ -100,9 +111,11 @@ def test_daemon_sees_each_change_once_and_never_overlaps_crawls(daemon):
     new = [e["url"] for e in events if e["event"] == "new"]
     gone = [e["url"] for e in events if e["event"] == "gone"]
     changed = [e for e in events if e["event"] == "changed"]
-    # 25 articles and 3 decisions a language, then 3 new articles a language an epoch.
-    assert len(new) == len(set(new)) == 75 + 9 + 9 + 9
-    assert len(gone) == len(set(gone)) == 3 + 3
+    # Every item the site ever showed is new once (the articles, then 3 new a language an
+    # epoch); each removed (1 a language an epoch) is gone once.
+    shown = [site_paths(epoch) for epoch in (0, 1, 2)]
+    assert len(new) == len(set(new)) == len(shown[0] | shown[1] | shown[2]) == 3 * ARTICLES + 9 + 9
+    assert len(gone) == len(set(gone)) == len((shown[0] | shown[1]) - shown[2]) == 3 + 3
     assert 6 <= len(changed) <= 12
     # Each change is reported once (above); the first crawl, and each epoch's, report.
     assert len({e["run_id"] for e in events}) >= 3
@@ -142,7 +155,7 @@ def test_the_clock_watch_tells_a_jump_from_time_passing():
 def test_daemon_rejects_a_bad_config_in_one_line(tmp_path):
     config = tmp_path / "bad.toml"
     config.write_text('[schedule]\nfull_daily_at = "25:00"\n')
-    result = pmkz("daemon", "--config", str(config), check=False)
+    result = pmkz_here("daemon", "--config", str(config))
     assert result.returncode == 1
     assert result.stderr.strip() == f"pmkz daemon: error: {config}: full_daily_at must be a time like 03:00, not '25:00'"
 
