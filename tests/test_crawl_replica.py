@@ -137,8 +137,6 @@ def test_seed_article_body_matches_the_seed_record(archive):
 
 
 def test_export_txt_writes_the_seed_shape(archive, tmp_path):
-    from helpers import pmkz_here
-
     row = stored_seed(archive)
     # In this process: the export, not its process, is the subject.
     exported = pmkz_here("export", "--format", "txt", "--db", str(archive["workdir"] / "pmkz.db"),
