@@ -1,9 +1,13 @@
 """Crawls around the revisit schedule: a mass disappearance is an alert that marks nothing
 gone, a page back after it was gone is recorded, and a killed incremental run resumes its
-walk down the list so that every new item is stored."""
+walk down the list so that every new item is stored.
+
+One epoch-0 crawl of the module's replica (on one fixed port) is shared: each test
+crawls a copy of it on, at the epoch, seed or through the proxy it needs."""
 from __future__ import annotations
 
 import http.server
+import shutil
 import signal
 import threading
 import urllib.error
@@ -11,7 +15,7 @@ import urllib.request
 
 import pytest
 
-from helpers import EpochReplica, Replica, connect, crawl, free_port, path_of, start_crawl, summary, wait_for
+from helpers import EpochReplica, Replica, connect, crawl, path_of, start_crawl, summary, wait_for
 
 
 def items(workdir) -> dict[str, dict]:
@@ -30,23 +34,43 @@ def rows(workdir, sql: str) -> list[dict]:
         db.close()
 
 
-def test_every_article_answering_404_degrades_the_run_and_marks_nothing_gone(tmp_path):
-    port = str(free_port())
-    first = Replica("--port", port, "--articles", "20")
-    try:
-        crawl(first.url, tmp_path, "--no-images")
-    finally:
-        first.stop()
-    # Another seed on the same address: lists link other articles, every stored one is 404.
-    other = Replica("--port", port, "--articles", "20", "--seed", "1")
-    try:
-        result = crawl(other.url, tmp_path, "--no-images", "--full")
-    finally:
-        other.stop()
-    assert summary(result)["status"] == "degraded" and summary(result)["gone"] == 0
-    [run] = rows(tmp_path, "SELECT * FROM crawl_runs ORDER BY id DESC LIMIT 1")
-    assert "re-checked pages answered 404/410" in run["error"] and "nothing marked gone" in run["error"]
-    assert {r["status"] for r in items(tmp_path).values()} == {"live"}
+class Site(EpochReplica):
+    """The module's replica on its one port, restarted only when asked for other options
+    (another epoch, another seed)."""
+
+    def serve(self, *options: str) -> Replica:
+        options = ("--port", str(self.port), *options, *self.options)
+        if self.current is None or self.current.options != options:
+            if self.current:
+                self.current.stop()
+            self.current = Replica(*options)
+        return self.current
+
+    def at(self, epoch: int) -> Replica:
+        return self.serve("--epoch", str(epoch))
+
+
+@pytest.fixture(scope="module")
+def epochs():
+    site = Site("--articles", "20")
+    yield site
+    site.current.stop()
+
+
+@pytest.fixture(scope="module")
+def epoch_0(epochs, tmp_path_factory):
+    """The replica at epoch 0 crawled once; tests crawl copies of it on."""
+    workdir = tmp_path_factory.mktemp("epoch-0")
+    crawl(epochs.at(0).url, workdir, "--no-images")
+    return workdir
+
+
+@pytest.fixture
+def archive(epoch_0, tmp_path):
+    """A copy of the epoch-0 crawl (database, WARC files, logs) for one test to move on."""
+    workdir = tmp_path / "archive"
+    shutil.copytree(epoch_0, workdir)
+    return workdir
 
 
 class Redirecting(http.server.ThreadingHTTPServer):
@@ -84,63 +108,62 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def test_every_article_redirecting_to_one_place_degrades_the_run_and_marks_nothing_gone(tmp_path):
-    replica = Replica("--articles", "20")
-    proxy = Redirecting(replica.url)
+def test_every_article_redirecting_to_one_place_degrades_the_run_and_marks_nothing_gone(epochs, archive):
+    # The archive of epoch 0, re-checked through a proxy on which every article page
+    # redirects to the front page (an item is its path: the proxy's address is the site's).
+    proxy = Redirecting(epochs.at(0).url)
     threading.Thread(target=proxy.serve_forever, daemon=True).start()
     try:
-        crawl(proxy.url, tmp_path, "--no-images")
         proxy.redirect = True
-        result = crawl(proxy.url, tmp_path, "--no-images", "--full")
+        result = crawl(proxy.url, archive, "--no-images", "--full")
     finally:
         proxy.shutdown()
         proxy.server_close()
-        replica.stop()
     assert summary(result)["status"] == "degraded" and summary(result)["gone"] == 0
-    [run] = rows(tmp_path, "SELECT * FROM crawl_runs ORDER BY id DESC LIMIT 1")
+    [run] = rows(archive, "SELECT * FROM crawl_runs ORDER BY id DESC LIMIT 1")
     assert "re-checked pages redirect to " in run["error"] and "/ru/" in run["error"]
-    assert {r["status"] for r in items(tmp_path).values()} == {"live"}
+    assert {r["status"] for r in items(archive).values()} == {"live"}
 
 
-@pytest.fixture
-def epochs():
-    site = EpochReplica("--articles", "20")
-    yield site
-    site.current.stop()
+def test_every_article_answering_404_degrades_the_run_and_marks_nothing_gone(epochs, archive):
+    # Another seed on the same address: lists link other articles, every stored one is 404.
+    result = crawl(epochs.serve("--seed", "1").url, archive, "--no-images", "--full")
+    assert summary(result)["status"] == "degraded" and summary(result)["gone"] == 0
+    [run] = rows(archive, "SELECT * FROM crawl_runs ORDER BY id DESC LIMIT 1")
+    assert "re-checked pages answered 404/410" in run["error"] and "nothing marked gone" in run["error"]
+    assert {r["status"] for r in items(archive).values()} == {"live"}
 
 
-def test_a_page_back_after_it_was_gone_gets_an_event_and_a_version_note(epochs, tmp_path):
-    crawl(epochs.at(0).url, tmp_path, "--no-images")
-    gone = summary(crawl(epochs.at(1).url, tmp_path, "--no-images", "--full"))
+def test_a_page_back_after_it_was_gone_gets_an_event_and_a_version_note(epochs, archive):
+    gone = summary(crawl(epochs.at(1).url, archive, "--no-images", "--full"))
     assert gone["status"] == "ok" and gone["gone"] == 3
-    removed = {p for p, r in items(tmp_path).items() if r["status"] == "gone"}
-    back = summary(crawl(epochs.at(0).url, tmp_path, "--no-images", "--full"))
+    removed = {p for p, r in items(archive).items() if r["status"] == "gone"}
+    back = summary(crawl(epochs.at(0).url, archive, "--no-images", "--full"))
     assert back["status"] == "ok"
-    stored = items(tmp_path)
+    stored = items(archive)
     assert all(stored[p]["status"] == "live" for p in removed)
-    returned = rows(tmp_path, "SELECT url FROM item_events WHERE event = 'returned'")
+    returned = rows(archive, "SELECT url FROM item_events WHERE event = 'returned'")
     assert {path_of(r["url"]) for r in returned} == removed
-    notes = rows(tmp_path, "SELECT item_url, note FROM item_versions WHERE note IS NOT NULL")
+    notes = rows(archive, "SELECT item_url, note FROM item_versions WHERE note IS NOT NULL")
     assert {path_of(r["item_url"]) for r in notes} == removed
     assert all("then returned" in r["note"] for r in notes)
 
 
-def test_a_killed_incremental_walk_over_several_list_pages_resumes_and_stores_every_new_item(epochs, tmp_path):
-    crawl(epochs.at(0).url, tmp_path, "--no-images")
-    before = len(items(tmp_path))
+def test_a_killed_incremental_walk_over_several_list_pages_resumes_and_stores_every_new_item(epochs, archive):
+    before = len(items(archive))
     # Twenty days on: 60 new articles a language, several list pages of them.
     replica = epochs.at(20)
-    process = start_crawl(replica.url, tmp_path, "--no-images", env={"PMKZ_STORE_BATCH_ITEMS": "1"})
+    process = start_crawl(replica.url, archive, "--no-images", env={"PMKZ_STORE_BATCH_ITEMS": "1"})
     try:
-        wait_for(lambda: process.poll() is not None or len(items(tmp_path)) >= before + 10,
+        wait_for(lambda: process.poll() is not None or len(items(archive)) >= before + 10,
                  timeout=120, what="the first new items", interval=0.02)
         assert process.poll() is None, "the crawl ended before it could be killed"
         process.send_signal(signal.SIGKILL)
     finally:
         process.wait()
-    killed_with = len(items(tmp_path))
+    killed_with = len(items(archive))
     assert killed_with < before + 180
-    resumed = crawl(replica.url, tmp_path, "--no-images")
+    resumed = crawl(replica.url, archive, "--no-images")
     assert summary(resumed)["status"] == "ok"
-    stored = items(tmp_path)
+    stored = items(archive)
     assert {path_of(r["url"]) for r in replica.truth()} <= set(stored)
