@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import sqlite3
 from contextlib import closing
 from urllib.parse import unquote, urlsplit
@@ -16,7 +17,7 @@ import pytest
 from datasette.utils import tilde_encode
 from datasette.utils.testing import TestClient as DatasetteClient
 
-from helpers import Replica, archive_problems, connect, crawl, path_of, pmkz, run_crawl, summary
+from helpers import Replica, archive_problems, connect, crawl, path_of, pmkz_here, run_crawl, summary
 from pmkz.browse.app import build_datasette
 from pmkz.storage.warc import iter_records
 
@@ -32,20 +33,32 @@ def rows(workdir, sql: str) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def moved(tmp_path_factory):
+def first(tmp_path_factory):
+    """The replica crawled once at its port: the replica (serving on for the module), the
+    crawl's workdir and its truth. Tests that move the archive on crawl copies of it."""
+    workdir = tmp_path_factory.mktemp("first")
+    with Replica("--articles", "20") as replica:
+        assert summary(crawl(replica.url, workdir))["status"] == "ok"
+        yield {"replica": replica, "workdir": workdir, "truth": replica.truth()}
+
+
+def copy_of(first, workdir):
+    shutil.copytree(first["workdir"], workdir)
+    return workdir
+
+
+@pytest.fixture(scope="module")
+def moved(first, tmp_path_factory):
     """The archive after a crawl at one port, then `--full` at another port and epoch 1:
     its workdir, the first crawl's item URLs, both truths, the second crawl's summary."""
-    workdir = tmp_path_factory.mktemp("moved")
-    with Replica("--articles", "20") as first:
-        assert summary(crawl(first.url, workdir))["status"] == "ok"
-        truth0 = first.truth()
+    workdir = copy_of(first, tmp_path_factory.mktemp("moved") / "archive")
     before = rows(workdir, "SELECT url FROM items")
     with Replica("--articles", "20", "--epoch", "1") as second:
-        assert urlsplit(second.url).port != urlsplit(first.url).port
+        assert urlsplit(second.url).port != urlsplit(first["replica"].url).port
         line = summary(crawl(second.url, workdir, "--full"))
         truth1 = second.truth()
-    return {"workdir": workdir, "before": before, "truth0": truth0, "truth1": truth1, "line": line,
-            "first": first.url, "second": second.url}
+    return {"workdir": workdir, "before": before, "truth0": first["truth"], "truth1": truth1, "line": line,
+            "first": first["replica"].url, "second": second.url}
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +129,8 @@ def test_an_old_version_page_shows_its_images_and_archived_page(moved, client):
 def test_export_warc_holds_every_image_captured_at_the_first_port(moved, tmp_path):
     workdir = moved["workdir"]
     out = tmp_path / "all.warc.gz"
-    pmkz("export", "--format", "warc", "--db", str(workdir / "pmkz.db"), "--out", str(out))
+    exported = pmkz_here("export", "--format", "warc", "--db", str(workdir / "pmkz.db"), "--out", str(out))
+    assert exported.returncode == 0, exported.stderr
     exported = {path_of(r.rec_headers.get_header("WARC-Target-URI"))
                 for r in iter_records(out) if r.rec_type == "response"}
     images = {path_of(r["url"]) for r in rows(workdir, "SELECT url FROM images")}
@@ -138,22 +152,17 @@ def test_a_page_that_failed_at_one_port_is_cleared_when_it_is_stored_at_another(
 
 # The same replica on another port (re-running `make demo`) doubles nothing, and
 # existing databases with doubles are merged in place.
-def test_the_same_site_at_another_address_doubles_nothing(tmp_path):
-    first = Replica("--articles", "10")
+def test_the_same_site_at_another_address_doubles_nothing(first, tmp_path):
+    workdir, truth = copy_of(first, tmp_path / "archive"), first["truth"]
+    again = Replica("--articles", "20")  # a new port, as each `make demo` gets
     try:
-        assert summary(run_crawl(first.url, tmp_path))["status"] == "ok"
-        truth = first.truth()
-    finally:
-        first.stop()
-    again = Replica("--articles", "10")  # a new port, as each `make demo` gets
-    try:
-        assert again.url != first.url
-        line = summary(run_crawl(again.url, tmp_path))
+        assert again.url != first["replica"].url
+        line = summary(run_crawl(again.url, workdir))
         assert line["status"] == "ok" and line["new"] == 0 and line["failed"] == 0, line
-        line = summary(run_crawl(again.url, tmp_path, "--full"))
+        line = summary(run_crawl(again.url, workdir, "--full"))
         assert line["status"] == "ok" and line["new"] == 0 and line["failed"] == 0, line
-        assert archive_problems(tmp_path / "pmkz.db", truth, tmp_path / "images") == []
-        db = connect(tmp_path / "pmkz.db")
+        assert archive_problems(workdir / "pmkz.db", truth, workdir / "images") == []
+        db = connect(workdir / "pmkz.db")
         try:
             assert db.execute("SELECT count(*) FROM failures").fetchone()[0] == 0
             # The stored url says where each page was last fetched.
@@ -170,10 +179,10 @@ def test_the_same_site_at_another_address_doubles_nothing(tmp_path):
         again.stop()
 
 
-def test_a_database_with_doubles_is_merged_in_place(replica_factory, tmp_path):
-    replica = replica_factory("--articles", "20")
-    assert summary(run_crawl(replica.url, tmp_path))["status"] == "ok"
-    db = sqlite3.connect(tmp_path / "pmkz.db")
+def test_a_database_with_doubles_is_merged_in_place(first, tmp_path):
+    replica = first["replica"]
+    workdir = copy_of(first, tmp_path / "archive")
+    db = sqlite3.connect(workdir / "pmkz.db")
     # As an earlier pmkz left it after a crawl of the same site at another port.
     db.execute("DROP INDEX idx_items_path")
     columns = [row[1] for row in db.execute("PRAGMA table_info(items)")]
@@ -183,6 +192,6 @@ def test_a_database_with_doubles_is_merged_in_place(replica_factory, tmp_path):
     db.commit()
     assert db.execute("SELECT count(*) FROM items").fetchone()[0] == 2 * len(replica.truth())
     db.close()
-    line = summary(run_crawl(replica.url, tmp_path))
+    line = summary(run_crawl(replica.url, workdir))
     assert line["status"] == "ok" and line["new"] == 0
-    assert archive_problems(tmp_path / "pmkz.db", replica.truth()) == []
+    assert archive_problems(workdir / "pmkz.db", replica.truth()) == []
