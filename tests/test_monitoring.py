@@ -1,6 +1,7 @@
 """Change detection across replica epochs, and what an idle incremental run costs."""
 from __future__ import annotations
 
+import shutil
 from urllib.parse import urlsplit
 
 import pytest
@@ -25,20 +26,62 @@ def summary(result) -> str:
     return result.stdout.split(" (")[0]
 
 
-@pytest.fixture
+# 30 articles a language: beyond the newest 20 (replica/epochs.py RECENT) each language
+# keeps older articles, one of which each epoch edits.
+ARTICLES = "30"
+BACKFILL_AT = datetime(2026, 10, 31, 19, tzinfo=timezone.utc)
+
+
+def clock(moment: datetime) -> dict:
+    """The faked clock, without libfaketime's fix for faked monotonic waits: the
+    monotonic clock is left real (FAKETIME_DONT_FAKE_MONOTONIC), and the fix's
+    overhead would treble a crawl's CPU time."""
+    return faked_clock(moment, FAKETIME_FORCE_MONOTONIC_FIX="0")
+
+
+needs_faketime = pytest.mark.skipif(not LIBFAKETIME.exists(), reason="libfaketime is not installed (scripts/install-test-tools.sh)")
+
+
+@pytest.fixture(scope="module")
 def epochs():
-    site = EpochReplica("--articles", "60")
+    site = EpochReplica("--articles", ARTICLES)
     yield site
     site.current.stop()
 
 
-def test_a_full_recheck_finds_exactly_what_one_epoch_changed(epochs, tmp_path):
+@pytest.fixture(scope="module")
+def backfill(epochs, tmp_path_factory):
+    """Epoch 0 crawled once, on the replica's own clock as epoch 0 begins (the
+    incremental run below comes a day later); then the replica moves on to epoch 1.
+    Tests crawl copies of it on."""
+    workdir = tmp_path_factory.mktemp("backfill")
     replica = epochs.at(0)
-    # 60 articles and the replica's 3 decisions per language; an epoch leaves decisions be.
-    assert summary(crawl(replica.url, tmp_path, "--no-images")) == "ok: new 189, changed 0, unchanged 0, gone 0, failed 0"
-    before = {r["url"]: r for r in rows(tmp_path, "select * from items")}
+    result = run_crawl(replica.url, workdir, "--no-images", env=clock(BACKFILL_AT) if LIBFAKETIME.exists() else {})
+    assert result.returncode == 0, result.stderr
+    truth0 = replica.truth()
     replica = epochs.at(1)
-    assert summary(crawl(replica.url, tmp_path, "--no-images", "--full")) == "ok: new 9, changed 6, unchanged 180, gone 3, failed 0"
+    return {"workdir": workdir, "result": result, "truth0": truth0, "replica": replica, "truth1": replica.truth()}
+
+
+@pytest.fixture
+def archive(backfill, tmp_path):
+    workdir = tmp_path / "archive"
+    shutil.copytree(backfill["workdir"], workdir)
+    return workdir
+
+
+def test_a_full_recheck_finds_exactly_what_one_epoch_changed(backfill, archive):
+    tmp_path, replica = archive, backfill["replica"]
+    old = {urlsplit(r["url"]).path: r for r in backfill["truth0"]}
+    new = {urlsplit(r["url"]).path: r for r in backfill["truth1"]}
+    edited = [p for p in set(old) & set(new) if (old[p]["title"], old[p]["body"]) != (new[p]["title"], new[p]["body"])]
+    # 30 articles and the replica's 3 decisions per language; an epoch leaves decisions
+    # be, and per language publishes 3, edits 2 and removes 1.
+    assert len(old) == 3 * (int(ARTICLES) + 3) and (len(set(new) - set(old)), len(edited), len(set(old) - set(new))) == (9, 6, 3)
+    assert summary(backfill["result"]) == f"ok: new {len(old)}, changed 0, unchanged 0, gone 0, failed 0"
+    before = {r["url"]: r for r in rows(tmp_path, "select * from items")}
+    assert summary(crawl(replica.url, tmp_path, "--no-images", "--full")) == \
+        f"ok: new 9, changed 6, unchanged {len(old) - 6 - 3}, gone 3, failed 0"
 
     after = {r["url"]: r for r in rows(tmp_path, "select * from items")}
     truth = {urlsplit(r["url"]).path: r for r in replica.truth()}
@@ -58,13 +101,12 @@ def test_a_full_recheck_finds_exactly_what_one_epoch_changed(epochs, tmp_path):
                    {k: v for k, v in row.items() if k not in volatile}
 
 
-@pytest.mark.skipif(not LIBFAKETIME.exists(), reason="libfaketime is not installed (scripts/install-test-tools.sh)")
-def test_an_incremental_run_catches_edits_and_removals_among_the_newest(epochs, tmp_path):
+@needs_faketime
+def test_an_incremental_run_catches_edits_and_removals_among_the_newest(backfill, archive):
     # On the replica's own clock: the backfill as epoch 0 begins, the incremental run a
     # day later, when the revisit policy re-checks the items of the last days.
-    run_crawl(epochs.at(0).url, tmp_path, "--no-images", env=faked_clock(datetime(2026, 10, 31, 19, tzinfo=timezone.utc)))
-    replica = epochs.at(1)
-    result = run_crawl(replica.url, tmp_path, "--no-images", env=faked_clock(datetime(2026, 11, 1, 19, tzinfo=timezone.utc)))
+    tmp_path, replica = archive, backfill["replica"]
+    result = run_crawl(replica.url, tmp_path, "--no-images", env=clock(datetime(2026, 11, 1, 19, tzinfo=timezone.utc)))
     # Per language the replica removes one of the newest 20 and edits one of them and
     # one older article. The incremental run sees every change among the newest 20;
     # an older edit it sees when the policy's sweep re-checks it.
@@ -75,6 +117,7 @@ def test_an_incremental_run_catches_edits_and_removals_among_the_newest(epochs, 
     for record in replica.truth():  # newest first per language
         newest.setdefault(record["lang"], []).append(record)
     for records in newest.values():
+        assert len(records) > 20  # older articles too
         for record in records[:20]:
             row = stored[urlsplit(record["url"]).path]
             assert (row["title"], row["body"]) == (record["title"], record["body"])
@@ -82,13 +125,15 @@ def test_an_incremental_run_catches_edits_and_removals_among_the_newest(epochs, 
 
 
 @pytest.mark.parametrize("articles", [10, 300])
-def test_an_idle_incremental_run_costs_the_same_whatever_the_archive_size(tmp_path, articles):
-    replica = Replica("--articles", str(articles))
+def test_an_idle_incremental_run_costs_the_same_whatever_the_archive_size(tmp_path, articles, request):
+    # 300 articles: the session's replica of that size (conftest.py), started once.
+    replica = request.getfixturevalue("replica_300") if articles == 300 else Replica("--articles", str(articles))
     try:
         crawl(replica.url, tmp_path, "--no-images")
         idle = crawl(replica.url, tmp_path, "--no-images")
     finally:
-        replica.stop()
+        if articles != 300:
+            replica.stop()
     [run] = rows(tmp_path, "select * from crawl_runs order by id desc limit 1")
     assert (run["new"], run["changed"], run["gone"], run["failed"]) == (0, 0, 0, 0)
     # robots.txt and page 1 of each list (news and decisions, per language): stored pages
