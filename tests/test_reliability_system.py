@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from helpers import (
-    archive_problems, connect, count_rows, crawl_args, images_problems, pmkz, pmkz_here, remount, Replica, run_crawl,
+    archive_problems, connect, count_rows, crawl_args, images_problems, pmkz_here, remount, Replica, run_crawl,
     summary, wait_for, wait_while_running,
 )
 
@@ -53,7 +53,7 @@ def stop_once_stored(crawl: subprocess.Popen, db_path: Path, items: int) -> None
     mid-crawl, however loaded the machine, until it gets SIGCONT. Polled closely, so it is
     stopped within a batch or two of `items`, far from its end."""
     reached = wait_while_running(crawl, lambda: count_rows(db_path, "SELECT count(*) FROM items") >= items,
-                                 timeout=120, interval=0.002)
+                                 timeout=120, interval=0.005)
     crawl.send_signal(signal.SIGSTOP)
     assert reached, "the crawl ended before it stored its first items"
 
@@ -97,8 +97,9 @@ def test_a_foreign_database_is_refused_untouched(tmp_path):
     db.commit()
     db.close()
     before = path.read_bytes()
-    result = pmkz("crawl", "--base-url", "http://127.0.0.1:9", "--db", str(path),
-                  "--images-dir", str(tmp_path / "images"), check=False)
+    # In this process: refused before any crawl starts (no reactor), as a process would be.
+    result = pmkz_here("crawl", "--base-url", "http://127.0.0.1:9", "--db", str(path),
+                       "--images-dir", str(tmp_path / "images"))
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
         f"pmkz crawl: error: {path} is not a pmkz database (its items table has no title, url);"
@@ -241,7 +242,7 @@ def test_a_second_crawl_of_one_database_is_refused(replica, tmp_path):
     # The first stands stopped once it wrote its run row, so it is still under way (its
     # lock held) however long the second takes to start.
     reached = wait_while_running(first, lambda: count_rows(tmp_path / "pmkz.db", "SELECT count(*) FROM crawl_runs"),
-                                 timeout=120, interval=0.002)
+                                 timeout=120, interval=0.005)
     first.send_signal(signal.SIGSTOP)
     assert reached, "the first crawl ended before it wrote its run row"
     try:
@@ -281,7 +282,8 @@ def test_readers_read_a_read_only_mount(replica, crawled, tmp_path, tmpfs):
     status = pmkz_here("status", "--db", str(archive / "pmkz.db"))
     assert status.returncode == 0, status.stderr
     assert "Last runs" in status.stdout
-    export = pmkz_here("export", "--format", "jsonl", "--db", str(archive / "pmkz.db"), "--out", str(tmp_path / "x.jsonl"))
+    export = pmkz_here("export", "--format", "jsonl", "--db", str(archive / "pmkz.db"),
+                       "--out", str(tmp_path / "x.jsonl"))
     assert export.returncode == 0, export.stderr
     assert len((tmp_path / "x.jsonl").read_text().splitlines()) == len(replica.truth())
     serve = subprocess.Popen([sys.executable, "-m", "pmkz", "serve", "--db", str(archive / "pmkz.db"),
@@ -309,8 +311,9 @@ def test_a_damaged_database_is_refused_at_start(crawled, tmp_path):
     for offset in range(3 * page, min(len(data), 8 * page)):
         data[offset] = 0xA5
     path.write_bytes(bytes(data))
-    result = pmkz("crawl", "--base-url", "http://127.0.0.1:9", "--db", str(path),
-                  "--images-dir", str(tmp_path / "images"), check=False)
+    # In this process: refused before any crawl starts (no reactor), as a process would be.
+    result = pmkz_here("crawl", "--base-url", "http://127.0.0.1:9", "--db", str(path),
+                       "--images-dir", str(tmp_path / "images"))
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "is damaged" in lines[0], result.stderr
