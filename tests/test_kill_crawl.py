@@ -26,7 +26,7 @@ from helpers import (
     wait_while_running,
 )
 
-ARTICLES = "40"  # per language: 120 pages and about 180 images, a few seconds of crawling
+ARTICLES = "20"  # per language: 60 pages and about 90 images, a few seconds of crawling
 # Early kills: as soon as the process started (Python still importing), the moment the
 # database file appears (its schema being written), the moment the first run row is visible.
 EARLY = (("started", None), ("database file", None), ("run row", None))

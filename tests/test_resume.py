@@ -1,6 +1,7 @@
 """A first backfill killed half-way resumes from its list position, not from page 1."""
 from __future__ import annotations
 
+import math
 import signal
 import time
 from urllib.parse import urlsplit
@@ -9,6 +10,11 @@ import pytest
 import sqlite_utils
 
 from helpers import crawl, start_crawl
+from pmkz.replica.render import PER_PAGE
+
+ARTICLES = 150  # per language: resuming saves more requests than it spends re-checking
+KILL_AFTER = 3 * ARTICLES // 2  # items stored: half-way, past the first pages of every language
+RECHECK_NEWEST = 20  # per language, the crawl's default (PMKZ_RECHECK_NEWEST)
 
 
 def scalar(db_path, sql):
@@ -22,11 +28,11 @@ def scalar(db_path, sql):
 @pytest.mark.slow
 def test_an_interrupted_backfill_resumes_where_it_stopped(replica_factory, tmp_path):
     # The news lists alone: the requests counted below are theirs.
-    replica = replica_factory("--articles", "400", "--decisions", "0")
+    replica = replica_factory("--articles", str(ARTICLES), "--decisions", "0")
     db_path = tmp_path / "pmkz.db"
     first = start_crawl(replica.url, tmp_path, "--no-images")
     deadline = time.monotonic() + 120
-    while scalar(db_path, "select count(*) from items") < 300 and time.monotonic() < deadline:
+    while scalar(db_path, "select count(*) from items") < KILL_AFTER and time.monotonic() < deadline:
         assert first.poll() is None, "the crawl ended before it could be interrupted"
         time.sleep(0.05)
     first.send_signal(signal.SIGKILL)
@@ -47,10 +53,14 @@ def test_an_interrupted_backfill_resumes_where_it_stopped(replica_factory, tmp_p
         db.close()
     assert stored == truth
     assert statuses == ["interrupted", "ok"]
-    # Walking again from page 1 would re-request all 1,200 articles and 60 list pages.
-    # Resuming asks for what was missing, plus the 60 newest re-checked, at most 63 list
-    # pages, and the articles of the one or two pages per language the position trails.
-    missing = 1200 - stored_before
+    # Walking again from page 1 would re-request all articles and list pages.
+    # Resuming asks for what was missing, plus the 20 newest a language re-checked, at
+    # most the list pages and one more a language, and the articles of the one or two
+    # pages per language the position trails.
+    langs = {r["lang"] for r in replica.truth()}
+    articles, list_pages = len(truth), len(langs) * math.ceil(ARTICLES / PER_PAGE)
+    missing = articles - stored_before
     assert run["new"] == missing
-    assert run["requests"] <= 1 + missing + 60 + 63 + 3 * 40
-    assert run["requests"] < 1 + 60 + 1200
+    n = len(langs)
+    assert run["requests"] <= 1 + missing + n * RECHECK_NEWEST + (list_pages + n) + n * 2 * PER_PAGE
+    assert run["requests"] < 1 + list_pages + articles

@@ -20,7 +20,7 @@ from helpers import (
 )
 from pmkz.storage.warc import complete_end, iter_records, warc_files
 
-ARTICLES = "40"  # per language: 120 pages, their images and lists, a few seconds
+ARTICLES = "20"  # per language: 60 pages, their images and lists, a few seconds
 SHARES = tuple(n / 10 for n in range(1, 10))  # of the records a whole crawl writes
 DEADLINE = 60.0
 HALF_RECORD_AFTER = 4  # the kill after which half a record is appended
