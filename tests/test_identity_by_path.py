@@ -7,9 +7,14 @@ its archived page, and a page that failed at one port is cleared by its success 
 from __future__ import annotations
 
 import json
+import os
 import re
+import select
 import shutil
+import signal
 import sqlite3
+import subprocess
+import sys
 from contextlib import closing
 from urllib.parse import unquote, urlsplit
 
@@ -17,11 +22,127 @@ import pytest
 from datasette.utils import tilde_encode
 from datasette.utils.testing import TestClient as DatasetteClient
 
-from helpers import Replica, archive_problems, connect, crawl, path_of, pmkz_here, run_crawl, summary
+from helpers import Replica, archive_problems, connect, crawl_args, path_of, pmkz_here, summary
 from pmkz.browse.app import build_datasette
 from pmkz.storage.warc import iter_records
 
 pytestmark = pytest.mark.slow
+
+# Copied from tests/test_notify.py and tests/test_warc_archive.py (no test module imports another) until it moves to
+# tests/helpers.py: a crawl whose process is not the subject runs forked from it.
+# A process that imports what `pmkz crawl` imports (Scrapy, its default components, the
+# crawler, storage and notify; never crawler/settings.py, which reads the environment,
+# nor a Twisted reactor) and then, for each job on stdin, forks a child that runs
+# `python -m pmkz ARGS` with the job's environment and its stdout and stderr in files: a
+# crawl process like any other, without its second of imports. It prints each child's
+# pid, then its exit code.
+ZYGOTE = r'''
+import importlib, json, os, pkgutil, sys, traceback  # noqa: E401
+import pmkz.cli, pmkz.commands.crawl
+for package in ("pmkz.crawler", "pmkz.storage", "pmkz.notify"):
+    for found in pkgutil.walk_packages(importlib.import_module(package).__path__, package + "."):
+        if found.name != "pmkz.crawler.settings" and not found.name.startswith(("pmkz.crawler.scrapy_commands", "pmkz.crawler.health.live")):
+            importlib.import_module(found.name)
+from scrapy.settings import default_settings
+from scrapy.utils.misc import load_object
+for value in vars(default_settings).values():
+    for path in (value if isinstance(value, dict) else [value]):
+        if isinstance(path, str) and path.startswith("scrapy.") and path.count(".") > 1:
+            try:
+                load_object(path)
+            except Exception:
+                pass
+assert "twisted.internet.reactor" not in sys.modules and "pmkz.crawler.settings" not in sys.modules, "preloaded too much"
+control = os.fdopen(os.dup(1), "w")
+print("ready", file=control, flush=True)
+for line in sys.stdin:
+    job = json.loads(line)
+    pid = os.fork()
+    if pid == 0:
+        control.close()
+        os.environ.clear()
+        os.environ.update(job["env"])
+        for fd, path, flags in ((0, os.devnull, os.O_RDONLY), (1, job["stdout"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC),
+                                (2, job["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)):
+            os.dup2(os.open(path, flags, 0o644), fd)
+        sys.argv = ["pmkz", *job["args"]]
+        code = 0
+        try:
+            import runpy
+            runpy.run_module("pmkz", run_name="__main__", alter_sys=True)
+        except SystemExit as stop:
+            code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+            if not isinstance(stop.code, (int, type(None))):
+                print(stop.code, file=sys.stderr)
+        except BaseException:
+            traceback.print_exc()
+            code = 1
+        import atexit, threading
+        threading._shutdown()  # what the interpreter does on its way out
+        atexit._run_exitfuncs()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    print(pid, file=control, flush=True)
+    _, status = os.waitpid(pid, 0)
+    control.write(json.dumps(os.waitstatus_to_exitcode(status)) + "\n")
+    control.flush()
+'''
+
+
+class Forked:
+    """`pmkz crawl` in a child forked from the ZYGOTE process."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self.jobs = 0
+        self.process = subprocess.Popen([sys.executable, "-c", ZYGOTE], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, text=True)
+        assert self._line(120) == "ready"
+
+    def _line(self, timeout: float) -> str:
+        ready, _, _ = select.select([self.process.stdout], [], [], timeout)
+        assert ready, "the forked crawl did not answer in time"
+        line = self.process.stdout.readline()
+        assert line, "the crawl zygote ended"
+        return line.strip()
+
+    def run(self, base_url: str, workdir, *extra: str, env: dict | None = None,
+            timeout: float = 300) -> subprocess.CompletedProcess:
+        """As helpers.run_crawl: `pmkz crawl` into workdir, with extra environment."""
+        self.jobs += 1
+        out, err = self.folder / f"{self.jobs}.out", self.folder / f"{self.jobs}.err"
+        args = crawl_args(base_url, workdir, *extra)
+        self.process.stdin.write(json.dumps({"args": args, "env": {**os.environ, **(env or {})},
+                                             "stdout": str(out), "stderr": str(err)}) + "\n")
+        self.process.stdin.flush()
+        pid = int(self._line(60))
+        try:
+            code = int(self._line(timeout))
+        except AssertionError:
+            os.kill(pid, signal.SIGKILL)
+            raise
+        return subprocess.CompletedProcess(["pmkz", *args], code, out.read_text(encoding="utf-8"),
+                                           err.read_text(encoding="utf-8"))
+
+    def crawl(self, base_url: str, workdir, *extra: str) -> subprocess.CompletedProcess:
+        """As helpers.crawl: one that fails fails the test."""
+        result = self.run(base_url, workdir, *extra)
+        assert result.returncode == 0, f"pmkz crawl exited {result.returncode}:\n{result.stderr}"
+        return result
+
+    def stop(self):
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+        self.process.stdout.close()
+
+
+@pytest.fixture(scope="module")
+def forked(tmp_path_factory):
+    crawls = Forked(tmp_path_factory.mktemp("forked"))
+    yield crawls
+    crawls.stop()
+
 
 SHOWN_IMAGE = re.compile(r'<img src="(/pmkz/-/images/[^"]+)"')
 NOT_DOWNLOADED = "was not downloaded"
@@ -33,12 +154,12 @@ def rows(workdir, sql: str) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def first(tmp_path_factory):
+def first(forked, tmp_path_factory):
     """The replica crawled once at its port: the replica (serving on for the module), the
     crawl's workdir and its truth. Tests that move the archive on crawl copies of it."""
     workdir = tmp_path_factory.mktemp("first")
     with Replica("--articles", "20") as replica:
-        assert summary(crawl(replica.url, workdir))["status"] == "ok"
+        assert summary(forked.crawl(replica.url, workdir))["status"] == "ok"
         yield {"replica": replica, "workdir": workdir, "truth": replica.truth()}
 
 
@@ -48,14 +169,14 @@ def copy_of(first, workdir):
 
 
 @pytest.fixture(scope="module")
-def moved(first, tmp_path_factory):
+def moved(first, forked, tmp_path_factory):
     """The archive after a crawl at one port, then `--full` at another port and epoch 1:
     its workdir, the first crawl's item URLs, both truths, the second crawl's summary."""
     workdir = copy_of(first, tmp_path_factory.mktemp("moved") / "archive")
     before = rows(workdir, "SELECT url FROM items")
     with Replica("--articles", "20", "--epoch", "1") as second:
         assert urlsplit(second.url).port != urlsplit(first["replica"].url).port
-        line = summary(crawl(second.url, workdir, "--full"))
+        line = summary(forked.crawl(second.url, workdir, "--full"))
         truth1 = second.truth()
     return {"workdir": workdir, "before": before, "truth0": first["truth"], "truth1": truth1, "line": line,
             "first": first["replica"].url, "second": second.url}
@@ -137,13 +258,13 @@ def test_export_warc_holds_every_image_captured_at_the_first_port(moved, tmp_pat
     assert images and images <= exported, sorted(images - exported)[:5]
 
 
-def test_a_page_that_failed_at_one_port_is_cleared_when_it_is_stored_at_another(tmp_path):
+def test_a_page_that_failed_at_one_port_is_cleared_when_it_is_stored_at_another(forked, tmp_path):
     with Replica("--articles", "10", "--faults", "500=0.2") as first:
-        run_crawl(first.url, tmp_path, "--no-images", env={"PMKZ_RETRY_TIMES": "0"})
+        forked.run(first.url, tmp_path, "--no-images", env={"PMKZ_RETRY_TIMES": "0"})
     failed = rows(tmp_path, "SELECT url FROM failures")
     assert failed
     with Replica("--articles", "10") as second:
-        line = summary(run_crawl(second.url, tmp_path, "--no-images"))
+        line = summary(forked.run(second.url, tmp_path, "--no-images"))
     # Each failed page is stored now; a decision stored before its file failed is
     # fetched again (unchanged) for the file.
     assert line["status"] == "ok" and line["new"] + line["unchanged"] >= len(failed), line
@@ -152,14 +273,14 @@ def test_a_page_that_failed_at_one_port_is_cleared_when_it_is_stored_at_another(
 
 # The same replica on another port (re-running `make demo`) doubles nothing, and
 # existing databases with doubles are merged in place.
-def test_the_same_site_at_another_address_doubles_nothing(first, tmp_path):
+def test_the_same_site_at_another_address_doubles_nothing(first, forked, tmp_path):
     workdir, truth = copy_of(first, tmp_path / "archive"), first["truth"]
     again = Replica("--articles", "20")  # a new port, as each `make demo` gets
     try:
         assert again.url != first["replica"].url
-        line = summary(run_crawl(again.url, workdir))
+        line = summary(forked.run(again.url, workdir))
         assert line["status"] == "ok" and line["new"] == 0 and line["failed"] == 0, line
-        line = summary(run_crawl(again.url, workdir, "--full"))
+        line = summary(forked.run(again.url, workdir, "--full"))
         assert line["status"] == "ok" and line["new"] == 0 and line["failed"] == 0, line
         assert archive_problems(workdir / "pmkz.db", truth, workdir / "images") == []
         db = connect(workdir / "pmkz.db")
@@ -179,7 +300,7 @@ def test_the_same_site_at_another_address_doubles_nothing(first, tmp_path):
         again.stop()
 
 
-def test_a_database_with_doubles_is_merged_in_place(first, tmp_path):
+def test_a_database_with_doubles_is_merged_in_place(first, forked, tmp_path):
     replica = first["replica"]
     workdir = copy_of(first, tmp_path / "archive")
     db = sqlite3.connect(workdir / "pmkz.db")
@@ -192,6 +313,6 @@ def test_a_database_with_doubles_is_merged_in_place(first, tmp_path):
     db.commit()
     assert db.execute("SELECT count(*) FROM items").fetchone()[0] == 2 * len(replica.truth())
     db.close()
-    line = summary(run_crawl(replica.url, workdir))
+    line = summary(forked.run(replica.url, workdir))
     assert line["status"] == "ok" and line["new"] == 0
     assert archive_problems(workdir / "pmkz.db", replica.truth()) == []

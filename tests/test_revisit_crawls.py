@@ -7,15 +7,136 @@ crawls a copy of it on, at the epoch, seed or through the proxy it needs."""
 from __future__ import annotations
 
 import http.server
+import json
+import os
+import select
 import shutil
 import signal
+import subprocess
+import sys
 import threading
 import urllib.error
 import urllib.request
 
 import pytest
 
-from helpers import EpochReplica, Replica, connect, crawl, path_of, start_crawl, summary, wait_for
+from helpers import EpochReplica, Replica, connect, crawl_args, path_of, start_crawl, summary, wait_for
+
+
+# Copied from tests/test_notify.py and tests/test_warc_archive.py (no test module imports another) until it moves to
+# tests/helpers.py: a crawl whose process is not the subject runs forked from it.
+# A process that imports what `pmkz crawl` imports (Scrapy, its default components, the
+# crawler, storage and notify; never crawler/settings.py, which reads the environment,
+# nor a Twisted reactor) and then, for each job on stdin, forks a child that runs
+# `python -m pmkz ARGS` with the job's environment and its stdout and stderr in files: a
+# crawl process like any other, without its second of imports. It prints each child's
+# pid, then its exit code.
+ZYGOTE = r'''
+import importlib, json, os, pkgutil, sys, traceback  # noqa: E401
+import pmkz.cli, pmkz.commands.crawl
+for package in ("pmkz.crawler", "pmkz.storage", "pmkz.notify"):
+    for found in pkgutil.walk_packages(importlib.import_module(package).__path__, package + "."):
+        if found.name != "pmkz.crawler.settings" and not found.name.startswith(("pmkz.crawler.scrapy_commands", "pmkz.crawler.health.live")):
+            importlib.import_module(found.name)
+from scrapy.settings import default_settings
+from scrapy.utils.misc import load_object
+for value in vars(default_settings).values():
+    for path in (value if isinstance(value, dict) else [value]):
+        if isinstance(path, str) and path.startswith("scrapy.") and path.count(".") > 1:
+            try:
+                load_object(path)
+            except Exception:
+                pass
+assert "twisted.internet.reactor" not in sys.modules and "pmkz.crawler.settings" not in sys.modules, "preloaded too much"
+control = os.fdopen(os.dup(1), "w")
+print("ready", file=control, flush=True)
+for line in sys.stdin:
+    job = json.loads(line)
+    pid = os.fork()
+    if pid == 0:
+        control.close()
+        os.environ.clear()
+        os.environ.update(job["env"])
+        for fd, path, flags in ((0, os.devnull, os.O_RDONLY), (1, job["stdout"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC),
+                                (2, job["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)):
+            os.dup2(os.open(path, flags, 0o644), fd)
+        sys.argv = ["pmkz", *job["args"]]
+        code = 0
+        try:
+            import runpy
+            runpy.run_module("pmkz", run_name="__main__", alter_sys=True)
+        except SystemExit as stop:
+            code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+            if not isinstance(stop.code, (int, type(None))):
+                print(stop.code, file=sys.stderr)
+        except BaseException:
+            traceback.print_exc()
+            code = 1
+        import atexit, threading
+        threading._shutdown()  # what the interpreter does on its way out
+        atexit._run_exitfuncs()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    print(pid, file=control, flush=True)
+    _, status = os.waitpid(pid, 0)
+    control.write(json.dumps(os.waitstatus_to_exitcode(status)) + "\n")
+    control.flush()
+'''
+
+
+class Forked:
+    """`pmkz crawl` in a child forked from the ZYGOTE process."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self.jobs = 0
+        self.process = subprocess.Popen([sys.executable, "-c", ZYGOTE], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, text=True)
+        assert self._line(120) == "ready"
+
+    def _line(self, timeout: float) -> str:
+        ready, _, _ = select.select([self.process.stdout], [], [], timeout)
+        assert ready, "the forked crawl did not answer in time"
+        line = self.process.stdout.readline()
+        assert line, "the crawl zygote ended"
+        return line.strip()
+
+    def run(self, base_url: str, workdir, *extra: str, env: dict | None = None,
+            timeout: float = 300) -> subprocess.CompletedProcess:
+        """As helpers.run_crawl: `pmkz crawl` into workdir, with extra environment."""
+        self.jobs += 1
+        out, err = self.folder / f"{self.jobs}.out", self.folder / f"{self.jobs}.err"
+        args = crawl_args(base_url, workdir, *extra)
+        self.process.stdin.write(json.dumps({"args": args, "env": {**os.environ, **(env or {})},
+                                             "stdout": str(out), "stderr": str(err)}) + "\n")
+        self.process.stdin.flush()
+        pid = int(self._line(60))
+        try:
+            code = int(self._line(timeout))
+        except AssertionError:
+            os.kill(pid, signal.SIGKILL)
+            raise
+        return subprocess.CompletedProcess(["pmkz", *args], code, out.read_text(encoding="utf-8"),
+                                           err.read_text(encoding="utf-8"))
+
+    def crawl(self, base_url: str, workdir, *extra: str) -> subprocess.CompletedProcess:
+        """As helpers.crawl: one that fails fails the test."""
+        result = self.run(base_url, workdir, *extra)
+        assert result.returncode == 0, f"pmkz crawl exited {result.returncode}:\n{result.stderr}"
+        return result
+
+    def stop(self):
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+        self.process.stdout.close()
+
+
+@pytest.fixture(scope="module")
+def forked(tmp_path_factory):
+    crawls = Forked(tmp_path_factory.mktemp("forked"))
+    yield crawls
+    crawls.stop()
 
 
 def items(workdir) -> dict[str, dict]:
@@ -58,10 +179,10 @@ def epochs():
 
 
 @pytest.fixture(scope="module")
-def epoch_0(epochs, tmp_path_factory):
+def epoch_0(epochs, forked, tmp_path_factory):
     """The replica at epoch 0 crawled once; tests crawl copies of it on."""
     workdir = tmp_path_factory.mktemp("epoch-0")
-    crawl(epochs.at(0).url, workdir, "--no-images")
+    forked.crawl(epochs.at(0).url, workdir, "--no-images")
     return workdir
 
 
@@ -108,14 +229,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def test_every_article_redirecting_to_one_place_degrades_the_run_and_marks_nothing_gone(epochs, archive):
+def test_every_article_redirecting_to_one_place_degrades_the_run_and_marks_nothing_gone(epochs, archive, forked):
     # The archive of epoch 0, re-checked through a proxy on which every article page
     # redirects to the front page (an item is its path: the proxy's address is the site's).
     proxy = Redirecting(epochs.at(0).url)
     threading.Thread(target=proxy.serve_forever, daemon=True).start()
     try:
         proxy.redirect = True
-        result = crawl(proxy.url, archive, "--no-images", "--full")
+        result = forked.crawl(proxy.url, archive, "--no-images", "--full")
     finally:
         proxy.shutdown()
         proxy.server_close()
@@ -125,20 +246,20 @@ def test_every_article_redirecting_to_one_place_degrades_the_run_and_marks_nothi
     assert {r["status"] for r in items(archive).values()} == {"live"}
 
 
-def test_every_article_answering_404_degrades_the_run_and_marks_nothing_gone(epochs, archive):
+def test_every_article_answering_404_degrades_the_run_and_marks_nothing_gone(epochs, archive, forked):
     # Another seed on the same address: lists link other articles, every stored one is 404.
-    result = crawl(epochs.serve("--seed", "1").url, archive, "--no-images", "--full")
+    result = forked.crawl(epochs.serve("--seed", "1").url, archive, "--no-images", "--full")
     assert summary(result)["status"] == "degraded" and summary(result)["gone"] == 0
     [run] = rows(archive, "SELECT * FROM crawl_runs ORDER BY id DESC LIMIT 1")
     assert "re-checked pages answered 404/410" in run["error"] and "nothing marked gone" in run["error"]
     assert {r["status"] for r in items(archive).values()} == {"live"}
 
 
-def test_a_page_back_after_it_was_gone_gets_an_event_and_a_version_note(epochs, archive):
-    gone = summary(crawl(epochs.at(1).url, archive, "--no-images", "--full"))
+def test_a_page_back_after_it_was_gone_gets_an_event_and_a_version_note(epochs, archive, forked):
+    gone = summary(forked.crawl(epochs.at(1).url, archive, "--no-images", "--full"))
     assert gone["status"] == "ok" and gone["gone"] == 3
     removed = {p for p, r in items(archive).items() if r["status"] == "gone"}
-    back = summary(crawl(epochs.at(0).url, archive, "--no-images", "--full"))
+    back = summary(forked.crawl(epochs.at(0).url, archive, "--no-images", "--full"))
     assert back["status"] == "ok"
     stored = items(archive)
     assert all(stored[p]["status"] == "live" for p in removed)
@@ -149,7 +270,7 @@ def test_a_page_back_after_it_was_gone_gets_an_event_and_a_version_note(epochs, 
     assert all("then returned" in r["note"] for r in notes)
 
 
-def test_a_killed_incremental_walk_over_several_list_pages_resumes_and_stores_every_new_item(epochs, archive):
+def test_a_killed_incremental_walk_over_several_list_pages_resumes_and_stores_every_new_item(epochs, archive, forked):
     before = len(items(archive))
     # Twenty days on: 60 new articles a language, several list pages of them.
     replica = epochs.at(20)
@@ -163,7 +284,7 @@ def test_a_killed_incremental_walk_over_several_list_pages_resumes_and_stores_ev
         process.wait()
     killed_with = len(items(archive))
     assert killed_with < before + 180
-    resumed = crawl(replica.url, archive, "--no-images")
+    resumed = forked.crawl(replica.url, archive, "--no-images")
     assert summary(resumed)["status"] == "ok"
     stored = items(archive)
     assert {path_of(r["url"]) for r in replica.truth()} <= set(stored)
