@@ -20,7 +20,7 @@ import pytest
 from datasette.utils import tilde_encode
 from datasette.utils.testing import TestClient as DatasetteClient
 
-from helpers import GONE, SITE, build_archive, get, item_path, serving
+from helpers import GONE, SITE, build_archive, get, item_path, pmkz_here, serving
 from helpers import sample_record as record
 from pmkz.browse import public
 from pmkz.browse.app import build_datasette
@@ -34,6 +34,24 @@ INTROSPECTION = ["/-/databases.json", "/-/metadata.json", "/-/plugins.json", "/-
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory):
     return build_archive(tmp_path_factory.mktemp("public"))
+
+
+def serve_here(monkeypatch, *args: str, env: dict | None = None):
+    """`pmkz serve ARGS` in this process, its server loop replaced by Datasette's test
+    client on the Datasette the command built: what the command decides (the database,
+    the images dir, the search index) without a process. Returns (client, Datasette)."""
+    import pmkz.commands.serve
+
+    served = {}
+
+    def run(ds, sock):
+        sock.close()
+        served["ds"] = ds
+
+    monkeypatch.setattr(pmkz.commands.serve, "run", run)
+    result = pmkz_here("serve", "--port", "0", *args, env=env)
+    assert result.returncode == 0 and "ds" in served, result.stderr
+    return DatasetteClient(served["ds"]), served["ds"]
 
 
 @contextlib.contextmanager
@@ -163,26 +181,16 @@ def test_serve_without_images_dir_uses_the_ones_beside_the_database(tmp_path, mo
     shutil.move(db_path, data / "demo.db")
     shutil.move(images_dir, data / "demo-images")
     monkeypatch.delenv("PMKZ_IMAGES_DIR", raising=False)
-    import os
-    import subprocess
-    import sys
-
-    env = {k: v for k, v in os.environ.items() if k != "PMKZ_IMAGES_DIR"}
-    proc = subprocess.Popen([sys.executable, "-m", "pmkz", "serve", "--port", "0", "--db", str(data / "demo.db")],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+    monkeypatch.chdir(tmp_path)
+    client, ds = serve_here(monkeypatch, "--db", str(data / "demo.db"))
     try:
-        url = proc.stdout.readline().strip()
-        assert url.startswith("http://"), proc.stderr.read()
-        with urllib.request.urlopen(url + item_path(records[0]["url"]).lstrip("/"), timeout=10) as response:
-            html = response.read().decode()
+        html = get(client, item_path(records[0]["url"])).text
         src = re.search(r'<img src="(/pmkz/-/images/[^"]+)"', html).group(1)
-        with urllib.request.urlopen(url + src.lstrip("/"), timeout=10) as response:
-            assert response.status == 200 and response.headers["content-type"].startswith("image/")
+        response = get(client, src)
+        assert response.headers["content-type"].startswith("image/")
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        proc.stdout.close()
-        proc.stderr.close()
+        for database in ds.databases.values():
+            database.close()
 
 
 @pytest.fixture(scope="module")

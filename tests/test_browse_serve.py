@@ -2,7 +2,6 @@
 never fail with "database is locked" while the crawler writes."""
 from __future__ import annotations
 
-import json
 import socket
 import sqlite3
 import threading
@@ -14,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from datasette.utils.testing import TestClient as DatasetteClient
 
-from helpers import build_archive, item_path, serving
+from helpers import build_archive, item_path, pmkz_here, serving
 from helpers import sample_record as record
 from pmkz.browse.app import build_datasette
 from pmkz.cli import cli
@@ -28,6 +27,24 @@ READ_PATHS = ["/pmkz/items", "/pmkz/items?_search=%D0%BD%D0%B0%D1%83%D1%80%D1%8B
 def serve_command(*args: str):
     """`pmkz serve ARGS` in this process, for the cases that end before serving."""
     return CliRunner().invoke(cli, ["serve", *args], catch_exceptions=False)
+
+
+def serve_here(monkeypatch, *args: str, env: dict | None = None):
+    """`pmkz serve ARGS` in this process, its server loop replaced by Datasette's test
+    client on the Datasette the command built: what the command decides (the database,
+    the images dir, the search index) without a process. Returns (client, Datasette)."""
+    import pmkz.commands.serve
+
+    served = {}
+
+    def run(ds, sock):
+        sock.close()
+        served["ds"] = ds
+
+    monkeypatch.setattr(pmkz.commands.serve, "run", run)
+    result = pmkz_here("serve", "--port", "0", *args, env=env)
+    assert result.returncode == 0 and "ds" in served, result.stderr
+    return DatasetteClient(served["ds"]), served["ds"]
 
 
 def assert_one_line_error(result, expected: str) -> None:
@@ -150,7 +167,7 @@ def test_reads_during_a_crawl_never_hit_a_lock(live_archive):
     assert total == len(records) + len(saved)
 
 
-def test_serve_updates_an_old_search_index_before_serving(tmp_path):
+def test_serve_updates_an_old_search_index_before_serving(tmp_path, monkeypatch):
     # An archive last written by an older pmkz: its stem index in the earlier layout
     # (a column per language), which this pmkz's search cannot use.
     db_path = tmp_path / "pmkz.db"
@@ -159,9 +176,12 @@ def test_serve_updates_an_old_search_index_before_serving(tmp_path):
                          "published_date": "2024-03-09", "body": "Заседание правительства."})
         store.db.execute("DROP TABLE items_search")
         store.db.execute("CREATE VIRTUAL TABLE items_search USING fts5(ru, kk, en)")
-    with serving(db_path, tmp_path / "images") as url:
-        with urllib.request.urlopen(url + "pmkz/items.json?_shape=array&_search="
-                                    + urllib.parse.quote("правительство"), timeout=30) as response:
-            assert [row["title"] for row in json.load(response)] == ["Заседание"]
+    client, ds = serve_here(monkeypatch, "--db", str(db_path), "--images-dir", str(tmp_path / "images"))
+    try:
+        response = client.get("/pmkz/items.json?_shape=array&_search=" + urllib.parse.quote("правительство"))
+        assert [row["title"] for row in response.json] == ["Заседание"]
+    finally:
+        for database in ds.databases.values():
+            database.close()
     with Store(db_path) as store:
         assert [c.name for c in store.db["items_search"].columns] == ["title", "summary", "body", "attachments"]
