@@ -16,12 +16,20 @@ import hashlib
 import logging
 import re
 
-import apprise
-
 from pmkz.notify.outbox import Deadline
 from pmkz.notify.render import Links, html_body, subject
 
 log = logging.getLogger(__name__)
+
+
+def _apprise():
+    """Apprise, imported when a channel is used: loading its plugins costs every crawl
+    process a fifth of a second, and most runs have no channel."""
+    import apprise
+
+    return apprise
+
+
 # Apprise reports what it refuses on its logger; a command checking its settings has no
 # log handler yet, and Python's last resort would print those records beside our line.
 logging.getLogger("apprise").addHandler(logging.NullHandler())
@@ -46,7 +54,7 @@ def check_urls(raw, name: str) -> tuple[str, ...]:
         if "://" not in url:
             raise ValueError(f"{name}: URL {number} of {len(urls)} is not an Apprise URL"
                              f" (such as mailto://, tgram://, ntfy://): {url[:20]!r}")
-        if apprise.Apprise.instantiate(url) is None:
+        if _apprise().Apprise.instantiate(url) is None:
             raise ValueError(f"{name}: URL {number} of {len(urls)} ({url.split('://')[0]}://...) is not one"
                              f" Apprise can send to: see https://github.com/caronc/apprise/wiki for its form")
     return tuple(urls)
@@ -67,6 +75,7 @@ def send(url: str, message: dict, deadline: Deadline, *, links: Links, attempts:
 
 def _notify_once(url: str, title: str, body: str, deadline: Deadline) -> str | None:
     """One notification: None when the service took it, else why not."""
+    apprise = _apprise()
     service = apprise.Apprise(asset=apprise.AppriseAsset(storage_mode="memory"))
     if not service.add(url):
         return "Apprise cannot use this URL"

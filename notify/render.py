@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from datasette.utils import tilde_encode
-
 from pmkz.site import LANGUAGES
 
 # The kinds told first, in this order; any other list of items a message carries (the
@@ -31,6 +29,10 @@ class Links:
     browse_url: str | None = None
 
     def item_page(self, item: dict) -> str | None:
+        # Datasette's own encoding of a row's key, imported here: a crawl with no
+        # browse URL need not load Datasette.
+        from datasette.utils import tilde_encode
+
         return f"{self.browse_url}/items/{tilde_encode(item['url'])}" if self.browse_url else None
 
     def archived_page(self, item: dict) -> str | None:
