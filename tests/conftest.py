@@ -142,3 +142,15 @@ def crawled_30(tmp_path_factory):
         dumped = pmkz_here("replica", "--dump-truth", *replica.options).stdout
         truth = [json.loads(line) for line in dumped.splitlines() if line.strip()]
         yield {"replica": replica, "workdir": workdir, "first": first, "truth": truth}
+
+
+@pytest.fixture(scope="session")
+def forked(tmp_path_factory):
+    """`pmkz crawl` processes forked from one that imported the crawler once, per worker
+    (helpers.CrawlZygote): `forked.run(url, workdir, *extra, env=)` as run_crawl,
+    `forked.crawl(...)` as crawl, `forked.start(...)` as start_crawl."""
+    from helpers import CrawlZygote
+
+    zygote = CrawlZygote(tmp_path_factory.mktemp("forked"))
+    yield zygote
+    zygote.stop()

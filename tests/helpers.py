@@ -22,8 +22,10 @@ import io
 import json
 import os
 import re
+import select
 import selectors
 import shutil
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -762,3 +764,108 @@ def build_reader_archive(root: Path, elsewhere: str = SITE) -> tuple[Path, Path,
         capture = store.save_capture(exchange, run_id=None)
         store.db.execute("UPDATE items SET capture_id = ? WHERE url = ?", [capture, rec["url"]])
     return db_path, images_dir, records, {"watch": watch["id"], "run": run, "capture": capture}
+
+
+# Crawls forked from a process that imported the crawler once (tests/crawl_zygote.py):
+# a `pmkz crawl` process like any other, with its own exit code, files and signals,
+# without the second of imports that is most of a small crawl's cost. Tests where the
+# process start is the subject (the CLI's own path, a faked clock) start `python -m pmkz`.
+class CrawlZygote:
+    """The zygote's client. Jobs run one at a time, in the order given."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.jobs = 0
+        self.buffer = b""
+        self.running: ForkedCrawl | None = None
+        self.process = subprocess.Popen([sys.executable, str(Path(__file__).with_name("crawl_zygote.py"))],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        assert self.line(120) == "ready", "the crawl zygote did not start"
+
+    def line(self, timeout: float | None) -> str | None:
+        """The zygote's next line; None if none came within `timeout` (0: only look)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while b"\n" not in self.buffer:
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            ready, _, _ = select.select([self.process.stdout], [], [], left)
+            if not ready:
+                return None
+            chunk = os.read(self.process.stdout.fileno(), 4096)
+            assert chunk, "the crawl zygote ended"
+            self.buffer += chunk
+        line, _, self.buffer = self.buffer.partition(b"\n")
+        return line.decode().strip()
+
+    def start(self, base_url: str, workdir: Path, *extra: str, env: dict | None = None,
+              stdout: str = os.devnull, stderr: str = os.devnull) -> "ForkedCrawl":
+        """`pmkz crawl` into workdir in the background, used as a Popen is."""
+        if self.running is not None:  # a test that failed midway left its crawl: end it first
+            self.running.send_signal(signal.SIGKILL)
+            self.running.wait()
+        job = {"args": crawl_args(base_url, workdir, *extra), "env": {**os.environ, **(env or {})},
+               "stdout": stdout, "stderr": stderr}
+        self.process.stdin.write((json.dumps(job) + "\n").encode())
+        self.process.stdin.flush()
+        pid = self.line(60)
+        assert pid, "the crawl zygote did not fork"
+        self.running = ForkedCrawl(self, int(pid), job["args"])
+        return self.running
+
+    def run(self, base_url: str, workdir: Path, *extra: str, env: dict | None = None,
+            timeout: float = 300) -> subprocess.CompletedProcess:
+        """As run_crawl: `pmkz crawl` into workdir, with extra environment."""
+        self.jobs += 1
+        out, err = self.folder / f"{self.jobs}.out", self.folder / f"{self.jobs}.err"
+        crawl = self.start(base_url, workdir, *extra, env=env, stdout=str(out), stderr=str(err))
+        try:
+            code = crawl.wait(timeout)
+        finally:
+            if crawl.returncode is None:  # hung: it goes, and the zygote stays in step
+                crawl.send_signal(signal.SIGKILL)
+                crawl.wait()
+        return subprocess.CompletedProcess(["pmkz", *crawl.args], code, out.read_text(encoding="utf-8"),
+                                           err.read_text(encoding="utf-8"))
+
+    def crawl(self, base_url: str, workdir: Path, *extra: str) -> subprocess.CompletedProcess:
+        """As crawl: one that fails fails the test."""
+        result = self.run(base_url, workdir, *extra)
+        assert result.returncode == 0, f"pmkz crawl exited {result.returncode}:\n{result.stderr}"
+        return result
+
+    def stop(self) -> None:
+        if self.running is not None and self.running.poll() is None:
+            self.running.send_signal(signal.SIGKILL)
+            self.running.wait()
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+        self.process.stdout.close()
+
+
+class ForkedCrawl:
+    """A forked crawl as a Popen is used: poll, send_signal, wait, returncode."""
+
+    def __init__(self, zygote: CrawlZygote, pid: int, args: list[str]):
+        self.zygote, self.pid, self.args, self.returncode = zygote, pid, args, None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            line = self.zygote.line(0)
+            if line is not None:
+                self._ended(int(line))
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:  # not yet reaped: the pid is still this crawl's
+            os.kill(self.pid, signum)
+
+    def wait(self, timeout: float = 120) -> int:
+        if self.returncode is None:
+            line = self.zygote.line(timeout)
+            if line is None:
+                raise subprocess.TimeoutExpired(["pmkz", *self.args], timeout)
+            self._ended(int(line))
+        return self.returncode
+
+    def _ended(self, code: int) -> None:
+        self.returncode = code
+        self.zygote.running = None
