@@ -45,9 +45,8 @@ def record_findings(db: Database, run_id: int, now: str, divergence_days: float)
     """Record the run's `diverged` and `backdated` items (see the module's docstring)
     at its end, `now` (a UTC stamp); returns their URLs by event. Before the run marks
     the lists it walked: a list walked by this run must not vouch for it."""
-    (started,) = db.execute("SELECT started FROM crawl_runs WHERE id = ?", [run_id]).fetchone()
     found = {"diverged": _diverged(db, run_id, _stamp_before(now, divergence_days)),
-             "backdated": _backdated(db, run_id, started)}
+             "backdated": _backdated(db, run_id)}
     for event, urls in found.items():
         for url in urls:
             record(db, run_id, url, event, now)
@@ -91,13 +90,18 @@ def _edited_since(db: Database, url: str, since: str) -> bool:
         " AND coalesce(significance, '') NOT IN ('cosmetic', 'returned') LIMIT 1", [url, since]).fetchone() is not None
 
 
-def _backdated(db: Database, run_id: int, started: str) -> list[str]:
+def _backdated(db: Database, run_id: int) -> list[str]:
+    # Every walk in list_walks is an earlier run's: this run marks its own after this.
+    # What came before the run is told by the run's own `new` events, not by stamps:
+    # those are to the second, the run before may have ended in this run's first second,
+    # and a run's clock may have been ahead.
     found = []
-    for (lang,) in db.execute("SELECT lang FROM list_walks WHERE completed < ?", [started]).fetchall():
+    for (lang,) in db.execute("SELECT lang FROM list_walks").fetchall():
         # Newest first by the date's index (`+lang`: not by the language's), to the first
         # item stored before the run: the run's new items are all it passes.
-        newest = db.execute("SELECT published_date FROM items WHERE +lang = ? AND first_seen < ?"
-                            " ORDER BY published_date DESC LIMIT 1", [lang, started]).fetchone()
+        newest = db.execute("SELECT published_date FROM items WHERE +lang = ? AND url NOT IN"
+                            " (SELECT url FROM item_events WHERE run_id = ? AND event = 'new')"
+                            " ORDER BY published_date DESC LIMIT 1", [lang, run_id]).fetchone()
         if newest:
             found += db.execute(
                 "SELECT e.id, e.url FROM item_events e JOIN items i ON i.url = e.url WHERE e.run_id = ?"
