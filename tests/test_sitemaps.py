@@ -249,3 +249,22 @@ def test_a_lastmod_that_moves_on_most_pages_at_once_is_not_taken_for_edits(tmp_p
             assert read_with(lambda n: "2026-01-02") == 0  # every page: the file's date
         assert "the lastmod of 40 of its 40 pages moved at once" in caplog.text
         assert read_with(lambda n: "2026-01-03" if n < 3 else "2026-01-02") == 3  # edits
+
+
+def test_listed_pages_not_stored_are_looked_up_by_path_not_by_a_scan_of_every_item(tmp_path):
+    # A large archive's hourly run asks for the pages only the sitemap lists: each must
+    # be one look-up in the items' path index, not a pass over every stored item.
+    with Store(tmp_path / "pmkz.db") as store:
+        db = store.db
+        db["items"].insert_all({"url": f"{BASE}/ru/news/a-{n}", "lang": "ru", "title": "t", "published_date": "2026-01-01",
+                                "body": "b", "first_seen": "x", "last_seen": "x", "last_changed": "x",
+                                "content_hash": "h"} for n in range(3000))
+        sitemaps.save_pages(db, [(f"{BASE}/ru/news/b-{n}", None) for n in range(100)], f"{BASE}/sitemap.xml", "now")
+        steps = []
+        db.conn.set_progress_handler(lambda: steps.append(1), 1000)  # every 1,000 virtual machine steps
+        try:
+            assert len(sitemaps.unlisted(db, "", 100)) == 100
+        finally:
+            db.conn.set_progress_handler(None, 1000)
+    # A scan per page is at least 100 x 3,000 rows, hundreds of thousands of steps.
+    assert len(steps) < 100, len(steps)
