@@ -125,22 +125,16 @@ def close_every_database(monkeypatch):
 
 
 @pytest.fixture(scope="session")
-def crawled_30(tmp_path_factory):
+def crawled_30(tmp_path_factory, forked):
     """One crawl per worker of `pmkz replica --articles 30` (news, images, its default
     decisions, WARC), for the modules that read such an archive (WARC archive, archived
     page, plain Datasette): {"replica", "workdir", "first" (the crawl's process), "truth"}.
     The replica runs for the whole session. Read-only: a test or module that changes the
     archive (crawls it again, damages it, renames it) works on a shutil.copytree of it."""
-    import json
-
-    from helpers import crawl, pmkz_here
-
     with Replica("--articles", "30") as replica:
         workdir = tmp_path_factory.mktemp("crawled-30")
-        first = crawl(replica.url, workdir)
-        # replica.truth()'s lines, dumped in this process rather than in a `pmkz replica` one.
-        dumped = pmkz_here("replica", "--dump-truth", *replica.options).stdout
-        truth = [json.loads(line) for line in dumped.splitlines() if line.strip()]
+        first = forked.crawl(replica.url, workdir)
+        truth = replica.truth()
         yield {"replica": replica, "workdir": workdir, "first": first, "truth": truth}
 
 

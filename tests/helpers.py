@@ -76,18 +76,26 @@ def pmkz_here(*args: str, env: dict | None = None) -> subprocess.CompletedProces
 
 @functools.cache
 def dumped_truth(options: tuple[str, ...], skins: str | None) -> str:
-    """`pmkz replica --dump-truth OPTIONS`: the same site for the same options (and
+    """`pmkz replica --dump-truth OPTIONS`, run in this process (what it prints, not its
+    process, is what a test needs): the same site for the same options (and
     PMKZ_REPLICA_SKINS), so a test process dumps it once; a big replica's dump costs
     seconds."""
-    return pmkz("replica", "--dump-truth", *options).stdout
+    dumped = pmkz_here("replica", "--dump-truth", *options)
+    assert dumped.returncode == 0, dumped.stderr
+    return dumped.stdout
+
+
+def replica_truth(*options: str) -> list[dict]:
+    """The records `pmkz replica OPTIONS` serves, as its --dump-truth prints them."""
+    out = dumped_truth(options, os.environ.get("PMKZ_REPLICA_SKINS"))
+    return [json.loads(line) for line in out.splitlines() if line.strip()]
 
 
 class Replica(ReplicaProcess):
     """A replica whose truth the test can ask for."""
 
     def truth(self) -> list[dict]:
-        out = dumped_truth(self.options, os.environ.get("PMKZ_REPLICA_SKINS"))
-        return [json.loads(line) for line in out.splitlines() if line.strip()]
+        return replica_truth(*self.options)
 
 
 def crawl_args(base_url: str, workdir: Path, *extra: str) -> list[str]:
@@ -280,9 +288,11 @@ LIBFAKETIME = Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1")
 
 def faked_clock(moment, **env) -> dict:
     """Environment for a process whose clock starts at `moment` (an aware datetime) and
-    runs on from there, through libfaketime (scripts/install-test-tools.sh)."""
+    runs on from there, through libfaketime (scripts/install-test-tools.sh). The
+    monotonic clock stays real, so libfaketime's fix for faked monotonic waits is off:
+    it would treble a crawl's CPU time for nothing."""
     return {"LD_PRELOAD": str(LIBFAKETIME), "FAKETIME": "@" + moment.strftime("%Y-%m-%d %H:%M:%S"),
-            "TZ": "UTC", "FAKETIME_DONT_FAKE_MONOTONIC": "1", **env}
+            "TZ": "UTC", "FAKETIME_DONT_FAKE_MONOTONIC": "1", "FAKETIME_FORCE_MONOTONIC_FIX": "0", **env}
 
 
 # The revisit schedule over simulated hours (test_revisit_faketime.py and

@@ -6,25 +6,14 @@ epoch serves those tests; the expectations come from the replica's truth. Also: 
 search's own significance, and the settings PMKZ_NOTIFY_COSMETIC and PMKZ_DIVERGENCE_DAYS."""
 from __future__ import annotations
 
-import json
 
 import pytest
 from sqlite_utils import Database
 
-from helpers import T0, T1, EpochReplica, connect, crawl_args, item_record, path_of, pmkz_here
+from helpers import T0, T1, EpochReplica, connect, crawl_args, item_record, path_of, pmkz_here, replica_truth
 from pmkz import config
 from pmkz.notify.messages import queue_run
 from pmkz.storage import Store, diffs, runs
-
-
-# The same as test_notify.py's (no test module imports another; one for tests/helpers.py).
-
-
-def truth(*options: str) -> list[dict]:
-    """The replica's records for these options, dumped in this process."""
-    dumped = pmkz_here("replica", "--dump-truth", *options)
-    assert dumped.returncode == 0, dumped.stderr
-    return [json.loads(line) for line in dumped.stdout.splitlines() if line.strip()]
 
 
 # The news alone (epoch 1 edits, removes and backdates news items; decisions are not the
@@ -41,9 +30,9 @@ def epoch_1(tmp_path_factory, forked) -> dict:
     workdir = tmp_path_factory.mktemp("epochs")
     site = EpochReplica(*SITE)
     try:
-        before = truth("--epoch", "0", *SITE)
+        before = replica_truth("--epoch", "0", *SITE)
         forked.crawl(site.at(0).url, workdir, *CRAWL)
-        after = truth("--epoch", "1", *SITE)
+        after = replica_truth("--epoch", "1", *SITE)
         forked.crawl(site.at(1).url, workdir, *CRAWL, "--full")
     finally:
         site.current.stop()

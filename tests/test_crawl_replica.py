@@ -18,13 +18,6 @@ pytestmark = pytest.mark.slow
 RECORDS = 3 * (300 + DEFAULT_DECISIONS)
 
 
-def truth_of(replica) -> list[dict]:
-    """The replica's `--dump-truth`, the same lines as `replica.truth()`, dumped in this
-    process (helpers' Replica.truth starts a `pmkz replica` process for it)."""
-    out = pmkz_here("replica", "--dump-truth", *replica.options).stdout
-    return [json.loads(line) for line in out.splitlines() if line.strip()]
-
-
 def snapshot(workdir: Path) -> dict:
     db = sqlite_utils.Database(workdir / "pmkz.db")
     try:
@@ -49,7 +42,7 @@ def archive(replica_300, tmp_path_factory):
     second = crawl(replica_300.url, workdir)
     after = snapshot(workdir)
     return {
-        "workdir": workdir, "truth": truth_of(replica_300), "replica": replica_300,
+        "workdir": workdir, "truth": replica_300.truth(), "replica": replica_300,
         "first": first, "second": second, "before": before, "after": after,
     }
 

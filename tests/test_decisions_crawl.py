@@ -12,7 +12,7 @@ from urllib.parse import quote
 import pytest
 from datasette.utils.testing import TestClient as DatasetteClient
 
-from helpers import (Replica, capture_problems, connect, get, items_problems, path_of, pmkz_here,
+from helpers import (Replica, capture_problems, connect, get, items_problems, path_of,
                      sha1_base32, summary)
 from pmkz.browse.app import build_datasette
 from pmkz.replica import build_site
@@ -23,13 +23,6 @@ OPTIONS = ("--articles", "3", "--decisions", "5")
 DECISION_FIELDS = ("decision_number", "decision_date", "title", "body", "published_date", "kind", "lang")
 
 
-def truth_of(replica) -> list[dict]:
-    """The replica's `--dump-truth`, the same lines as `replica.truth()`, dumped in this
-    process (helpers' Replica.truth starts a `pmkz replica` process for it)."""
-    out = pmkz_here("replica", "--dump-truth", *replica.options).stdout
-    return [json.loads(line) for line in out.splitlines() if line.strip()]
-
-
 @pytest.fixture(scope="module", params=["classic", "modern"])
 def crawled(request, tmp_path_factory, forked):
     """One crawl of the skin's replica: (truth, database path, work dir, summary)."""
@@ -38,7 +31,7 @@ def crawled(request, tmp_path_factory, forked):
     try:
         workdir = tmp_path_factory.mktemp(skin)
         result = forked.crawl(replica.url, workdir)
-        yield skin, truth_of(replica), workdir, summary(result)
+        yield skin, replica.truth(), workdir, summary(result)
     finally:
         replica.stop()
 
@@ -134,7 +127,7 @@ def test_attachments_hit_by_transient_faults_are_all_archived_whole(tmp_path, fo
     replica = Replica(*options)
     try:
         forked.crawl(replica.url, tmp_path)
-        truth = truth_of(replica)
+        truth = replica.truth()
     finally:
         replica.stop()
     site = build_site(1, decisions=3)
@@ -197,7 +190,7 @@ def test_decision_pages_and_files_that_failed_are_fetched_again_by_the_next_run(
     try:
         forked.run(replica.url, tmp_path, "--lang", "ru", env={"PMKZ_RETRY_TIMES": "0"})
         second = forked.run(replica.url, tmp_path, "--lang", "ru")
-        truth = [r for r in decisions_of(truth_of(replica)) if r["lang"] == "ru"]
+        truth = [r for r in decisions_of(replica.truth()) if r["lang"] == "ru"]
     finally:
         replica.stop()
     with connect(tmp_path / "pmkz.db") as db:

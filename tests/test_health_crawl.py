@@ -15,9 +15,6 @@ from helpers import SKINS, EpochReplica, Receiver, pmkz_here
 ARTICLES = "5"
 
 
-# The same as test_notify.py's (no test module imports another; one for tests/helpers.py).
-
-
 @pytest.fixture
 def receiver(monkeypatch):
     server = Receiver()

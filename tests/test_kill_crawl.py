@@ -14,19 +14,14 @@ run row closed with a final status.
 from __future__ import annotations
 
 import hashlib
-import json
-import os
-import select
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from helpers import (
-    archive_problems, connect, count_rows, crawl_args, items_problems, path_of, Replica, run_crawl, summary,
+    archive_problems, connect, count_rows, items_problems, path_of, Replica, run_crawl, summary,
     wait_while_running,
 )
 
@@ -42,130 +37,6 @@ EXTRA = (0.0, 0.002, 0.005, 0.01, 0.02)
 # (by default a batch of this size commits only at the end).
 BATCH_ITEMS = "5"
 DEADLINE = 60.0  # seconds one run may take to reach its moment: a hung crawl fails the test
-
-
-# Each killed run is a `pmkz crawl` process forked from one that imported the crawler
-# once (as test_notify.py's crawls are): a process like any other, killed like any other,
-# without its second of imports, 20 times over.
-ZYGOTE = r'''
-import importlib, json, os, pkgutil, sys, traceback  # noqa: E401
-import pmkz.cli, pmkz.commands.crawl
-for package in ("pmkz.crawler", "pmkz.storage", "pmkz.notify"):
-    for found in pkgutil.walk_packages(importlib.import_module(package).__path__, package + "."):
-        if found.name != "pmkz.crawler.settings" and not found.name.startswith(("pmkz.crawler.scrapy_commands", "pmkz.crawler.health.live")):
-            importlib.import_module(found.name)
-from scrapy.settings import default_settings
-from scrapy.utils.misc import load_object
-for value in vars(default_settings).values():
-    for path in (value if isinstance(value, dict) else [value]):
-        if isinstance(path, str) and path.startswith("scrapy.") and path.count(".") > 1:
-            try:
-                load_object(path)
-            except Exception:
-                pass
-assert "twisted.internet.reactor" not in sys.modules and "pmkz.crawler.settings" not in sys.modules, "preloaded too much"
-control = os.fdopen(os.dup(1), "w")
-print("ready", file=control, flush=True)
-for line in sys.stdin:
-    job = json.loads(line)
-    pid = os.fork()
-    if pid == 0:
-        control.close()
-        os.environ.clear()
-        os.environ.update(job["env"])
-        for fd, path, flags in ((0, os.devnull, os.O_RDONLY), (1, job["stdout"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC),
-                                (2, job["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)):
-            os.dup2(os.open(path, flags, 0o644), fd)
-        sys.argv = ["pmkz", *job["args"]]
-        code = 0
-        try:
-            import runpy
-            runpy.run_module("pmkz", run_name="__main__", alter_sys=True)
-        except SystemExit as stop:
-            code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
-            if not isinstance(stop.code, (int, type(None))):
-                print(stop.code, file=sys.stderr)
-        except BaseException:
-            traceback.print_exc()
-            code = 1
-        import atexit, threading
-        threading._shutdown()  # what the interpreter does on its way out
-        atexit._run_exitfuncs()
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)
-    print(pid, file=control, flush=True)
-    _, status = os.waitpid(pid, 0)
-    control.write(json.dumps(os.waitstatus_to_exitcode(status)) + "\n")
-    control.flush()
-'''
-
-
-class Zygote:
-    """The process the killed crawls are forked from (ZYGOTE)."""
-
-    def __init__(self):
-        self.process = subprocess.Popen([sys.executable, "-c", ZYGOTE], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE)
-        self.buffer = b""
-        assert self.line(120) == "ready"
-
-    def line(self, timeout: float | None) -> str | None:
-        """The zygote's next line; None if none came within `timeout` (0: only look)."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while b"\n" not in self.buffer:
-            left = None if deadline is None else max(0.0, deadline - time.monotonic())
-            ready, _, _ = select.select([self.process.stdout], [], [], left)
-            if not ready:
-                return None
-            chunk = os.read(self.process.stdout.fileno(), 4096)
-            assert chunk, "the crawl zygote ended"
-            self.buffer += chunk
-        line, _, self.buffer = self.buffer.partition(b"\n")
-        return line.decode().strip()
-
-    def start(self, base_url: str, workdir: Path, env: dict) -> "ForkedCrawl":
-        job = {"args": crawl_args(base_url, workdir), "env": {**os.environ, **env},
-               "stdout": os.devnull, "stderr": os.devnull}
-        self.process.stdin.write((json.dumps(job) + "\n").encode())
-        self.process.stdin.flush()
-        pid = self.line(60)
-        assert pid, "the crawl zygote did not fork"
-        return ForkedCrawl(self, int(pid))
-
-    def stop(self):
-        self.process.stdin.close()
-        self.process.wait(timeout=60)
-        self.process.stdout.close()
-
-
-class ForkedCrawl:
-    """A forked crawl as a Popen is used here: poll, send_signal, wait, returncode."""
-
-    def __init__(self, zygote: Zygote, pid: int):
-        self.zygote, self.pid, self.returncode = zygote, pid, None
-
-    def poll(self) -> int | None:
-        if self.returncode is None:
-            line = self.zygote.line(0)
-            if line is not None:
-                self.returncode = int(line)
-        return self.returncode
-
-    def send_signal(self, signum: int) -> None:
-        if self.poll() is None:  # not yet reaped: the pid is still this crawl's
-            os.kill(self.pid, signum)
-
-    def wait(self) -> int:
-        if self.returncode is None:
-            line = self.zygote.line(120)
-            assert line is not None, "the killed crawl did not end"
-            self.returncode = int(line)
-        return self.returncode
-
-
-def start(zygote: Zygote, replica: Replica, workdir: Path) -> ForkedCrawl:
-    return zygote.start(replica.url, workdir, env={"PMKZ_STORE_BATCH_ITEMS": BATCH_ITEMS})
 
 
 def count(workdir: Path, sql: str) -> int:
@@ -223,9 +94,10 @@ def identities(workdir: Path) -> dict[str, tuple[int, int]]:
 
 
 @pytest.mark.slow
-def test_sigkill_at_20_moments_then_resume(tmp_path):
+def test_sigkill_at_20_moments_then_resume(tmp_path, forked):
+    # Each killed run is a `pmkz crawl` process forked from one that imported the crawler
+    # once (the `forked` fixture): a process like any other, killed like any other.
     replica = Replica("--articles", ARTICLES)
-    zygote = Zygote()
     process = None
     try:
         truth = replica.truth()
@@ -237,7 +109,7 @@ def test_sigkill_at_20_moments_then_resume(tmp_path):
         for what, value, extra in moments:
             began = time.monotonic()
             condition = moment(tmp_path, what, value, total)
-            process = start(zygote, replica, tmp_path)
+            process = forked.start(replica.url, tmp_path, env={"PMKZ_STORE_BATCH_ITEMS": BATCH_ITEMS})
             in_time = wait_while_running(process, condition, DEADLINE)
             time.sleep(extra)
             process.send_signal(signal.SIGKILL)
@@ -256,7 +128,6 @@ def test_sigkill_at_20_moments_then_resume(tmp_path):
         if process is not None and process.poll() is None:  # a failed wait: the crawl goes too
             process.send_signal(signal.SIGKILL)
             process.wait()
-        zygote.stop()
         replica.stop()
 
     assert archive_problems(tmp_path / "pmkz.db", truth, tmp_path / "images") == []

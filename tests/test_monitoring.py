@@ -32,13 +32,6 @@ ARTICLES = "30"
 BACKFILL_AT = datetime(2026, 10, 31, 19, tzinfo=timezone.utc)
 
 
-def clock(moment: datetime) -> dict:
-    """The faked clock, without libfaketime's fix for faked monotonic waits: the
-    monotonic clock is left real (FAKETIME_DONT_FAKE_MONOTONIC), and the fix's
-    overhead would treble a crawl's CPU time."""
-    return faked_clock(moment, FAKETIME_FORCE_MONOTONIC_FIX="0")
-
-
 needs_faketime = pytest.mark.skipif(not LIBFAKETIME.exists(), reason="libfaketime is not installed (scripts/install-test-tools.sh)")
 
 
@@ -56,7 +49,7 @@ def backfill(epochs, tmp_path_factory):
     Tests crawl copies of it on."""
     workdir = tmp_path_factory.mktemp("backfill")
     replica = epochs.at(0)
-    result = run_crawl(replica.url, workdir, "--no-images", env=clock(BACKFILL_AT) if LIBFAKETIME.exists() else {})
+    result = run_crawl(replica.url, workdir, "--no-images", env=faked_clock(BACKFILL_AT) if LIBFAKETIME.exists() else {})
     assert result.returncode == 0, result.stderr
     truth0 = replica.truth()
     replica = epochs.at(1)
@@ -106,7 +99,7 @@ def test_an_incremental_run_catches_edits_and_removals_among_the_newest(backfill
     # On the replica's own clock: the backfill as epoch 0 begins, the incremental run a
     # day later, when the revisit policy re-checks the items of the last days.
     tmp_path, replica = archive, backfill["replica"]
-    result = run_crawl(replica.url, tmp_path, "--no-images", env=clock(datetime(2026, 11, 1, 19, tzinfo=timezone.utc)))
+    result = run_crawl(replica.url, tmp_path, "--no-images", env=faked_clock(datetime(2026, 11, 1, 19, tzinfo=timezone.utc)))
     # Per language the replica removes one of the newest 20 and edits one of them and
     # one older article. The incremental run sees every change among the newest 20;
     # an older edit it sees when the policy's sweep re-checks it.

@@ -4,7 +4,6 @@ saved searches' own channels, the daily digest, the message as a person reads it
 from __future__ import annotations
 
 import email
-import json
 import re
 import socket
 import sqlite3
@@ -15,7 +14,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from click.testing import CliRunner
 
-from helpers import EpochReplica, Receiver, changes_of_epoch_1, crawl_args, free_port, path_of, pmkz_here
+from helpers import (EpochReplica, Receiver, changes_of_epoch_1, crawl_args, free_port, path_of, pmkz_here,
+                     replica_truth)
 from pmkz.cli import cli
 from pmkz.config import from_env
 from pmkz.notify import digest
@@ -25,9 +25,6 @@ from pmkz.notify.render import MOST_DIFF_CHARS, MOST_ITEMS, Links, html_body, su
 from pmkz.storage import Store, watches
 
 BROWSE = "http://archive.test/pmkz"
-
-
-# The same as test_notify.py's (no test module imports another; one for tests/helpers.py).
 
 
 class Mailbox:
@@ -54,13 +51,6 @@ def words(text: str) -> set[str]:
 SITE = ("--articles", "10", "--decisions", "0")
 
 
-def truth(*options: str) -> list[dict]:
-    """The replica's records for these options, dumped in this process."""
-    dumped = pmkz_here("replica", "--dump-truth", *options)
-    assert dumped.returncode == 0, dumped.stderr
-    return [json.loads(line) for line in dumped.stdout.splitlines() if line.strip()]
-
-
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory, forked):
     """Epoch 0 then 1 crawled with three channels: email, json:// and a json:// receiver
@@ -79,7 +69,7 @@ def crawled(tmp_path_factory, forked):
                    forked.run(site.at(1).url, workdir, "--no-images", "--full", env=env)]
     finally:
         site.current.stop()
-    before, after = truth("--epoch", "0", *SITE), truth("--epoch", "1", *SITE)
+    before, after = replica_truth("--epoch", "0", *SITE), replica_truth("--epoch", "1", *SITE)
     changes = [what for what, _ in changes_of_epoch_1(before, after).values()]
     new = len({path_of(r["url"]) for r in after} - {path_of(r["url"]) for r in before})
     yield SimpleNamespace(workdir=workdir, db=workdir / "pmkz.db", urls=urls, mailbox=mailbox, json=json_receiver,

@@ -20,18 +20,11 @@ from helpers import Replica, pmkz_here
 ROOT = Path(__file__).parent.parent
 
 
-def truth_of(replica) -> list[dict]:
-    """The replica's `--dump-truth`, the same lines as `replica.truth()`, dumped in this
-    process (helpers' Replica.truth starts a `pmkz replica` process for it)."""
-    out = pmkz_here("replica", "--dump-truth", *replica.options).stdout
-    return [json.loads(line) for line in out.splitlines() if line.strip()]
-
-
 @pytest.fixture(scope="module")
 def site():
     """The replica and one article of it that shows a time and a summary."""
     replica = Replica("--articles", "6")
-    records = truth_of(replica)
+    records = replica.truth()
     yield replica, [r for r in records if r["published_at"] and r["summary"]][0]
     replica.stop()
 

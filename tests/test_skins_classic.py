@@ -13,18 +13,11 @@ from urllib.parse import urlsplit
 import pytest
 import sqlite_utils
 
-from helpers import RECORD_FIELDS, EpochReplica, hidden_replica, pmkz_here
+from helpers import RECORD_FIELDS, EpochReplica, hidden_replica
 
 # No decisions: the news lists and articles in the 2019 markup are the subject (the
 # decisions of each skin are tests/test_decisions_crawl.py's).
 OPTIONS = ("--articles", "45", "--skin", "classic", "--decisions", "0")
-
-
-def truth_of(replica) -> list[dict]:
-    """The replica's `--dump-truth`, the same lines as `replica.truth()`, dumped in this
-    process (helpers' Replica.truth starts a `pmkz replica` process for it)."""
-    out = pmkz_here("replica", "--dump-truth", *replica.options).stdout
-    return [json.loads(line) for line in out.splitlines() if line.strip()]
 
 
 def path_of(url: str) -> str:
@@ -96,7 +89,7 @@ def test_lists_are_numbered_from_zero_without_next_links(site):
 def test_the_crawler_stores_the_same_truth_from_the_2019_markup(site, tmp_path_factory, forked):
     workdir = tmp_path_factory.mktemp("classic")
     first = forked.crawl(site.current.url, workdir)
-    truth = truth_of(site.current)
+    truth = site.current.truth()
     archive = stored(workdir)
     # 45 articles per language.
     assert first.stdout.startswith(f"ok: new {3 * 45}, changed 0, unchanged 0, gone 0, failed 0")
@@ -115,7 +108,7 @@ def test_the_crawler_stores_the_same_truth_from_the_2019_markup(site, tmp_path_f
     assert second.stdout.startswith("ok: new 9,")
     archive = stored(workdir)
     live = {path: row for path, row in archive["items"].items() if row["status"] == "live"}
-    truth = truth_of(replica)
+    truth = replica.truth()
     # Every page of the site is stored; a page taken down waits for its re-check, which
     # the revisit schedule makes by the clock, not on a run right after the last one
     # (tests/test_revisit_*.py).

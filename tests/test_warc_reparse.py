@@ -5,7 +5,6 @@ changes nothing; a page that did not parse is stored once the parser takes it.
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -22,20 +21,13 @@ ARTICLES = 20
 REPARSE_LINE = re.compile(r"^ok: new (\d+), changed (\d+), unchanged (\d+), failed (\d+) \((\d+) pages re-parsed")
 
 
-def truth_of(replica) -> list[dict]:
-    """The replica's `--dump-truth`, the same lines as `replica.truth()`, dumped in this
-    process (helpers' Replica.truth starts a `pmkz replica` process for it)."""
-    out = pmkz_here("replica", "--dump-truth", *replica.options).stdout
-    return [json.loads(line) for line in out.splitlines() if line.strip()]
-
-
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("reparse")
     # Images are not the subject: reparse reads the archived pages alone.
     with Replica("--articles", str(ARTICLES), "--faults", "charset=0.2") as replica:
         crawl(replica.url, workdir, "--no-images")
-        truth = truth_of(replica)
+        truth = replica.truth()
     # The replica is stopped from here on: nothing can come from the network.
     return {"workdir": workdir, "db": workdir / "pmkz.db", "truth": truth}
 
