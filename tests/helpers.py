@@ -706,6 +706,26 @@ NEEDS_BROWSER = [
 ]
 
 
+def serve_here(monkeypatch, *args: str, env: dict | None = None):
+    """`pmkz serve ARGS` in this process, its server loop replaced by Datasette's test
+    client on the Datasette the command built: what the command decides (the database,
+    the images dir, the search index) without a process. Returns (client, Datasette)."""
+    from datasette.utils.testing import TestClient as DatasetteClient
+
+    import pmkz.commands.serve
+
+    served = {}
+
+    def run(ds, sock):
+        sock.close()
+        served["ds"] = ds
+
+    monkeypatch.setattr(pmkz.commands.serve, "run", run)
+    result = pmkz_here("serve", "--port", "0", *args, env=env)
+    assert result.returncode == 0 and "ds" in served, result.stderr
+    return DatasetteClient(served["ds"]), served["ds"]
+
+
 def follow(driver, element, timeout: float = 30) -> None:
     """Click what leads to another page, and return once that page has loaded.
 

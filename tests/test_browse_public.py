@@ -20,7 +20,7 @@ import pytest
 from datasette.utils import tilde_encode
 from datasette.utils.testing import TestClient as DatasetteClient
 
-from helpers import GONE, SITE, build_archive, get, item_path, pmkz_here, serving
+from helpers import GONE, SITE, build_archive, get, item_path, serve_here, serving
 from helpers import sample_record as record
 from pmkz.browse import public
 from pmkz.browse.app import build_datasette
@@ -34,24 +34,6 @@ INTROSPECTION = ["/-/databases.json", "/-/metadata.json", "/-/plugins.json", "/-
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory):
     return build_archive(tmp_path_factory.mktemp("public"))
-
-
-def serve_here(monkeypatch, *args: str, env: dict | None = None):
-    """`pmkz serve ARGS` in this process, its server loop replaced by Datasette's test
-    client on the Datasette the command built: what the command decides (the database,
-    the images dir, the search index) without a process. Returns (client, Datasette)."""
-    import pmkz.commands.serve
-
-    served = {}
-
-    def run(ds, sock):
-        sock.close()
-        served["ds"] = ds
-
-    monkeypatch.setattr(pmkz.commands.serve, "run", run)
-    result = pmkz_here("serve", "--port", "0", *args, env=env)
-    assert result.returncode == 0 and "ds" in served, result.stderr
-    return DatasetteClient(served["ds"]), served["ds"]
 
 
 @contextlib.contextmanager

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from datasette.utils.testing import TestClient as DatasetteClient
 
-from helpers import build_archive, item_path, pmkz_here, serving
+from helpers import build_archive, item_path, serve_here, serving
 from helpers import sample_record as record
 from pmkz.browse.app import build_datasette
 from pmkz.cli import cli
@@ -27,24 +27,6 @@ READ_PATHS = ["/pmkz/items", "/pmkz/items?_search=%D0%BD%D0%B0%D1%83%D1%80%D1%8B
 def serve_command(*args: str):
     """`pmkz serve ARGS` in this process, for the cases that end before serving."""
     return CliRunner().invoke(cli, ["serve", *args], catch_exceptions=False)
-
-
-def serve_here(monkeypatch, *args: str, env: dict | None = None):
-    """`pmkz serve ARGS` in this process, its server loop replaced by Datasette's test
-    client on the Datasette the command built: what the command decides (the database,
-    the images dir, the search index) without a process. Returns (client, Datasette)."""
-    import pmkz.commands.serve
-
-    served = {}
-
-    def run(ds, sock):
-        sock.close()
-        served["ds"] = ds
-
-    monkeypatch.setattr(pmkz.commands.serve, "run", run)
-    result = pmkz_here("serve", "--port", "0", *args, env=env)
-    assert result.returncode == 0 and "ds" in served, result.stderr
-    return DatasetteClient(served["ds"]), served["ds"]
 
 
 def assert_one_line_error(result, expected: str) -> None:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import subprocess
 
+import pytest
+
 from helpers import T0, T1, T2, T3
 from helpers import item_record as record
 from pmkz.storage import diffs, events, failures, items, list_walks, runs, watches
@@ -133,23 +135,15 @@ def test_an_item_dated_before_the_newest_is_backdated_once_the_list_was_walked(s
     assert events.record_findings(store.db, later, T3, 7)["backdated"] == [record(3)["url"]]
 
 
-def test_a_run_started_in_the_second_the_last_one_ended_still_finds_a_backdated_item(store):
-    # Stamps are to the second: the run before may end, its list walked, in the very
-    # second the next one starts (two crawls of a small site, one after the other).
+# Stamps are to the second: the run before may end, its list walked, in the very second
+# the next one starts (two crawls of a small site, one after the other); and a run whose
+# clock was ahead marks its walk "after" the next run's start.
+@pytest.mark.parametrize("walked", ["in the second the next run starts", "by a clock ahead"])
+def test_the_run_before_vouches_for_its_list_whatever_its_stamps(store, walked):
     first = store.start_run("http://x", "full", now=T0)
     store.save_item(record(1, published_date="2024-03-09"), run_id=first, now=T0)
-    store.mark_list_walked("ru", now=T1)
+    store.mark_list_walked("ru", now=T1 if walked == "in the second the next run starts" else T3)
     second = store.start_run("http://x", "incremental", now=T1)
     store.save_item(record(2, published_date="2024-03-05"), run_id=second, now=T1)
     store.save_item(record(3, published_date="2024-03-10"), run_id=second, now=T1)
-    assert events.record_findings(store.db, second, T1, 7)["backdated"] == [record(2)["url"]]
-
-
-def test_a_list_walked_by_a_clock_ahead_still_vouches_for_the_next_run(store):
-    # A run whose clock was ahead marked its walk "later" than the next run's start.
-    first = store.start_run("http://x", "full", now=T0)
-    store.save_item(record(1, published_date="2024-03-09"), run_id=first, now=T0)
-    store.mark_list_walked("ru", now=T3)
-    second = store.start_run("http://x", "incremental", now=T1)
-    store.save_item(record(2, published_date="2024-03-05"), run_id=second, now=T1)
     assert events.record_findings(store.db, second, T2, 7)["backdated"] == [record(2)["url"]]
