@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from sqlite_utils import Database
 
-from helpers import T0, T1, EpochReplica, connect, crawl_args, item_record, path_of, pmkz_here, replica_truth
+from helpers import T0, T1, EpochReplica, connect, item_record, path_of, replica_truth
 from pmkz import config
 from pmkz.notify.messages import queue_run
 from pmkz.storage import Store, diffs, runs
@@ -177,9 +177,10 @@ def test_a_saved_search_takes_the_edits_of_its_class_and_up(tmp_path):
                     f"run-{run:09d}.watch-000002": [item_record(1)["url"], item_record(2)["url"]]}
 
 
-def test_a_bad_divergence_window_stops_the_crawl_in_one_line(tmp_path):
-    # Refused before Scrapy starts: the command in this process says it as a process would.
-    result = pmkz_here(*crawl_args("http://127.0.0.1:9", tmp_path), env={"PMKZ_DIVERGENCE_DAYS": "400"})
+def test_a_bad_divergence_window_stops_the_crawl_in_one_line(tmp_path, forked):
+    # A process: the crawler's settings read the environment once, when imported, and a
+    # test before this one may have imported them in this one.
+    result = forked.run("http://127.0.0.1:9", tmp_path, env={"PMKZ_DIVERGENCE_DAYS": "400"})
     assert result.returncode != 0 and not (tmp_path / "pmkz.db").exists()
     assert result.stderr.strip().splitlines() == [
         "pmkz crawl: error: PMKZ_DIVERGENCE_DAYS must be a number of days above 0 and at most 366, not '400'"]
