@@ -12,7 +12,7 @@ import json
 import pytest
 
 from helpers import (
-    archive_problems, connect, failures, images_problems, items_problems, path_of, pmkz_here, Replica, run_crawl, summary,
+    archive_problems, connect, failures, images_problems, items_problems, path_of, pmkz_here, Replica, summary,
 )
 from pmkz.replica import faults
 
@@ -72,13 +72,13 @@ def snapshot(workdir) -> dict:
 
 
 @pytest.fixture(scope="module")
-def faulty(tmp_path_factory):
+def faulty(tmp_path_factory, forked):
     workdir = tmp_path_factory.mktemp("faulty")
     replica = Replica("--articles", str(ARTICLES), "--faults", FAULTS, *SLOW)
     try:
-        first = run_crawl(replica.url, workdir, *TIMEOUT)
+        first = forked.run(replica.url, workdir, *TIMEOUT)
         before = snapshot(workdir)
-        second = run_crawl(replica.url, workdir, *TIMEOUT)
+        second = forked.run(replica.url, workdir, *TIMEOUT)
         after = snapshot(workdir)
         truth = replica.truth()
     finally:
@@ -167,7 +167,7 @@ RECOVERY_ARTICLES = 8
 RECOVERY_FAULTS = ",".join(f"{kind}=0.12" for kind in faults.TRANSIENT)
 
 
-def test_later_runs_recover_pages_and_images_that_failed(tmp_path):
+def test_later_runs_recover_pages_and_images_that_failed(tmp_path, forked):
     plan = faults.Faults(faults.parse(RECOVERY_FAULTS), 0)
     env = {"PMKZ_RETRY_TIMES": "1"}
     with Replica("--articles", str(RECOVERY_ARTICLES), "--faults", RECOVERY_FAULTS, *SLOW) as replica:
@@ -176,7 +176,7 @@ def test_later_runs_recover_pages_and_images_that_failed(tmp_path):
         hit = {path: kind for path, kind in hit.items() if kind}
         assert set(hit.values()) == set(faults.TRANSIENT)
 
-        first = run_crawl(replica.url, tmp_path, *SMALL_ANSWERS_TIMEOUT, env=env)
+        first = forked.run(replica.url, tmp_path, *SMALL_ANSWERS_TIMEOUT, env=env)
         db = connect(tmp_path / "pmkz.db")
         try:
             listed = {p: f for p, f in failures(db).items() if f["kind"] != "image"}
@@ -195,9 +195,9 @@ def test_later_runs_recover_pages_and_images_that_failed(tmp_path):
         assert not stored & set(listed)
         assert not (tmp_path / "failed-pages").exists()
 
-        second = run_crawl(replica.url, tmp_path, *SMALL_ANSWERS_TIMEOUT, env=env)
+        second = forked.run(replica.url, tmp_path, *SMALL_ANSWERS_TIMEOUT, env=env)
         assert summary(second)["new"] == len(listed), second.stderr
-        third = run_crawl(replica.url, tmp_path, *SMALL_ANSWERS_TIMEOUT, env=env)
+        third = forked.run(replica.url, tmp_path, *SMALL_ANSWERS_TIMEOUT, env=env)
         assert summary(third)["new"] == 0, third.stderr
 
     assert archive_problems(tmp_path / "pmkz.db", truth, tmp_path / "images") == []
@@ -208,14 +208,14 @@ def test_later_runs_recover_pages_and_images_that_failed(tmp_path):
         db.close()
 
 
-def test_retry_after_longer_than_the_allowed_wait_leaves_the_page_for_a_later_run(tmp_path):
+def test_retry_after_longer_than_the_allowed_wait_leaves_the_page_for_a_later_run(tmp_path, forked):
     # Every page and image answers 429 with Retry-After: 1 to its first two requests.
     with Replica("--articles", "3", "--faults", "429=1") as replica:
         truth = replica.truth()
-        impatient = run_crawl(replica.url, tmp_path, env={"PMKZ_MAX_RETRY_WAIT": "0.5"})
+        impatient = forked.run(replica.url, tmp_path, env={"PMKZ_MAX_RETRY_WAIT": "0.5"})
         first = summary(impatient)
         assert (first["new"], first["failed"], first["retries"]) == (0, len(truth), 0)
-        patient = summary(run_crawl(replica.url, tmp_path))
+        patient = summary(forked.run(replica.url, tmp_path))
     images = {u for r in truth for u in r["image_urls"]}
     files = {u for r in truth for u in r.get("attachment_urls") or ()}
     assert patient["new"] == len(truth)
@@ -231,12 +231,12 @@ def test_retry_after_longer_than_the_allowed_wait_leaves_the_page_for_a_later_ru
         db.close()
 
 
-def test_images_only_from_the_configured_hosts(tmp_path):
+def test_images_only_from_the_configured_hosts(tmp_path, forked):
     # No decisions: their attached files come from the site's own host, images only
     # from the hosts named.
     with Replica("--articles", "2", "--decisions", "0") as replica:
         truth = replica.truth()
-        result = run_crawl(replica.url, tmp_path, env={"PMKZ_IMAGE_HOSTS": "images.example.invalid"})
+        result = forked.run(replica.url, tmp_path, env={"PMKZ_IMAGE_HOSTS": "images.example.invalid"})
     assert summary(result)["new"] == len(truth)
     images = {u for r in truth for u in r["image_urls"]}
     assert images

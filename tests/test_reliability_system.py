@@ -72,9 +72,9 @@ def stored_counts_match(db_path: Path, line: dict) -> None:
 
 
 # A save that fails (a full images disk) is never silent, and the next run completes.
-def test_full_images_disk_fails_the_run_and_the_next_run_stores_everything(replica, tmp_path, tmpfs):
+def test_full_images_disk_fails_the_run_and_the_next_run_stores_everything(replica, tmp_path, tmpfs, forked):
     images = tmpfs(tmp_path / "images", "400k")
-    first = run_crawl(replica.url, tmp_path)
+    first = forked.run(replica.url, tmp_path)
     assert first.returncode != 0, first.stdout
     line = summary(first)
     assert line["status"] == "failed"
@@ -82,7 +82,7 @@ def test_full_images_disk_fails_the_run_and_the_next_run_stores_everything(repli
     stored_counts_match(tmp_path / "pmkz.db", line)
     assert count_rows(tmp_path / "pmkz.db", "SELECT count(*) FROM failures WHERE kind = 'save'") > 0
     remount(images, "size=50m")
-    second = run_crawl(replica.url, tmp_path)
+    second = forked.run(replica.url, tmp_path)
     assert second.returncode == 0, second.stderr
     assert summary(second)["status"] == "ok"
     assert archive_problems(tmp_path / "pmkz.db", replica.truth(), images) == []
@@ -173,7 +173,7 @@ def test_a_lock_held_mid_crawl_is_waited_for_and_nothing_is_lost(replica, tmp_pa
 # The wait for a lock is bounded: past it the run says so, and its row is closed by
 # the next run, which stores everything.
 @pytest.mark.slow
-def test_a_lock_held_past_the_wait_fails_the_run_and_the_next_run_closes_its_row(replica, tmp_path):
+def test_a_lock_held_past_the_wait_fails_the_run_and_the_next_run_closes_its_row(replica, tmp_path, forked):
     # The crawl is still under way when the other process holds the lock, however loaded
     # the machine: it stands stopped from its first 5 items until the lock is held.
     db_path = tmp_path / "pmkz.db"
@@ -193,30 +193,30 @@ def test_a_lock_held_past_the_wait_fails_the_run_and_the_next_run_closes_its_row
     assert crawl.returncode == 1
     assert err.strip().splitlines()[-1].startswith("pmkz crawl: error: the run did not complete")
     assert "locked by another process" in err and "Traceback" not in err
-    again = run_crawl(replica.url, tmp_path, "--no-images", "--no-warc")
+    again = forked.run(replica.url, tmp_path, "--no-images", "--no-warc")
     assert again.returncode == 0, again.stderr
     assert archive_problems(db_path, replica.truth()) == []
 
 
 # A full disk for database and images: one line, no traceback, every run row closed,
 # and with space again the full truth without orphan files.
-def test_full_disk_for_database_and_images(replica, tmp_path, tmpfs):
+def test_full_disk_for_database_and_images(replica, tmp_path, tmpfs, forked):
     archive = tmpfs(tmp_path / "archive", "1m")
-    first = run_crawl(replica.url, archive)
+    first = forked.run(replica.url, archive)
     assert first.returncode != 0
     assert "Traceback" not in first.stderr
     assert len(first.stderr.strip().splitlines()) == 1, first.stderr
     remount(archive, "size=100m")
-    second = run_crawl(replica.url, archive)
+    second = forked.run(replica.url, archive)
     assert second.returncode == 0, second.stderr
     assert archive_problems(archive / "pmkz.db", replica.truth(), archive / "images") == []
 
 
 # Images never fetched (--no-images) or deleted from disk are fetched on the next visit.
 @pytest.mark.slow
-def test_missing_images_are_filled_in_on_the_next_visit(replica, tmp_path):
-    assert summary(run_crawl(replica.url, tmp_path, "--no-images"))["status"] == "ok"
-    run_crawl(replica.url, tmp_path, "--full")
+def test_missing_images_are_filled_in_on_the_next_visit(replica, tmp_path, forked):
+    assert summary(forked.run(replica.url, tmp_path, "--no-images"))["status"] == "ok"
+    forked.run(replica.url, tmp_path, "--full")
     truth = replica.truth()
     db = connect(tmp_path / "pmkz.db")
     try:
@@ -226,7 +226,7 @@ def test_missing_images_are_filled_in_on_the_next_visit(replica, tmp_path):
         db.close()
     for path in deleted:
         (tmp_path / "images" / path).unlink()
-    assert summary(run_crawl(replica.url, tmp_path, "--full"))["status"] == "ok"
+    assert summary(forked.run(replica.url, tmp_path, "--full"))["status"] == "ok"
     db = connect(tmp_path / "pmkz.db")
     try:
         assert images_problems(db, tmp_path / "images", truth) == []
@@ -236,7 +236,7 @@ def test_missing_images_are_filled_in_on_the_next_visit(replica, tmp_path):
 
 # One crawl per database.
 @pytest.mark.slow
-def test_a_second_crawl_of_one_database_is_refused(replica, tmp_path):
+def test_a_second_crawl_of_one_database_is_refused(replica, tmp_path, forked):
     first = subprocess.Popen([sys.executable, "-m", "pmkz", *crawl_args(replica.url, tmp_path)],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     # The first stands stopped once it wrote its run row, so it is still under way (its
@@ -246,7 +246,7 @@ def test_a_second_crawl_of_one_database_is_refused(replica, tmp_path):
     first.send_signal(signal.SIGSTOP)
     assert reached, "the first crawl ended before it wrote its run row"
     try:
-        second = run_crawl(replica.url, tmp_path)
+        second = forked.run(replica.url, tmp_path)
     finally:
         first.send_signal(signal.SIGCONT)
     assert second.returncode == 1
@@ -275,7 +275,7 @@ def test_an_interrupted_crawl_exits_with_the_signal(replica, tmp_path, signum, c
 
 # Readers on a read-only mount; an unwritable images dir leaves no database; a damaged
 # database is refused at start.
-def test_readers_read_a_read_only_mount(replica, crawled, tmp_path, tmpfs):
+def test_readers_read_a_read_only_mount(replica, crawled, tmp_path, tmpfs, forked):
     archive = copy_of(crawled, tmpfs(tmp_path / "archive", "50m"))
     assert summary(crawled[1])["status"] == "ok"
     remount(archive, "ro")
@@ -297,7 +297,7 @@ def test_readers_read_a_read_only_mount(replica, crawled, tmp_path, tmpfs):
     finally:
         serve.terminate()
         serve.wait(timeout=60)
-    refused = run_crawl(replica.url, tmp_path, "--images-dir", str(archive / "images2"))
+    refused = forked.run(replica.url, tmp_path, "--images-dir", str(archive / "images2"))
     assert refused.returncode == 1
     assert not (tmp_path / "pmkz.db").exists()
 

@@ -16,8 +16,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from helpers import crawl, start_crawl
-
 
 def rows(db_path: Path, sql: str) -> list[tuple]:
     db = sqlite3.connect(db_path)
@@ -50,11 +48,11 @@ def assert_archive_complete(workdir: Path, truth: list[dict]) -> None:
 
 
 @pytest.mark.slow
-def test_a_crawl_killed_mid_batch_is_completed_by_the_next_run(replica_factory, tmp_path):
+def test_a_crawl_killed_mid_batch_is_completed_by_the_next_run(replica_factory, tmp_path, forked):
     replica = replica_factory("--articles", "20")
     db_path = tmp_path / "pmkz.db"
     # Batches of 5 items: the first commits early in the crawl, the kill lands in the next.
-    killed = start_crawl(replica.url, tmp_path, env={"PMKZ_STORE_BATCH_ITEMS": "5"})
+    killed = forked.start(replica.url, tmp_path, env={"PMKZ_STORE_BATCH_ITEMS": "5"})
     try:
         deadline = time.monotonic() + 120
         while not rows(db_path, "SELECT 1 FROM items LIMIT 1") and killed.poll() is None:
@@ -73,19 +71,19 @@ def test_a_crawl_killed_mid_batch_is_completed_by_the_next_run(replica_factory, 
     files_before = {p: p.stat().st_mtime_ns for p in (tmp_path / "images").rglob("*")
                     if p.is_file() and ".partial" not in p.parts}
 
-    crawl(replica.url, tmp_path)
+    forked.crawl(replica.url, tmp_path)
     assert_archive_complete(tmp_path, replica.truth())
     # Images the killed run had written were kept, not fetched and written again.
     assert all(p.stat().st_mtime_ns == mtime for p, mtime in files_before.items())
 
 
-def test_images_and_attached_files_already_on_disk_are_not_downloaded_again(replica_factory, tmp_path):
+def test_images_and_attached_files_already_on_disk_are_not_downloaded_again(replica_factory, tmp_path, forked):
     replica = replica_factory("--articles", "10")
     first, second = tmp_path / "first", tmp_path / "second"
-    crawl(replica.url, first)
+    forked.crawl(replica.url, first)
     second.mkdir()
     (first / "images").rename(second / "images")
-    crawl(replica.url, second)  # a new database, the same images dir
+    forked.crawl(replica.url, second)  # a new database, the same images dir
     (requests_first,) = rows(first / "pmkz.db", "SELECT requests FROM crawl_runs")[0]
     (requests_second,) = rows(second / "pmkz.db", "SELECT requests FROM crawl_runs")[0]
     (image_count,) = rows(first / "pmkz.db", "SELECT count(*) FROM images")[0]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from helpers import (
-    Replica, archive_problems, capture_problems, connect, count_rows, first_row, pmkz_here, remount, run_crawl, summary,
+    Replica, archive_problems, capture_problems, connect, count_rows, first_row, pmkz_here, remount, summary,
     warcio_check,
 )
 from pmkz.storage.warc import ArchiveReader, iter_records, warc_files
@@ -28,10 +28,10 @@ def replica():
 
 
 @pytest.fixture(scope="module")
-def crawled(replica, tmp_path_factory):
+def crawled(replica, tmp_path_factory, forked):
     """One whole crawl, copied by each test that damages it."""
     workdir = tmp_path_factory.mktemp("warc-faults")
-    assert summary(run_crawl(replica.url, workdir))["status"] == "ok"
+    assert summary(forked.run(replica.url, workdir))["status"] == "ok"
     return workdir
 
 
@@ -72,10 +72,10 @@ def cut_newest_file(workdir: Path) -> None:
 
 
 # Finding 1: a full WARC disk fails the run as a full database disk does, and nothing is lost.
-def test_a_full_warc_disk_fails_the_run_and_the_next_run_archives_everything(replica, tmp_path, tmpfs):
+def test_a_full_warc_disk_fails_the_run_and_the_next_run_archives_everything(replica, tmp_path, tmpfs, forked):
     warc = tmpfs(tmp_path / "warc", "200k")
     env = {"PMKZ_WARC_DIR": str(warc)}
-    first = run_crawl(replica.url, tmp_path, env=env)
+    first = forked.run(replica.url, tmp_path, env=env)
     assert first.returncode != 0, first.stdout
     assert summary(first)["status"] == "failed"
     assert "the raw archive could not be written: No space left on device" in first.stderr
@@ -89,7 +89,7 @@ def test_a_full_warc_disk_fails_the_run_and_the_next_run_archives_everything(rep
     finally:
         db.close()
     remount(warc, "size=50m")
-    second = run_crawl(replica.url, tmp_path, env=env)
+    second = forked.run(replica.url, tmp_path, env=env)
     assert second.returncode == 0, second.stderr
     assert summary(second)["status"] == "ok"
     assert archive_problems(tmp_path / "pmkz.db", replica.truth()) == []
@@ -103,12 +103,12 @@ def test_a_full_warc_disk_fails_the_run_and_the_next_run_archives_everything(rep
 
 
 # Findings 1 and 3: a lost capture is fetched in full (no 304) and archived again.
-def test_pages_whose_capture_was_cut_off_are_fetched_in_full_and_archived_again(replica, crawled, tmp_path):
+def test_pages_whose_capture_was_cut_off_are_fetched_in_full_and_archived_again(replica, crawled, tmp_path, forked):
     workdir = copy_of(crawled, tmp_path)
     cut_newest_file(workdir)
     lost = items_without_a_readable_capture(workdir)
     assert lost
-    full = run_crawl(replica.url, workdir, "--full")
+    full = forked.run(replica.url, workdir, "--full")
     assert summary(full)["status"] == "ok", full.stderr
     assert items_without_a_readable_capture(workdir) == []
     db = connect(workdir / "pmkz.db")
