@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from helpers import (
-    archive_problems, connect, count_rows, items_problems, path_of, Replica, run_crawl, summary,
+    archive_problems, connect, count_rows, items_problems, path_of, Replica, summary,
     wait_while_running,
 )
 
@@ -121,7 +121,7 @@ def test_sigkill_at_20_moments_then_resume(tmp_path, forked):
         print(f"\nkills (moment, killed before it ended, work done of {total}, seconds in): {kills}")
         assert all(kill[2] for kill in kills), kills
 
-        final = run_crawl(replica.url, tmp_path)
+        final = forked.run(replica.url, tmp_path)
         assert final.returncode == 0, final.stderr
         assert summary(final)["status"] == "ok"
     finally:

@@ -9,7 +9,6 @@ from urllib.parse import urlsplit
 import pytest
 import sqlite_utils
 
-from helpers import crawl, start_crawl
 from pmkz.replica.render import PER_PAGE
 
 ARTICLES = 150  # per language: resuming saves more requests than it spends re-checking
@@ -26,11 +25,11 @@ def scalar(db_path, sql):
 
 
 @pytest.mark.slow
-def test_an_interrupted_backfill_resumes_where_it_stopped(replica_factory, tmp_path):
+def test_an_interrupted_backfill_resumes_where_it_stopped(replica_factory, tmp_path, forked):
     # The news lists alone: the requests counted below are theirs.
     replica = replica_factory("--articles", str(ARTICLES), "--decisions", "0")
     db_path = tmp_path / "pmkz.db"
-    first = start_crawl(replica.url, tmp_path, "--no-images")
+    first = forked.start(replica.url, tmp_path, "--no-images")
     deadline = time.monotonic() + 120
     while scalar(db_path, "select count(*) from items") < KILL_AFTER and time.monotonic() < deadline:
         assert first.poll() is None, "the crawl ended before it could be interrupted"
@@ -40,7 +39,7 @@ def test_an_interrupted_backfill_resumes_where_it_stopped(replica_factory, tmp_p
     stored_before = scalar(db_path, "select count(*) from items")
     assert scalar(db_path, "select count(*) from list_cursors") >= 1
 
-    resumed = crawl(replica.url, tmp_path, "--no-images")
+    resumed = forked.crawl(replica.url, tmp_path, "--no-images")
     assert resumed.stdout.startswith("ok: ")
     truth = {urlsplit(r["url"]).path for r in replica.truth()}
     db = sqlite_utils.Database(db_path)

@@ -15,7 +15,7 @@ import urllib.request
 
 import pytest
 
-from helpers import EpochReplica, Replica, connect, path_of, start_crawl, summary, wait_for
+from helpers import EpochReplica, Replica, connect, path_of, summary, wait_for
 
 
 def items(workdir) -> dict[str, dict]:
@@ -153,7 +153,7 @@ def test_a_killed_incremental_walk_over_several_list_pages_resumes_and_stores_ev
     before = len(items(archive))
     # Twenty days on: 60 new articles a language, several list pages of them.
     replica = epochs.at(20)
-    process = start_crawl(replica.url, archive, "--no-images", env={"PMKZ_STORE_BATCH_ITEMS": "1"})
+    process = forked.start(replica.url, archive, "--no-images", env={"PMKZ_STORE_BATCH_ITEMS": "1"})
     try:
         wait_for(lambda: process.poll() is not None or len(items(archive)) >= before + 10,
                  timeout=120, what="the first new items", interval=0.02)

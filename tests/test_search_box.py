@@ -15,7 +15,7 @@ from datasette import hookimpl
 from datasette.plugins import pm
 from datasette.utils.testing import TestClient as DatasetteClient
 
-from helpers import Replica, crawl
+from helpers import Replica
 from pmkz.browse.app import build_datasette
 from pmkz.storage import Store, search
 
@@ -31,13 +31,13 @@ LANG = {"правительство": "ru", "Үкімет": "kk", "minister": "e
 
 
 @pytest.fixture(scope="module")
-def archive(tmp_path_factory):
+def archive(tmp_path_factory, forked):
     workdir = tmp_path_factory.mktemp("search")
     # 20 articles a language and the replica's decisions (their attached files are searched
     # too) still print every form the tests tell apart; the raw archive is not the subject.
     replica = Replica("--articles", "20")
     try:
-        crawl(replica.url, workdir, "--no-images", "--no-warc")
+        forked.crawl(replica.url, workdir, "--no-images", "--no-warc")
     finally:
         replica.stop()
     db = sqlite3.connect(workdir / "pmkz.db")

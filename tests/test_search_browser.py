@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from helpers import ARTIFACTS, NEEDS_BROWSER, Replica, crawl, follow, serving
+from helpers import ARTIFACTS, NEEDS_BROWSER, Replica, follow, serving
 from helpers import screenshot as browse_screenshot
 
 pytestmark = NEEDS_BROWSER
@@ -41,7 +41,7 @@ def search_from_the_box(driver, wait, base: str, typed: str) -> int:
     return int(re.match(r"([\d,]+) row", heading).group(1).replace(",", ""))
 
 
-def test_the_box_finds_word_forms_prefixes_and_either_word(tmp_path, browser):
+def test_the_box_finds_word_forms_prefixes_and_either_word(tmp_path, browser, forked):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -49,7 +49,7 @@ def test_the_box_finds_word_forms_prefixes_and_either_word(tmp_path, browser):
     # and 20 still print every form the searches tell apart (the decisions are not the subject).
     replica = Replica("--articles", "20", "--decisions", "0")
     try:
-        crawl(replica.url, tmp_path, "--no-images")
+        forked.crawl(replica.url, tmp_path, "--no-images")
     finally:
         replica.stop()
     import sqlite3

@@ -92,7 +92,7 @@ SMALL_BUDGET = 5 + 6
 
 
 @pytest.fixture(scope="module")
-def lastmod_crawls(tmp_path_factory):
+def lastmod_crawls(tmp_path_factory, forked):
     """The skin with lastmod (classic): a crawl an hour ago at epoch 0, then one now
     after epoch 1 at SMALL_BUDGET."""
     workdir = tmp_path_factory.mktemp("lastmod")
@@ -103,7 +103,7 @@ def lastmod_crawls(tmp_path_factory):
         first = run_crawl(site.current.url, workdir, "--no-images",
                           env=faked_clock(datetime.now(timezone.utc) - timedelta(hours=1), **env))
         after = site.at(1).truth()
-        second = run_crawl(site.current.url, workdir, "--no-images", env=env)
+        second = forked.run(site.current.url, workdir, "--no-images", env=env)
     finally:
         site.current.stop()
     return {"workdir": workdir, "before": before, "after": after, "first": first, "second": second}

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from helpers import SKINS, crawl, hidden_replica, path_of, pmkz_here
+from helpers import SKINS, hidden_replica, path_of, pmkz_here
 
 pytestmark = pytest.mark.slow
 
@@ -36,11 +36,11 @@ def test_the_hidden_skins_are_on_offer_nowhere_public():
 
 
 @pytest.fixture(scope="module")
-def portal(tmp_path_factory):
+def portal(tmp_path_factory, forked):
     replica = hidden_replica("--skin", "portal", "--articles", str(ARTICLES))
     workdir = tmp_path_factory.mktemp("portal")
     try:
-        result = crawl(replica.url, workdir, "--no-images")
+        result = forked.crawl(replica.url, workdir, "--no-images")
     finally:
         replica.stop()
     db = sqlite_utils.Database(workdir / "pmkz.db")

@@ -8,7 +8,7 @@ import json
 import pytest
 import sqlite_utils
 
-from helpers import SKINS, crawl, hidden_replica
+from helpers import SKINS, hidden_replica
 from pmkz.crawler.parsing import parse_article
 from pmkz.crawler.parsing.selectors import KNOWN, load_selectors
 from pmkz.replica import build_site, truth_records
@@ -59,13 +59,13 @@ def test_configured_selectors_come_before_structure(monkeypatch, tmp_path):
             "body": "selector:div.rich-text"}
 
 
-def test_a_crawl_reads_the_file_named_in_the_environment(monkeypatch, tmp_path):
+def test_a_crawl_reads_the_file_named_in_the_environment(monkeypatch, tmp_path, forked):
     path = tmp_path / "site.toml"
     path.write_text(PORTAL, encoding="utf-8")
     replica = hidden_replica("--skin", "portal", "--articles", "4")
     try:
         monkeypatch.setenv("PMKZ_SELECTORS", str(path))
-        assert crawl(replica.url, tmp_path, "--no-images").stdout.startswith("ok: new 12,")
+        assert forked.crawl(replica.url, tmp_path, "--no-images").stdout.startswith("ok: new 12,")
     finally:
         replica.stop()
     db = sqlite_utils.Database(tmp_path / "pmkz.db")

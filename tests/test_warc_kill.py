@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from helpers import (
-    capture_problems, connect, count_rows, items_problems, Replica, run_crawl, summary, wait_while_running,
+    capture_problems, connect, count_rows, items_problems, Replica, summary, wait_while_running,
     warcio_check,
 )
 from pmkz.storage.warc import complete_end, iter_records, warc_files
@@ -65,7 +65,7 @@ def test_sigkill_at_10_moments_leaves_every_record_whole_and_indexed(tmp_path, f
         truth = replica.truth()
         # The size of a whole crawl's archive, measured once elsewhere, sets the shares.
         probe = tmp_path / "probe"
-        run_crawl(replica.url, probe)
+        forked.run(replica.url, probe)
         total = records_written(probe)
         moments = [("first file", lambda: bool(warc_files(tmp_path / "warc")))]
         moments += [(f"{share:.0%} of the bytes", lambda share=share: records_written(tmp_path) >= share * total)
@@ -90,7 +90,7 @@ def test_sigkill_at_10_moments_leaves_every_record_whole_and_indexed(tmp_path, f
         print(f"\nkills (moment, reached before the crawl ended, WARC bytes): {kills}")
         assert sum(kill[1] for kill in kills) >= 8, kills
 
-        final = run_crawl(replica.url, tmp_path)
+        final = forked.run(replica.url, tmp_path)
         assert summary(final)["status"] == "ok", final.stderr
 
     files = warc_files(tmp_path / "warc")

@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 
-from helpers import Replica, archive_bomb, connect, crawl, first_row, items_problems, pmkz, pmkz_here
+from helpers import Replica, archive_bomb, connect, first_row, items_problems, pmkz, pmkz_here
 from pmkz.replica.decisions import DEFAULT_DECISIONS
 from pmkz.storage.crawl_lock import CrawlLock
 
@@ -22,11 +22,11 @@ REPARSE_LINE = re.compile(r"^ok: new (\d+), changed (\d+), unchanged (\d+), fail
 
 
 @pytest.fixture(scope="module")
-def crawled(tmp_path_factory):
+def crawled(tmp_path_factory, forked):
     workdir = tmp_path_factory.mktemp("reparse")
     # Images are not the subject: reparse reads the archived pages alone.
     with Replica("--articles", str(ARTICLES), "--faults", "charset=0.2") as replica:
-        crawl(replica.url, workdir, "--no-images")
+        forked.crawl(replica.url, workdir, "--no-images")
         truth = replica.truth()
     # The replica is stopped from here on: nothing can come from the network.
     return {"workdir": workdir, "db": workdir / "pmkz.db", "truth": truth}
