@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from helpers import RECORD_FIELDS, crawl, path_of, pmkz_here
+from helpers import RECORD_FIELDS, path_of, pmkz_here
 from pmkz.replica.decisions import DEFAULT_DECISIONS
 
 pytestmark = pytest.mark.slow
@@ -35,11 +35,11 @@ def snapshot(workdir: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def archive(replica_300, tmp_path_factory):
+def archive(replica_300, tmp_path_factory, forked):
     workdir = tmp_path_factory.mktemp("archive")
-    first = crawl(replica_300.url, workdir)
+    first = forked.crawl(replica_300.url, workdir)
     before = snapshot(workdir)
-    second = crawl(replica_300.url, workdir)
+    second = forked.crawl(replica_300.url, workdir)
     after = snapshot(workdir)
     return {
         "workdir": workdir, "truth": replica_300.truth(), "replica": replica_300,
