@@ -17,24 +17,23 @@ from helpers import CHROMEDRIVER, CHROMIUM, Replica, mount_tmpfs
 from pmkz.storage import Store
 
 
-# The longest modules, longest first, as `pytest --durations=0` shows them summed: one
-# such module started last would end alone, long after the rest.
-LONGEST = ("test_revisit_sweep_faketime.py", "test_reliability_system.py", "test_reliability_faults.py",
-           "test_daemon.py", "test_bench.py", "test_scrapy_commands.py", "test_revisit_faketime.py",
-           "test_progress.py", "test_notify.py", "test_monitoring.py", "test_crawl_replica.py",
-           "test_kill_crawl.py", "test_search_browser.py", "test_identity_by_path.py")
+# The longest modules, longest first, as `pytest --durations` shows them: one such module
+# started last would end alone, long after the rest. Others holding slow tests follow.
+LONGEST = ("test_revisit_sweep_faketime.py", "test_reliability_system.py", "test_revisit_faketime.py",
+           "test_warc_archive.py", "test_bench.py", "test_reliability_faults.py", "test_warc_kill.py",
+           "test_daemon.py", "test_kill_crawl.py", "test_crawl_replica.py")
 
 
 def pytest_collection_modifyitems(items):
-    """The modules of LONGEST first, in its order, then the others holding slow tests:
-    `make test`'s workers (pytest-xdist, a module at a time) start on the long ones, so
-    that none ends up running one alone at the end."""
+    """Modules holding slow tests first, the longest of them in LONGEST's order: `make
+    test`'s workers (pytest-xdist, a module at a time) start on the long ones, so that
+    none ends up running one alone at the end."""
     slow_modules = {item.module for item in items if item.get_closest_marker("slow")}
 
-    def rank(item) -> tuple[int, bool]:
+    def rank(item) -> tuple[bool, int]:
         name = item.path.name
         longest = LONGEST.index(name) if name in LONGEST else len(LONGEST)
-        return longest, getattr(item, "module", None) not in slow_modules
+        return getattr(item, "module", None) not in slow_modules, longest
     items.sort(key=rank)
 
 
