@@ -353,10 +353,6 @@ def run_week(tmp_path, articles: int, cycles: int, period_days: float, budget: i
             "missing": {path_of(r["url"]) for r in after} - paths}
 
 
-def list_pages(health: str) -> int:
-    return json.loads(health)["figures"]["list_pages"]
-
-
 def check_week(week: dict, period: timedelta, budget: int = REVISIT_BUDGET) -> dict:
     changes, found = week["changes"], week["found"]
     assert len(changes) == 9
@@ -372,7 +368,8 @@ def check_week(week: dict, period: timedelta, budget: int = REVISIT_BUDGET) -> d
     for requests, new, health in zip(week["per_cycle"], week["new_per_cycle"], week["health"]):
         # robots.txt, the list pages, the sections' pages (the menus and the sections beside
         # the news), the new items, and at most the budget of re-checks (the sitemaps' in it).
-        assert requests <= 1 + list_pages(health) + json.loads(health)["figures"]["section_pages"] + new + budget
+        counted = json.loads(health)["figures"]
+        assert requests <= 1 + counted["list_pages"] + counted["section_pages"] + new + budget
     figures = {"found": len(found), "latest": max(latency.values()), "per_cycle_max": max(week["per_cycle"]),
                "requests": sum(week["per_cycle"]), "stored": week["stored"]}
     print(f"\nrevisit week: {figures}")

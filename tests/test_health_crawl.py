@@ -8,7 +8,7 @@ import json
 import pytest
 import sqlite_utils
 
-from helpers import SKINS, EpochReplica, Receiver, pmkz_here
+from helpers import SKINS, EpochReplica, Receiver, hidden_truth
 
 # 5 articles a language: every page unreadable is 100% whatever their number. The raw
 # archive is not the subject.
@@ -34,9 +34,7 @@ def last_run(workdir) -> dict:
 def test_unreadable_bodies_make_a_degraded_run_that_alerts(receiver, monkeypatch, tmp_path, forked):
     monkeypatch.setenv("PMKZ_REPLICA_SKINS", str(SKINS))  # for the replica; the crawler never looks
     site = EpochReplica("--articles", ARTICLES, "--skin", "portal-scripted")  # one port, so one site
-    dumped = pmkz_here("replica", "--dump-truth", "--articles", ARTICLES, "--skin", "portal",
-                       env={"PMKZ_REPLICA_SKINS": str(SKINS)})  # the truth, dumped in this process
-    pages = len(dumped.stdout.splitlines())  # each an article page
+    pages = len(hidden_truth("--articles", ARTICLES, "--skin", "portal"))  # each an article page
     assert pages == 3 * int(ARTICLES)
     try:
         result = forked.crawl(site.at(0).url, tmp_path, "--no-images", "--no-warc")

@@ -7,12 +7,11 @@ from `replica.faults` what each crawl must end with, page by page.
 """
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from helpers import (
-    archive_problems, connect, failures, images_problems, items_problems, path_of, pmkz_here, Replica, summary,
+    archive_problems, connect, failures, images_problems, items_problems, path_of, Replica, replica_truth,
+    summary,
 )
 from pmkz.replica import faults
 
@@ -46,13 +45,6 @@ GAVE_UP = {
 FATAL_ERROR = {"loop": "redirect loop", "huge": "larger than the download size cap"}
 
 
-def all_records(articles: int) -> list[dict]:
-    """The replica's records with no fault at all: every page the lists link (in this
-    process: dumping the truth starts no server)."""
-    out = pmkz_here("replica", "--dump-truth", "--articles", str(articles)).stdout
-    return [json.loads(line) for line in out.splitlines()]
-
-
 def transient_kind(plan: faults.Faults, path: str) -> str | None:
     return next((kind for kind in faults.TRANSIENT if plan.hits(kind, path)), None)
 
@@ -84,8 +76,9 @@ def faulty(tmp_path_factory, forked):
     finally:
         replica.stop()
     rates = faults.parse(FAULTS)
-    return {"workdir": workdir, "truth": truth, "everything": all_records(ARTICLES), "plan": faults.Faults(rates, 0),
-            "first": first, "second": second, "before": before, "after": after}
+    # "everything": the records of the same site without a fault, every page the lists link.
+    return {"workdir": workdir, "truth": truth, "everything": replica_truth("--articles", str(ARTICLES)),
+            "plan": faults.Faults(rates, 0), "first": first, "second": second, "before": before, "after": after}
 
 
 def test_first_crawl_stores_every_retrievable_item_once(faulty):

@@ -114,6 +114,7 @@ def hold_lock(db_path: Path, crawl: subprocess.Popen) -> sqlite3.Connection:
     is let go (SIGCONT) once the lock is held. A crawl stopped inside its own write is let
     go until that write is done, then stopped again."""
     db = sqlite3.connect(db_path, isolation_level=None, timeout=0)
+    deadline = time.monotonic() + 60  # a crawl that never lets go of its write fails the test
     while True:
         crawl.send_signal(signal.SIGSTOP)
         try:
@@ -121,6 +122,7 @@ def hold_lock(db_path: Path, crawl: subprocess.Popen) -> sqlite3.Connection:
             break
         except sqlite3.OperationalError as error:  # the crawl was stopped mid-write
             assert "locked" in str(error), error
+            assert time.monotonic() < deadline, "the crawl held its write lock for a minute"
             crawl.send_signal(signal.SIGCONT)
             time.sleep(0.001)
     crawl.send_signal(signal.SIGCONT)

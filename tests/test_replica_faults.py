@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import lxml.html
 import pytest
 
-from helpers import crude_text, pmkz_here
+from helpers import crude_text, pmkz_here, replica_truth
 from pmkz.commands.replica import command as replica_command
 from pmkz.replica import build_site, faults
 from pmkz.replica.server import ReplicaServer
@@ -53,8 +53,7 @@ def get(base: str, path: str, timeout: float = 5) -> tuple:
 
 @pytest.fixture(scope="module")
 def records() -> list[dict]:
-    out = pmkz_here("replica", "--dump-truth", *OPTIONS).stdout
-    return [json.loads(line) for line in out.splitlines()]
+    return replica_truth(*OPTIONS)
 
 
 def targets(records: list[dict]) -> tuple[str, str]:
