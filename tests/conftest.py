@@ -148,3 +148,15 @@ def forked(tmp_path_factory):
     zygote = CrawlZygote(tmp_path_factory.mktemp("forked"))
     yield zygote
     zygote.stop()
+
+
+@pytest.fixture(scope="session")
+def faked_forked(tmp_path_factory):
+    """As `forked`, for crawls on a faked clock (helpers.faked_clock): forked from a
+    zygote under libfaketime, each child's clock starts at its job's moment
+    (helpers.CrawlZygote(faked_clock=True))."""
+    from helpers import CrawlZygote
+
+    zygote = CrawlZygote(tmp_path_factory.mktemp("faked-forked"), faked_clock=True)
+    yield zygote
+    zygote.stop()

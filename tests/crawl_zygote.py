@@ -6,8 +6,14 @@ environment when imported) nor a Twisted reactor. Then, for each job read from s
 JSON line: args, env, stdout, stderr), it forks a child that runs `python -m pmkz ARGS`
 with the job's environment and its stdout and stderr in the job's files: a `pmkz crawl`
 process like any other, killable and signalled like one, without its second of imports.
-On stdout it prints "ready" once, then for each job the child's pid and, once the child
-has ended, its exit code (negative: the signal that ended it)."""
+On stdout it prints "ready" and its clock (time.time()) once, then for each job the
+child's pid and, once the child has ended, its exit code (negative: the signal that ended
+it).
+
+Started under libfaketime (helpers.CrawlZygote(faked_clock=True)), each child's clock is
+the one its job's FAKETIME names: libfaketime reads FAKETIME from the environment again
+once a second, and the child sets its job's environment first, then waits until its clock
+reads the job's "clock" (the zygote's own reading, cached at its start, is years away)."""
 import atexit
 import importlib
 import json
@@ -16,6 +22,7 @@ import pkgutil
 import runpy
 import sys
 import threading
+import time
 import traceback
 
 import pmkz.cli  # noqa: F401
@@ -47,6 +54,13 @@ def child(job: dict) -> None:
                             (1, job["stdout"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC),
                             (2, job["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)):
         os.dup2(os.open(path, flags, 0o644), fd)
+    if "clock" in job:
+        settled = time.monotonic() + 10
+        while abs(time.time() - job["clock"]) > 60:
+            if time.monotonic() > settled:
+                print(f"the faked clock reads {time.time()}, not the job's {job['clock']}", file=sys.stderr)
+                os._exit(70)
+            time.sleep(0.02)
     sys.argv = ["pmkz", *job["args"]]
     code = 0
     try:
@@ -66,7 +80,7 @@ def child(job: dict) -> None:
 
 
 control = os.fdopen(os.dup(1), "w")
-print("ready", file=control, flush=True)
+print("ready", time.time(), file=control, flush=True)
 for line in sys.stdin:
     job = json.loads(line)
     pid = os.fork()

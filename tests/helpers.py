@@ -284,6 +284,7 @@ def remount(directory: Path, options: str) -> None:
 
 
 LIBFAKETIME = Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1")
+LIBFAKETIME_MT = LIBFAKETIME.with_name("libfaketimeMT.so.1")
 
 
 def faked_clock(moment, **env) -> dict:
@@ -319,19 +320,22 @@ def changes_of_epoch_1(before: list[dict], after: list[dict]) -> dict[str, tuple
     return changes
 
 
-def run_week(tmp_path, articles: int, cycles: int, period_days: float, budget: int = REVISIT_BUDGET) -> dict:
+def run_week(tmp_path, crawls: "CrawlZygote", articles: int, cycles: int, period_days: float,
+             budget: int = REVISIT_BUDGET) -> dict:
+    """The week's crawls, forked by `crawls` (a CrawlZygote(faked_clock=True)), and what
+    they found."""
     site = EpochReplica("--articles", str(articles), "--decisions", "0")
     env = {"PMKZ_REVISIT_PERIOD_DAYS": str(period_days), "PMKZ_REVISIT_BUDGET": str(budget)}
     try:
         before = site.at(0).truth()
-        backfill = run_crawl(site.current.url, tmp_path, *WEEK_CRAWL, env=faked_clock(BACKFILL_AT, **env), timeout=900)
+        backfill = crawls.run(site.current.url, tmp_path, *WEEK_CRAWL, env=faked_clock(BACKFILL_AT, **env), timeout=900)
         assert summary(backfill)["status"] == "ok", backfill.stderr
         replica = site.at(1)
         after = replica.truth()
         changes = changes_of_epoch_1(before, after)
         per_cycle, new_per_cycle = [], []
         for hour in range(cycles):
-            result = run_crawl(replica.url, tmp_path, *WEEK_CRAWL, env=faked_clock(FIRST_CYCLE + timedelta(hours=hour), **env))
+            result = crawls.run(replica.url, tmp_path, *WEEK_CRAWL, env=faked_clock(FIRST_CYCLE + timedelta(hours=hour), **env))
             assert summary(result)["status"] == "ok", (hour, result.stdout, result.stderr)
             per_cycle.append(summary(result)["requests"])
             new_per_cycle.append(summary(result)["new"])
@@ -798,16 +802,44 @@ def build_reader_archive(root: Path, elsewhere: str = SITE) -> tuple[Path, Path,
 # without the second of imports that is most of a small crawl's cost. Tests where the
 # process start is the subject (the CLI's own path, a faked clock) start `python -m pmkz`.
 class CrawlZygote:
-    """The zygote's client. Jobs run one at a time, in the order given."""
+    """The zygote's client. Jobs run one at a time, in the order given.
 
-    def __init__(self, folder: Path):
+    With `faked_clock`, the zygote runs under libfaketime, told to read FAKETIME again
+    once a second (not every 10), and each job's `faked_clock(moment)` becomes an offset
+    from the real clock at the fork: the child's clock starts at `moment` and runs on, as
+    a process started under `faked_clock(moment)` would, without the second of imports
+    that every such process paid. A job without FAKETIME runs on the real clock."""
+
+    def __init__(self, folder: Path, faked_clock: bool = False):
         self.folder = folder
+        self.faked_clock = faked_clock
         self.jobs = 0
         self.buffer = b""
         self.running: ForkedCrawl | None = None
+        env = None
+        if faked_clock:  # ten years behind until a job says otherwise: proof that the clock is faked
+            env = {**os.environ, "LD_PRELOAD": str(LIBFAKETIME), "FAKETIME": "-3650d", "FAKETIME_CACHE_DURATION": "0",
+                   "FAKETIME_DONT_FAKE_MONOTONIC": "1", "FAKETIME_FORCE_MONOTONIC_FIX": "0", "TZ": "UTC"}
         self.process = subprocess.Popen([sys.executable, str(Path(__file__).with_name("crawl_zygote.py"))],
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-        assert self.line(120) == "ready", "the crawl zygote did not start"
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+        ready, _, clock = (self.line(120) or "").partition(" ")
+        assert ready == "ready", "the crawl zygote did not start"
+        if faked_clock:
+            behind = (time.time() - float(clock)) / 86400
+            assert 3649 < behind < 3651, f"libfaketime did not fake the zygote's clock ({behind:.0f} days behind)"
+
+    def job(self, args: list[str], env: dict | None, stdout: str, stderr: str) -> dict:
+        """The zygote's job: the child's environment is the test's with `env` over it; on a
+        faked clock, its FAKETIME ("@YYYY-MM-DD HH:MM:SS", UTC) becomes the offset from
+        the real clock now, and "clock" what the child's clock must read before it starts."""
+        job = {"args": args, "env": {**os.environ, **(env or {})}, "stdout": stdout, "stderr": stderr}
+        faked = job["env"].get("FAKETIME")
+        assert not faked or self.faked_clock, "a faked clock needs CrawlZygote(faked_clock=True)"
+        if self.faked_clock:
+            moment = datetime.strptime(faked, "@%Y-%m-%d %H:%M:%S").replace(tzinfo=timezone.utc) if faked else None
+            job["clock"] = moment.timestamp() if moment else time.time()
+            job["env"]["FAKETIME"] = f"{job['clock'] - time.time():+.6f}"
+        return job
 
     def line(self, timeout: float | None) -> str | None:
         """The zygote's next line; None if none came within `timeout` (0: only look)."""
@@ -829,8 +861,7 @@ class CrawlZygote:
         if self.running is not None:  # a test that failed midway left its crawl: end it first
             self.running.send_signal(signal.SIGKILL)
             self.running.wait()
-        job = {"args": crawl_args(base_url, workdir, *extra), "env": {**os.environ, **(env or {})},
-               "stdout": stdout, "stderr": stderr}
+        job = self.job(crawl_args(base_url, workdir, *extra), env, stdout, stderr)
         self.process.stdin.write((json.dumps(job) + "\n").encode())
         self.process.stdin.flush()
         pid = self.line(60)

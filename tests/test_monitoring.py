@@ -9,7 +9,7 @@ import sqlite_utils
 
 from datetime import datetime, timezone
 
-from helpers import LIBFAKETIME, EpochReplica, Replica, faked_clock, run_crawl
+from helpers import LIBFAKETIME, EpochReplica, Replica, faked_clock
 
 pytestmark = pytest.mark.slow
 
@@ -43,13 +43,16 @@ def epochs():
 
 
 @pytest.fixture(scope="module")
-def backfill(epochs, tmp_path_factory):
+def backfill(epochs, tmp_path_factory, request):
     """Epoch 0 crawled once, on the replica's own clock as epoch 0 begins (the
     incremental run below comes a day later); then the replica moves on to epoch 1.
     Tests crawl copies of it on."""
     workdir = tmp_path_factory.mktemp("backfill")
     replica = epochs.at(0)
-    result = run_crawl(replica.url, workdir, "--no-images", env=faked_clock(BACKFILL_AT) if LIBFAKETIME.exists() else {})
+    if LIBFAKETIME.exists():
+        result = request.getfixturevalue("faked_forked").run(replica.url, workdir, "--no-images", env=faked_clock(BACKFILL_AT))
+    else:
+        result = request.getfixturevalue("forked").run(replica.url, workdir, "--no-images")
     assert result.returncode == 0, result.stderr
     truth0 = replica.truth()
     replica = epochs.at(1)
@@ -95,11 +98,11 @@ def test_a_full_recheck_finds_exactly_what_one_epoch_changed(backfill, archive, 
 
 
 @needs_faketime
-def test_an_incremental_run_catches_edits_and_removals_among_the_newest(backfill, archive):
+def test_an_incremental_run_catches_edits_and_removals_among_the_newest(backfill, archive, faked_forked):
     # On the replica's own clock: the backfill as epoch 0 begins, the incremental run a
     # day later, when the revisit policy re-checks the items of the last days.
     tmp_path, replica = archive, backfill["replica"]
-    result = run_crawl(replica.url, tmp_path, "--no-images", env=faked_clock(datetime(2026, 11, 1, 19, tzinfo=timezone.utc)))
+    result = faked_forked.run(replica.url, tmp_path, "--no-images", env=faked_clock(datetime(2026, 11, 1, 19, tzinfo=timezone.utc)))
     # Per language the replica removes one of the newest 20 and edits one of them and
     # one older article. The incremental run sees every change among the newest 20;
     # an older edit it sees when the policy's sweep re-checks it.

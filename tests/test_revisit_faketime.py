@@ -26,7 +26,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from helpers import (
-    LIBFAKETIME, WEEK_CRAWL, EpochReplica, changes_of_epoch_1, check_week, connect, faked_clock, path_of, run_crawl, run_week,
+    LIBFAKETIME, WEEK_CRAWL, EpochReplica, changes_of_epoch_1, check_week, connect, faked_clock, path_of, run_week,
     summary,
 )
 
@@ -34,29 +34,29 @@ pytestmark = pytest.mark.skipif(not LIBFAKETIME.exists(), reason="libfaketime is
 
 
 @pytest.mark.slow
-def test_every_change_is_found_within_the_period_without_a_full_run(tmp_path):
-    week = run_week(tmp_path, articles=40, cycles=8, period_days=0.25, budget=30)
+def test_every_change_is_found_within_the_period_without_a_full_run(tmp_path, faked_forked):
+    week = run_week(tmp_path, faked_forked, articles=40, cycles=8, period_days=0.25, budget=30)
     check_week(week, timedelta(hours=6), budget=30)
 
 
 @pytest.mark.skipif(os.environ.get("PMKZ_SLOW_TESTS") != "1", reason="the full week takes minutes: PMKZ_SLOW_TESTS=1")
-def test_a_week_of_hourly_cycles_over_1000_articles_a_language(tmp_path):
-    week = run_week(tmp_path, articles=1000, cycles=168, period_days=7)
+def test_a_week_of_hourly_cycles_over_1000_articles_a_language(tmp_path, faked_forked):
+    week = run_week(tmp_path, faked_forked, articles=1000, cycles=168, period_days=7)
     check_week(week, timedelta(days=7))
 
 
-def test_a_crawl_with_the_clock_ahead_hides_no_later_change(tmp_path):
+def test_a_crawl_with_the_clock_ahead_hides_no_later_change(tmp_path, faked_forked):
     """Check times written by a clock 30 days ahead are not 'checked in the future': the
     next crawl with the right clock re-checks those pages and finds every change."""
     site = EpochReplica("--articles", "20", "--decisions", "0")
     try:
         before = site.at(0).truth()
-        ahead = run_crawl(site.current.url, tmp_path, *WEEK_CRAWL,
-                          env=faked_clock(datetime.now(timezone.utc) + timedelta(days=30)))
+        ahead = faked_forked.run(site.current.url, tmp_path, *WEEK_CRAWL,
+                                 env=faked_clock(datetime.now(timezone.utc) + timedelta(days=30)))
         assert summary(ahead)["status"] == "ok", ahead.stderr
         replica = site.at(1)
         changes = changes_of_epoch_1(before, replica.truth())
-        right = run_crawl(replica.url, tmp_path, *WEEK_CRAWL)
+        right = faked_forked.run(replica.url, tmp_path, *WEEK_CRAWL)  # the real clock
         assert summary(right)["status"] == "ok", right.stderr
     finally:
         site.current.stop()

@@ -16,10 +16,10 @@ pytestmark = pytest.mark.skipif(not LIBFAKETIME.exists(), reason="libfaketime is
 
 
 @pytest.mark.slow
-def test_every_change_is_found_within_the_sweep_at_a_small_budget(tmp_path):
+def test_every_change_is_found_within_the_sweep_at_a_small_budget(tmp_path, faked_forked):
     # Issue 23's acceptance: 3,000 items at 300 requests an hour sweep in about 10 hours
     # (the young's bands take the rest of the budget); every edit, removal and new item
     # is found within 13 hourly cycles, no cycle over the budget.
-    week = run_week(tmp_path, articles=1000, cycles=13, period_days=7, budget=300)
+    week = run_week(tmp_path, faked_forked, articles=1000, cycles=13, period_days=7, budget=300)
     figures = check_week(week, timedelta(hours=13), budget=300)
     assert figures["found"] == 9

@@ -13,7 +13,7 @@ from scrapy import Request
 from scrapy.http import Response
 from scrapy.utils.test import get_crawler
 
-from helpers import LIBFAKETIME, EpochReplica, connect, faked_clock, items_problems, path_of, run_crawl, summary
+from helpers import LIBFAKETIME, EpochReplica, connect, faked_clock, items_problems, path_of, summary
 from pmkz.crawler.sitemaps import MAX_DEPTH, MAX_ENTRIES, MAX_SITEMAPS, SitemapReader, Unusable, read, sitemap_urls
 from pmkz.crawler.spiders.news import NewsSpider
 from pmkz.storage import Store, sitemaps
@@ -92,7 +92,7 @@ SMALL_BUDGET = 5 + 6
 
 
 @pytest.fixture(scope="module")
-def lastmod_crawls(tmp_path_factory, forked):
+def lastmod_crawls(tmp_path_factory, forked, faked_forked):
     """The skin with lastmod (classic): a crawl an hour ago at epoch 0, then one now
     after epoch 1 at SMALL_BUDGET."""
     workdir = tmp_path_factory.mktemp("lastmod")
@@ -100,8 +100,8 @@ def lastmod_crawls(tmp_path_factory, forked):
     env = {"PMKZ_REVISIT_BUDGET": str(SMALL_BUDGET)}
     try:
         before = site.at(0).truth()
-        first = run_crawl(site.current.url, workdir, "--no-images",
-                          env=faked_clock(datetime.now(timezone.utc) - timedelta(hours=1), **env))
+        first = faked_forked.run(site.current.url, workdir, "--no-images",
+                                 env=faked_clock(datetime.now(timezone.utc) - timedelta(hours=1), **env))
         after = site.at(1).truth()
         second = forked.run(site.current.url, workdir, "--no-images", env=env)
     finally:
