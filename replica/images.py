@@ -24,12 +24,18 @@ def content_type(name: str) -> str | None:
     return CONTENT_TYPES.get(name.rsplit(".", 1)[-1].lower()) if "." in name else None
 
 
+@lru_cache(maxsize=None)
+def _mask(angle: int, size: tuple[int, int]) -> Image.Image:
+    """The gradient at `angle` degrees: rotating and shrinking the 256 x 256 gradient was
+    most of an image's cost, and there are only 360 angles (to each size)."""
+    return Image.linear_gradient("L").rotate(angle).resize(size)
+
+
 def _picture(name: str, size: tuple[int, int]) -> Image.Image:
     r = rng("image", name)
     first = Image.new("RGB", size, tuple(r.randrange(256) for _ in range(3)))
     second = Image.new("RGB", size, tuple(r.randrange(256) for _ in range(3)))
-    mask = Image.linear_gradient("L").rotate(r.randrange(360)).resize(size)
-    picture = Image.composite(first, second, mask)
+    picture = Image.composite(first, second, _mask(r.randrange(360), size))
     grain = Image.frombytes("L", size, r.randbytes(size[0] * size[1])).convert("RGB")
     return Image.blend(picture, grain, 0.15)
 
