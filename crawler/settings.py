@@ -93,6 +93,10 @@ REMOTE_CONTROL_ENABLED = False
 # A page yields one item or a list's ~20 requests, so 8 lose nothing and save the CPU
 # of starting the rest for every page.
 CONCURRENT_ITEMS = 8
+# Scrapy reads a callback's source (inspect, ast) to warn of a generator that returns a
+# value, and its cache of the answer keeps bound methods only weakly: a few percent of a
+# crawl's CPU, for a mistake tests/test_crawl_run.py looks for in the spider instead.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 
 # Scrapy's own commands, each with what a Scrapy user expects of it here: `check` offline,
 # `shell` and the like leaving nothing behind, a feed export stored only where asked.

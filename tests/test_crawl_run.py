@@ -63,3 +63,29 @@ def test_with_no_item_pipelines_no_database_is_opened(tmp_path):
     crawler = _crawler(tmp_path, ITEM_PIPELINES={})
     assert crawler.get_extension(CrawlRun) is None
     assert not (tmp_path / "pmkz.db").exists()
+
+
+def test_no_spider_callback_is_a_generator_that_returns_a_value():
+    """What WARN_ON_GENERATOR_RETURN_VALUE would have Scrapy check in every crawl
+    (crawler/settings.py turns it off): a value returned from a generator callback is
+    lost. The callbacks are the parse* methods of the crawler's classes (the spider's,
+    its sitemaps' and sections')."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from scrapy.utils.misc import is_generator_with_return_value
+
+    import pmkz.crawler
+
+    callbacks = {}
+    for found in pkgutil.walk_packages(pmkz.crawler.__path__, "pmkz.crawler."):
+        if found.name.startswith(("pmkz.crawler.parsing", "pmkz.crawler.settings", "pmkz.crawler.scrapy_commands")):
+            continue
+        module = importlib.import_module(found.name)
+        for cls in vars(module).values():
+            if inspect.isclass(cls) and cls.__module__ == module.__name__:
+                callbacks.update({f"{cls.__name__}.{name}": f for name, f in vars(cls).items()
+                                  if name.startswith("parse") and inspect.isfunction(f)})
+    assert {"NewsSpider.parse_article_page", "NewsSpider.parse_list"} < set(callbacks) and len(callbacks) >= 6
+    assert [name for name, f in callbacks.items() if is_generator_with_return_value(f)] == []
