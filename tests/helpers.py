@@ -42,7 +42,6 @@ import pytest
 from datasette.utils import tilde_encode
 from PIL import Image
 
-from pmkz.replica_process import ReplicaProcess
 from pmkz.storage import Store, captures
 
 FILES = Path(__file__).parent / "files"
@@ -91,11 +90,75 @@ def replica_truth(*options: str) -> list[dict]:
     return [json.loads(line) for line in out.splitlines() if line.strip()]
 
 
-class Replica(ReplicaProcess):
-    """A replica whose truth the test can ask for."""
+class Replica:
+    """`pmkz replica OPTIONS` served from a thread of the test process, with its truth.
+
+    The same site, server and faults as the command's (the options are parsed by the
+    command itself), on loopback as ever, for crawls in processes of their own; only the
+    replica's process is spared: its start (an interpreter, the replica's imports) cost
+    more than most replicas serve. Stopping it closes the listening socket and every
+    connection still open, as the end of its process would. The command's own process is
+    tested in test_replica_cli.py and test_replica_server.py."""
+
+    def __init__(self, *options: str):
+        from pmkz.commands.replica import command
+        from pmkz.replica import build_site, faults
+
+        self.options = options
+        given = command.make_context("replica", ["--port", "0", *options]).params
+        site = build_site(given["articles"], given["epoch"], given["seed"], given["per_day"], given["decisions"])
+        self.server = _replica_server()(given["host"], given["port"], site, given["skin"],
+                                        faults.parse(given["fault_spec"]), given["slow_seconds"])
+        self.url = self.server.base_url
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread.start()
 
     def truth(self) -> list[dict]:
         return replica_truth(*self.options)
+
+    def stop(self) -> None:
+        if self.thread.is_alive():
+            self.server.shutdown()
+            self.thread.join()
+        self.server.server_close()
+        self.server.hang_up()
+
+    def __enter__(self) -> "Replica":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+@functools.cache
+def _replica_server() -> type:
+    """pmkz's ReplicaServer, keeping its open connections so that a stop can close them."""
+    from pmkz.replica.server import ReplicaServer
+
+    class ClosableReplicaServer(ReplicaServer):
+        def __init__(self, *args):
+            self.open_connections: set[socket.socket] = set()
+            self.connections_lock = threading.Lock()
+            super().__init__(*args)
+
+        def process_request(self, request, client_address):
+            with self.connections_lock:
+                self.open_connections.add(request)
+            super().process_request(request, client_address)
+
+        def shutdown_request(self, request):
+            with self.connections_lock:
+                self.open_connections.discard(request)
+            super().shutdown_request(request)
+
+        def hang_up(self) -> None:
+            with self.connections_lock:
+                connections, self.open_connections = self.open_connections, set()
+            for connection in connections:
+                with contextlib.suppress(OSError):
+                    connection.shutdown(socket.SHUT_RDWR)
+
+    return ClosableReplicaServer
 
 
 def crawl_args(base_url: str, workdir: Path, *extra: str) -> list[str]:
