@@ -947,9 +947,9 @@ class CrawlZygote:
         return subprocess.CompletedProcess(["pmkz", *crawl.args], code, out.read_text(encoding="utf-8"),
                                            err.read_text(encoding="utf-8"))
 
-    def crawl(self, base_url: str, workdir: Path, *extra: str) -> subprocess.CompletedProcess:
+    def crawl(self, base_url: str, workdir: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
         """As crawl: one that fails fails the test."""
-        result = self.run(base_url, workdir, *extra)
+        result = self.run(base_url, workdir, *extra, env=env)
         assert result.returncode == 0, f"pmkz crawl exited {result.returncode}:\n{result.stderr}"
         return result
 
