@@ -1,8 +1,10 @@
 """A process that imports what `pmkz crawl` imports, once, and forks a crawl per job.
 
-Run by tests/helpers.py `CrawlZygote`. It imports Scrapy, its default components and
-pmkz's crawler, storage and notify parts, but never crawler/settings.py (which reads the
-environment when imported) nor a Twisted reactor. Then, for each job read from stdin (a
+Run by tests/helpers.py `CrawlZygote`. It imports Scrapy, its default components
+(download handlers included: the HTTP one's TLS module alone costs a third of a second)
+and pmkz's crawler, storage and notify parts, and loads the Russian dictionary of the
+search index, but never imports crawler/settings.py (which reads the environment when
+imported) nor a Twisted reactor. Then, for each job read from stdin (a
 JSON line: args, env, stdout, stderr), it forks a child that runs `python -m pmkz ARGS`
 with the job's environment and its stdout and stderr in the job's files: a `pmkz crawl`
 process like any other, killable and signalled like one, without its second of imports.
@@ -31,18 +33,24 @@ import pmkz.commands.crawl  # noqa: F401  (imported for the child, as `pmkz craw
 from scrapy.settings import default_settings
 from scrapy.utils.misc import load_object
 
+from pmkz.storage.search.words import stems
+
 for package in ("pmkz.crawler", "pmkz.storage", "pmkz.notify"):
     for found in pkgutil.walk_packages(importlib.import_module(package).__path__, package + "."):
         if found.name != "pmkz.crawler.settings" and not found.name.startswith(
                 ("pmkz.crawler.scrapy_commands", "pmkz.crawler.health.live")):
             importlib.import_module(found.name)
+# Scrapy's default components, named by a setting's value or, in its dicts, by the keys
+# (middlewares, extensions) or the values (download handlers, by scheme).
 for value in vars(default_settings).values():
-    for path in (value if isinstance(value, dict) else [value]):
+    for path in ([*value, *value.values()] if isinstance(value, dict) else [value]):
         if isinstance(path, str) and path.startswith("scrapy.") and path.count(".") > 1:
             try:
                 load_object(path)
             except Exception:  # a default naming an optional extra: the crawl loads it, or not, itself
                 pass
+# Every crawl's search index is written with the Russian dictionary: loaded once here.
+stems("Правительство", "ru")
 assert "twisted.internet.reactor" not in sys.modules and "pmkz.crawler.settings" not in sys.modules, \
     "preloaded too much"
 
