@@ -44,7 +44,8 @@ STORE_PIPELINE = "pmkz.crawler.pipelines.store.StorePipeline"
 # The reason a crawl stops for when its database or raw archive takes no more writes.
 STORAGE_FAILED = "storage_failed"
 # While the database is locked, a write is tried again this often (the connection
-# itself waits at most LOCK_POLL_SECONDS, so the reactor never blocks long).
+# itself waits at most LOCK_POLL_SECONDS, so the reactor never blocks long), or as often
+# as a shorter PMKZ_LOCK_WAIT_SECONDS allows: a wait is never stretched to the poll.
 LOCK_POLL_SECONDS = 0.5
 
 
@@ -59,8 +60,9 @@ class CrawlRun:
         settings = crawler.settings
         self.crawler = crawler
         self.store = Store(settings["PMKZ_DB"])
-        self.store.db.execute(f"PRAGMA busy_timeout = {int(LOCK_POLL_SECONDS * 1000)}")
         self.lock_wait = settings.getfloat("PMKZ_LOCK_WAIT_SECONDS", 120.0)
+        self.lock_poll = min(LOCK_POLL_SECONDS, self.lock_wait)
+        self.store.db.execute(f"PRAGMA busy_timeout = {int(self.lock_poll * 1000)}")
         self.run_id: int | None = None
         self.base_url: str | None = None  # the site this run crawls
         # Committed counts, and those of items written since the last commit.
@@ -164,7 +166,7 @@ class CrawlRun:
             except sqlite3.OperationalError as error:
                 if not is_lock_error(error) or time.monotonic() > deadline:
                     raise
-                time.sleep(LOCK_POLL_SECONDS)
+                time.sleep(self.lock_poll)
 
     def spider_closed(self, spider, reason):
         try:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from scrapy.exceptions import DropItem, NotConfigured
 
-from pmkz.crawler.crawl_run import LOCK_POLL_SECONDS, CrawlRun, is_lock_error
+from pmkz.crawler.crawl_run import CrawlRun, is_lock_error
 from pmkz.crawler.items import ArticleItem, PageFailed, PageGone, PageUnchanged
 from pmkz.storage import attachments, failures
 
@@ -63,7 +63,7 @@ class StorePipeline:
                     if waited < run.lock_wait:
                         if not waited:
                             self._report_lock_wait()
-                        await asyncio.sleep(LOCK_POLL_SECONDS)
+                        await asyncio.sleep(run.lock_poll)
                         continue
                     error = sqlite3.OperationalError(
                         f"the database stayed locked by another process for {run.lock_wait:g} s")
