@@ -129,20 +129,26 @@ def hold_lock(db_path: Path, crawl: subprocess.Popen) -> sqlite3.Connection:
     return db
 
 
-def crawl_then_lock(site, workdir: Path, *extra: str, after_items: int, env: dict):
-    """A crawl in the background, stopped once `after_items` items are stored while this
-    process takes the database's lock, then let go with the lock held until `release`."""
-    crawl = subprocess.Popen([sys.executable, "-m", "pmkz", *crawl_args(site.url, workdir), *extra],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             env={**os.environ, **env})
+def crawl_then_lock(forked, site, workdir: Path, *extra: str, after_items: int, env: dict):
+    """A (forked) crawl in the background, its stdout and stderr in workdir/crawl.out and
+    crawl.err, stopped once `after_items` items are stored while this process takes the
+    database's lock, then let go with the lock held until `release`."""
+    crawl = forked.start(site.url, workdir, *extra, env=env,
+                         stdout=str(workdir / "crawl.out"), stderr=str(workdir / "crawl.err"))
     db_path = workdir / "pmkz.db"
     try:
         stop_once_stored(crawl, db_path, after_items)
         return crawl, hold_lock(db_path, crawl)
     except BaseException:  # never leave a stopped crawl behind
-        crawl.kill()
-        crawl.communicate()
+        crawl.send_signal(signal.SIGKILL)
+        crawl.wait()
         raise
+
+
+def finished(crawl, workdir: Path) -> tuple[str, str]:
+    """The crawl's exit awaited: what it printed on stdout and stderr."""
+    crawl.wait(timeout=300)
+    return (workdir / "crawl.out").read_text(encoding="utf-8"), (workdir / "crawl.err").read_text(encoding="utf-8")
 
 
 def release(lock: sqlite3.Connection) -> None:
@@ -153,17 +159,18 @@ def release(lock: sqlite3.Connection) -> None:
 # A lock taken by another process mid-crawl: waited for (reported), nothing lost,
 # the counts printed are the counts stored.
 @pytest.mark.slow
-def test_a_lock_held_mid_crawl_is_waited_for_and_nothing_is_lost(replica, tmp_path):
+def test_a_lock_held_mid_crawl_is_waited_for_and_nothing_is_lost(replica, tmp_path, forked):
     db_path = tmp_path / "pmkz.db"
     # Without WARC files: while the lock is held, each capture's index row would hold the
     # crawl for a lock poll of its own before any item reached the wait reported here.
-    crawl, locker = crawl_then_lock(replica, tmp_path, "--no-warc", after_items=10, env={"PMKZ_STORE_BATCH_ITEMS": "5"})
+    crawl, locker = crawl_then_lock(forked, replica, tmp_path, "--no-warc", after_items=10,
+                                    env={"PMKZ_STORE_BATCH_ITEMS": "5"})
     log = tmp_path / "logs" / "crawl.log"
     wait_for(lambda: "locked by another process; waiting" in log.read_text() or crawl.poll() is not None,
              what="the crawl to wait for the lock")
     waited = "locked by another process; waiting" in log.read_text()
     release(locker)
-    out, err = crawl.communicate(timeout=300)
+    out, err = finished(crawl, tmp_path)
     assert crawl.returncode == 0, err
     assert waited
     line = summary(subprocess.CompletedProcess([], 0, out, err))
@@ -180,7 +187,7 @@ def test_a_lock_held_past_the_wait_fails_the_run_and_the_next_run_closes_its_row
     # the machine: it stands stopped from its first 5 items until the lock is held.
     db_path = tmp_path / "pmkz.db"
     # Without WARC files: each capture's index row would wait out its own lock poll.
-    crawl, locker = crawl_then_lock(replica, tmp_path, "--no-images", "--no-warc", after_items=5,
+    crawl, locker = crawl_then_lock(forked, replica, tmp_path, "--no-images", "--no-warc", after_items=5,
                                     env={"PMKZ_STORE_BATCH_ITEMS": "5", "PMKZ_LOCK_WAIT_SECONDS": "0.1"})
     log = tmp_path / "logs" / "crawl.log"
     try:
@@ -189,7 +196,7 @@ def test_a_lock_held_past_the_wait_fails_the_run_and_the_next_run_closes_its_row
         wait_while_running(crawl, lambda: "Spider closed" in log.read_text(), timeout=300, interval=0.05)
     finally:
         release(locker)
-    out, err = crawl.communicate(timeout=300)
+    out, err = finished(crawl, tmp_path)
     stored = count_rows(db_path, "SELECT count(*) FROM items")
     assert stored < len(replica.truth()), "the crawl ended before the lock was taken"
     assert crawl.returncode == 1
