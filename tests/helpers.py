@@ -347,7 +347,6 @@ def remount(directory: Path, options: str) -> None:
 
 
 LIBFAKETIME = Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1")
-LIBFAKETIME_MT = LIBFAKETIME.with_name("libfaketimeMT.so.1")
 
 
 def faked_clock(moment, **env) -> dict:
@@ -863,7 +862,8 @@ def build_reader_archive(root: Path, elsewhere: str = SITE) -> tuple[Path, Path,
 # Crawls forked from a process that imported the crawler once (tests/crawl_zygote.py):
 # a `pmkz crawl` process like any other, with its own exit code, files and signals,
 # without the second of imports that is most of a small crawl's cost. Tests where the
-# process start is the subject (the CLI's own path, a faked clock) start `python -m pmkz`.
+# process start is the subject (the CLI's own path, signals, a closed stdout) start
+# `python -m pmkz`; crawls on a faked clock are forked from a zygote under libfaketime.
 class CrawlZygote:
     """The zygote's client. Jobs run one at a time, in the order given.
 
