@@ -42,6 +42,9 @@ import pytest
 from datasette.utils import tilde_encode
 from PIL import Image
 
+from pmkz.commands.replica import command as replica_command
+from pmkz.replica import build_site, faults
+from pmkz.replica.server import ReplicaServer
 from pmkz.storage import Store, captures
 
 FILES = Path(__file__).parent / "files"
@@ -90,6 +93,32 @@ def replica_truth(*options: str) -> list[dict]:
     return [json.loads(line) for line in out.splitlines() if line.strip()]
 
 
+class ClosableReplicaServer(ReplicaServer):
+    """pmkz's ReplicaServer, keeping its open connections so that a stop can close them."""
+
+    def __init__(self, *args):
+        self.open_connections: set[socket.socket] = set()
+        self.connections_lock = threading.Lock()
+        super().__init__(*args)
+
+    def process_request(self, request, client_address):
+        with self.connections_lock:
+            self.open_connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request):
+        with self.connections_lock:
+            self.open_connections.discard(request)
+        super().shutdown_request(request)
+
+    def hang_up(self) -> None:
+        with self.connections_lock:
+            connections, self.open_connections = self.open_connections, set()
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+
+
 class Replica:
     """`pmkz replica OPTIONS` served from a thread of the test process, with its truth.
 
@@ -101,14 +130,11 @@ class Replica:
     tested in test_replica_cli.py and test_replica_server.py."""
 
     def __init__(self, *options: str):
-        from pmkz.commands.replica import command
-        from pmkz.replica import build_site, faults
-
         self.options = options
-        given = command.make_context("replica", ["--port", "0", *options]).params
+        given = replica_command.make_context("replica", ["--port", "0", *options]).params
         site = build_site(given["articles"], given["epoch"], given["seed"], given["per_day"], given["decisions"])
-        self.server = _replica_server()(given["host"], given["port"], site, given["skin"],
-                                        faults.parse(given["fault_spec"]), given["slow_seconds"])
+        self.server = ClosableReplicaServer(given["host"], given["port"], site, given["skin"],
+                                            faults.parse(given["fault_spec"]), given["slow_seconds"])
         self.url = self.server.base_url
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.thread.start()
@@ -128,37 +154,6 @@ class Replica:
 
     def __exit__(self, *exc) -> None:
         self.stop()
-
-
-@functools.cache
-def _replica_server() -> type:
-    """pmkz's ReplicaServer, keeping its open connections so that a stop can close them."""
-    from pmkz.replica.server import ReplicaServer
-
-    class ClosableReplicaServer(ReplicaServer):
-        def __init__(self, *args):
-            self.open_connections: set[socket.socket] = set()
-            self.connections_lock = threading.Lock()
-            super().__init__(*args)
-
-        def process_request(self, request, client_address):
-            with self.connections_lock:
-                self.open_connections.add(request)
-            super().process_request(request, client_address)
-
-        def shutdown_request(self, request):
-            with self.connections_lock:
-                self.open_connections.discard(request)
-            super().shutdown_request(request)
-
-        def hang_up(self) -> None:
-            with self.connections_lock:
-                connections, self.open_connections = self.open_connections, set()
-            for connection in connections:
-                with contextlib.suppress(OSError):
-                    connection.shutdown(socket.SHUT_RDWR)
-
-    return ClosableReplicaServer
 
 
 def crawl_args(base_url: str, workdir: Path, *extra: str) -> list[str]:
@@ -199,7 +194,6 @@ def wait_while_running(process: subprocess.Popen, done, timeout: float = 60.0, i
         assert time.monotonic() < deadline, "the crawl did not reach its moment"
         time.sleep(interval)
     return True
-
 
 
 RECORD_FIELDS = (
@@ -350,12 +344,10 @@ LIBFAKETIME = Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1")
 
 
 def faked_clock(moment, **env) -> dict:
-    """Environment for a process whose clock starts at `moment` (an aware datetime) and
-    runs on from there, through libfaketime (scripts/install-test-tools.sh). The
-    monotonic clock stays real, so libfaketime's fix for faked monotonic waits is off:
-    it would treble a crawl's CPU time for nothing."""
-    return {"LD_PRELOAD": str(LIBFAKETIME), "FAKETIME": "@" + moment.strftime("%Y-%m-%d %H:%M:%S"),
-            "TZ": "UTC", "FAKETIME_DONT_FAKE_MONOTONIC": "1", "FAKETIME_FORCE_MONOTONIC_FIX": "0", **env}
+    """Environment for a crawl forked by CrawlZygote(faked_clock=True) whose clock starts
+    at `moment` (an aware datetime, UTC) and runs on from there: FAKETIME in libfaketime's
+    own form, with `env` beside it. The zygote holds libfaketime's other settings."""
+    return {"FAKETIME": "@" + moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S"), **env}
 
 
 # The revisit schedule over simulated hours (test_revisit_faketime.py and
@@ -481,7 +473,6 @@ def archive_problems(db_path: Path, truth: list[dict], images_dir: Path | None =
         return problems
     finally:
         db.close()
-
 
 
 def archive_bomb(workdir: Path, url: str, title: str) -> int:
@@ -880,7 +871,10 @@ class CrawlZygote:
         self.buffer = b""
         self.running: ForkedCrawl | None = None
         env = None
-        if faked_clock:  # ten years behind until a job says otherwise: proof that the clock is faked
+        if faked_clock:
+            # Ten years behind until a job says otherwise: proof that the clock is faked.
+            # The monotonic clock stays real, so libfaketime's fix for faked monotonic
+            # waits is off (it would treble a crawl's CPU time for nothing).
             env = {**os.environ, "LD_PRELOAD": str(LIBFAKETIME), "FAKETIME": "-3650d", "FAKETIME_CACHE_DURATION": "0",
                    "FAKETIME_DONT_FAKE_MONOTONIC": "1", "FAKETIME_FORCE_MONOTONIC_FIX": "0", "TZ": "UTC"}
         self.process = subprocess.Popen([sys.executable, str(Path(__file__).with_name("crawl_zygote.py"))],
