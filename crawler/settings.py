@@ -7,6 +7,8 @@ overrides the target, paths and log destination from its options.
 import math
 import os
 
+from scrapy.settings import default_settings
+
 from pmkz import config
 from pmkz.site import LANGUAGES, MAX_ANSWER_BYTES
 from pmkz.crawler.politeness import rate_settings
@@ -89,6 +91,16 @@ COOKIES_ENABLED = False
 # that a killed crawl leaves behind).
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
+# Scrapy imports every component its defaults name, even one set to None, to merge the
+# two dicts; these three are off for good here, so they leave Scrapy's own defaults
+# (every other default component, a new one included, stays). The cookies middleware's
+# tldextract and the remote control's aiohttp were 0.15 s of every crawl process's start.
+_NEVER_LOADED = ("scrapy.downloadermiddlewares.cookies.CookiesMiddleware",
+                 "scrapy.extensions.telnet.TelnetConsole", "scrapy.extensions.remote_control.RemoteControl")
+DOWNLOADER_MIDDLEWARES_BASE = {path: order for path, order in default_settings.DOWNLOADER_MIDDLEWARES_BASE.items()
+                               if path not in _NEVER_LOADED}
+EXTENSIONS_BASE = {path: order for path, order in default_settings.EXTENSIONS_BASE.items()
+                   if path not in _NEVER_LOADED}
 # Scrapy starts this many worker tasks for the output of every response (default 100).
 # A page yields one item or a list's ~20 requests, so 8 lose nothing and save the CPU
 # of starting the rest for every page.
