@@ -26,6 +26,17 @@ _UNPRINTED = {**_NOT_XML,
               **{code: None for code in (*range(0x20), *range(0x7f, 0xa0), 0xfffd) if not chr(code).isspace()},
               **{ord(character): " " for character in _ZERO_WIDTH}}
 
+
+def _any_of(codes) -> re.Pattern:
+    """A pattern that finds any of the characters `codes`: a search for one is C code
+    over the text, where str.translate looks every character up in a dict, so a text
+    holding none of them (nearly every one) is passed over that much sooner."""
+    return re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(codes)) + "]")
+
+
+_HAS_NOT_XML = _any_of(_NOT_XML)
+_HAS_UNPRINTED = _any_of(_UNPRINTED)
+
 _CREDIT = r"(?:photo|photos|фото|фотография|сурет|суреттер|фотосурет|фото и видео|photo and video)"
 
 # A credit's label alone ("Фото:"), its name in the next block.
@@ -123,7 +134,7 @@ _TITLE_SEPARATOR = re.compile(r"\s+[|—–-]\s+")
 
 def xml_safe(text: str) -> str:
     """`text` without the characters XML 1.0 cannot carry (and JSON in UTF-8 neither)."""
-    return text if text.isprintable() else text.translate(_NOT_XML)
+    return text if text.isprintable() or not _HAS_NOT_XML.search(text) else text.translate(_NOT_XML)
 
 
 def normalize_text(text: str) -> str:
@@ -138,7 +149,9 @@ def normalize_text(text: str) -> str:
     # U+FFFD is printable, but here it stands for a NUL the HTML parser replaced.
     if text.isprintable() and "  " not in text and "\ufffd" not in text:
         return text.strip()
-    return " ".join(text.translate(_UNPRINTED).split())
+    if _HAS_UNPRINTED.search(text):
+        text = text.translate(_UNPRINTED)
+    return " ".join(text.split())
 
 
 _PHOTO_CREDIT = BOILERPLATE[0]
