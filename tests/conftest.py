@@ -1,7 +1,8 @@
-"""Shared fixtures: a real replica server in a subprocess, and crawls of it.
+"""Shared fixtures (replicas, crawls, a tmpfs, a store, a browser) and the order modules run in.
 
-As Scrapy's own tests do with their mock server, the replica runs in its own process on
-port 0 and prints its URL first; each crawl also runs in its own process, since a
+As Scrapy's own tests do with their mock server, a replica serves on port 0 of loopback,
+in a thread of the test process (tests/helpers.py `Replica`); crawls run in processes of
+their own, forked from a process that imported the crawler once (`forked`), since a
 Twisted reactor cannot be restarted inside the test process.
 """
 from __future__ import annotations
@@ -17,23 +18,25 @@ from helpers import CHROMEDRIVER, CHROMIUM, Replica, mount_tmpfs
 from pmkz.storage import Store
 
 
-# The longest modules, longest first, as `pytest --durations` shows them: one such module
-# started last would end alone, long after the rest. Others holding slow tests follow.
+# The longest modules, longest first, as `pytest --durations` shows them (slow-marked or
+# not): one such module started last would end alone, long after the rest.
 LONGEST = ("test_revisit_sweep_faketime.py", "test_reliability_system.py", "test_revisit_faketime.py",
-           "test_warc_archive.py", "test_bench.py", "test_reliability_faults.py", "test_warc_kill.py",
-           "test_daemon.py", "test_kill_crawl.py", "test_crawl_replica.py")
+           "test_warc_archive.py", "test_bench.py", "test_reliability_faults.py", "test_scrapy_commands.py",
+           "test_warc_kill.py", "test_daemon.py", "test_notify.py", "test_kill_crawl.py", "test_crawl_replica.py",
+           "test_search_browser.py")
 
 
 def pytest_collection_modifyitems(items):
-    """Modules holding slow tests first, the longest of them in LONGEST's order: `make
-    test`'s workers (pytest-xdist, a module at a time) start on the long ones, so that
-    none ends up running one alone at the end."""
+    """The longest modules first, in LONGEST's order, then the others holding slow tests,
+    then the rest: `make test`'s workers (pytest-xdist, a module at a time) start on the
+    long ones and end on short ones, so that none ends up running one alone at the end."""
     slow_modules = {item.module for item in items if item.get_closest_marker("slow")}
 
-    def rank(item) -> tuple[bool, int]:
+    def rank(item) -> tuple[int, int]:
         name = item.path.name
-        longest = LONGEST.index(name) if name in LONGEST else len(LONGEST)
-        return getattr(item, "module", None) not in slow_modules, longest
+        if name in LONGEST:
+            return 0, LONGEST.index(name)
+        return (1 if getattr(item, "module", None) in slow_modules else 2), 0
     items.sort(key=rank)
 
 

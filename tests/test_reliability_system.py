@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from helpers import (
-    archive_problems, connect, count_rows, crawl_args, images_problems, pmkz_here, remount, Replica, run_crawl,
+    archive_problems, connect, count_rows, crawl_args, images_problems, pmkz_here, remount, Replica,
     summary, wait_for, wait_while_running,
 )
 
@@ -32,11 +32,11 @@ def replica():
 
 
 @pytest.fixture(scope="module")
-def crawled(replica, tmp_path_factory):
+def crawled(replica, tmp_path_factory, forked):
     """One whole crawl of `replica`, run without a console or job files in its state
     folder, for the tests that read it or change a copy of it (`copy_of`)."""
     workdir = tmp_path_factory.mktemp("crawled")
-    result = run_crawl(replica.url, workdir, env={"XDG_STATE_HOME": str(workdir / "state"), "HOME": str(workdir)})
+    result = forked.run(replica.url, workdir, env={"XDG_STATE_HOME": str(workdir / "state"), "HOME": str(workdir)})
     return workdir, result
 
 
