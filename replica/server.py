@@ -18,7 +18,9 @@ from pmkz.replica.app import App, Response
 from pmkz.replica.model import Site
 from pmkz.replica.render import Renderer
 
-HUGE_BYTES = 21 * 1024 * 1024  # past the crawler's 20 MB download cap
+# Past the crawler's 8 MB download cap (pmkz.site.MAX_ANSWER_BYTES) by far, and past the 20 MB
+# an attached file's text is read from (crawler/parsing/attachment_text.py).
+HUGE_BYTES = 21 * 1024 * 1024
 HUGE_CHUNK = ("<p>" + "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 18 + "</p>\n").encode() * 64
 ERROR_PAGE = "<!DOCTYPE html><html><head><title>{0}</title></head><body><h1>{0}</h1></body></html>"
 
