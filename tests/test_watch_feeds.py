@@ -163,6 +163,22 @@ def test_a_headline_xml_cannot_carry_is_served_cleaned(tmp_path):
             database.close()
 
 
+def test_a_moment_stored_in_another_form_than_iso_still_dates_its_entry(tmp_path):
+    """Feeds give feedgen the stored ISO moments as datetimes; a moment stored in another
+    form (by hand, or by an older pmkz) is still read, as feedgen's own parser reads it."""
+    db_path = tmp_path / "pmkz.db"
+    with Store(db_path) as store:
+        run = store.start_run(SITE, "incremental", now="2024-03-09T10:00:00+00:00")
+        store.save_item({**record(6, "ru", "Заголовок", "Текст."), "published_at": "Sat, 09 Mar 2024 12:30:00 +0500"},
+                        run_id=run, now="2024-03-09T10:01:00+00:00")
+        store.finish_run(run, "ok", {"new": 1}, 1, now="2024-03-09T10:02:00+00:00")
+    notify_after_run(db_path, run, feeds_dir=tmp_path / "feeds", site_url=SITE, langs=["ru"])
+    parsed = feedparser.parse((tmp_path / "feeds" / "ru.atom").read_bytes())
+    assert not parsed.bozo and [e.title for e in parsed.entries] == ["Заголовок"]
+    assert parsed.entries[0].published == "2024-03-09T12:30:00+05:00"
+    assert parsed.entries[0].updated == "2024-03-09T10:01:00+00:00"
+
+
 def test_each_archive_served_together_answers_its_own_feeds(archive, tmp_path):
     """Plain `datasette pmkz.db demo.db`: `/<database>/-/feeds/` is that archive's."""
     demo = tmp_path / "demo.db"
