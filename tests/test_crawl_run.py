@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
 from scrapy.utils.test import get_crawler
 
 from pmkz.crawler import settings as project
@@ -102,3 +103,18 @@ def test_components_off_for_good_are_not_named_and_every_other_default_is(tmp_pa
         named = settings.getwithbase(name)
         defaults = set(getattr(default_settings, name + "_BASE"))
         assert defaults - set(named) == set(project._NEVER_LOADED) & defaults, name
+    assert set(project._NEVER_LOADED) == {"scrapy.downloadermiddlewares.cookies.CookiesMiddleware",
+                                          "scrapy.extensions.telnet.TelnetConsole",
+                                          "scrapy.extensions.remote_control.RemoteControl"}
+
+
+@pytest.mark.parametrize("wait, busy_timeout_ms", [(120.0, 500), (0.1, 100)])
+def test_a_lock_wait_shorter_than_the_poll_is_not_stretched_to_it(tmp_path, wait, busy_timeout_ms):
+    # The connection's busy timeout (and the pause between tries) is the half-second poll,
+    # or the whole wait when PMKZ_LOCK_WAIT_SECONDS is shorter.
+    run = _crawler(tmp_path, PMKZ_LOCK_WAIT_SECONDS=wait).get_extension(CrawlRun)
+    try:
+        assert run.lock_poll == min(wait, 0.5)
+        assert run.store.db.execute("PRAGMA busy_timeout").fetchone()[0] == busy_timeout_ms
+    finally:
+        run.store.close()

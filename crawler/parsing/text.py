@@ -134,7 +134,7 @@ _TITLE_SEPARATOR = re.compile(r"\s+[|—–-]\s+")
 
 def xml_safe(text: str) -> str:
     """`text` without the characters XML 1.0 cannot carry (and JSON in UTF-8 neither)."""
-    return text if text.isprintable() or not _HAS_NOT_XML.search(text) else text.translate(_NOT_XML)
+    return text.translate(_NOT_XML) if _HAS_NOT_XML.search(text) else text
 
 
 def normalize_text(text: str) -> str:
